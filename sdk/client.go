@@ -1,0 +1,90 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/apigen"
+)
+
+// Client calls the tokenhub API. It is safe for concurrent use.
+type Client struct {
+	api    *apigen.Client
+	secret string
+}
+
+// New returns a client for the service at endpoint (such as
+// "https://tokenhub.example.com"; a path prefix is kept). It fails when the
+// endpoint is not an absolute http(s) URL or an option is invalid.
+func New(endpoint string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("tokenhub: invalid endpoint %q: want an absolute http or https URL", redactURL(endpoint))
+	}
+	s := defaultSettings()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	api, err := apigen.NewClient(endpoint,
+		apigen.WithHTTPClient(newRetryDoer(s)),
+		apigen.WithRequestEditorFn(editor(s)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("tokenhub: %w", err)
+	}
+	return &Client{api: api, secret: s.token}, nil
+}
+
+// editor adds the User-Agent and the credentials to every request.
+func editor(s settings) apigen.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("User-Agent", s.userAgent)
+		if s.token == "" {
+			return nil
+		}
+		switch s.scheme {
+		case AuthBearer:
+			req.Header.Set("Authorization", "Bearer "+s.token)
+		case AuthAPIToken:
+			req.Header.Set("Authorization", "apiToken "+s.token)
+		case AuthQuery:
+			q := req.URL.Query()
+			q.Set("api_token", s.token)
+			req.URL.RawQuery = q.Encode()
+		}
+		return nil
+	}
+}
+
+// call finishes one operation: a transport error is wrapped with the
+// operation's name, a non-2xx response becomes an *APIError, and a 2xx body
+// is decoded into out (unless out is nil).
+func (c *Client) call(op string, resp *http.Response, err error, out any) error {
+	if err != nil {
+		return fmt.Errorf("tokenhub: %s: %w", op, scrubError(err, c.secret))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newAPIError(resp, c.secret)
+	}
+	defer func() {
+		// Drain what is left so the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		resp.Body.Close()
+	}()
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", op, resp.StatusCode, err)
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package sdk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Sentinels for errors.Is on an [*APIError]:
+//
+//	404 ErrNotFound, 401 ErrUnauthorized, 403 ErrForbidden, 429 ErrRateLimited,
+//	400 and 413 ErrValidation, 409 and 422 ErrConflict.
+var (
+	ErrNotFound     = errors.New("tokenhub: not found")
+	ErrUnauthorized = errors.New("tokenhub: unauthorized")
+	ErrForbidden    = errors.New("tokenhub: forbidden")
+	ErrRateLimited  = errors.New("tokenhub: rate limited")
+	ErrValidation   = errors.New("tokenhub: validation failed")
+	ErrConflict     = errors.New("tokenhub: conflict")
+)
+
+// APIError is a non-2xx response, decoded from its application/problem+json
+// body (or, when the body is not a problem document, from the status alone).
+type APIError struct {
+	StatusCode int
+	Type       string
+	Title      string
+	Detail     string
+	Instance   string
+	// FieldErrors lists every bad field of a rejected request (400).
+	FieldErrors []FieldError
+	// RetryAfter is the server's Retry-After on 429 and 503, if any.
+	RetryAfter time.Duration
+}
+
+// Error reads like "tokenhub: 404 Not Found: token … not found", followed by
+// the field errors ("name: must be 1–100 characters; scopes[0]: unknown scope").
+func (e *APIError) Error() string {
+	var b strings.Builder
+	title := e.Title
+	if title == "" {
+		title = http.StatusText(e.StatusCode)
+	}
+	fmt.Fprintf(&b, "tokenhub: %d", e.StatusCode)
+	if title != "" {
+		b.WriteString(" " + title)
+	}
+	if e.Detail != "" {
+		b.WriteString(": " + e.Detail)
+	}
+	if len(e.FieldErrors) > 0 {
+		parts := make([]string, len(e.FieldErrors))
+		for i, fe := range e.FieldErrors {
+			parts[i] = fe.Field + ": " + fe.Message
+		}
+		b.WriteString(" (" + strings.Join(parts, "; ") + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether the error belongs to the sentinel's class of statuses.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrValidation:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusRequestEntityTooLarge
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusUnprocessableEntity
+	}
+	return false
+}
+
+// maxErrorBody bounds how much of an error body is read.
+const maxErrorBody = 1 << 20
+
+// newAPIError builds the error for a non-2xx response and closes its body.
+// secret is scrubbed from every text field, in case a server echoes it.
+func newAPIError(resp *http.Response, secret string) *APIError {
+	defer resp.Body.Close()
+	e := &APIError{StatusCode: resp.StatusCode}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if isJSON(resp.Header.Get("Content-Type")) {
+		var p Problem
+		if json.Unmarshal(body, &p) == nil {
+			e.Type, e.Title, e.Instance = p.Type, p.Title, deref(p.Instance)
+			e.Detail = deref(p.Detail)
+			if p.Errors != nil {
+				e.FieldErrors = *p.Errors
+			}
+		}
+	}
+	if e.Title == "" {
+		e.Title = http.StatusText(resp.StatusCode)
+	}
+	if secret != "" {
+		r := strings.NewReplacer(secret, redacted)
+		e.Title, e.Detail, e.Type, e.Instance = r.Replace(e.Title), r.Replace(e.Detail), r.Replace(e.Type), r.Replace(e.Instance)
+		for i := range e.FieldErrors {
+			e.FieldErrors[i].Field = r.Replace(e.FieldErrors[i].Field)
+			e.FieldErrors[i].Message = r.Replace(e.FieldErrors[i].Message)
+		}
+	}
+	return e
+}
+
+// isJSON accepts application/problem+json, application/json and other +json types.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+const redacted = "REDACTED"
+
+// transportError is a connection-level failure with the secret scrubbed from
+// its text: a *url.Error names the URL, which carries api_token with AuthQuery.
+type transportError struct {
+	msg string
+	err error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
+
+// scrubError removes the secret (and the api_token parameter) from err's text
+// while keeping errors.Is/As working for context and net errors.
+func scrubError(err error, secret string) error {
+	if err == nil {
+		return nil
+	}
+	if ue, ok := err.(*url.Error); ok {
+		// Rebuild the url.Error without the query, so errors.As callers
+		// cannot print the secret either.
+		inner := ue.Err
+		if secret != "" && strings.Contains(inner.Error(), secret) {
+			inner = &transportError{msg: strings.ReplaceAll(inner.Error(), secret, redacted), err: errors.Unwrap(inner)}
+		}
+		err = &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: inner}
+	}
+	msg := err.Error()
+	if secret != "" {
+		msg = strings.ReplaceAll(msg, secret, redacted)
+	}
+	return &transportError{msg: msg, err: err}
+}
+
+// redactURL drops the query string and user info from a URL string.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
+	return u.String()
+}

@@ -1,0 +1,173 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// version is the SDK version sent in the default User-Agent.
+const version = "0.1.0"
+
+const (
+	defaultRetryMax     = 4
+	defaultRetryWaitMin = 250 * time.Millisecond
+	defaultRetryWaitMax = 10 * time.Second
+	defaultTimeout      = 30 * time.Second // per attempt, for the default HTTP client
+)
+
+// Option configures a [Client]. Options validate their input: [New] returns
+// the first option error, which names the option.
+type Option func(*settings) error
+
+// AuthScheme selects how the token is sent.
+type AuthScheme int
+
+const (
+	// AuthBearer sends "Authorization: Bearer <token>" (the default).
+	AuthBearer AuthScheme = iota
+	// AuthAPIToken sends "Authorization: apiToken <token>".
+	AuthAPIToken
+	// AuthQuery sends the api_token query parameter. Discouraged: URLs leak
+	// into proxy and server logs.
+	AuthQuery
+)
+
+// String returns the scheme's name.
+func (s AuthScheme) String() string {
+	switch s {
+	case AuthBearer:
+		return "Bearer"
+	case AuthAPIToken:
+		return "apiToken"
+	case AuthQuery:
+		return "api_token query"
+	}
+	return fmt.Sprintf("AuthScheme(%d)", int(s))
+}
+
+// Logger receives one entry per HTTP attempt with the fields "method",
+// "path" (never the query string), "status" (0 on a connection error),
+// "attempt" (1-based), "duration_ms" and, on a connection error, "error".
+// The token is never among them.
+type Logger interface {
+	Log(ctx context.Context, msg string, fields map[string]any)
+}
+
+type settings struct {
+	token        string
+	scheme       AuthScheme
+	httpClient   *http.Client
+	userAgent    string
+	retryMax     int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	logger       Logger
+	// waitHook sees every computed backoff and returns the wait actually
+	// used; tests inject one to record waits without sleeping.
+	waitHook func(time.Duration) time.Duration
+}
+
+func defaultSettings() settings {
+	return settings{
+		scheme:       AuthBearer,
+		userAgent:    "tokenhub-go-sdk/" + version,
+		retryMax:     defaultRetryMax,
+		retryWaitMin: defaultRetryWaitMin,
+		retryWaitMax: defaultRetryWaitMax,
+	}
+}
+
+// WithToken sets the API token (the thk_… secret). Without it, requests are
+// sent unauthenticated and protected endpoints answer 401.
+func WithToken(token string) Option {
+	return func(s *settings) error {
+		if token == "" {
+			return errors.New("tokenhub: WithToken: token must not be empty")
+		}
+		s.token = token
+		return nil
+	}
+}
+
+// WithAuthScheme selects how the token is sent; the default is [AuthBearer].
+func WithAuthScheme(scheme AuthScheme) Option {
+	return func(s *settings) error {
+		switch scheme {
+		case AuthBearer, AuthAPIToken, AuthQuery:
+			s.scheme = scheme
+			return nil
+		}
+		return fmt.Errorf("tokenhub: WithAuthScheme: unknown scheme %d", int(scheme))
+	}
+}
+
+// WithHTTPClient sets the HTTP client used for each attempt (its Timeout
+// bounds one attempt, not the retries). The client is copied, not modified.
+// The default has a 30 s timeout and its own connection pool.
+func WithHTTPClient(c *http.Client) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("tokenhub: WithHTTPClient: client must not be nil")
+		}
+		s.httpClient = c
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header; the default is
+// "tokenhub-go-sdk/<version>".
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if ua == "" {
+			return errors.New("tokenhub: WithUserAgent: user agent must not be empty")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// WithRetryMax sets how many times a failed request is retried (default 4;
+// 0 disables retries).
+func WithRetryMax(n int) Option {
+	return func(s *settings) error {
+		if n < 0 {
+			return fmt.Errorf("tokenhub: WithRetryMax: must be >= 0, got %d", n)
+		}
+		s.retryMax = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the exponential backoff between retries
+// (default 250ms..10s). max also caps a server's Retry-After.
+func WithRetryWait(min, max time.Duration) Option {
+	return func(s *settings) error {
+		switch {
+		case min < 0:
+			return fmt.Errorf("tokenhub: WithRetryWait: min must be >= 0, got %s", min)
+		case max < min:
+			return fmt.Errorf("tokenhub: WithRetryWait: min %s is greater than max %s", min, max)
+		}
+		s.retryWaitMin, s.retryWaitMax = min, max
+		return nil
+	}
+}
+
+// WithLogger sets the logger for HTTP attempts; nil (the default) is silent.
+func WithLogger(l Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// withWaitHook replaces real backoff waits in tests (see export_test.go).
+func withWaitHook(h func(time.Duration) time.Duration) Option {
+	return func(s *settings) error {
+		s.waitHook = h
+		return nil
+	}
+}

@@ -1,0 +1,216 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// callState is shared by all attempts of one logical call (carried in the
+// request context, which go-retryablehttp reuses across attempts).
+type callState struct {
+	noRetry  bool         // a POST without Idempotency-Key must not be repeated
+	attempts atomic.Int32 // counted by the logging transport
+}
+
+type callStateKey struct{}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+// retryDoer is the generated client's HttpRequestDoer: every request goes
+// through go-retryablehttp.
+type retryDoer struct {
+	rc     *retryablehttp.Client
+	secret string
+}
+
+func newRetryDoer(s settings) *retryDoer {
+	hc := defaultHTTPClient()
+	if s.httpClient != nil {
+		cp := *s.httpClient // copy: never modify the caller's client
+		hc = &cp
+	}
+	if s.logger != nil {
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		hc.Transport = &logTransport{base: base, logger: s.logger, secret: s.token}
+	}
+	bo := backoff{waitHook: s.waitHook}
+	return &retryDoer{
+		secret: s.token,
+		rc: &retryablehttp.Client{
+			HTTPClient:   hc,
+			Logger:       nil, // its messages carry the URL, which may hold api_token
+			RetryWaitMin: s.retryWaitMin,
+			RetryWaitMax: s.retryWaitMax,
+			RetryMax:     s.retryMax,
+			CheckRetry:   checkRetry,
+			Backoff:      bo.wait,
+			ErrorHandler: keepLastResponse,
+		},
+	}
+}
+
+func defaultHTTPClient() *http.Client {
+	// A private pool: go-retryablehttp closes idle connections after failures,
+	// which must not disturb http.DefaultTransport's other users.
+	return &http.Client{
+		Timeout:   defaultTimeout,
+		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+	}
+}
+
+// Do sends req with retries. The error, if any, never contains the secret.
+func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
+	st := &callState{noRetry: req.Method == http.MethodPost && req.Header.Get("Idempotency-Key") == ""}
+	req = req.WithContext(context.WithValue(req.Context(), callStateKey{}, st))
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, scrubError(err, d.secret)
+	}
+	resp, err := d.rc.Do(rreq)
+	if err != nil {
+		return nil, scrubError(err, d.secret)
+	}
+	return resp, nil
+}
+
+// checkRetry retries connection errors, 429 and 5xx except 501 — but never a
+// POST without an Idempotency-Key, and never once the context is done.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if st := stateFrom(ctx); st != nil && st.noRetry {
+		return false, nil
+	}
+	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+}
+
+// keepLastResponse runs when retries run out or a retry check fails: the last
+// response is returned as is, so the caller decodes it into an *APIError
+// instead of go-retryablehttp's "giving up after N attempts".
+func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return resp, nil
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	return nil, err
+}
+
+type backoff struct {
+	waitHook func(time.Duration) time.Duration
+}
+
+// wait is exponential backoff with jitter between min and max; on 429 and 503
+// a Retry-After (seconds or HTTP date) wins, capped at max.
+func (b backoff) wait(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	d := expJitter(min, max, attempt)
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			d = ra
+			if d > max {
+				d = max
+			}
+		}
+	}
+	if b.waitHook != nil {
+		return b.waitHook(d)
+	}
+	return d
+}
+
+// expJitter returns a wait in [base/2, base], base = min·2^attempt capped at
+// max, and never below min.
+func expJitter(min, max time.Duration, attempt int) time.Duration {
+	base := max
+	if attempt < 62 {
+		if m := min << uint(attempt); m > 0 && m>>uint(attempt) == min && m < max {
+			base = m
+		}
+	}
+	if base <= 0 {
+		return 0
+	}
+	half := base / 2
+	d := half + rand.N(base-half+1)
+	if d < min {
+		d = min
+	}
+	return d
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(h string, now time.Time) (time.Duration, bool) {
+	if h == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(h, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(24*time.Hour/time.Second) {
+			s = int64(24 * time.Hour / time.Second) // avoid overflow; callers cap anyway
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// logTransport logs every attempt: method, path (never the query, which may
+// hold api_token), status, attempt and duration.
+type logTransport struct {
+	base   http.RoundTripper
+	logger Logger
+	secret string
+}
+
+func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	attempt := 1
+	if st := stateFrom(req.Context()); st != nil {
+		attempt = int(st.attempts.Add(1))
+	}
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	fields := map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.Path,
+		"status":      0,
+		"attempt":     attempt,
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = scrubError(err, t.secret).Error()
+	} else {
+		fields["status"] = resp.StatusCode
+	}
+	t.logger.Log(req.Context(), "tokenhub: http request", fields)
+	return resp, err
+}
+
+// CloseIdleConnections forwards to the base transport (go-retryablehttp calls
+// it through http.Client after failures).
+func (t *logTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
