@@ -3,22 +3,69 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
-var _ provider.Provider = (*tokenhubProvider)(nil)
+var (
+	_ provider.Provider                       = (*tokenhubProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*tokenhubProvider)(nil)
+)
+
+// Environment variables read when the provider block leaves an attribute unset.
+const (
+	envEndpoint = "TOKENHUB_ENDPOINT"
+	envToken    = "TOKENHUB_TOKEN"
+)
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &tokenhubProvider{version: version} }
+	return NewWithClock(version, time.Now)
+}
+
+// NewWithClock is New with an injected clock: plan-time checks (an expiry must be
+// in the future) and, later, time-based rotation use it, so tests can pin time.
+func NewWithClock(version string, now func() time.Time) func() provider.Provider {
+	return func() provider.Provider {
+		return &tokenhubProvider{version: version, now: now, getenv: os.Getenv}
+	}
 }
 
 type tokenhubProvider struct {
 	version string
+	now     func() time.Time
+	getenv  func(string) string // os.Getenv; replaced in tests (env is process-wide)
+}
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client        *sdk.Client
+	now           func() time.Time
+	expiryWarning time.Duration // warn when a token without rotation expires within this
+}
+
+type providerModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	Token          types.String `tfsdk:"token"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	ExpiryWarning  types.String `tfsdk:"expiry_warning"`
 }
 
 func (p *tokenhubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -27,12 +74,175 @@ func (p *tokenhubProvider) Metadata(_ context.Context, _ provider.MetadataReques
 }
 
 func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{MarkdownDescription: "Manage tokenhub API tokens as code."}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manage [tokenhub](https://registry.terraform.io/providers/tokenhub/tokenhub) API tokens as code: " +
+			"create, scope, update, rotate and revoke them.\n\n" +
+			"Configure the endpoint and an API token with `token.*` scopes, in the provider block or with the " +
+			"`" + envEndpoint + "` and `" + envToken + "` environment variables.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the tokenhub API, such as `https://tokenhub.example.com`. " +
+					"May also be set with the `" + envEndpoint + "` environment variable.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "API token (`thk_…`) the provider authenticates with. It needs the `token.*` scopes " +
+					"for the operations you use, and can only grant scopes it holds itself. " +
+					"May also be set with the `" + envToken + "` environment variable (preferred: keeps it out of configuration).",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request is retried after a connection error, a 429 or a 5xx, " +
+					"with exponential backoff honouring `Retry-After`. Defaults to `4`; `0` disables retries. At most `100`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Timeout for each HTTP request attempt, as a Go duration such as `30s` or `1m`. " +
+					"Defaults to `30s`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"expiry_warning": schema.StringAttribute{
+				MarkdownDescription: "Plans warn about a `tokenhub_api_token` without time-based rotation (`rotate_before`) " +
+					"whose expiry is closer than this Go duration. Defaults to `168h` (7 days); `0s` turns the warning off.",
+				Optional:   true,
+				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
+			},
+		},
+	}
 }
 
-func (p *tokenhubProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+const (
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 30 * time.Second
+)
+
+func (p *tokenhubProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	for attr, v := range map[string]interface{ IsUnknown() bool }{
+		"endpoint": cfg.Endpoint, "token": cfg.Token, "max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout,
+		"expiry_warning": cfg.ExpiryWarning,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown tokenhub Provider Configuration",
+				fmt.Sprintf("The provider cannot create the tokenhub client because the value of %q is unknown "+
+					"at plan time. The value must be known at plan time: set it to a literal, a variable or an "+
+					"environment variable rather than to another resource's attribute computed during apply.", attr))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := p.getenv(envEndpoint)
+	if !cfg.Endpoint.IsNull() {
+		endpoint = cfg.Endpoint.ValueString()
+	}
+	token := p.getenv(envToken)
+	if !cfg.Token.IsNull() {
+		token = cfg.Token.ValueString()
+	}
+
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing tokenhub API Endpoint",
+			"The provider cannot create the tokenhub client because the API endpoint is not set. "+
+				"Set the endpoint attribute in the provider block or the "+envEndpoint+" environment variable.")
+	} else if err := checkEndpoint(endpoint); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid tokenhub API Endpoint",
+			fmt.Sprintf("The endpoint %q is not usable: %s. Use an absolute http or https URL such as "+
+				"https://tokenhub.example.com.", endpoint, err))
+	}
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing tokenhub API Token",
+			"The provider cannot create the tokenhub client because the API token is not set. "+
+				"Set the token attribute in the provider block or the "+envToken+" environment variable.")
+	}
+
+	retries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		n := cfg.MaxRetries.ValueInt64()
+		if n < 0 || n > 100 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid Retry Count",
+				fmt.Sprintf("max_retries is %d; it must be between 0 (no retries) and 100.", n))
+		}
+		retries = int(n)
+	}
+	timeout := defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("request_timeout is %q; it must be a positive Go duration such as \"30s\" or \"2m\".",
+					cfg.RequestTimeout.ValueString()))
+		}
+		timeout = d
+	}
+	expiryWarning, d := durationOrDefault(cfg.ExpiryWarning, path.Root("expiry_warning"), defaultExpiryWarning)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	ctx = maskSecrets(ctx, token)
+	ua := fmt.Sprintf("terraform-provider-tokenhub/%s (+https://registry.terraform.io/providers/tokenhub/tokenhub) Terraform/%s",
+		p.version, req.TerraformVersion)
+	client, err := sdk.New(endpoint,
+		sdk.WithToken(token),
+		sdk.WithUserAgent(ua),
+		sdk.WithRetryMax(retries),
+		sdk.WithHTTPClient(&http.Client{Timeout: timeout}),
+		sdk.WithLogger(tflogAdapter{token: token}),
+	)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create tokenhub API Client",
+			"The provider could not create the tokenhub client: "+err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
+
+	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
-func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource { return nil }
+// checkEndpoint accepts absolute http(s) URLs with a host.
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("it does not parse as a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("the scheme must be http or https")
+	case u.Host == "":
+		return fmt.Errorf("it has no host")
+	case u.User != nil:
+		return fmt.Errorf("it must not contain credentials; use the token attribute")
+	}
+	return nil
+}
 
-func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		func() resource.Resource { return newAPITokenResource(p.now) },
+	}
+}
+
+func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral}
+}
+
+func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newAPITokenDataSource,
+		newAPITokensDataSource,
+		newScopesDataSource,
+	}
+}

@@ -1,0 +1,56 @@
+# The tokenhub demo: the tokens a small team issues for its integrations.
+# `make demo` runs this against a local tokenhub server (endpoint and token from the environment:
+# TOKENHUB_ENDPOINT, TOKENHUB_TOKEN) with the provider built from this repository.
+
+terraform {
+  required_version = ">= 1.8"
+  required_providers {
+    tokenhub = {
+      source = "tokenhub/tokenhub"
+    }
+  }
+}
+
+provider "tokenhub" {}
+
+# CI pipeline: reads the directory, only from the CI runners, until a fixed date.
+resource "tokenhub_api_token" "ci_reader" {
+  name        = "ci-directory-reader"
+  scopes      = ["members.read-all", "groups.read-all", "systems.read-all"]
+  allowed_ips = ["203.0.113.0/24", "198.51.100.7"]
+  expires_at  = var.ci_token_expires_at
+}
+
+# The scope catalogue, read from the server.
+data "tokenhub_scopes" "catalogue" {}
+
+# Logging integration (SIEM): every log stream, nothing else. The scopes come from the
+# catalogue's "logs" group: gateway-log.read, system-logs.read, threat-blocker-logs.read,
+# device-posture-check-logs.read and admin-logs.read.
+resource "tokenhub_api_token" "log_export" {
+  name       = "siem-log-export"
+  scopes     = [for s in data.tokenhub_scopes.catalogue.scopes : s.name if s.group == "logs"]
+  expires_at = "2030-06-30T00:00:00Z"
+}
+
+# Device inventory sync for the MDM: reads devices and gateways, from the office egress only.
+resource "tokenhub_api_token" "inventory_sync" {
+  name        = "mdm-inventory-sync"
+  scopes      = ["devices.read-all", "gateway.read-all"]
+  allowed_ips = ["198.51.100.0/28"]
+}
+
+# Break-glass: broad directory write access, kept disabled until an incident needs it
+# (flip `enabled` to true, apply, and back to false afterwards).
+resource "tokenhub_api_token" "break_glass" {
+  name = "break-glass-directory-admin"
+  scopes = [
+    "members.read-all",
+    "members.update",
+    "members.disconnect",
+    "groups.update",
+    "member-group-relation.delete",
+  ]
+  enabled    = false
+  expires_at = "2030-01-01T00:00:00Z"
+}

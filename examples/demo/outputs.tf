@@ -1,0 +1,35 @@
+locals {
+  tokens = {
+    ci_reader      = tokenhub_api_token.ci_reader
+    log_export     = tokenhub_api_token.log_export
+    inventory_sync = tokenhub_api_token.inventory_sync
+    break_glass    = tokenhub_api_token.break_glass
+  }
+  row = "%-28s %-9s %-10s %-21s %s"
+}
+
+# What was issued, without secrets: the hint is enough to recognise a token.
+output "tokens" {
+  value = {
+    for k, t in local.tokens : k => {
+      id          = t.id
+      name        = t.name
+      scopes      = sort(t.scopes)
+      allowed_ips = t.allowed_ips == null ? [] : sort(t.allowed_ips)
+      token_hint  = t.token_hint
+      expires_at  = t.expires_at
+      status      = t.status
+    }
+  }
+}
+
+# The same as a table, for `terraform output -raw summary`.
+output "summary" {
+  value = join("\n", concat(
+    [format(local.row, "NAME", "STATUS", "HINT", "EXPIRES", "SCOPES")],
+    [
+      for t in values(local.tokens) :
+      format(local.row, t.name, t.status, t.token_hint, coalesce(t.expires_at, "never"), join(", ", sort(t.scopes)))
+    ],
+  ))
+}

@@ -1,0 +1,5 @@
+variable "ci_token_expires_at" {
+  description = "When the CI token stops working (RFC 3339, in the future)."
+  type        = string
+  default     = "2030-01-01T00:00:00Z"
+}

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+var (
+	_ datasource.DataSource                     = (*apiTokenDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*apiTokenDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*apiTokenDataSource)(nil)
+)
+
+func newAPITokenDataSource() datasource.DataSource { return &apiTokenDataSource{} }
+
+type apiTokenDataSource struct {
+	client *sdk.Client
+}
+
+// apiTokenDataSourceModel is the common token attributes; id or name is the lookup key.
+type apiTokenDataSourceModel struct {
+	apiTokenFields
+}
+
+// uuidPattern matches a token id, so a malformed id fails the plan, not the read.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func (d *apiTokenDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_token"
+}
+
+func (d *apiTokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one API token by `id` or by `name` (exactly one of them) among the tokens " +
+			"the provider's token can see. A name must match exactly one token: when several tokens share it the " +
+			"lookup fails and lists their ids, so look the token up by `id` instead. The secret is never exposed.",
+		Attributes: apiTokenDataSourceAttributes(),
+	}
+}
+
+// apiTokenDataSourceAttributes is the token schema of the data sources: every
+// attribute computed except the lookup keys id and name.
+func apiTokenDataSourceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "The token's id (a UUID). Set it, or `name`, to choose the token.",
+			Optional:            true,
+			Computed:            true,
+			Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
+				"must be a token id, a UUID such as 0b9d6f7e-3c1a-4f8e-9d2b-5a6c7e8f9a0b")},
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "The token's name. Set it, or `id`, to choose the token; the name must match " +
+				"exactly one visible token.",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+		},
+		"scopes": schema.SetAttribute{
+			MarkdownDescription: "The scopes the token holds.",
+			Computed:            true,
+			ElementType:         types.StringType,
+		},
+		"expires_at": schema.StringAttribute{
+			MarkdownDescription: "When the token stops working (RFC 3339, UTC); null if it never expires.",
+			Computed:            true,
+			CustomType:          rfc3339Type{},
+		},
+		"allowed_ips": schema.SetAttribute{
+			MarkdownDescription: "Addresses and CIDR ranges the token may be used from; empty means any address.",
+			Computed:            true,
+			ElementType:         ipOrCIDRType{},
+		},
+		"enabled": schema.BoolAttribute{
+			MarkdownDescription: "Whether the token is switched on.",
+			Computed:            true,
+		},
+		"status": schema.StringAttribute{
+			MarkdownDescription: "`active`, `disabled` or `expired`, as the server reports it.",
+			Computed:            true,
+		},
+		"owner": schema.StringAttribute{
+			MarkdownDescription: "Who owns the token.",
+			Computed:            true,
+		},
+		"token_hint": schema.StringAttribute{
+			MarkdownDescription: "The first characters of the secret, to recognise it; never enough to use it.",
+			Computed:            true,
+		},
+		"created_at": schema.StringAttribute{
+			MarkdownDescription: "When the token was created (RFC 3339, UTC).",
+			Computed:            true,
+			CustomType:          rfc3339Type{},
+		},
+	}
+}
+
+func (d *apiTokenDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *apiTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = dataSourceClient(req, resp)
+}
+
+func (d *apiTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg apiTokenDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var tok *sdk.Token
+	if !cfg.ID.IsNull() {
+		tok = d.byID(ctx, cfg.ID.ValueString(), resp)
+	} else {
+		tok = d.byName(ctx, cfg.Name.ValueString(), resp)
+	}
+	if tok == nil {
+		return
+	}
+
+	var state apiTokenDataSourceModel
+	resp.Diagnostics.Append(state.fromAPI(tok)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (d *apiTokenDataSource) byID(ctx context.Context, id string, resp *datasource.ReadResponse) *sdk.Token {
+	tok, err := d.client.GetToken(ctx, id)
+	if errors.Is(err, sdk.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "API Token Not Found",
+			fmt.Sprintf("No API token with id %q is visible to the provider's token: it does not exist, was "+
+				"revoked, or belongs to another owner.", id))
+		return nil
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiags("Error Reading API Token",
+			fmt.Sprintf("Could not read API token %q", id), err, nil)...)
+		return nil
+	}
+	return tok
+}
+
+// byName lists the tokens with this exact name (the server filters) and
+// insists on exactly one, since names need not be unique.
+func (d *apiTokenDataSource) byName(ctx context.Context, name string, resp *datasource.ReadResponse) *sdk.Token {
+	var matches []sdk.Token
+	for tok, err := range d.client.Tokens(ctx, sdk.ListOptions{Name: name, Limit: listPageSize}) {
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiags("Error Reading API Token",
+				fmt.Sprintf("Could not list API tokens named %q", name), err, nil)...)
+			return nil
+		}
+		if tok.Name == name { // the server filters already; this guards against a lax one
+			matches = append(matches, tok)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Token Not Found",
+			fmt.Sprintf("No API token named %q is visible to the provider's token. Check the name (it must "+
+				"match exactly), or whether the token belongs to another owner.", name))
+		return nil
+	case 1:
+		return &matches[0]
+	}
+	ids := make([]string, len(matches))
+	for i, t := range matches {
+		ids[i] = t.Id.String()
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("name"), "Ambiguous API Token Name",
+		fmt.Sprintf("%d API tokens are named %q: %s. Names need not be unique; look the token up by id instead.",
+			len(matches), name, strings.Join(ids, ", ")))
+	return nil
+}
+
+// listPageSize is the page size the data sources list with: the API's maximum.
+const listPageSize = 100
+
+// dataSourceClient takes the client from the provider's data, or reports why not.
+// It returns nil before the provider is configured (validation runs then).
+func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *sdk.Client {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return nil
+	}
+	return data.client
+}

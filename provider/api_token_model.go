@@ -1,0 +1,187 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+// API <-> Terraform conversion for tokens, shared by the tokenhub_api_token
+// resource and the token data sources. Nothing here exposes a secret.
+
+// apiTokenFields are the attributes every token-shaped schema shares. Embed it in
+// a model struct (the framework flattens embedded structs) and call fromAPI.
+type apiTokenFields struct {
+	ID         types.String `tfsdk:"id"`
+	Name       types.String `tfsdk:"name"`
+	Scopes     types.Set    `tfsdk:"scopes"`      // of types.String
+	ExpiresAt  rfc3339Value `tfsdk:"expires_at"`  // null: never expires
+	AllowedIPs types.Set    `tfsdk:"allowed_ips"` // of ipOrCIDRValue; empty: any address
+	Enabled    types.Bool   `tfsdk:"enabled"`
+	Status     types.String `tfsdk:"status"`
+	Owner      types.String `tfsdk:"owner"`
+	TokenHint  types.String `tfsdk:"token_hint"`
+	CreatedAt  rfc3339Value `tfsdk:"created_at"`
+}
+
+// apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
+// sources that return tokens as objects (types.ObjectValueFrom).
+func apiTokenFieldsAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"id":          types.StringType,
+		"name":        types.StringType,
+		"scopes":      types.SetType{ElemType: types.StringType},
+		"expires_at":  rfc3339Type{},
+		"allowed_ips": types.SetType{ElemType: ipOrCIDRType{}},
+		"enabled":     types.BoolType,
+		"status":      types.StringType,
+		"owner":       types.StringType,
+		"token_hint":  types.StringType,
+		"created_at":  rfc3339Type{},
+	}
+}
+
+// fromAPI overwrites every field with the API's view of the token. Spellings
+// that differ only semantically (UTC vs offset, 10.0.0.1 vs 10.0.0.1/32) are
+// reconciled by the framework against prior state and plan.
+func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
+	var diags diag.Diagnostics
+	f.ID = types.StringValue(t.Id.String())
+	f.Name = types.StringValue(t.Name)
+
+	scopes := make([]attr.Value, 0, len(t.Scopes))
+	for _, s := range t.Scopes {
+		scopes = append(scopes, types.StringValue(string(s)))
+	}
+	var d diag.Diagnostics
+	f.Scopes, d = types.SetValue(types.StringType, scopes)
+	diags.Append(d...)
+
+	f.ExpiresAt = newRFC3339Null()
+	if t.ExpiresAt.IsSpecified() && !t.ExpiresAt.IsNull() {
+		exp, err := t.ExpiresAt.Get()
+		if err != nil {
+			diags.AddError("Unexpected API Response", "Could not read expires_at of API token "+t.Id.String()+": "+err.Error())
+		} else {
+			f.ExpiresAt = newRFC3339Time(exp)
+		}
+	}
+
+	ips := make([]attr.Value, 0, len(t.AllowedIps))
+	for _, ip := range t.AllowedIps {
+		ips = append(ips, newIPOrCIDRValue(ip))
+	}
+	f.AllowedIPs, d = types.SetValue(ipOrCIDRType{}, ips)
+	diags.Append(d...)
+
+	f.Enabled = types.BoolValue(t.Enabled)
+	f.Status = types.StringValue(string(t.Status))
+	f.Owner = types.StringValue(t.Owner)
+	f.TokenHint = types.StringValue(t.TokenHint)
+	f.CreatedAt = newRFC3339Time(t.CreatedAt)
+	return diags
+}
+
+// tokenWithoutSecret drops the secret from a create or rotate response.
+func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
+	return &sdk.Token{
+		Id: t.Id, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIps: t.AllowedIps,
+		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint,
+	}
+}
+
+// scopeNames returns a set of strings as API scope names, sorted for stable requests.
+func scopeNames(s types.Set) []sdk.ScopeName {
+	out := make([]sdk.ScopeName, 0, len(s.Elements()))
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, sdk.ScopeName(v.ValueString()))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ipStrings returns a set of IPs/CIDRs as the strings the user wrote, sorted.
+func ipStrings(s types.Set) []string {
+	out := make([]string, 0, len(s.Elements()))
+	for _, e := range s.Elements() {
+		if v, ok := e.(ipOrCIDRValue); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameIPs is semantic set equality for allowed_ips (order and spelling ignored).
+func sameIPs(a, b types.Set) bool {
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
+		return a.IsNull() && b.IsNull()
+	}
+	ca, okA := canonicalIPs(a.Elements())
+	cb, okB := canonicalIPs(b.Elements())
+	return okA && okB && slices.Equal(ca, cb)
+}
+
+// apiErrorDiags turns an SDK error into diagnostics. Field errors of a rejected
+// request (400) are attached to the attribute they name where one exists
+// ("allowed_ips[2]" -> allowed_ips); the rest go into one general error.
+// summary is like "Error Creating API Token"; detail like `Could not create API token "ci"`.
+func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var apiErr *sdk.APIError
+	if !errors.As(err, &apiErr) || len(apiErr.FieldErrors) == 0 {
+		diags.AddError(summary, fmt.Sprintf("%s: %s%s", detail, err, errorHint(err)))
+		return diags
+	}
+	var unmapped []string
+	for _, fe := range apiErr.FieldErrors {
+		if a := fieldAttribute(fe.Field, attrs); a != "" {
+			diags.AddAttributeError(path.Root(a), summary,
+				fmt.Sprintf("%s: the tokenhub API rejected %s: %s", detail, fe.Field, fe.Message))
+			continue
+		}
+		unmapped = append(unmapped, fe.Field+": "+fe.Message)
+	}
+	if len(unmapped) > 0 {
+		diags.AddError(summary, fmt.Sprintf("%s: %s", detail, strings.Join(unmapped, "; ")))
+	}
+	return diags
+}
+
+// fieldAttribute maps an API field path ("allowed_ips[2]", "scopes.0") to a
+// top-level attribute name, or "" if none of attrs matches.
+func fieldAttribute(field string, attrs []string) string {
+	base := field
+	if i := strings.IndexAny(base, "[./"); i >= 0 {
+		base = base[:i]
+	}
+	if slices.Contains(attrs, base) {
+		return base
+	}
+	return ""
+}
+
+// errorHint says what to do about the common failures.
+func errorHint(err error) string {
+	switch {
+	case errors.Is(err, sdk.ErrUnauthorized):
+		return "\n\nCheck the provider's token (token attribute or " + envToken + "): it is missing, unknown, expired or disabled."
+	case errors.Is(err, sdk.ErrForbidden):
+		return "\n\nThe provider's token lacks a needed scope, is used from an address outside its allowed_ips, " +
+			"or tries to grant a scope it does not hold itself."
+	case errors.Is(err, sdk.ErrRateLimited):
+		return "\n\nThe API rate limit was hit after all retries; raise max_retries or try again later."
+	}
+	return ""
+}

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+func TestFromAPI(t *testing.T) {
+	t.Parallel()
+	exp := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	tok := &sdk.Token{
+		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
+		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
+		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: "admin",
+		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
+	}
+	var f apiTokenFields
+	if diags := f.fromAPI(tok); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if f.ID.ValueString() != tok.Id.String() || f.Name.ValueString() != "ci" || f.Status.ValueString() != "active" ||
+		f.Owner.ValueString() != "admin" || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
+		t.Fatalf("scalar fields wrong: %+v", f)
+	}
+	if f.ExpiresAt.ValueString() != "2027-01-01T00:00:00Z" || f.CreatedAt.ValueString() != "2026-12-31T23:00:00Z" {
+		t.Fatalf("times wrong: %s, %s", f.ExpiresAt, f.CreatedAt)
+	}
+	if !f.Scopes.Equal(stringSet(t, "members.read", "token.read")) {
+		t.Fatalf("scopes = %s", f.Scopes)
+	}
+	if !f.AllowedIPs.Equal(ipSet(t, "10.0.0.1")) {
+		t.Fatalf("allowed_ips = %s", f.AllowedIPs)
+	}
+
+	tok.ExpiresAt = nullable.NewNullNullable[time.Time]()
+	tok.AllowedIps = nil
+	if diags := f.fromAPI(tok); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if !f.ExpiresAt.IsNull() {
+		t.Fatalf("expires_at should be null for no expiry, got %s", f.ExpiresAt)
+	}
+	if f.AllowedIPs.IsNull() || len(f.AllowedIPs.Elements()) != 0 {
+		t.Fatalf("allowed_ips should be an empty set (matches the schema default), got %s", f.AllowedIPs)
+	}
+}
+
+func model(t *testing.T, name string, scopes []string, exp rfc3339Value, ips []string, enabled bool) apiTokenResourceModel {
+	t.Helper()
+	var m apiTokenResourceModel
+	m.Name = types.StringValue(name)
+	m.Scopes = stringSet(t, scopes...)
+	m.ExpiresAt = exp
+	m.AllowedIPs = ipSet(t, ips...)
+	m.Enabled = types.BoolValue(enabled)
+	return m
+}
+
+func TestUpdateRequest(t *testing.T) {
+	t.Parallel()
+	exp := rfc3339Value{StringValue: types.StringValue("2027-01-01T00:00:00Z")}
+	expOffset := rfc3339Value{StringValue: types.StringValue("2027-01-01T01:00:00+01:00")}
+	exp2 := rfc3339Value{StringValue: types.StringValue("2028-01-01 00:00:00")}
+	state := model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, true)
+	tests := []struct {
+		name string
+		plan apiTokenResourceModel
+		want string // JSON body
+	}{
+		{"rename", model(t, "ci2", []string{"token.read"}, exp, []string{"10.0.0.1"}, true), `{"name":"ci2"}`},
+		{"scopes", model(t, "ci", []string{"token.read", "members.read"}, exp, []string{"10.0.0.1"}, true),
+			`{"scopes":["members.read","token.read"]}`},
+		{"ips respelled only", model(t, "ci", []string{"token.read"}, expOffset, []string{"10.0.0.1/32"}, true),
+			// nothing differs semantically: a status-only fix re-sends enabled and expiry
+			`{"enabled":true,"expires_at":"2027-01-01T00:00:00Z"}`},
+		{"ips changed", model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.2", "10.0.0.1"}, true),
+			`{"allowed_ips":["10.0.0.1","10.0.0.2"]}`},
+		{"ips cleared", model(t, "ci", []string{"token.read"}, exp, nil, true), `{"allowed_ips":[]}`},
+		{"disable", model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, false), `{"enabled":false}`},
+		{"new expiry legacy form", model(t, "ci", []string{"token.read"}, exp2, []string{"10.0.0.1"}, true),
+			`{"expires_at":"2028-01-01T00:00:00Z"}`},
+		{"remove expiry", model(t, "ci", []string{"token.read"}, newRFC3339Null(), []string{"10.0.0.1"}, true),
+			`{"expires_at":null}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body, diags := updateRequest(tt.plan, state)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			got, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Fatalf("body = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPredictStatus(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s string) rfc3339Value { return rfc3339Value{StringValue: types.StringValue(s)} }
+	tests := []struct {
+		name    string
+		enabled types.Bool
+		exp     rfc3339Value
+		want    string
+	}{
+		{"enabled no expiry", types.BoolValue(true), newRFC3339Null(), "active"},
+		{"enabled future", types.BoolValue(true), at("2026-07-01T00:00:00Z"), "active"},
+		{"enabled expiring within margin", types.BoolValue(true), at("2026-06-01T00:00:30Z"), ""},
+		{"enabled past", types.BoolValue(true), at("2026-05-01T00:00:00Z"), ""},
+		{"disabled", types.BoolValue(false), newRFC3339Null(), ""},
+		{"unknown enabled", types.BoolUnknown(), newRFC3339Null(), ""},
+		{"unknown expiry", types.BoolValue(true), newRFC3339Unknown(), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := predictStatus(tt.enabled, tt.exp, now); got != tt.want {
+				t.Fatalf("predictStatus = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAPIErrorDiags(t *testing.T) {
+	t.Parallel()
+	attrs := []string{"name", "scopes", "allowed_ips"}
+	t.Run("field errors map to attributes", func(t *testing.T) {
+		t.Parallel()
+		err := &sdk.APIError{StatusCode: 400, Title: "Bad Request", FieldErrors: []sdk.FieldError{
+			{Field: "allowed_ips[2]", Message: "bad CIDR"},
+			{Field: "name", Message: "too long"},
+			{Field: "mystery", Message: "odd"},
+		}}
+		diags := apiErrorDiags("Error Creating API Token", `Could not create API token "ci"`, err, attrs)
+		if diags.ErrorsCount() != 3 {
+			t.Fatalf("want 3 errors, got %v", diags)
+		}
+		wantPaths := []path.Path{path.Root("allowed_ips"), path.Root("name")}
+		for i, want := range wantPaths {
+			d, ok := diags[i].(interface{ Path() path.Path })
+			if !ok || !d.Path().Equal(want) {
+				t.Errorf("diagnostic %d: want attribute %s, got %v", i, want, diags[i])
+			}
+		}
+		if !strings.Contains(diags[2].Detail(), "mystery: odd") || diags[0].Summary() != "Error Creating API Token" {
+			t.Errorf("unexpected diagnostics: %v", diags)
+		}
+	})
+	t.Run("plain error with hint", func(t *testing.T) {
+		t.Parallel()
+		err := &sdk.APIError{StatusCode: 403, Title: "Forbidden", Detail: "missing scope token.create"}
+		diags := apiErrorDiags("Error Creating API Token", `Could not create API token "ci"`, err, attrs)
+		if diags.ErrorsCount() != 1 {
+			t.Fatalf("want 1 error, got %v", diags)
+		}
+		d := diags[0].Detail()
+		if !strings.HasPrefix(d, `Could not create API token "ci": tokenhub: 403`) || !strings.Contains(d, "lacks a needed scope") {
+			t.Errorf("detail = %q", d)
+		}
+	})
+	t.Run("transport error", func(t *testing.T) {
+		t.Parallel()
+		diags := apiErrorDiags("Error Reading API Token", `Could not read API token "x"`, errors.New("connection refused"), nil)
+		if diags.ErrorsCount() != 1 || !strings.Contains(diags[0].Detail(), "connection refused") {
+			t.Fatalf("got %v", diags)
+		}
+	})
+}
+
+func TestFieldAttribute(t *testing.T) {
+	t.Parallel()
+	attrs := apiTokenAttributes
+	for field, want := range map[string]string{
+		"allowed_ips[2]": "allowed_ips", "scopes[0]": "scopes", "name": "name", "expires_at": "expires_at",
+		"scopes.1": "scopes", "overlap": "", "": "",
+	} {
+		if got := fieldAttribute(field, attrs); got != want {
+			t.Errorf("fieldAttribute(%q) = %q, want %q", field, got, want)
+		}
+	}
+}

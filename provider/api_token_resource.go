@@ -1,0 +1,440 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+var (
+	_ resource.Resource                = (*apiTokenResource)(nil)
+	_ resource.ResourceWithConfigure   = (*apiTokenResource)(nil)
+	_ resource.ResourceWithImportState = (*apiTokenResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*apiTokenResource)(nil)
+
+	_ resource.ResourceWithConfigValidators = (*apiTokenResource)(nil)
+)
+
+// newAPITokenResource takes the provider's clock at construction, not in
+// Configure: plan-time validation runs before the provider is configured.
+func newAPITokenResource(now func() time.Time) resource.Resource {
+	return &apiTokenResource{now: now, expiryWarning: defaultExpiryWarning}
+}
+
+type apiTokenResource struct {
+	client        *sdk.Client
+	now           func() time.Time
+	expiryWarning time.Duration
+}
+
+type apiTokenResourceModel struct {
+	apiTokenFields
+	Token types.String `tfsdk:"token"`
+
+	// Rotation (rotation.go): none of these is sent to the API except through a rotation.
+	RotationTriggers types.Map    `tfsdk:"rotation_triggers"` // of types.String
+	Lifetime         types.String `tfsdk:"lifetime"`
+	RotateBefore     types.String `tfsdk:"rotate_before"`
+	RotationOverlap  types.String `tfsdk:"rotation_overlap"`
+}
+
+// apiTokenAttributes are the attributes the API's field errors may name.
+var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled"}
+
+// activeMargin: an expiry closer than this is not predicted "active" in a plan,
+// because it may pass between plan and apply.
+const activeMargin = time.Minute
+
+func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_token"
+}
+
+func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An API token for the tokenhub API. The secret is available in `token` after the token " +
+			"is created; every other change (name, scopes, expiry, IP allowlist, enabled) is made in place, " +
+			"so the token keeps its id and secret.\n\n" +
+			"**Drift.** A token revoked or deleted outside Terraform (including a disabled token the server deleted " +
+			"after 7 days) is removed from state and planned for creation. A token disabled outside Terraform shows " +
+			"`enabled` changing back to `true` (when so configured) and is re-enabled in place. A token whose expiry " +
+			"was changed outside Terraform so that it expired shows `expires_at` changing back to the configured " +
+			"value (or to no expiry when `expires_at` is not set) and `status` becoming `active`, and is fixed in " +
+			"place. None of these fails the plan.\n\n" +
+			"**Expiry.** `expires_at` must be in the future when planned: once the configured time has passed, plans " +
+			"fail with a validation error asking you to set a later time or remove the attribute, rather than silently " +
+			"keeping a dead token.\n\n" +
+			"**Rotation.** Rotating issues a new secret for the same token (same id), in place. " +
+			"`rotation_triggers` rotates when its values change; `lifetime` with `rotate_before` rotates on a " +
+			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
+			"working for a while so consumers can switch without downtime. Plans warn when a token without " +
+			"`rotate_before` expires within the provider's `expiry_warning` (default 7 days).\n\n" +
+			"**Import.** Import by id. The secret is shown only when a token is created, so after import `token` " +
+			"is null and the secret cannot be recovered; rotate the token to get a new one.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The token's id (a UUID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "A human name for the token, 1–100 characters. Names need not be unique.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			},
+			"scopes": schema.SetAttribute{
+				MarkdownDescription: "What the token may do: a set of at least one scope from the catalogue " +
+					"(such as `token.read` or `members.read-all`; the `tokenhub_scopes` data source lists them). " +
+					"The provider's own token must hold every scope it grants. Order does not matter.",
+				Required:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` " +
+					"(any offset; `2027-01-31T01:00:00+01:00` is the same instant and shows no difference) or the " +
+					"legacy UTC form `2027-01-31 00:00:00`. Must be in the future when planned. Omit for a token " +
+					"that never expires; removing it clears the expiry in place. Conflicts with `lifetime`, which " +
+					"computes it instead (then it is known in the plan: creation or rotation time plus `lifetime`).",
+				Optional:      true,
+				Computed:      true,
+				CustomType:    rfc3339Type{},
+				Validators:    []validator.String{futureTimeValidator{now: r.now}},
+				PlanModifiers: []planmodifier.String{keepEquivalentTimestamp{}},
+			},
+			"allowed_ips": schema.SetAttribute{
+				MarkdownDescription: "IPv4/IPv6 addresses and CIDR ranges the token may be used from; empty or " +
+					"omitted means any address. A bare address equals its single-host range (`10.0.0.1` is " +
+					"`10.0.0.1/32`, `2001:db8::1` is `2001:db8::1/128`), so either spelling shows no difference.",
+				Optional:      true,
+				Computed:      true,
+				ElementType:   ipOrCIDRType{},
+				Default:       setdefault.StaticValue(types.SetValueMust(ipOrCIDRType{}, []attr.Value{})),
+				Validators:    []validator.Set{ipSetValidator{}},
+				PlanModifiers: []planmodifier.Set{keepEquivalentIPSet{}},
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the token works. `false` switches it off without revoking it (the " +
+					"server deletes tokens that stay disabled for 7 days). Defaults to `true`; a token disabled " +
+					"outside Terraform is planned to be enabled again.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The secret (`thk_…`). Known only after the token is created or rotated, and kept in " +
+					"state afterwards; the API never shows it again. Unknown in a plan that rotates the token. Null " +
+					"after import: the secret of an imported token is unavailable (rotate it to get one).",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"rotation_triggers": rotationTriggersAttribute(),
+			"lifetime":          lifetimeAttribute(),
+			"rotate_before":     rotateBeforeAttribute(),
+			"rotation_overlap":  rotationOverlapAttribute(),
+			"token_hint": schema.StringAttribute{
+				MarkdownDescription: "The first characters of the secret, to recognise it; never enough to use it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`active`, `disabled` or `expired`, as the server reports it. A plan shows " +
+					"`active` when the change will make a disabled or expired token usable again.",
+				Computed: true,
+			},
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "Who owns the token: the owner of the token the provider is configured with.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the token was created (RFC 3339, UTC).",
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // validation and early planning run before the provider is configured
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.client = data.client
+	if data.now != nil {
+		r.now = data.now
+	}
+	r.expiryWarning = data.expiryWarning
+}
+
+// ModifyPlan settles at plan time, against the provider's clock, everything
+// apply must not recompute (rotation.go): the expiry computed from lifetime and
+// whether the token rotates (planned token unknown). It also predicts status, so
+// that re-enabling or un-expiring a token is a visible planned change
+// ("disabled"/"expired" -> "active") and the value stays known when it will not
+// change, and warns about a token that expires soon without rotation.
+func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config apiTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *apiTokenResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &apiTokenResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	now := r.now()
+	if reason := planRotation(&plan, config, state, now); reason != "" {
+		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
+	}
+	if status := predictStatus(plan.Enabled, plan.ExpiresAt, now); status != "" {
+		plan.Status = types.StringValue(status)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
+}
+
+// predictStatus returns "active" when the token will certainly be usable after
+// apply (enabled, and no expiry or one safely in the future), else "". Other
+// statuses are left to the server: a disabled token that also expired may report
+// either, and guessing wrong would fail the apply.
+func predictStatus(enabled types.Bool, expiresAt rfc3339Value, now time.Time) string {
+	if enabled.IsUnknown() || expiresAt.IsUnknown() || !enabled.ValueBool() {
+		return ""
+	}
+	if expiresAt.IsNull() {
+		return string(sdk.StatusActive)
+	}
+	if t, err := expiresAt.Time(); err == nil && t.After(now.Add(activeMargin)) {
+		return string(sdk.StatusActive)
+	}
+	return ""
+}
+
+func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	body := sdk.CreateTokenRequest{
+		Name:    name,
+		Scopes:  scopeNames(plan.Scopes),
+		Enabled: sdk.Ptr(plan.Enabled.ValueBool()),
+	}
+	if ips := ipStrings(plan.AllowedIPs); len(ips) > 0 {
+		body.AllowedIps = &ips
+	}
+	if !plan.ExpiresAt.IsNull() {
+		t, err := plan.ExpiresAt.Time()
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Error Creating API Token", err.Error())
+			return
+		}
+		body.ExpiresAt = sdk.Expiry(t)
+	}
+
+	created, err := r.client.CreateToken(ctx, body)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiags("Error Creating API Token",
+			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
+		return
+	}
+	tflog.Debug(ctx, "created API token", map[string]any{"id": created.Id.String()})
+
+	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
+	plan.Token = types.StringValue(created.Token)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	tok, err := r.client.GetToken(ctx, id)
+	if errors.Is(err, sdk.ErrNotFound) {
+		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiags("Error Reading API Token",
+			fmt.Sprintf("Could not read API token %q", id), err, nil)...)
+		return
+	}
+	// The secret is not in the response: state.Token keeps the stored one.
+	resp.Diagnostics.Append(state.fromAPI(tok)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	// ModifyPlan marks the secret unknown exactly when this apply must rotate; the
+	// clock is not consulted again here.
+	rotate := plan.Token.IsUnknown()
+	body, diags := patchBody(plan, state, !rotate)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var rot sdk.RotateTokenRequest
+	if rotate {
+		rot = rotateRequest(plan)
+		// A new expiry travels with the new secret, so the old secret never gets it.
+		if body.ExpiresAt.IsSpecified() && !body.ExpiresAt.IsNull() {
+			rot.ExpiresAt, body.ExpiresAt = body.ExpiresAt, nil
+		}
+	}
+
+	planned := plan.Status
+	if !rotate || !emptyPatch(body) {
+		updated, err := r.client.UpdateToken(ctx, id, body)
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiags("Error Updating API Token",
+				fmt.Sprintf("Could not update API token %q", id), err, apiTokenAttributes)...)
+			return
+		}
+		resp.Diagnostics.Append(plan.fromAPI(updated)...)
+	}
+	plan.Token = state.Token // never in an update response
+	if rotate {
+		rotated, err := r.client.RotateToken(ctx, id, rot)
+		if err != nil {
+			if !emptyPatch(body) {
+				// Keep what the PATCH changed, with the old secret; the next plan rotates again.
+				plan.TokenHint = state.TokenHint
+				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			}
+			resp.Diagnostics.Append(apiErrorDiags("Error Rotating API Token",
+				fmt.Sprintf("Could not rotate API token %q; its previous secret still works", id), err, nil)...)
+			return
+		}
+		tflog.Info(ctx, "rotated API token", map[string]any{"id": id})
+		resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(rotated))...)
+		plan.Token = types.StringValue(rotated.Token)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
+		// State keeps what the server reports, so the next plan shows the fix again.
+		resp.Diagnostics.AddError("Error Updating API Token",
+			fmt.Sprintf("API token %q was updated but the server reports status %q instead of %q. "+
+				"If the token expired, check that expires_at is in the future by the server's clock; "+
+				"then run terraform apply again.", id, plan.Status.ValueString(), planned.ValueString()))
+	}
+}
+
+// updateRequest is the PATCH body: only fields that differ between plan and
+// state (semantically). When nothing but status differs (a token that expired or
+// was disabled while its attributes still match), it re-sends enabled and
+// expires_at so the server re-evaluates the token.
+func updateRequest(plan, state apiTokenResourceModel) (sdk.UpdateTokenRequest, diag.Diagnostics) {
+	return patchBody(plan, state, true)
+}
+
+// patchBody is updateRequest; statusFix=false leaves the body empty when nothing
+// differs (a rotation then needs no PATCH).
+func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTokenRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var body sdk.UpdateTokenRequest
+	changed := false
+	if !plan.Name.Equal(state.Name) {
+		body.Name = sdk.Ptr(plan.Name.ValueString())
+		changed = true
+	}
+	if !plan.Scopes.Equal(state.Scopes) {
+		body.Scopes = sdk.Ptr(scopeNames(plan.Scopes))
+		changed = true
+	}
+	if !sameIPs(plan.AllowedIPs, state.AllowedIPs) {
+		body.AllowedIps = sdk.Ptr(ipStrings(plan.AllowedIPs))
+		changed = true
+	}
+	if !plan.Enabled.Equal(state.Enabled) {
+		body.Enabled = sdk.Ptr(plan.Enabled.ValueBool())
+		changed = true
+	}
+	setExpiry := !sameInstant(plan.ExpiresAt, state.ExpiresAt)
+	if statusFix && !changed && !setExpiry {
+		body.Enabled = sdk.Ptr(plan.Enabled.ValueBool())
+		setExpiry = !plan.ExpiresAt.IsNull()
+	}
+	if setExpiry {
+		if plan.ExpiresAt.IsNull() {
+			body.ExpiresAt = sdk.NoExpiry()
+		} else {
+			t, err := plan.ExpiresAt.Time()
+			if err != nil {
+				diags.AddAttributeError(path.Root("expires_at"), "Error Updating API Token", err.Error())
+				return body, diags
+			}
+			body.ExpiresAt = sdk.Expiry(t)
+		}
+	}
+	return body, diags
+}
+
+// emptyPatch reports whether a PATCH body would change nothing.
+func emptyPatch(b sdk.UpdateTokenRequest) bool {
+	return b.Name == nil && b.Scopes == nil && b.AllowedIps == nil && b.Enabled == nil && !b.ExpiresAt.IsSpecified()
+}
+
+func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	err := r.client.RevokeToken(ctx, id)
+	if errors.Is(err, sdk.ErrNotFound) {
+		return // already gone: the goal of Delete is met
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiags("Error Deleting API Token",
+			fmt.Sprintf("Could not revoke API token %q", id), err, nil)...)
+	}
+}
+
+func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}

@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+var (
+	_ datasource.DataSource              = (*apiTokensDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiTokensDataSource)(nil)
+)
+
+func newAPITokensDataSource() datasource.DataSource { return &apiTokensDataSource{} }
+
+type apiTokensDataSource struct {
+	client *sdk.Client
+}
+
+type apiTokensDataSourceModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	Status        types.String `tfsdk:"status"`
+	Scope         types.String `tfsdk:"scope"`
+	ExpiresBefore rfc3339Value `tfsdk:"expires_before"`
+	Tokens        types.List   `tfsdk:"tokens"` // of objects with apiTokenFieldsAttrTypes
+}
+
+func (d *apiTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_tokens"
+}
+
+func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	scopeNames := make([]string, 0, len(sdk.AllScopes()))
+	for _, s := range sdk.AllScopes() {
+		scopeNames = append(scopeNames, string(s))
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token; " +
+			"others see their owner's tokens), oldest first, optionally filtered. Filters combine: a token is " +
+			"listed when it matches all of them. Secrets are never exposed.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "An identifier of this listing, derived from the filters.",
+				Computed:            true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with exactly this name.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired`.",
+				Optional:            true,
+				Validators: []validator.String{stringvalidator.OneOf(
+					string(sdk.StatusActive), string(sdk.StatusDisabled), string(sdk.StatusExpired))},
+			},
+			"scope": schema.StringAttribute{
+				MarkdownDescription: "Only tokens holding this scope, such as `token.read` (the `tokenhub_scopes` " +
+					"data source lists the catalogue).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(scopeNames...)},
+			},
+			"expires_before": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with an expiry strictly before this time, an RFC 3339 timestamp " +
+					"such as `2027-01-31T00:00:00Z`. Tokens that never expire are left out; tokens that have " +
+					"already expired are included.",
+				Optional:   true,
+				CustomType: rfc3339Type{},
+			},
+			"tokens": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching tokens, in the server's order (oldest first).",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: apiTokenListAttributes()},
+			},
+		},
+	}
+}
+
+// apiTokenListAttributes is the token schema with every attribute computed, for
+// the elements of the tokens list.
+func apiTokenListAttributes() map[string]schema.Attribute {
+	attrs := apiTokenDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{MarkdownDescription: "The token's id (a UUID).", Computed: true}
+	attrs["name"] = schema.StringAttribute{MarkdownDescription: "The token's name.", Computed: true}
+	return attrs
+}
+
+func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = dataSourceClient(req, resp)
+}
+
+func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg apiTokensDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f, diags := cfg.filter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	objType := types.ObjectType{AttrTypes: apiTokenFieldsAttrTypes()}
+	elems := []attr.Value{}
+	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Limit: listPageSize}
+	for tok, err := range d.client.Tokens(ctx, opts) {
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)...)
+			return
+		}
+		if !f.matches(&tok) {
+			continue
+		}
+		var fields apiTokenFields
+		resp.Diagnostics.Append(fields.fromAPI(&tok)...)
+		obj, diags := types.ObjectValueFrom(ctx, objType.AttrTypes, fields)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		elems = append(elems, obj)
+	}
+
+	list, diags := types.ListValue(objType, elems)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.ID = types.StringValue(f.id())
+	cfg.Tokens = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// tokenFilter is the configured filters; zero values match everything. name and
+// status are sent to the server, scope and expiresBefore applied here.
+type tokenFilter struct {
+	name, status, scope string
+	expiresBefore       *time.Time
+}
+
+func (m apiTokensDataSourceModel) filter() (tokenFilter, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	f := tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString()}
+	if !m.ExpiresBefore.IsNull() && !m.ExpiresBefore.IsUnknown() {
+		t, err := m.ExpiresBefore.Time()
+		if err != nil {
+			diags.AddError("Invalid Timestamp", "Attribute expires_before: "+err.Error())
+		}
+		f.expiresBefore = &t
+	}
+	return f, diags
+}
+
+// matches applies the client-side filters.
+func (f tokenFilter) matches(t *sdk.Token) bool {
+	if f.scope != "" && !slices.Contains(t.Scopes, sdk.ScopeName(f.scope)) {
+		return false
+	}
+	if f.expiresBefore != nil {
+		if !t.ExpiresAt.IsSpecified() || t.ExpiresAt.IsNull() {
+			return false // never expires
+		}
+		exp, err := t.ExpiresAt.Get()
+		if err != nil || !exp.Before(*f.expiresBefore) {
+			return false
+		}
+	}
+	return true
+}
+
+// id is a stable digest of the filters, so the same listing keeps its id.
+func (f tokenFilter) id() string {
+	exp := ""
+	if f.expiresBefore != nil {
+		exp = f.expiresBefore.UTC().Format(time.RFC3339Nano)
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{f.name, f.status, f.scope, exp}, "\x00")))
+	return hex.EncodeToString(sum[:8])
+}

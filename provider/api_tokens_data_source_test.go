@@ -1,0 +1,229 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+func TestAccAPITokensDataSource_paging(t *testing.T) {
+	srv, f := accServer(t)
+	// 125 tokens plus the bootstrap admin token: two pages of at most 100.
+	for i := range 125 {
+		if _, _, err := srv.IssueToken("admin", []string{"token.read"}, false); err != nil {
+			t.Fatalf("seeding token %d: %v", i, err)
+		}
+	}
+	all := srv.Tokens()
+	if len(all) <= listPageSize {
+		t.Fatalf("only %d tokens seeded; paging is not exercised", len(all))
+	}
+	const addr = "data.tokenhub_api_tokens.all"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + `data "tokenhub_api_tokens" "all" {}`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "tokens.#", strconv.Itoa(len(all))),
+				// The server's order (creation order), across the page boundary.
+				resource.TestCheckResourceAttr(addr, "tokens.0.id", all[0].ID),
+				resource.TestCheckResourceAttr(addr, "tokens.99.id", all[99].ID),
+				resource.TestCheckResourceAttr(addr, "tokens.100.id", all[100].ID),
+				resource.TestCheckResourceAttr(addr, "tokens."+strconv.Itoa(len(all)-1)+".id", all[len(all)-1].ID),
+				resource.TestCheckResourceAttr(addr, "tokens.1.name", "issued"),
+				resource.TestCheckResourceAttr(addr, "tokens.1.status", "active"),
+				resource.TestCheckResourceAttrSet(addr, "id"),
+				checkNoSecrets(srv.AdminToken),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("tokens"), knownvalue.ListSizeExact(len(all))),
+			},
+		}},
+	})
+}
+
+func TestAccAPITokensDataSource_filters(t *testing.T) {
+	srv, f := accServer(t)
+	seed := newDSSeed(t, srv)
+	now := srv.Clock.Now()
+	soon := seed.token("ci", []string{"token.read", "members.read"}, 24*time.Hour)
+	later := seed.token("ci", []string{"token.read"}, 30*24*time.Hour)
+	never := seed.token("ci", []string{"members.read"}, 0)
+	off := seed.token("deploy", []string{"members.read"}, 2*time.Hour)
+	off2 := seed.token("deploy", []string{"token.read"}, 0)
+	dead := seed.token("old", []string{"token.read"}, time.Hour)
+	srv.SetEnabled(off, false)
+	srv.SetEnabled(off2, false)
+	past := now.Add(-time.Hour)
+	srv.SetExpiresAt(dead, &past) // expired outside the API
+	cutoff := now.Add(7 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	admin := srv.Tokens()[0] // the bootstrap token: holds every scope, never expires
+	if !admin.Admin {
+		t.Fatalf("first token %s is not the bootstrap admin token", admin.ID)
+	}
+
+	ids := func(want ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(want))
+		for i, id := range want {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+		}
+		return knownvalue.ListExact(checks)
+	}
+	expect := func(name string, want ...string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.tokenhub_api_tokens."+name, tfjsonpath.New("tokens"), ids(want...))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + fmt.Sprintf(`
+data "tokenhub_api_tokens" "name" {
+  name = "ci"
+}
+data "tokenhub_api_tokens" "disabled" {
+  status = "disabled"
+}
+data "tokenhub_api_tokens" "expired" {
+  status = "expired"
+}
+data "tokenhub_api_tokens" "scope" {
+  scope = "members.read"
+}
+data "tokenhub_api_tokens" "expiring" {
+  expires_before = %[1]q
+}
+data "tokenhub_api_tokens" "combined" {
+  name           = "ci"
+  status         = "active"
+  scope          = "token.read"
+  expires_before = %[1]q
+}
+data "tokenhub_api_tokens" "none" {
+  name = "nobody"
+}
+`, cutoff),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("name", soon, later, never),
+				expect("disabled", off, off2),
+				expect("expired", dead),
+				expect("scope", admin.ID, soon, never, off),
+				// Before the cutoff: soon, off (disabled, still has an expiry) and the expired one;
+				// not later (after it) and not tokens that never expire (admin bootstrap, never, off2).
+				expect("expiring", soon, off, dead),
+				expect("combined", soon),
+				expect("none"),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.tokenhub_api_tokens.expired", "tokens.0.status", "expired"),
+				resource.TestCheckResourceAttr("data.tokenhub_api_tokens.disabled", "tokens.0.enabled", "false"),
+				resource.TestCheckResourceAttr("data.tokenhub_api_tokens.none", "tokens.#", "0"),
+				// Different filters, different ids.
+				distinctIDs("name", "disabled", "scope", "combined"),
+				checkNoSecrets(srv.AdminToken),
+			),
+		}},
+	})
+}
+
+// distinctIDs checks that the named tokenhub_api_tokens data sources have different ids.
+func distinctIDs(names ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		seen := map[string]string{}
+		for _, n := range names {
+			rs, ok := s.RootModule().Resources["data.tokenhub_api_tokens."+n]
+			if !ok {
+				return fmt.Errorf("data.tokenhub_api_tokens.%s not in state", n)
+			}
+			id := rs.Primary.Attributes["id"]
+			if other, dup := seen[id]; dup || id == "" {
+				return fmt.Errorf("data sources %s and %s share id %q", n, other, id)
+			}
+			seen[id] = n
+		}
+		return nil
+	}
+}
+
+func TestAccAPITokensDataSource_validation(t *testing.T) {
+	srv, f := accServer(t)
+	step := func(attr, value, want string) resource.TestStep {
+		return resource.TestStep{
+			Config:      providerBlock(srv) + fmt.Sprintf("data \"tokenhub_api_tokens\" \"test\" {\n  %s = %q\n}\n", attr, value),
+			ExpectError: regexp.MustCompile(want),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		Steps: []resource.TestStep{
+			step("status", "revoked", `(?s)Invalid Attribute Value Match.*status.*"revoked"`),
+			step("scope", "token.list", `(?s)Invalid Attribute Value Match.*scope.*"token.list"`),
+			step("expires_before", "next week", `(?s)Invalid Timestamp.*expires_before.*"next week" is not an\s+RFC\s+3339`),
+			step("name", "", `(?s)Invalid Attribute Value Length.*name`),
+		},
+	})
+}
+
+func TestTokenFilterID(t *testing.T) {
+	t.Parallel()
+	ts := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	same := time.Date(2027, 1, 31, 1, 0, 0, 0, time.FixedZone("+01", 3600))
+	a := tokenFilter{name: "ci", expiresBefore: &ts}
+	b := tokenFilter{name: "ci", expiresBefore: &same}
+	if a.id() != b.id() {
+		t.Errorf("the same instant in another offset gives another id: %s vs %s", a.id(), b.id())
+	}
+	for _, other := range []tokenFilter{{}, {name: "ci"}, {status: "ci"}, {scope: "ci"}, {name: "c", status: "i"}} {
+		if other.id() == a.id() {
+			t.Errorf("filters %+v and %+v share id %s", other, a, a.id())
+		}
+	}
+	if (tokenFilter{}).id() != (tokenFilter{}).id() {
+		t.Error("id is not stable")
+	}
+}
+
+func TestTokenFilterMatches(t *testing.T) {
+	t.Parallel()
+	cut := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	tok := func(exp *time.Time, scopes ...sdk.ScopeName) *sdk.Token {
+		t := &sdk.Token{Scopes: scopes}
+		if exp != nil {
+			t.ExpiresAt = nullable.NewNullableWithValue(*exp)
+		}
+		return t
+	}
+	before, at := cut.Add(-time.Second), cut
+	tests := []struct {
+		name string
+		f    tokenFilter
+		tok  *sdk.Token
+		want bool
+	}{
+		{"no filter", tokenFilter{}, tok(nil, "token.read"), true},
+		{"scope held", tokenFilter{scope: "token.read"}, tok(nil, "members.read", "token.read"), true},
+		{"scope missing", tokenFilter{scope: "token.read"}, tok(nil, "token.read-all"), false},
+		{"expires before", tokenFilter{expiresBefore: &cut}, tok(&before), true},
+		{"expires at the cutoff", tokenFilter{expiresBefore: &cut}, tok(&at), false},
+		{"never expires", tokenFilter{expiresBefore: &cut}, tok(nil), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.f.matches(tt.tok); got != tt.want {
+				t.Errorf("matches = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+func TestParseIPOrCIDR(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+		wantErr  bool
+	}{
+		{in: "10.0.0.1", want: "10.0.0.1/32"},
+		{in: "10.0.0.1/32", want: "10.0.0.1/32"},
+		{in: "10.0.0.0/8", want: "10.0.0.0/8"},
+		{in: "0.0.0.0/0", want: "0.0.0.0/0"},
+		{in: "2001:db8::1", want: "2001:db8::1/128"},
+		{in: "2001:DB8::1", want: "2001:db8::1/128"},
+		{in: "2001:db8:0:0:0:0:0:1/128", want: "2001:db8::1/128"},
+		{in: "2001:db8::/32", want: "2001:db8::/32"},
+		{in: "10.0.0.1/8", wantErr: true}, // host bits set, as the API rejects
+		{in: "10.0.0.256", wantErr: true},
+		{in: "10.0.0.0/33", wantErr: true},
+		{in: "fe80::1%eth0", wantErr: true},
+		{in: " 10.0.0.1", wantErr: true},
+		{in: "example.com", wantErr: true},
+		{in: "", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := parseIPOrCIDR(tt.in)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("parseIPOrCIDR(%q) = %v, want an error", tt.in, got)
+				}
+				return
+			}
+			if err != nil || got.String() != tt.want {
+				t.Fatalf("parseIPOrCIDR(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestIPOrCIDRSemanticEquals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"10.0.0.1", "10.0.0.1/32", true},
+		{"10.0.0.1/32", "10.0.0.1", true},
+		{"2001:db8::1", "2001:db8::1/128", true},
+		{"2001:DB8::1", "2001:db8::1", true},
+		{"10.0.0.0/8", "10.0.0.0/8", true},
+		{"10.0.0.1", "10.0.0.2", false},
+		{"10.0.0.1", "10.0.0.1/31", false},
+		{"10.0.0.0/8", "10.0.0.0/16", false},
+		{"::ffff:10.0.0.1", "10.0.0.1", false}, // different address families stay different
+		{"junk", "junk", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"≡"+tt.b, func(t *testing.T) {
+			t.Parallel()
+			got, diags := newIPOrCIDRValue(tt.a).StringSemanticEquals(context.Background(), newIPOrCIDRValue(tt.b))
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if got != tt.want {
+				t.Fatalf("%s ≡ %s: got %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIPOrCIDRNullUnknownNotEqual(t *testing.T) {
+	t.Parallel()
+	null := ipOrCIDRValue{StringValue: basetypes.NewStringNull()}
+	unknown := ipOrCIDRValue{StringValue: basetypes.NewStringUnknown()}
+	for _, other := range []ipOrCIDRValue{null, unknown} {
+		if eq, _ := newIPOrCIDRValue("10.0.0.1").StringSemanticEquals(context.Background(), other); eq {
+			t.Fatalf("10.0.0.1 must not equal %s", other)
+		}
+	}
+}
+
+func TestIPOrCIDRValidateAttribute(t *testing.T) {
+	t.Parallel()
+	for in, wantErr := range map[string]bool{"10.0.0.1": false, "10.0.0.0/8": false, "10.0.0.0/33": true, "nope": true} {
+		var resp xattr.ValidateAttributeResponse
+		newIPOrCIDRValue(in).ValidateAttribute(context.Background(), xattr.ValidateAttributeRequest{Path: path.Root("allowed_ips")}, &resp)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("ValidateAttribute(%q): %v, want error %v", in, resp.Diagnostics, wantErr)
+		}
+	}
+}
+
+func ipSet(t *testing.T, ips ...string) types.Set {
+	t.Helper()
+	elems := make([]attr.Value, len(ips))
+	for i, ip := range ips {
+		elems[i] = newIPOrCIDRValue(ip)
+	}
+	s, diags := types.SetValue(ipOrCIDRType{}, elems)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return s
+}
+
+func TestSameIPs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		a, b types.Set
+		want bool
+	}{
+		{"order", ipSet(t, "10.0.0.1", "192.168.0.0/16"), ipSet(t, "192.168.0.0/16", "10.0.0.1"), true},
+		{"spelling", ipSet(t, "10.0.0.1", "2001:db8::1"), ipSet(t, "2001:db8::1/128", "10.0.0.1/32"), true},
+		{"empty", ipSet(t), ipSet(t), true},
+		{"different", ipSet(t, "10.0.0.1"), ipSet(t, "10.0.0.2"), false},
+		{"subset", ipSet(t, "10.0.0.1"), ipSet(t, "10.0.0.1", "10.0.0.2"), false},
+		{"null vs empty", types.SetNull(ipOrCIDRType{}), ipSet(t), false},
+		{"both null", types.SetNull(ipOrCIDRType{}), types.SetNull(ipOrCIDRType{}), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := sameIPs(tt.a, tt.b); got != tt.want {
+				t.Fatalf("sameIPs(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+// Rotation of tokenhub_api_token: a new secret for the same token (same id), in
+// place, through the API's rotate endpoint.
+//
+// Everything time-dependent is decided in ModifyPlan against the provider's
+// (injectable) clock and written into the plan, so apply only carries it out:
+//   - the planned secret is unknown exactly when apply must rotate;
+//   - with lifetime, the new expires_at is a concrete planned value (now+lifetime),
+//     sent with the rotation (or the create) as planned.
+//
+// rotate_before requires lifetime: with a fixed expires_at a rotation could not
+// move the expiry, so the token would stay inside the window and rotate on every
+// plan. For a fixed expiry, key rotation_triggers on it instead.
+
+func rotationTriggersAttribute() schema.MapAttribute {
+	return schema.MapAttribute{
+		MarkdownDescription: "Arbitrary strings; when any value changes, the token is rotated in place: same id, " +
+			"new `token`, and the previous secret stops working (after `rotation_overlap`, if set). Use it with " +
+			"a value that changes when you want a new secret, such as a `time_rotating` resource's `id`, a " +
+			"release version, or `expires_at`. Values unknown at plan time count as a change. Setting triggers " +
+			"for the first time (including after import) or removing them records the new value without rotating.",
+		Optional:    true,
+		ElementType: types.StringType,
+	}
+}
+
+func lifetimeAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "How long the token lives, as a Go duration such as `720h` (30 days); at least `1m`. " +
+			"`expires_at` is then computed and shown in the plan: the time of creation or rotation plus `lifetime`. " +
+			"Changing `lifetime` moves `expires_at` to now plus the new lifetime, without rotating. " +
+			"A token with a lifetime that has expired is rotated (new secret, new expiry) by the next apply. " +
+			"Conflicts with `expires_at`.",
+		Optional:   true,
+		Validators: []validator.String{durationRange{min: time.Minute, max: maxDuration}},
+	}
+}
+
+func rotateBeforeAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Time-based rotation: once the current time is at or after `expires_at` minus this " +
+			"Go duration (such as `168h`, 7 days), the plan shows a rotation (`token` and `expires_at` change) " +
+			"and apply rotates the secret and extends the expiry to the rotation time plus `lifetime`. Outside " +
+			"that window nothing is planned. Requires `lifetime` and must be shorter than it. The time is the " +
+			"time of `terraform plan`; apply uses the planned values.",
+		Optional: true,
+		Validators: []validator.String{
+			durationRange{min: time.Second, max: maxDuration},
+			stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
+		},
+	}
+}
+
+func rotationOverlapAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "How long the previous secret keeps working after a rotation, as a Go duration " +
+			"such as `1h` (at most `720h`), so that consumers can switch to the new secret without downtime. " +
+			"Enforced by the server. Unset or `0s`: the previous secret stops working at once. Changing it " +
+			"alone does not rotate.",
+		Optional:   true,
+		Validators: []validator.String{durationRange{min: 0, max: maxRotationOverlap}},
+	}
+}
+
+func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
+		rotateBeforeShorterThanLifetime{},
+	}
+}
+
+// rotateBeforeShorterThanLifetime: with rotate_before >= lifetime a fresh token
+// would already be due, and every plan would rotate it.
+type rotateBeforeShorterThanLifetime struct{}
+
+func (rotateBeforeShorterThanLifetime) Description(context.Context) string {
+	return "rotate_before must be shorter than lifetime"
+}
+
+func (v rotateBeforeShorterThanLifetime) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (rotateBeforeShorterThanLifetime) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var lifetime, before types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("lifetime"), &lifetime)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &before)...)
+	l, okL := parseDuration(lifetime)
+	b, okB := parseDuration(before)
+	if okL && okB && b >= l {
+		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Rotation Window",
+			fmt.Sprintf("rotate_before (%s) must be shorter than lifetime (%s): otherwise a freshly rotated token "+
+				"is already due and every plan rotates it again. A common choice is a quarter of the lifetime.", b, l))
+	}
+}
+
+// planRotation settles expires_at and decides whether the token rotates, in
+// place in plan. It returns why the token rotates, or "" when it does not.
+// config is the configuration (for expires_at: null there means "computed");
+// state is nil when the token is being created.
+func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, state *apiTokenResourceModel, now time.Time) string {
+	lifetime, hasLifetime := parseDuration(plan.Lifetime)
+	reason := ""
+	if state != nil {
+		reason = rotationReason(*plan, *state, now)
+	}
+
+	switch {
+	case config.ExpiresAt.IsUnknown() || plan.Lifetime.IsUnknown():
+		// Known after apply; the framework already planned expires_at unknown.
+	case !config.ExpiresAt.IsNull():
+		// Configured: the schema plan modifiers handled it.
+	case !hasLifetime:
+		// Neither configured nor computed: no expiry (removing expires_at clears it).
+		plan.ExpiresAt = newRFC3339Null()
+	case state == nil, reason != "", !plan.Lifetime.Equal(state.Lifetime), state.ExpiresAt.IsNull():
+		// Created, rotated, lifetime changed, or the expiry was cleared outside Terraform.
+		plan.ExpiresAt = newRFC3339Time(now.Add(lifetime).UTC().Truncate(time.Second))
+	default:
+		plan.ExpiresAt = state.ExpiresAt
+	}
+
+	if reason != "" {
+		plan.Token = types.StringUnknown()
+		plan.TokenHint = types.StringUnknown()
+	}
+	return reason
+}
+
+// rotationReason says why an existing token must rotate now, or "".
+func rotationReason(plan, state apiTokenResourceModel, now time.Time) string {
+	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
+		return "rotation_triggers changed"
+	}
+	if _, ok := parseDuration(plan.Lifetime); !ok || state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return ""
+	}
+	exp, err := state.ExpiresAt.Time()
+	if err != nil {
+		return ""
+	}
+	before, _ := parseDuration(plan.RotateBefore) // unset: rotate once expired
+	if !now.Before(exp.Add(-before)) {
+		return fmt.Sprintf("expires_at %s is within rotate_before (%s) of now", exp.UTC().Format(time.RFC3339), before)
+	}
+	return ""
+}
+
+// triggersChanged: a change between two non-empty trigger maps, or planned
+// triggers that are unknown. Setting triggers where there were none, or removing
+// them, only records the new value.
+func triggersChanged(prior, planned types.Map) bool {
+	if prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0 {
+		return false
+	}
+	if planned.IsUnknown() {
+		return true
+	}
+	if planned.IsNull() || len(planned.Elements()) == 0 {
+		return false
+	}
+	return !prior.Equal(planned)
+}
+
+// rotateRequest is the rotate call's body; the caller adds a new expiry.
+func rotateRequest(plan apiTokenResourceModel) sdk.RotateTokenRequest {
+	var req sdk.RotateTokenRequest
+	if d, ok := parseDuration(plan.RotationOverlap); ok && d > 0 {
+		req.Overlap = sdk.Ptr(d.String())
+	}
+	return req
+}
+
+// expiryWarning warns at plan time about a token without time-based rotation
+// whose planned expiry is closer than window (0 disables). It is a warning, not
+// a computed countdown attribute, so that state does not drift with the clock.
+func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Duration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if window <= 0 || !plan.RotateBefore.IsNull() || plan.ExpiresAt.IsNull() || plan.ExpiresAt.IsUnknown() {
+		return diags
+	}
+	exp, err := plan.ExpiresAt.Time()
+	if err != nil || !exp.Before(now.Add(window)) {
+		return diags
+	}
+	left := exp.Sub(now).Truncate(time.Minute)
+	diags.AddAttributeWarning(path.Root("expires_at"), "API Token Expires Soon",
+		fmt.Sprintf("API token %q expires at %s, in %s (within the provider's expiry_warning of %s), and nothing "+
+			"rotates it before then. Set a later expires_at, or use lifetime with rotate_before to rotate it "+
+			"automatically; raise or set expiry_warning = \"0s\" in the provider block to silence this warning.",
+			plan.Name.ValueString(), exp.UTC().Format(time.RFC3339), left, window))
+	return diags
+}

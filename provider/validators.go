@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+// knownScope reports whether name is in the catalogue, and if not, suggests the
+// catalogue names of the same family ("members.list" -> members.*).
+func knownScope(name string) (ok bool, suggestions []string) {
+	family, _, _ := strings.Cut(name, ".")
+	for _, s := range sdk.AllScopes() {
+		if string(s) == name {
+			return true, nil
+		}
+		if f, _, _ := strings.Cut(string(s), "."); f == family || strings.TrimSuffix(f, "s") == strings.TrimSuffix(family, "s") {
+			suggestions = append(suggestions, string(s))
+		}
+	}
+	return false, suggestions
+}
+
+// scopesValidator checks every element of a set of strings against the scope
+// catalogue (sdk.AllScopes), so a typo fails the plan, not the apply.
+type scopesValidator struct{}
+
+func (scopesValidator) Description(context.Context) string {
+	return "each value must be a scope from the tokenhub catalogue"
+}
+
+func (v scopesValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (scopesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, e := range req.ConfigValue.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		known, suggestions := knownScope(s.ValueString())
+		if known {
+			continue
+		}
+		hint := "The tokenhub_scopes data source lists the catalogue."
+		if len(suggestions) > 0 {
+			hint = "Scopes of the same family: " + strings.Join(suggestions, ", ") + "."
+		}
+		resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(s), "Invalid Scope",
+			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, s.ValueString(), hint))
+	}
+}
+
+// futureTimeValidator rejects timestamps that are not after the provider's clock.
+// The clock is injected (NewWithClock) so tests can pin it.
+type futureTimeValidator struct {
+	now func() time.Time
+}
+
+func (futureTimeValidator) Description(context.Context) string {
+	return "must be a time in the future"
+}
+
+func (v futureTimeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v futureTimeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	t, err := parseTimestamp(req.ConfigValue.ValueString())
+	if err != nil {
+		return // the type's own validation reports malformed values
+	}
+	now := v.now()
+	if !t.After(now) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Expiry In The Past",
+			fmt.Sprintf("Attribute %s is %s, which is not in the future (it is now %s). "+
+				"A token cannot be given an expiry that has passed: set %s to a future time, "+
+				"or remove it for a token that never expires.",
+				req.Path, req.ConfigValue.ValueString(), now.UTC().Format(time.RFC3339), req.Path))
+	}
+}
+
+// ipSetValidator checks each element of allowed_ips. The element type validates
+// itself too, but the framework does not run element-type validation for every
+// code path, so this keeps plan-time errors certain.
+type ipSetValidator struct{}
+
+func (ipSetValidator) Description(context.Context) string {
+	return "each value must be an IPv4/IPv6 address or CIDR range"
+}
+
+func (v ipSetValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (ipSetValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var seen []string
+	for _, e := range req.ConfigValue.Elements() {
+		ip, ok := e.(ipOrCIDRValue)
+		if !ok || ip.IsNull() || ip.IsUnknown() {
+			continue
+		}
+		p, err := parseIPOrCIDR(ip.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(ip), "Invalid IP Address or CIDR Range",
+				fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+			continue
+		}
+		if slices.Contains(seen, p.String()) {
+			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(ip), "Duplicate IP Address or CIDR Range",
+				fmt.Sprintf("Attribute %s lists %s more than once (%q is another spelling of it); remove the duplicate.",
+					req.Path, p, ip.ValueString()))
+		}
+		seen = append(seen, p.String())
+	}
+}
+
+// durationValidator accepts positive Go durations ("30s", "2m").
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "must be a positive Go duration such as \"30s\" or \"2m\""
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Request Timeout",
+			fmt.Sprintf("Attribute %s is %q; it must be a positive Go duration such as \"30s\" or \"2m\".",
+				req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func stringSet(t *testing.T, vals ...string) types.Set {
+	t.Helper()
+	elems := make([]attr.Value, len(vals))
+	for i, v := range vals {
+		elems[i] = types.StringValue(v)
+	}
+	s, diags := types.SetValue(types.StringType, elems)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return s
+}
+
+func TestScopesValidator(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		set      types.Set
+		wantErrs int
+		wantText string
+	}{
+		{name: "valid", set: stringSet(t, "token.read", "members.read-all", "access-card.read-all", "gateway.read-all")},
+		{name: "null", set: types.SetNull(types.StringType)},
+		{name: "unknown", set: types.SetUnknown(types.StringType)},
+		{name: "unknown scope", set: stringSet(t, "token.read", "members.list"), wantErrs: 1, wantText: "members.read-all"},
+		{name: "irregular plural", set: stringSet(t, "access-cards.read-all"), wantErrs: 1, wantText: "access-card.read-all"},
+		{name: "two bad", set: stringSet(t, "nope", "token.admin"), wantErrs: 2, wantText: "is not a tokenhub scope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := validator.SetRequest{Path: path.Root("scopes"), ConfigValue: tt.set}
+			var resp validator.SetResponse
+			scopesValidator{}.ValidateSet(context.Background(), req, &resp)
+			if got := resp.Diagnostics.ErrorsCount(); got != tt.wantErrs {
+				t.Fatalf("got %d errors (%v), want %d", got, resp.Diagnostics, tt.wantErrs)
+			}
+			for _, d := range resp.Diagnostics {
+				if !strings.Contains(d.Detail(), tt.wantText) || !strings.Contains(d.Detail(), "scopes") {
+					t.Errorf("detail %q should name the attribute and contain %q", d.Detail(), tt.wantText)
+				}
+			}
+		})
+	}
+}
+
+func TestFutureTimeValidator(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	v := futureTimeValidator{now: func() time.Time { return now }}
+	tests := []struct {
+		value   types.String
+		wantErr bool
+	}{
+		{types.StringValue("2026-06-01T12:00:01Z"), false},
+		{types.StringValue("2026-06-01T13:30:00+01:00"), false}, // 12:30 UTC
+		{types.StringValue("2026-06-01T12:00:00Z"), true},       // now is not the future
+		{types.StringValue("2026-06-01T12:30:00+01:00"), true},  // 11:30 UTC
+		{types.StringValue("2020-01-01 00:00:00"), true},
+		{types.StringValue("not a time"), false}, // the type reports this one
+		{types.StringNull(), false},
+		{types.StringUnknown(), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value.String(), func(t *testing.T) {
+			t.Parallel()
+			var resp validator.StringResponse
+			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("expires_at"), ConfigValue: tt.value}, &resp)
+			if resp.Diagnostics.HasError() != tt.wantErr {
+				t.Fatalf("got %v, want error %v", resp.Diagnostics, tt.wantErr)
+			}
+			if tt.wantErr && !strings.Contains(resp.Diagnostics[0].Detail(), "not in the future") {
+				t.Fatalf("unclear message: %s", resp.Diagnostics[0].Detail())
+			}
+		})
+	}
+}
+
+func TestIPSetValidator(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		set      types.Set
+		wantErrs int
+	}{
+		{"valid", ipSet(t, "10.0.0.1", "10.1.0.0/16", "2001:db8::/32"), 0},
+		{"empty", ipSet(t), 0},
+		{"null", types.SetNull(ipOrCIDRType{}), 0},
+		{"bad cidr", ipSet(t, "10.0.0.1", "10.0.0.0/33"), 1},
+		{"host bits", ipSet(t, "10.0.0.1/8"), 1},
+		{"two bad", ipSet(t, "x", "y"), 2},
+		{"same network twice", ipSet(t, "10.0.0.1", "10.0.0.1/32"), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var resp validator.SetResponse
+			ipSetValidator{}.ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("allowed_ips"), ConfigValue: tt.set}, &resp)
+			if got := resp.Diagnostics.ErrorsCount(); got != tt.wantErrs {
+				t.Fatalf("got %d errors (%v), want %d", got, resp.Diagnostics, tt.wantErrs)
+			}
+		})
+	}
+}
+
+func TestDurationValidator(t *testing.T) {
+	t.Parallel()
+	for in, wantErr := range map[string]bool{"30s": false, "2m": false, "1h30m": false, "0s": true, "-1s": true, "soon": true, "30": true} {
+		var resp validator.StringResponse
+		durationValidator{}.ValidateString(context.Background(),
+			validator.StringRequest{Path: path.Root("request_timeout"), ConfigValue: types.StringValue(in)}, &resp)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("%q: %v, want error %v", in, resp.Diagnostics, wantErr)
+		}
+	}
+}

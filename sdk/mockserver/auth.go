@@ -1,0 +1,181 @@
+package mockserver
+
+import (
+	"context"
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+// caller is the authenticated token behind a request.
+type caller struct {
+	id     string
+	owner  string
+	admin  bool
+	scopes []string
+}
+
+func (c *caller) has(scope string) bool { return c.admin || slices.Contains(c.scopes, scope) }
+
+// missing returns the scopes in want the caller does not hold.
+func (c *caller) missing(want []string) []string {
+	var out []string
+	for _, sc := range want {
+		if !c.has(sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// reqInfo travels in the request context from the outer layer to the strict handlers.
+type reqInfo struct {
+	caller *caller
+	path   string
+}
+
+type ctxKey struct{}
+
+func withInfo(ctx context.Context, info *reqInfo) context.Context {
+	return context.WithValue(ctx, ctxKey{}, info)
+}
+
+func infoFrom(ctx context.Context) *reqInfo {
+	info, _ := ctx.Value(ctxKey{}).(*reqInfo)
+	if info == nil {
+		return &reqInfo{}
+	}
+	return info
+}
+
+// opScopes is the scope each operation needs; operations not listed need only a valid token
+// (scopes, me) or none at all (the docs).
+var opScopes = map[string]string{
+	"ListTokens":  "token.read-all",
+	"GetToken":    "token.read",
+	"CreateToken": "token.create",
+	"UpdateToken": "token.update",
+	"RotateToken": "token.update",
+	"RevokeToken": "token.delete",
+}
+
+// scopeMiddleware answers 403, naming the scope, when the caller lacks the operation's scope.
+func scopeMiddleware(f serverapi.StrictHandlerFunc, operationID string) serverapi.StrictHandlerFunc {
+	scope, ok := opScopes[operationID]
+	if !ok {
+		return f
+	}
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
+		info := infoFrom(ctx)
+		if info.caller == nil {
+			return problemResponse{p: unauthorized("missing credentials"), instance: r.URL.Path}, nil
+		}
+		if !info.caller.has(scope) {
+			p := forbidden("this token lacks the scope %s, which %s needs", scope, operationID)
+			return problemResponse{p: p, instance: r.URL.Path}, nil
+		}
+		return f(ctx, w, r, req)
+	}
+}
+
+// credential extracts the secret from Authorization (Bearer or apiToken) or ?api_token=.
+// Error details never echo the secret.
+func credential(r *http.Request) (string, *problem) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+		tok = strings.TrimSpace(tok)
+		if !ok || tok == "" {
+			return "", unauthorized(`malformed Authorization header; send "Authorization: Bearer <token>"`)
+		}
+		switch strings.ToLower(scheme) {
+		case "bearer", "apitoken":
+			return tok, nil
+		}
+		if len(scheme) > 20 {
+			scheme = scheme[:20] + "…"
+		}
+		return "", unauthorized(`unsupported Authorization scheme %q; send "Authorization: Bearer <token>"`, scheme)
+	}
+	if q := r.URL.Query(); q.Has("api_token") {
+		if tok := q.Get("api_token"); tok != "" {
+			return tok, nil
+		}
+		return "", unauthorized("empty api_token query parameter")
+	}
+	return "", unauthorized(`missing credentials; send "Authorization: Bearer <token>"`)
+}
+
+func remoteAddr(r *http.Request) (netip.Addr, bool) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.WithZone("").Unmap(), true
+}
+
+// authenticate checks the request's credential: 401 for a missing, malformed, unknown,
+// expired, disabled or rotated-away secret; 403 for a caller IP outside allowed_ips; 429 when
+// the token's rate limit is spent. On success it records last_used_at.
+func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
+	secret, p := credential(r)
+	if p != nil {
+		return nil, p
+	}
+	// The checksum rejects typos and guesses before touching the store.
+	if !ValidSecret(secret) {
+		return nil, unauthorized("malformed token: not a tokenhub secret (thk_…) or bad checksum")
+	}
+	s.lookups.Add(1)
+	d := digestOf(secret)
+	now := s.cfg.clock.Now()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var t *tokenRec
+	if id, ok := s.st.byDigest[d]; ok {
+		t = s.st.tokens[id]
+	}
+	if t == nil || s.dueForDeletion(t, now) {
+		return nil, unauthorized("unknown or revoked token")
+	}
+	if subtle.ConstantTimeCompare(d[:], t.Digest[:]) != 1 {
+		if t.PrevDigest == nil || subtle.ConstantTimeCompare(d[:], t.PrevDigest[:]) != 1 {
+			return nil, unauthorized("unknown or revoked token")
+		}
+		if !now.Before(t.PrevUntil) {
+			return nil, unauthorized("this secret was rotated and stopped working at %s", t.PrevUntil.UTC().Format(time.RFC3339))
+		}
+	}
+	if statusOf(t, now) == serverapi.Expired {
+		return nil, unauthorized("token %s expired at %s", t.ID, t.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if !t.Enabled {
+		return nil, unauthorized("token %s is disabled", t.ID)
+	}
+	if len(t.allowed) > 0 {
+		addr, ok := remoteAddr(r)
+		if !ok || !ipAllowed(t.allowed, addr) {
+			return nil, forbidden("caller IP %s is not in token %s's allowed_ips", addr, t.ID)
+		}
+	}
+	if ok, wait := s.limiter.allow(t.ID, now); !ok {
+		p := newProblem(http.StatusTooManyRequests, "rate-limited", "Too Many Requests",
+			"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, t.ID, wait)
+		p.retryAfter = wait
+		return nil, p
+	}
+	used := now
+	t.LastUsedAt = &used
+	s.dirty.Store(true)
+	return &caller{id: t.ID, owner: t.Owner, admin: t.Admin, scopes: slices.Clone(t.Scopes)}, nil
+}

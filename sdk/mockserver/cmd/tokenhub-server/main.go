@@ -1,0 +1,115 @@
+// Command tokenhub-server runs tokenhub's reference server: the whole API, in memory, with
+// optional persistence to a state file.
+//
+//	go run ./sdk/mockserver/cmd/tokenhub-server -listen 127.0.0.1:8080 -state tokenhub.json
+//
+// The admin (bootstrap) token comes from TOKENHUB_BOOTSTRAP_TOKEN, or is generated and
+// printed once to stderr at first start. The API explorer is at /api-docs.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "tokenhub-server:", err)
+		os.Exit(1)
+	}
+}
+
+// run is main without the process globals, so it can be tested. ready, if not nil, receives
+// the listening address once the server accepts connections.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet("tokenhub-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	state := fs.String("state", "", "state file (JSON, mode 0600) to load at start and keep up to date; empty = in memory only")
+	rate := fs.Float64("rate-limit", 500, "requests per second per token (0 = no limit)")
+	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+
+	var logger *slog.Logger
+	switch *logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	default:
+		return fmt.Errorf("-log-format must be text or json, not %q", *logFormat)
+	}
+
+	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithLogger(logger)}
+	if *state != "" {
+		opts = append(opts, mockserver.WithStateFile(*state))
+	}
+	envToken := getenv("TOKENHUB_BOOTSTRAP_TOKEN")
+	if envToken != "" {
+		opts = append(opts, mockserver.WithBootstrapToken(envToken))
+	}
+	srv, err := mockserver.New(opts...)
+	if err != nil {
+		return err
+	}
+	switch {
+	case envToken != "":
+		fmt.Fprintln(stderr, "tokenhub-server: admin (bootstrap) token taken from TOKENHUB_BOOTSTRAP_TOKEN")
+	case srv.AdminToken() == "":
+		fmt.Fprintf(stderr, "tokenhub-server: admin (bootstrap) token unchanged (kept in %s)\n", *state)
+	default:
+		fmt.Fprintf(stderr, "tokenhub-server: generated admin (bootstrap) token; it is shown only this once:\n\n"+
+			"    TOKENHUB_TOKEN=%s\n\n", srv.AdminToken())
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	logger.Info("tokenhub-server listening", "addr", ln.Addr().String(),
+		"explorer", "http://"+ln.Addr().String()+"/api-docs", "state", *state)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	// Flush the state file after the last request has finished.
+	if cerr := srv.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var tokenLine = regexp.MustCompile(`TOKENHUB_TOKEN=(thk_[0-9A-Za-z]+)`)
+
+// start runs the command until the returned stop function is called.
+func start(t *testing.T, args []string, env map[string]string) (addr string, out *syncBuffer, stop func() error) {
+	t.Helper()
+	out = &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, out, ready)
+	}()
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("server exited: %v\n%s", err, out.String())
+	}
+	return addr, out, func() error { cancel(); return <-done }
+}
+
+func get(t *testing.T, addr, path, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestRun_BootstrapPrintedOnceAndStateKept(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	addr, out, stop := start(t, []string{"-state", state, "-log-format", "json"}, nil)
+	m := tokenLine.FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no generated token printed:\n%s", out)
+	}
+	admin := m[1]
+	if get(t, addr, "/api/v1/me?api_token="+admin, "") != 200 {
+		t.Fatal("printed admin token does not work")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out.String(), admin) != 1 {
+		t.Fatalf("admin token printed %d times or logged:\n%s", strings.Count(out.String(), admin), out)
+	}
+	if !strings.Contains(out.String(), `"path":"/api/v1/me"`) {
+		t.Fatalf("no JSON request log:\n%s", out)
+	}
+
+	addr, out, stop = start(t, []string{"-state", state}, nil)
+	defer stop()
+	if tokenLine.MatchString(out.String()) || !strings.Contains(out.String(), "unchanged") {
+		t.Fatalf("second start did not keep the token:\n%s", out)
+	}
+	if get(t, addr, "/api/v1/me", admin) != 200 {
+		t.Fatal("admin token lost across restart")
+	}
+}
+
+func TestRun_EnvTokenAndErrors(t *testing.T) {
+	// Without -state every start is a first start: a token is generated and printed.
+	_, out, stop := start(t, nil, nil)
+	tok := tokenLine.FindStringSubmatch(out.String())[1]
+	stop()
+
+	addr, out, stop := start(t, nil, map[string]string{"TOKENHUB_BOOTSTRAP_TOKEN": tok})
+	defer stop()
+	if tokenLine.MatchString(out.String()) || !strings.Contains(out.String(), "TOKENHUB_BOOTSTRAP_TOKEN") {
+		t.Fatalf("env token not used:\n%s", out)
+	}
+	if get(t, addr, "/api/v1/me", tok) != 200 || get(t, addr, "/api/v1/api-docs", "") != 200 {
+		t.Fatal("env token or docs do not work")
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte("{"), 0o600)
+	var errOut bytes.Buffer
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-state", bad}, func(string) string { return "" }, &errOut, nil)
+	if err == nil || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("corrupt state: err = %v", err)
+	}
+	if err := run(context.Background(), []string{"-log-format", "xml"}, func(string) string { return "" }, &errOut, nil); err == nil {
+		t.Fatal("bad -log-format accepted")
+	}
+}

@@ -1,0 +1,13 @@
+// Package mockserver is tokenhub's reference server: a faithful, in-memory implementation of
+// openapi.yaml. The acceptance tests, the demo and SDK users' own tests run against it, so it
+// enforces every rule the real service does (authentication, scopes, least privilege, expiry,
+// rate limits, idempotency, validation) rather than replaying canned JSON.
+//
+// In tests, start one with [NewTestServer] (like net/http/httptest): it listens on a loopback
+// port, uses a [FakeClock], has an admin (bootstrap) token and is closed by t.Cleanup.
+// Use the store methods ([Server.Lookup], [Server.Revoke], [Server.SetExpiresAt], ...) to
+// inspect or change state out of band, and [Faults] to inject errors, latency and dropped
+// connections.
+//
+// The runnable server is cmd/tokenhub-server.
+package mockserver

@@ -1,0 +1,79 @@
+package mockserver
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 100
+)
+
+// A cursor is the position after the last token of a page: its creation sequence number and
+// id, base64url-encoded so clients treat it as opaque. Tokens deleted between pages do not
+// shift later pages.
+type cursor struct {
+	seq uint64
+	id  string
+}
+
+func (c cursor) encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("v1:%d:%s", c.seq, c.id)))
+}
+
+func decodeCursor(s string) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, err
+	}
+	parts := strings.Split(string(b), ":")
+	if len(parts) != 3 || parts[0] != "v1" {
+		return cursor{}, fmt.Errorf("bad cursor")
+	}
+	seq, err := strconv.ParseUint(parts[1], 10, 64)
+	if err != nil {
+		return cursor{}, err
+	}
+	if _, err := uuid.Parse(parts[2]); err != nil {
+		return cursor{}, err
+	}
+	return cursor{seq: seq, id: parts[2]}, nil
+}
+
+// after reports whether t comes after the cursor in listing order.
+func (c cursor) after(t *tokenRec) bool {
+	return t.Seq > c.seq || (t.Seq == c.seq && t.ID > c.id)
+}
+
+// validateListQuery checks every list parameter at once, so one 400 names all bad ones.
+func validateListQuery(q url.Values) []serverapi.FieldError {
+	var errs fieldErrs
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > maxPageSize {
+			errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
+		}
+	}
+	if q.Has("cursor") {
+		if _, err := decodeCursor(q.Get("cursor")); err != nil {
+			errs.add("cursor", "is not a cursor from this server; pass next_cursor from the previous page")
+		}
+	}
+	if q.Has("status") && !serverapi.TokenStatus(q.Get("status")).Valid() {
+		errs.add("status", "must be one of active, disabled, expired")
+	}
+	for _, name := range []string{"limit", "cursor", "name", "status"} {
+		if len(q[name]) > 1 {
+			errs.add(name, "must be given once")
+		}
+	}
+	return errs
+}

@@ -1,0 +1,57 @@
+package mockserver
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var secretShape = regexp.MustCompile(`^thk_[0-9A-Za-z]{38}$`)
+
+func TestSecret_ShapeAndChecksum(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for range 200 {
+		s, err := NewSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !secretShape.MatchString(s) || !ValidSecret(s) || seen[s] {
+			t.Fatalf("bad or repeated secret %q", s)
+		}
+		seen[s] = true
+		// Any single-character change breaks the checksum (CRC32 catches every 1-char error).
+		for i := len(secretPrefix); i < len(s); i++ {
+			c := byte('a')
+			if s[i] == 'a' {
+				c = 'b'
+			}
+			if mutated := s[:i] + string(c) + s[i+1:]; ValidSecret(mutated) {
+				t.Fatalf("checksum accepts %q (from %q)", mutated, s)
+			}
+		}
+	}
+	for _, bad := range []string{"", "thk_", "ghp_" + strings.Repeat("a", 38), strings.Repeat("a", 42)} {
+		if ValidSecret(bad) {
+			t.Errorf("ValidSecret(%q) = true", bad)
+		}
+	}
+}
+
+func TestSecret_StoredOnlyAsDigest(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	tok := admin.createToken(map[string]any{"name": "d", "scopes": []string{"members.read"}})
+	ts.mu.RLock()
+	rec := ts.st.tokens[tok.ID]
+	ts.mu.RUnlock()
+	if rec.Digest != digestOf(tok.Token) || rec.TokenHint != tok.Token[:8] {
+		t.Fatal("stored digest or hint does not match the secret")
+	}
+	// Listing and reading never return the secret.
+	for _, p := range []string{"/api/v1/tokens", "/api/v1/token/" + tok.ID} {
+		if body := string(admin.do("GET", p, nil).body); strings.Contains(body, tok.Token) || strings.Contains(body, `"token":`) {
+			t.Fatalf("%s returns a secret: %s", p, body)
+		}
+	}
+}

@@ -1,0 +1,321 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+// Server is the reference tokenhub server. It is an http.Handler; serve it with net/http or
+// use NewTestServer in tests.
+type Server struct {
+	cfg     config
+	handler http.Handler // the generated router around the strict handlers
+	mux     *http.ServeMux
+
+	mu sync.RWMutex // guards st
+	st store
+
+	limiter     *rateLimiter
+	idem        *idemStore
+	faults      faultState
+	adminSecret string
+
+	persistMu  sync.Mutex
+	persistErr error
+	dirty      atomic.Bool  // last_used_at changed since the last save
+	lookups    atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
+
+	stop        chan struct{}
+	janitorDone chan struct{}
+	cancelClock func()
+	closeOnce   sync.Once
+	closeErr    error
+}
+
+// New builds a Server. With WithStateFile it loads the file (failing on a corrupt or
+// unreadable one) and keeps it up to date. It starts the janitor goroutine: call Close.
+func New(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.clock == nil {
+		cfg.clock = realClock{}
+	}
+	if cfg.bodyLimit <= 0 {
+		return nil, errors.New("mockserver: body limit must be positive")
+	}
+	if cfg.rateLimit < 0 {
+		return nil, errors.New("mockserver: rate limit must not be negative")
+	}
+	s := &Server{
+		cfg:         cfg,
+		st:          newStore(),
+		limiter:     newRateLimiter(cfg.rateLimit),
+		idem:        newIdemStore(),
+		stop:        make(chan struct{}),
+		janitorDone: make(chan struct{}),
+	}
+	s.faults.set(cfg.faults)
+	if cfg.stateFile != "" {
+		if err := s.loadState(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.setupBootstrap(); err != nil {
+		return nil, err
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /api-docs/{file}", serveSwaggerAsset)
+	s.mux.Handle("GET /api-docs/{$}", http.RedirectHandler("/api-docs", http.StatusMovedPermanently))
+	strict := serverapi.NewStrictHandlerWithOptions(&handlers{s: s},
+		[]serverapi.StrictMiddlewareFunc{scopeMiddleware},
+		serverapi.StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  requestError,
+			ResponseErrorHandlerFunc: responseError,
+		})
+	s.handler = serverapi.HandlerWithOptions(strict, serverapi.StdHTTPServerOptions{
+		BaseRouter:       s.mux,
+		ErrorHandlerFunc: paramError,
+	})
+	if fc, ok := cfg.clock.(*FakeClock); ok {
+		s.cancelClock = fc.onChange(func() { s.RunJanitor() })
+	}
+	go s.janitorLoop()
+	return s, nil
+}
+
+// AdminToken returns the bootstrap (admin) secret, or "" when the server loaded an existing
+// bootstrap token from its state file without being given the secret (only its digest is
+// stored).
+func (s *Server) AdminToken() string { return s.adminSecret }
+
+// Close stops the janitor and saves the state file. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		if s.cancelClock != nil {
+			s.cancelClock()
+		}
+		close(s.stop)
+		<-s.janitorDone
+		if s.cfg.stateFile != "" {
+			s.persist()
+		}
+		s.persistMu.Lock()
+		s.closeErr = s.persistErr
+		s.persistMu.Unlock()
+	})
+	return s.closeErr
+}
+
+func (s *Server) setupBootstrap() error {
+	now := s.cfg.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var boot *tokenRec
+	for _, t := range s.st.tokens {
+		if t.Bootstrap {
+			boot = t
+		}
+	}
+	secret := s.cfg.bootstrap
+	switch {
+	case secret != "" && !ValidSecret(secret):
+		return fmt.Errorf("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
+	case secret == "" && boot != nil:
+		return nil // kept from the state file; the secret is not known
+	case secret == "":
+		var err error
+		if secret, err = NewSecret(); err != nil {
+			return err
+		}
+	}
+	s.adminSecret = secret
+	if boot != nil {
+		if boot.Digest != digestOf(secret) {
+			s.st.setSecret(boot, secret, now, 0)
+			boot.UpdatedAt = now
+		}
+		return nil
+	}
+	t := &tokenRec{
+		ID: newTokenID(), Name: "bootstrap", Owner: s.cfg.adminOwner, Admin: true, Bootstrap: true,
+		Scopes: allScopeNames(), AllowedIPs: []string{}, Enabled: true,
+		CreatedAt: now, UpdatedAt: now,
+		Digest: digestOf(secret), TokenHint: hintOf(secret),
+	}
+	s.st.insert(t)
+	return nil
+}
+
+func isDocsPath(p string) bool {
+	return p == "/api/v1/api-docs" || p == "/api-docs" || strings.HasPrefix(p, "/api-docs/")
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	lw := &logWriter{ResponseWriter: w}
+	info := &reqInfo{path: r.URL.Path}
+	r = r.WithContext(withInfo(r.Context(), info))
+	if s.cfg.logger != nil {
+		defer func() { s.logRequest(r, lw, info, start) }()
+	}
+	if isDocsPath(r.URL.Path) {
+		s.handler.ServeHTTP(lw, r)
+		return
+	}
+	if f, kind, ok := s.faults.pick(); ok {
+		lw.fault = kind.String()
+		s.serveFault(lw, r, f, kind)
+		return
+	}
+	s.serveAPI(lw, r)
+}
+
+// serveAPI runs everything the generated router cannot: routing errors as problems,
+// authentication, strict body decoding, list-query validation and idempotency.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	info := infoFrom(r.Context())
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		s.routeError(w, r)
+		return
+	}
+	if isDocsPath(r.URL.Path) {
+		s.handler.ServeHTTP(w, r)
+		return
+	}
+	c, p := s.authenticate(r)
+	if p != nil {
+		p.write(w, r.URL.Path)
+		return
+	}
+	info.caller = c
+
+	var raw []byte
+	switch pattern {
+	case "POST /api/v1/token":
+		raw, p = s.readJSONBody(w, r, &serverapi.CreateTokenRequest{}, createSchema, true)
+	case "PATCH /api/v1/token/{tokenId}":
+		raw, p = s.readJSONBody(w, r, &serverapi.UpdateTokenRequest{}, updateSchema, true)
+	case "POST /api/v1/token/{tokenId}/rotate":
+		raw, p = s.readJSONBody(w, r, &serverapi.RotateTokenRequest{}, rotateSchema, false)
+	case "GET /api/v1/tokens":
+		if errs := validateListQuery(r.URL.Query()); len(errs) > 0 {
+			p = badRequest(errs)
+		}
+	}
+	if p != nil {
+		p.write(w, r.URL.Path)
+		return
+	}
+	if r.Method == http.MethodPost {
+		if keys := r.Header.Values("Idempotency-Key"); len(keys) > 0 {
+			if len(keys) > 1 || len(keys[0]) == 0 || len(keys[0]) > 255 {
+				badRequest([]serverapi.FieldError{{Field: "Idempotency-Key",
+					Message: "must be one value of 1 to 255 characters"}}).write(w, r.URL.Path)
+				return
+			}
+			s.serveIdempotent(w, r, c, keys[0], raw, s.handler)
+			return
+		}
+	}
+	s.handler.ServeHTTP(w, r)
+}
+
+// routeError answers an unknown path with 404 and a known path with a wrong method with 405.
+func (s *Server) routeError(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pat := s.mux.Handler(probe); pat != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method Not Allowed",
+			"%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", ")).write(w, r.URL.Path)
+		return
+	}
+	newProblem(http.StatusNotFound, "not-found", "Not Found", "no such endpoint: %s", r.URL.Path).write(w, r.URL.Path)
+}
+
+// paramError turns the generated router's parameter errors into 400 problems naming the
+// parameter.
+func paramError(w http.ResponseWriter, r *http.Request, err error) {
+	field, msg := "request", err.Error()
+	var inv *serverapi.InvalidParamFormatError
+	var many *serverapi.TooManyValuesForParamError
+	switch {
+	case errors.As(err, &inv):
+		field, msg = inv.ParamName, "invalid value"
+		if inv.ParamName == "tokenId" {
+			msg = "must be a UUID"
+		}
+	case errors.As(err, &many):
+		field, msg = many.ParamName, "must be given once"
+	}
+	badRequest([]serverapi.FieldError{{Field: field, Message: msg}}).write(w, r.URL.Path)
+}
+
+// requestError should not happen (bodies are decoded strictly before), but stays a problem.
+func requestError(w http.ResponseWriter, r *http.Request, err error) {
+	bodyProblem("malformed request body").write(w, r.URL.Path)
+}
+
+func responseError(w http.ResponseWriter, r *http.Request, err error) {
+	newProblem(http.StatusInternalServerError, "internal", "Internal Server Error",
+		"internal error").write(w, r.URL.Path)
+}
+
+// logWriter records the status for the request log and lets faults hijack the connection.
+type logWriter struct {
+	http.ResponseWriter
+	status int
+	fault  string
+}
+
+func (l *logWriter) WriteHeader(code int) {
+	if l.status == 0 {
+		l.status = code
+	}
+	l.ResponseWriter.WriteHeader(code)
+}
+
+func (l *logWriter) Write(b []byte) (int, error) {
+	if l.status == 0 {
+		l.status = http.StatusOK
+	}
+	return l.ResponseWriter.Write(b)
+}
+
+func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
+
+// logRequest writes one record per request. It logs the path without the query (which may
+// hold api_token) and the token id, never a secret.
+func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start time.Time) {
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", lw.status),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if info.caller != nil {
+		attrs = append(attrs, slog.String("token_id", info.caller.id))
+	}
+	if lw.fault != "" {
+		attrs = append(attrs, slog.String("fault", lw.fault))
+	}
+	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}

@@ -1,0 +1,128 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+const (
+	maxNameLen    = 100
+	maxAllowedIPs = 100
+	maxOverlap    = 720 * time.Hour
+)
+
+// fieldErrs collects every bad field of a request, so one 400 lists them all.
+type fieldErrs []serverapi.FieldError
+
+func (e *fieldErrs) add(field, format string, args ...any) {
+	*e = append(*e, serverapi.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func validateName(errs *fieldErrs, name string) {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0:
+		errs.add("name", "must not be empty")
+	case n > maxNameLen:
+		errs.add("name", "must be at most %d characters (got %d)", maxNameLen, n)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			errs.add("name", "must not contain control characters")
+			break
+		}
+	}
+}
+
+// validateScopes checks a scope set: non-empty, from the catalogue, no duplicates.
+func validateScopes(errs *fieldErrs, scopes []serverapi.ScopeName) []string {
+	if len(scopes) == 0 {
+		errs.add("scopes", "must list at least one scope")
+		return nil
+	}
+	seen := make(map[serverapi.ScopeName]int, len(scopes))
+	out := make([]string, 0, len(scopes))
+	for i, sc := range scopes {
+		field := fmt.Sprintf("scopes[%d]", i)
+		switch {
+		case !sc.Valid():
+			errs.add(field, "unknown scope %q (see GET /api/v1/scopes)", sc)
+		case seen[sc] > 0:
+			errs.add(field, "duplicate scope %q (also scopes[%d])", sc, seen[sc]-1)
+		default:
+			seen[sc] = i + 1
+			out = append(out, string(sc))
+		}
+	}
+	return out
+}
+
+// validateAllowedIPs checks an allowlist: valid IPs/CIDRs, no two meaning the same range
+// (1.2.3.4 and 1.2.3.4/32 are the same), at most 100.
+func validateAllowedIPs(errs *fieldErrs, ips []string) []netip.Prefix {
+	if len(ips) > maxAllowedIPs {
+		errs.add("allowed_ips", "must have at most %d entries (got %d)", maxAllowedIPs, len(ips))
+	}
+	seen := make(map[netip.Prefix]int, len(ips))
+	out := make([]netip.Prefix, 0, len(ips))
+	for i, s := range ips {
+		field := fmt.Sprintf("allowed_ips[%d]", i)
+		p, err := parseAllowedIP(s)
+		if err != nil {
+			errs.add(field, "%s", err.Error())
+			continue
+		}
+		if j, dup := seen[p]; dup {
+			errs.add(field, "duplicate of allowed_ips[%d] (%s)", j, ips[j])
+			continue
+		}
+		seen[p] = i
+		out = append(out, p)
+	}
+	return out
+}
+
+// validateExpiry reads an optional, nullable expires_at. set is false when the field was
+// left out; a nil time with set=true means "no expiry".
+func validateExpiry(errs *fieldErrs, field string, v nullable.Nullable[string], now time.Time) (t *time.Time, set bool) {
+	if !v.IsSpecified() {
+		return nil, false
+	}
+	if v.IsNull() {
+		return nil, true
+	}
+	s, _ := v.Get()
+	parsed, err := parseTime(s)
+	if err != nil {
+		errs.add(field, "%s", err.Error())
+		return nil, true
+	}
+	if !parsed.After(now) {
+		errs.add(field, "must be in the future (now is %s)", now.UTC().Format(time.RFC3339))
+		return nil, true
+	}
+	return &parsed, true
+}
+
+func validateOverlap(errs *fieldErrs, v *string) time.Duration {
+	if v == nil || *v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(*v)
+	switch {
+	case err != nil:
+		errs.add("overlap", "must be a Go duration such as \"1h\" or \"30m\"")
+	case d < 0:
+		errs.add("overlap", "must not be negative")
+	case d > maxOverlap:
+		errs.add("overlap", "must be at most 720h")
+	}
+	return d
+}
