@@ -78,9 +78,9 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"was changed outside Terraform so that it expired shows `expires_at` changing back to the configured " +
 			"value (or to no expiry when `expires_at` is not set) and `status` becoming `active`, and is fixed in " +
 			"place. None of these fails the plan.\n\n" +
-			"**Expiry.** `expires_at` must be in the future when planned: once the configured time has passed, plans " +
-			"fail with a validation error asking you to set a later time or remove the attribute, rather than silently " +
-			"keeping a dead token.\n\n" +
+			"**Expiry.** A new or changed `expires_at` must be in the future when planned. Once a configured expiry " +
+			"has arrived, the token stops working and shows `status = \"expired\"`; plans stay clean and carry a " +
+			"warning, and setting a later `expires_at` renews the token in place (same id and secret).\n\n" +
 			"**Rotation.** Rotating issues a new secret for the same token (same id), in place. " +
 			"`rotation_triggers` rotates when its values change; `lifetime` with `rotate_before` rotates on a " +
 			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
@@ -110,13 +110,12 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` " +
 					"(any offset; `2027-01-31T01:00:00+01:00` is the same instant and shows no difference) or the " +
-					"legacy UTC form `2027-01-31 00:00:00`. Must be in the future when planned. Omit for a token " +
+					"legacy UTC form `2027-01-31 00:00:00`. Must be in the future when set or changed. Omit for a token " +
 					"that never expires; removing it clears the expiry in place. Conflicts with `lifetime`, which " +
 					"computes it instead (then it is known in the plan: creation or rotation time plus `lifetime`).",
 				Optional:      true,
 				Computed:      true,
 				CustomType:    rfc3339Type{},
-				Validators:    []validator.String{futureTimeValidator{now: r.now}},
 				PlanModifiers: []planmodifier.String{keepEquivalentTimestamp{}},
 			},
 			"allowed_ips": schema.SetAttribute{
@@ -214,6 +213,9 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	now := r.now()
+	if resp.Diagnostics.Append(pastExpiry(config, state, now)...); resp.Diagnostics.HasError() {
+		return
+	}
 	if reason := planRotation(&plan, config, state, now); reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
 	}

@@ -5,9 +5,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -312,30 +315,77 @@ func TestAccAPIToken_expiredOutside(t *testing.T) {
 	})
 }
 
+// A configured expiry that arrives never fails a plan: the plan is empty with a
+// warning, and a later expires_at renews the token in place, same id and secret.
 func TestAccAPIToken_configuredExpiryPassed(t *testing.T) {
-	srv, f := accServer(t)
-	var id string
+	srv := mockserver.NewTestServer(t)
+	var mu sync.Mutex
+	var warnings []string
+	factories := map[string]func() (tfprotov6.ProviderServer, error){
+		"tokenhub": func() (tfprotov6.ProviderServer, error) {
+			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: noEnv})()
+			return warningRecorder{ProviderServer: s, mu: &mu, warnings: &warnings}, err
+		},
+	}
+	expiredWarning := func(*terraform.State) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.ContainsFunc(warnings, func(s string) bool { return strings.HasPrefix(s, "API Token Expired") }) {
+			return fmt.Errorf("no \"API Token Expired\" warning in %q", warnings)
+		}
+		return nil
+	}
+	var id, secret string
 	exp := rfc3339(srv.Clock.Now().Add(time.Hour))
+	config := func(exp string) string {
+		return tokenConfig(srv, fmt.Sprintf(`
+  name       = "short-lived"
+  scopes     = ["token.read"]
+  expires_at = %q`, exp))
+	}
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f,
+		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
-			{Config: tokenConfig(srv, fmt.Sprintf(`
-  name       = "short-lived"
-  scopes     = ["token.read"]
-  expires_at = %q`, exp)), Check: captureID(&id)},
+			{Config: config(exp), Check: resource.ComposeTestCheckFunc(captureID(&id), captureSecret(&secret))},
 			{
-				// Time passes (for both the server and the provider): the configured
-				// expiry is now in the past, which is a clear validation error.
+				// Time passes (for both the server and the provider): the token
+				// expired as configured. Nothing to do, nothing fails; a warning says so.
 				PreConfig: func() { srv.Clock.Advance(2 * time.Hour) },
-				Config: tokenConfig(srv, fmt.Sprintf(`
-  name       = "short-lived"
-  scopes     = ["token.read"]
-  expires_at = %q`, exp)),
+				Config:    config(exp),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "status", "expired"),
+					expiredWarning,
+				),
+			},
+			{
+				// The fix, a later expiry, renews the token in place.
+				Config: config(rfc3339(srv.Clock.Now().Add(24 * time.Hour))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "status", "active"),
+					resource.TestCheckResourceAttrPtr(tokenAddr, "id", &id),
+					resource.TestCheckResourceAttrPtr(tokenAddr, "token", &secret),
+					checkServer(srv, &id, func(info mockserver.TokenInfo) error {
+						if info.Status != "active" {
+							return fmt.Errorf("server has %+v", info)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				// Setting an expiry that has already passed is an error, not a no-op.
+				Config:      config(rfc3339(srv.Clock.Now().Add(-time.Minute))),
 				ExpectError: regexp.MustCompile(`(?s)Expiry In The Past.*expires_at.*not in the future`),
 			},
 			{
-				// The user's fix, removing expires_at, revives the token in place.
+				// Removing expires_at clears the expiry in place.
 				Config: tokenConfig(srv, `
   name   = "short-lived"
   scopes = ["token.read"]`),

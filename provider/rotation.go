@@ -198,7 +198,7 @@ func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Durati
 		return diags
 	}
 	exp, err := plan.ExpiresAt.Time()
-	if err != nil || !exp.Before(now.Add(window)) {
+	if err != nil || !exp.After(now) || !exp.Before(now.Add(window)) { // a passed expiry: see pastExpiry
 		return diags
 	}
 	left := exp.Sub(now).Truncate(time.Minute)

@@ -60,38 +60,6 @@ func (scopesValidator) ValidateSet(_ context.Context, req validator.SetRequest, 
 	}
 }
 
-// futureTimeValidator rejects timestamps that are not after the provider's clock.
-// The clock is injected (NewWithClock) so tests can pin it.
-type futureTimeValidator struct {
-	now func() time.Time
-}
-
-func (futureTimeValidator) Description(context.Context) string {
-	return "must be a time in the future"
-}
-
-func (v futureTimeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v futureTimeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	t, err := parseTimestamp(req.ConfigValue.ValueString())
-	if err != nil {
-		return // the type's own validation reports malformed values
-	}
-	now := v.now()
-	if !t.After(now) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Expiry In The Past",
-			fmt.Sprintf("Attribute %s is %s, which is not in the future (it is now %s). "+
-				"A token cannot be given an expiry that has passed: set %s to a future time, "+
-				"or remove it for a token that never expires.",
-				req.Path, req.ConfigValue.ValueString(), now.UTC().Format(time.RFC3339), req.Path))
-	}
-}
-
 // ipSetValidator checks each element of allowed_ips. The element type validates
 // itself too, but the framework does not run element-type validation for every
 // code path, so this keeps plan-time errors certain.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -53,38 +52,6 @@ func TestScopesValidator(t *testing.T) {
 				if !strings.Contains(d.Detail(), tt.wantText) || !strings.Contains(d.Detail(), "scopes") {
 					t.Errorf("detail %q should name the attribute and contain %q", d.Detail(), tt.wantText)
 				}
-			}
-		})
-	}
-}
-
-func TestFutureTimeValidator(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	v := futureTimeValidator{now: func() time.Time { return now }}
-	tests := []struct {
-		value   types.String
-		wantErr bool
-	}{
-		{types.StringValue("2026-06-01T12:00:01Z"), false},
-		{types.StringValue("2026-06-01T13:30:00+01:00"), false}, // 12:30 UTC
-		{types.StringValue("2026-06-01T12:00:00Z"), true},       // now is not the future
-		{types.StringValue("2026-06-01T12:30:00+01:00"), true},  // 11:30 UTC
-		{types.StringValue("2020-01-01 00:00:00"), true},
-		{types.StringValue("not a time"), false}, // the type reports this one
-		{types.StringNull(), false},
-		{types.StringUnknown(), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value.String(), func(t *testing.T) {
-			t.Parallel()
-			var resp validator.StringResponse
-			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("expires_at"), ConfigValue: tt.value}, &resp)
-			if resp.Diagnostics.HasError() != tt.wantErr {
-				t.Fatalf("got %v, want error %v", resp.Diagnostics, tt.wantErr)
-			}
-			if tt.wantErr && !strings.Contains(resp.Diagnostics[0].Detail(), "not in the future") {
-				t.Fatalf("unclear message: %s", resp.Diagnostics[0].Detail())
 			}
 		})
 	}

@@ -24,6 +24,10 @@ resource "tokenhub_api_token" "reader" {
 # The token is revoked when the run ends, so the receiver must use it during the run
 # (here a secret version read by a job this apply starts and awaits); for a secret that
 # outlives the run, use the tokenhub_api_token resource with rotation instead.
+resource "aws_secretsmanager_secret" "deploy_run" {
+  name = "tokenhub/deploy-run"
+}
+
 resource "aws_secretsmanager_secret_version" "deploy_run" {
   secret_id                = aws_secretsmanager_secret.deploy_run.id
   secret_string_wo         = ephemeral.tokenhub_api_token.deploy.token
