@@ -97,8 +97,9 @@ func credential(r *http.Request) (string, *problem) {
 		case "bearer", "apitoken":
 			return tok, nil
 		}
-		if len(scheme) > 20 {
-			scheme = scheme[:20] + "…"
+		// Echo the scheme only when it cannot be (part of) a secret sent the wrong way round.
+		if len(scheme) > 20 || strings.Contains(strings.ToLower(scheme), secretPrefix) {
+			return "", unauthorized(`unsupported Authorization scheme; send "Authorization: Bearer <token>"`)
 		}
 		return "", unauthorized(`unsupported Authorization scheme %q; send "Authorization: Bearer <token>"`, scheme)
 	}

@@ -188,6 +188,10 @@ func checkShape(obj map[string]any, schema []fieldSpec) []serverapi.FieldError {
 	}
 	slices.Sort(unknown)
 	for _, k := range unknown {
+		if k == "" { // a problem must name a field: the empty key is reported on the body
+			errs.add("body", `unknown field ""`)
+			continue
+		}
 		errs.add(k, "unknown field")
 	}
 	return errs

@@ -77,3 +77,28 @@ func validateListQuery(q url.Values) []serverapi.FieldError {
 	}
 	return errs
 }
+
+// malformedQuery names the parameters url.Query silently drops (broken percent-encoding, or
+// ';' used as a separator): ignoring a dropped name filter would list every token. Values
+// are never echoed (the query may carry api_token).
+func malformedQuery(raw string) []serverapi.FieldError {
+	var errs fieldErrs
+	for _, pair := range strings.Split(raw, "&") {
+		key, val, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil || name == "" || strings.Contains(key, ";") {
+			name = "query"
+		}
+		switch {
+		case err != nil:
+			errs.add(name, "malformed percent-encoding in a parameter name")
+		case strings.Contains(pair, ";"):
+			errs.add(name, "must not contain ';'; separate parameters with '&'")
+		default:
+			if _, err := url.QueryUnescape(val); err != nil {
+				errs.add(name, "malformed percent-encoding")
+			}
+		}
+	}
+	return errs
+}

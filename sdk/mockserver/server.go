@@ -210,7 +210,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "POST /api/v1/token/{tokenId}/rotate":
 		raw, p = s.readJSONBody(w, r, &serverapi.RotateTokenRequest{}, rotateSchema, false)
 	case "GET /api/v1/tokens":
-		if errs := validateListQuery(r.URL.Query()); len(errs) > 0 {
+		if errs := append(malformedQuery(r.URL.RawQuery), validateListQuery(r.URL.Query())...); len(errs) > 0 {
 			p = badRequest(errs)
 		}
 	}
