@@ -22,7 +22,7 @@ import (
 // ephemeralFactories adds the in-process echo provider, which copies ephemeral
 // values (here: everything but the secret) into state so tests can see them.
 func ephemeralFactories(srv *mockserver.TestServer) map[string]func() (tfprotov6.ProviderServer, error) {
-	f := factories(srv.Clock.Now, noEnv)
+	f := factories(srv.Clock.Now, tokenEnv(srv.AdminToken))
 	f["echo"] = echoprovider.NewProviderServer()
 	return f
 }
@@ -101,7 +101,7 @@ func checkNoSecretInState(s *terraform.State) error {
 }
 
 func TestAccEphemeralAPIToken_usedDuringApplyAndRevoked(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	before := srv.Count()
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -140,7 +140,7 @@ func TestAccEphemeralAPIToken_usedDuringApplyAndRevoked(t *testing.T) {
 }
 
 func TestAccEphemeralAPIToken_defaultTTL(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: ephemeralFactories(srv),
@@ -156,7 +156,7 @@ func TestAccEphemeralAPIToken_defaultTTL(t *testing.T) {
 }
 
 func TestAccEphemeralAPIToken_validation(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	before := srv.Count()
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},

@@ -318,12 +318,12 @@ func TestAccAPIToken_expiredOutside(t *testing.T) {
 // A configured expiry that arrives never fails a plan: the plan is empty with a
 // warning, and a later expires_at renews the token in place, same id and secret.
 func TestAccAPIToken_configuredExpiryPassed(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	var mu sync.Mutex
 	var warnings []string
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		"tokenhub": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: noEnv})()
+			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken)})()
 			return warningRecorder{ProviderServer: s, mu: &mu, warnings: &warnings}, err
 		},
 	}
@@ -515,7 +515,7 @@ func TestAccAPIToken_validation(t *testing.T) {
 }
 
 func TestAccAPIToken_forbiddenScope(t *testing.T) {
-	srv, f := accServer(t)
+	srv := testServer(t)
 	// A non-admin provider token cannot grant a scope it lacks: the API's 403
 	// surfaces as a clear create error, and nothing is created.
 	_, secret, err := srv.IssueToken("team-a", []string{"token.create", "token.read", "token.update", "token.delete"}, false)
@@ -524,9 +524,9 @@ func TestAccAPIToken_forbiddenScope(t *testing.T) {
 	}
 	before := srv.Count()
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f,
+		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(secret)),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  token = %q\n}\n", srv.URL, secret) + `
+			Config: providerBlock(srv) + `
 resource "tokenhub_api_token" "test" {
   name   = "escalation"
   scopes = ["token.read", "members.delete"]

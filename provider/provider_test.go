@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,24 +49,78 @@ func factories(now func() time.Time, getenv func(string) string) map[string]func
 	}
 }
 
-// accServer starts an in-process reference server for one test. The provider
-// shares its clock, so plan-time expiry checks and the server agree.
-func accServer(t *testing.T) (*mockserver.TestServer, map[string]func() (tfprotov6.ProviderServer, error)) {
-	t.Helper()
-	srv := mockserver.NewTestServer(t)
-	return srv, factories(srv.Clock.Now, noEnv)
+// tokenEnv gives the provider only TOKENHUB_TOKEN. Tests pass real secrets this
+// way, never as HCL literals: terraform-plugin-testing logs each step's
+// configuration at TRACE, and scripts/leakscan.sh fails on any secret in a log.
+func tokenEnv(secret string) func(string) string {
+	return func(k string) string {
+		if k == envToken {
+			return secret
+		}
+		return ""
+	}
 }
 
-// providerBlock configures the provider for srv.
+// accServer starts an in-process reference server for one test. The provider
+// shares its clock, so plan-time expiry checks and the server agree, and gets
+// the admin token from its environment (see tokenEnv).
+func accServer(t *testing.T) (*mockserver.TestServer, map[string]func() (tfprotov6.ProviderServer, error)) {
+	t.Helper()
+	srv := testServer(t)
+	return srv, factories(srv.Clock.Now, tokenEnv(srv.AdminToken))
+}
+
+// envServerLog names a file that receives every test server's request log
+// (scripts/leakscan.sh scans it for secrets).
+const envServerLog = "TOKENHUB_TEST_SERVER_LOG"
+
+// testServer is mockserver.NewTestServer with the request log appended to
+// $TOKENHUB_TEST_SERVER_LOG when set. A WithLogger in opts takes precedence.
+func testServer(t *testing.T, opts ...mockserver.Option) *mockserver.TestServer {
+	t.Helper()
+	if h := serverLogHandler(t); h != nil {
+		opts = append([]mockserver.Option{mockserver.WithLogger(slog.New(h))}, opts...)
+	}
+	return mockserver.NewTestServer(t, opts...)
+}
+
+var serverLog = sync.OnceValues(func() (slog.Handler, error) {
+	path := os.Getenv(envServerLog)
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	// One handler for all tests: slog serialises its writes (and those of WithAttrs copies).
+	return slog.NewJSONHandler(f, nil), nil
+})
+
+// serverLogHandler is the shared request-log handler tagged with the test's
+// name, or nil when $TOKENHUB_TEST_SERVER_LOG is unset.
+func serverLogHandler(t *testing.T) slog.Handler {
+	t.Helper()
+	h, err := serverLog()
+	if err != nil {
+		t.Fatalf("%s: %v", envServerLog, err)
+	}
+	if h == nil {
+		return nil
+	}
+	return h.WithAttrs([]slog.Attr{slog.String("test", t.Name())})
+}
+
+// providerBlock configures the provider for srv; the token comes from the
+// environment the factories inject (tokenEnv).
 func providerBlock(srv *mockserver.TestServer) string {
 	return fmt.Sprintf(`
 provider "tokenhub" {
   endpoint        = %q
-  token           = %q
   max_retries     = 1
   request_timeout = "10s"
 }
-`, srv.URL, srv.AdminToken)
+`, srv.URL)
 }
 
 const minimalToken = `
@@ -75,7 +131,7 @@ resource "tokenhub_api_token" "test" {
 `
 
 func TestAccProvider_envConfig(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	env := map[string]string{envEndpoint: srv.URL, envToken: srv.AdminToken}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(srv.Clock.Now, func(k string) string { return env[k] }),
@@ -87,12 +143,15 @@ func TestAccProvider_envConfig(t *testing.T) {
 }
 
 func TestAccProvider_configErrors(t *testing.T) {
-	srv, f := accServer(t)
+	srv := testServer(t)
+	// Every step fails before a request is made, so a well-formed placeholder does
+	// for the token (a real secret would land in the TRACE logs of the config).
+	const token = "thk_placeholder"
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f,
+		ProtoV6ProviderFactories: factories(srv.Clock.Now, noEnv),
 		Steps: []resource.TestStep{
 			{
-				Config:      fmt.Sprintf(`provider "tokenhub" { token = %q }`, srv.AdminToken) + minimalToken,
+				Config:      fmt.Sprintf(`provider "tokenhub" { token = %q }`, token) + minimalToken,
 				ExpectError: regexp.MustCompile(`(?s)Missing tokenhub API Endpoint.*TOKENHUB_ENDPOINT`),
 			},
 			{
@@ -100,7 +159,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Missing tokenhub API Token.*TOKENHUB_TOKEN`),
 			},
 			{
-				Config:      fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = \"tokenhub.example.com\"\n  token = %q\n}", srv.AdminToken) + minimalToken,
+				Config:      fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = \"tokenhub.example.com\"\n  token = %q\n}", token) + minimalToken,
 				ExpectError: regexp.MustCompile(`Invalid tokenhub API Endpoint`),
 			},
 			{
@@ -108,7 +167,7 @@ func TestAccProvider_configErrors(t *testing.T) {
   endpoint        = %q
   token           = %q
   request_timeout = "soon"
-}`, srv.URL, srv.AdminToken) + minimalToken,
+}`, srv.URL, token) + minimalToken,
 				ExpectError: regexp.MustCompile(`Invalid Request Timeout`),
 			},
 			{
@@ -118,7 +177,7 @@ resource "terraform_data" "endpoint" { input = %q }
 provider "tokenhub" {
   endpoint = terraform_data.endpoint.output
   token    = %q
-}`, srv.URL, srv.AdminToken) + minimalToken,
+}`, srv.URL, token) + minimalToken,
 				ExpectError: regexp.MustCompile(`(?s)Unknown tokenhub Provider Configuration.*must be known at plan time`),
 			},
 			{

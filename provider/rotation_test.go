@@ -400,12 +400,12 @@ func (w warningRecorder) PlanResourceChange(ctx context.Context, req *tfprotov6.
 }
 
 func TestAccAPIToken_expiryWarning(t *testing.T) {
-	srv := mockserver.NewTestServer(t)
+	srv := testServer(t)
 	var mu sync.Mutex
 	var warnings []string
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		"tokenhub": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: noEnv})()
+			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken)})()
 			return warningRecorder{ProviderServer: s, mu: &mu, warnings: &warnings}, err
 		},
 	}
@@ -426,14 +426,13 @@ func TestAccAPIToken_expiryWarning(t *testing.T) {
 		return fmt.Sprintf(`
 provider "tokenhub" {
   endpoint = %q
-  token    = %q
   %s
 }
 resource "tokenhub_api_token" "test" {
   name   = "expiring"
   scopes = ["token.read"]
   %s
-}`, srv.URL, srv.AdminToken, providerExtra, body)
+}`, srv.URL, providerExtra, body)
 	}
 	in3days := fmt.Sprintf("expires_at = %q", rfc3339(now.Add(72*time.Hour)))
 	in29days := fmt.Sprintf("expires_at = %q", rfc3339(now.Add(29*24*time.Hour)))
