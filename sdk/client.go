@@ -46,16 +46,22 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 
 // editor adds the User-Agent and the credentials to every request.
 func editor(s settings) apigen.RequestEditorFn {
+	// The header value is built once, not on every request.
+	var auth string
+	switch s.scheme {
+	case AuthBearer:
+		auth = "Bearer " + s.token
+	case AuthAPIToken:
+		auth = "apiToken " + s.token
+	}
 	return func(_ context.Context, req *http.Request) error {
 		req.Header.Set("User-Agent", s.userAgent)
 		if s.token == "" {
 			return nil
 		}
 		switch s.scheme {
-		case AuthBearer:
-			req.Header.Set("Authorization", "Bearer "+s.token)
-		case AuthAPIToken:
-			req.Header.Set("Authorization", "apiToken "+s.token)
+		case AuthBearer, AuthAPIToken:
+			req.Header.Set("Authorization", auth)
 		case AuthQuery:
 			q := req.URL.Query()
 			q.Set("api_token", s.token)
@@ -66,11 +72,12 @@ func editor(s settings) apigen.RequestEditorFn {
 }
 
 // call finishes one operation: a transport error is wrapped with the
-// operation's name, a non-2xx response becomes an *APIError, and a 2xx body
-// is decoded into out (unless out is nil).
-func (c *Client) call(op string, resp *http.Response, err error, out any) error {
+// operation's name (op, followed by id when there is one: the two are joined
+// only on error, to spare an allocation per call), a non-2xx response becomes
+// an *APIError, and a 2xx body is decoded into out (unless out is nil).
+func (c *Client) call(op, id string, resp *http.Response, err error, out any) error {
 	if err != nil {
-		return fmt.Errorf("tokenhub: %s: %w", op, scrubError(err, c.secret))
+		return fmt.Errorf("tokenhub: %s: %w", opName(op, id), scrubError(err, c.secret))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(resp, c.secret)
@@ -84,7 +91,15 @@ func (c *Client) call(op string, resp *http.Response, err error, out any) error 
 		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", op, resp.StatusCode, err)
+		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", opName(op, id), resp.StatusCode, err)
 	}
 	return nil
+}
+
+// opName is the operation as error messages name it: "get token <id>".
+func opName(op, id string) string {
+	if id == "" {
+		return op
+	}
+	return op + " " + id
 }

@@ -31,6 +31,7 @@ func stateFrom(ctx context.Context) *callState {
 type retryDoer struct {
 	rc     *retryablehttp.Client
 	secret string
+	logs   bool // a logTransport counts attempts in the callState
 }
 
 func newRetryDoer(s settings) *retryDoer {
@@ -49,6 +50,7 @@ func newRetryDoer(s settings) *retryDoer {
 	bo := backoff{waitHook: s.waitHook}
 	return &retryDoer{
 		secret: s.token,
+		logs:   s.logger != nil,
 		rc: &retryablehttp.Client{
 			HTTPClient:   hc,
 			Logger:       nil, // its messages carry the URL, which may hold api_token
@@ -73,8 +75,13 @@ func defaultHTTPClient() *http.Client {
 
 // Do sends req with retries. The error, if any, never contains the secret.
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
-	st := &callState{noRetry: req.Method == http.MethodPost && req.Header.Get("Idempotency-Key") == ""}
-	req = req.WithContext(context.WithValue(req.Context(), callStateKey{}, st))
+	noRetry := req.Method == http.MethodPost && req.Header.Get("Idempotency-Key") == ""
+	// The call state costs three allocations per call; it is only needed when something
+	// reads it: checkRetry for a POST without a key, the logging transport for attempts.
+	if noRetry || d.logs {
+		st := &callState{noRetry: noRetry}
+		req = req.WithContext(context.WithValue(req.Context(), callStateKey{}, st))
+	}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, scrubError(err, d.secret)

@@ -10,7 +10,7 @@ import (
 func (c *Client) ListScopes(ctx context.Context) ([]Scope, error) {
 	resp, err := c.api.ListScopes(ctx)
 	var list apigen.ScopeList
-	if err := c.call("list scopes", resp, err, &list); err != nil {
+	if err := c.call("list scopes", "", resp, err, &list); err != nil {
 		return nil, err
 	}
 	return list.Items, nil
@@ -20,7 +20,7 @@ func (c *Client) ListScopes(ctx context.Context) ([]Scope, error) {
 func (c *Client) Me(ctx context.Context) (*Me, error) {
 	resp, err := c.api.GetMe(ctx)
 	var me Me
-	if err := c.call("me", resp, err, &me); err != nil {
+	if err := c.call("me", "", resp, err, &me); err != nil {
 		return nil, err
 	}
 	return &me, nil

@@ -42,7 +42,7 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*TokenPage, error) {
 	resp, err := c.api.ListTokens(ctx, opts.params())
 	var page TokenPage
-	if err := c.call("list tokens", resp, err, &page); err != nil {
+	if err := c.call("list tokens", "", resp, err, &page); err != nil {
 		return nil, err
 	}
 	return &page, nil
@@ -85,7 +85,7 @@ func (c *Client) GetToken(ctx context.Context, id string) (*Token, error) {
 	}
 	resp, err := c.api.GetToken(ctx, uid)
 	var t Token
-	if err := c.call("get token "+id, resp, err, &t); err != nil {
+	if err := c.call("get token", id, resp, err, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -98,7 +98,7 @@ func (c *Client) CreateToken(ctx context.Context, req CreateTokenRequest) (*Toke
 	params := &apigen.CreateTokenParams{IdempotencyKey: Ptr(uuid.NewString())}
 	resp, err := c.api.CreateToken(ctx, params, req)
 	var t TokenWithSecret
-	if err := c.call("create token", resp, err, &t); err != nil {
+	if err := c.call("create token", "", resp, err, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -114,7 +114,7 @@ func (c *Client) UpdateToken(ctx context.Context, id string, req UpdateTokenRequ
 	}
 	resp, err := c.api.UpdateToken(ctx, uid, req)
 	var t Token
-	if err := c.call("update token "+id, resp, err, &t); err != nil {
+	if err := c.call("update token", id, resp, err, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -130,7 +130,7 @@ func (c *Client) RotateToken(ctx context.Context, id string, req RotateTokenRequ
 	params := &apigen.RotateTokenParams{IdempotencyKey: Ptr(uuid.NewString())}
 	resp, err := c.api.RotateToken(ctx, uid, params, req)
 	var t TokenWithSecret
-	if err := c.call("rotate token "+id, resp, err, &t); err != nil {
+	if err := c.call("rotate token", id, resp, err, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -143,7 +143,7 @@ func (c *Client) RevokeToken(ctx context.Context, id string) error {
 		return err
 	}
 	resp, err := c.api.RevokeToken(ctx, uid)
-	return c.call("revoke token "+id, resp, err, nil)
+	return c.call("revoke token", id, resp, err, nil)
 }
 
 // parseID checks a token id locally, so a malformed one never reaches the server.

@@ -20,8 +20,8 @@ type idemStore struct {
 
 type idemEntry struct {
 	hash    [sha256.Size]byte
-	done    chan struct{} // closed when the first request finishes
-	resp    *bufferedWriter
+	done    chan struct{} // closed when the first request finishes (then nil)
+	resp    *cachedResponse
 	expires time.Time
 }
 
@@ -82,11 +82,12 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 				defer func() {
 					s.idem.mu.Lock()
 					if buf.status >= 200 && buf.status < 300 {
-						e.resp = buf
+						e.resp = buf.compact()
 					} else if s.idem.m[k] == e {
 						delete(s.idem.m, k)
 					}
 					close(e.done)
+					e.done = nil // waiters hold their own copy; later requests see e.resp
 					s.idem.mu.Unlock()
 				}()
 				next.ServeHTTP(buf, r)
@@ -138,6 +139,36 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
+}
+
+// cachedResponse is a remembered response, kept for 24 h per create: a flat header list and
+// an exact-size body take about half the memory of a bufferedWriter (map + grown buffer).
+type cachedResponse struct {
+	status int
+	header []string // name, value, name, value…
+	body   []byte
+}
+
+func (b *bufferedWriter) compact() *cachedResponse {
+	c := &cachedResponse{status: b.status, body: bytes.Clone(b.body.Bytes())}
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	for k, vs := range b.header {
+		for _, v := range vs {
+			c.header = append(c.header, k, v)
+		}
+	}
+	return c
+}
+
+func (c *cachedResponse) copyTo(w http.ResponseWriter) {
+	h := w.Header()
+	for i := 0; i+1 < len(c.header); i += 2 {
+		h.Add(c.header[i], c.header[i+1])
+	}
+	w.WriteHeader(c.status)
+	_, _ = w.Write(c.body)
 }
 
 func (b *bufferedWriter) copyTo(w http.ResponseWriter) {

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# `make bench`: every figure in BENCHMARKS.md, each measured against a baseline in the same run.
+#   1. SDK overhead: go test -bench over ./sdk/... (SDK vs hand-written net/http; server vs bare
+#      handler), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
+#   2. Server throughput: scripts/bench/loadgen (fixed-duration rounds, loopback TCP, server and
+#      bare handler alternating), plus the tokenhub-server binary for GET.
+#   3. Server memory: VmRSS with 100k tokens (scripts/bench/rss), store-only and through the API.
+#   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens against the
+#      SDK floor (scripts/bench/floor) at parallelism 10, with requests counted per phase from the
+#      server's request log; then the tokenhub_api_tokens data source over 10k tokens.
+# Everything is written to $BENCH_OUT (default .bench/), the summary to .bench/summary.txt.
+# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_TF=1 skip a part. Takes about 4 minutes on 2 cores.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+out=${BENCH_OUT:-$root/.bench}
+count=${BENCH_COUNT:-5}
+n_tf=${BENCH_TF_TOKENS:-500}
+n_ds=${BENCH_DS_TOKENS:-10000}
+rm -rf "$out"
+mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base"
+summary="$out/summary.txt"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+say() { printf '\n==> %s\n' "$*"; }
+note() { printf '%s\n' "$*" | tee -a "$summary"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+note "tokenhub benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
+note "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -h | awk '/^Mem:/ {print $2}') RAM, $(go version | cut -d' ' -f3)"
+note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+say "building the programs into ${out#"$root/"}/bin"
+go build -o "$out/bin/terraform-provider-tokenhub" .
+go build -o "$out/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
+for p in ratio loadgen rss floor; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+
+# ---------------------------------------------------------------------------------------------
+if [ "${SKIP_GO:-0}" != 1 ]; then
+  say "Go benchmarks (count $count): SDK vs net/http baseline, server vs bare handler"
+  go test -run '^$' -bench . -benchmem -count "$count" -timeout 20m ./sdk/... | tee "$out/gobench.txt"
+  note ""
+  note "Go benchmarks (medians of $count runs; ratio = sdk/baseline time, server/bare req/s):"
+  "$out/bin/ratio" <"$out/gobench.txt" | tee -a "$summary"
+fi
+
+# ---------------------------------------------------------------------------------------------
+start_server() { # $1 = log file; sets server_pid, endpoint, admin
+  local addr
+  env -u TOKENHUB_BOOTSTRAP_TOKEN "$out/bin/tokenhub-server" -listen 127.0.0.1:0 -rate-limit 0 >"$1" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    admin=$(sed -n 's/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/\1/p' "$1" | head -1)
+    addr=$(sed -n 's/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/\1/p' "$1" | head -1)
+    if [ -n "$admin" ] && [ -n "$addr" ]; then
+      endpoint="http://$addr"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "the server did not start; log:" >&2
+  cat "$1" >&2
+  return 1
+}
+stop_server() {
+  kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+if [ "${SKIP_LOAD:-0}" != 1 ]; then
+  say "server throughput (loadgen; in-process server and bare handler, plus the binary for GET)"
+  start_server "$out/server-load.log"
+  "$out/bin/loadgen" -duration 2s -rounds 5 -conns 16 -external "$endpoint" -token "$admin" | tee "$out/loadgen.txt"
+  stop_server
+  note ""
+  note "Server throughput (loadgen, 16 keep-alive clients, 5 × 2 s rounds, medians):"
+  grep RESULT "$out/loadgen.txt" | sed 's/^ *RESULT /  /' | tee -a "$summary" >/dev/null
+  grep RESULT "$out/loadgen.txt" | sed 's/^ *RESULT /  /'
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [ "${SKIP_RSS:-0}" != 1 ]; then
+  say "server memory with 100k tokens"
+  "$out/bin/rss" -mode issue -tokens 100000 | tee "$out/rss.txt"
+  "$out/bin/rss" -mode api -server "$out/bin/tokenhub-server" -tokens 100000 | tee -a "$out/rss.txt"
+  note ""
+  note "Server memory (VmRSS):"
+  sed 's/^RESULT /  /' "$out/rss.txt" >>"$summary"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [ "${SKIP_TF:-0}" != 1 ]; then
+  say "provider at scale: $n_tf tokens with Terraform vs the SDK floor"
+  tf=$(scripts/terraform-path.sh)
+  cat >"$out/terraformrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/tokenhub/tokenhub" = "$out/bin"
+  }
+  direct {}
+}
+EOF
+  export TF_CLI_CONFIG_FILE="$out/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+  provider_block='terraform {
+  required_providers {
+    tokenhub = { source = "tokenhub/tokenhub" }
+  }
+}
+provider "tokenhub" {}'
+  cat >"$out/tf-scale/main.tf" <<EOF
+$provider_block
+resource "tokenhub_api_token" "t" {
+  count  = $n_tf
+  name   = "bench-\${count.index}"
+  scopes = ["members.read"]
+}
+EOF
+  # Terraform's own cost for the same graph: the built-in terraform_data resource, no provider.
+  mkdir -p "$out/tf-core"
+  cat >"$out/tf-core/main.tf" <<EOF
+resource "terraform_data" "t" {
+  count = $n_tf
+  input = "bench-\${count.index}"
+}
+EOF
+  cat >"$out/tf-ds/main.tf" <<EOF
+$provider_block
+data "tokenhub_api_tokens" "all" {}
+output "count" { value = length(data.tokenhub_api_tokens.all.tokens) }
+EOF
+  cat >"$out/tf-ds-base/main.tf" <<EOF
+$provider_block
+data "tokenhub_scopes" "all" {}
+output "count" { value = length(data.tokenhub_scopes.all.scopes) }
+EOF
+  log="$out/server-tf.log"
+  start_server "$log"
+  export TOKENHUB_ENDPOINT="$endpoint" TOKENHUB_TOKEN="$admin"
+  reqs() { grep -c 'msg=request' "$log" || true; }
+  methods_since() { # $1 = line count before the phase: "POST=500 GET=0 ..." for the phase
+    tail -n +"$(($1 + 1))" "$log" | sed -n 's/.*msg=request method=\([A-Z]*\) path=\([^ ]*\).*/\1 \2/p' |
+      sed -E 's#/api/v1/token/[0-9a-f-]{36}#/api/v1/token/{id}#; s#\?.*##' | sort | uniq -c |
+      awk '{printf "%s%s %s=%d", sep, $2, $3, $1; sep=", "}'
+  }
+  phase() { # $1 = name, $2 = dir, rest = terraform args; sets tf_$1 (seconds) and req_$1
+    local before t0 t1
+    before=$(wc -l <"$log")
+    t0=$(now)
+    "$tf" -chdir="$out/$2" "${@:3}" -input=false -no-color >"$out/tf-$1.log" 2>&1 ||
+      { cat "$out/tf-$1.log" >&2; return 1; }
+    t1=$(now)
+    eval "tf_$1=$(secs "$t0" "$t1")"
+    eval "req_$1=\"$(methods_since "$before")\""
+  }
+  phase core_apply tf-core apply -auto-approve
+  phase core_refresh tf-core plan -refresh-only
+  phase core_destroy tf-core destroy -auto-approve
+  phase apply tf-scale apply -auto-approve
+  phase refresh tf-scale plan -refresh-only
+  phase destroy tf-scale destroy -auto-approve
+  before=$(wc -l <"$log")
+  "$out/bin/floor" -crud "$n_tf" -parallel 10 | tee "$out/floor.txt"
+  req_floor=$(methods_since "$before")
+  fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
+  f_create=$(fl create) f_read=$(fl read) f_delete=$(fl delete)
+  f_rd=$(awk -v a="$f_read" -v b="$f_delete" 'BEGIN { printf "%.3f", a + b }')
+  note ""
+  note "Provider at scale ($n_tf tokenhub_api_token, parallelism 10; floor = SDK alone, 10 workers):"
+  note "  phase                        tokenhub   SDK floor   ×floor   terraform_data   ×terraform_data   requests (tokenhub)"
+  row() { # $1 label, $2 tokenhub s, $3 floor s, $4 terraform_data s, $5 requests
+    note "  $(printf '%-27s %8ss  %8ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")   $5"
+  }
+  row "apply (create)" "$tf_apply" "$f_create" "$tf_core_apply" "$req_apply"
+  row "plan -refresh-only (read)" "$tf_refresh" "$f_read" "$tf_core_refresh" "$req_refresh"
+  row "destroy (refresh + delete)" "$tf_destroy" "$f_rd" "$tf_core_destroy" "$req_destroy"
+  note "  (floor requests: $req_floor; floor delete alone ${f_delete}s)"
+
+  say "tokenhub_api_tokens data source over $n_ds tokens"
+  "$out/bin/floor" -seed "$n_ds" -parallel 10 | tee -a "$out/floor.txt"
+  "$out/bin/floor" -list | tee -a "$out/floor.txt"
+  f_list=$(fl list)
+  ds_plan() { # $1 = dir, $2 = log name; prints seconds
+    local t0 t1
+    t0=$(now)
+    "$tf" -chdir="$1" plan -input=false -no-color >"$out/$2.log" 2>&1 || { cat "$out/$2.log" >&2; return 1; }
+    t1=$(now)
+    secs "$t0" "$t1"
+  }
+  ds_plan "$out/tf-ds-base" plan-ds-base >/dev/null # warm the page cache for the binaries
+  base=$(ds_plan "$out/tf-ds-base" plan-ds-base)
+  before=$(wc -l <"$log")
+  ds=$(ds_plan "$out/tf-ds" plan-ds)
+  req_ds=$(methods_since "$before")
+  grep -q "count = $((n_ds + 1))" "$out/plan-ds.log" || echo "warning: the plan did not list $((n_ds + 1)) tokens (see $out/plan-ds.log)" >&2
+  read_ui=$(sed -n 's/.*data.tokenhub_api_tokens.all: Read complete after \([0-9a-z]*\).*/\1/p' "$out/plan-ds.log")
+  # The span of the list requests inside the provider, from its debug log (first → last page).
+  TF_LOG_PROVIDER=DEBUG TF_LOG_PATH="$out/tf-ds-debug.log" "$tf" -chdir="$out/tf-ds" plan -input=false -no-color >/dev/null 2>&1 || true
+  list_s=$({ grep 'tokenhub: http request' "$out/tf-ds-debug.log" || true; } | sed -n '1p;$p' | cut -c1-24 |
+    while read -r ts; do date -d "$ts" +%s.%N; done | awk 'NR == 1 {a = $1} {b = $1} END { if (NR == 2) printf "%.2f", b - a; else print "n/a" }')
+  stop_server
+  note ""
+  note "tokenhub_api_tokens over $((n_ds + 1)) tokens (page size 100):"
+  note "  terraform plan with the data source: ${ds}s; with only tokenhub_scopes: ${base}s; difference $(secs "$base" "$ds")s"
+  note "  Terraform's \"Read complete after\" for the data source: $read_ui"
+  note "  first → last list request inside the provider (debug log): ${list_s}s"
+  note "  SDK floor (Tokens iterator, same pages): ${f_list}s"
+  note "  requests for the plan: $req_ds"
+fi
+
+note ""
+note "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "summary (also in ${summary#"$root/"})"
+cat "$summary"

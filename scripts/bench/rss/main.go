@@ -1,0 +1,201 @@
+// Command rss measures the reference server's resident memory with many tokens.
+//
+// -mode issue (default): an in-process server in this process, seeded with srv.IssueToken
+// (the store only); VmRSS is read from /proc/self/status before and after seeding.
+//
+// -mode api: starts the tokenhub-server binary (-server) as a child process with the rate
+// limit off, seeds it through the SDK's CreateToken (as Terraform would: each create carries
+// an Idempotency-Key, whose cached response the server keeps for 24 h), and reads the child's
+// VmRSS from /proc/<pid>/status.
+//
+//	go run ./scripts/bench/rss -tokens 100000
+//	go run ./scripts/bench/rss -mode api -server bin/tokenhub-server -tokens 100000
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
+)
+
+func main() {
+	mode := flag.String("mode", "issue", "issue (in-process store) or api (binary, seeded through the API)")
+	tokens := flag.Int("tokens", 100000, "tokens to seed")
+	server := flag.String("server", "bin/tokenhub-server", "server binary for -mode api")
+	workers := flag.Int("workers", 8, "concurrent creates for -mode api")
+	flag.Parse()
+	var err error
+	switch *mode {
+	case "issue":
+		err = inProcess(*tokens)
+	case "api":
+		err = viaAPI(*server, *tokens, *workers)
+	default:
+		err = fmt.Errorf("unknown -mode %q", *mode)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rss:", err)
+		os.Exit(1)
+	}
+}
+
+var scopes = []string{"members.read", "groups.read"}
+
+func inProcess(n int) error {
+	srv, err := mockserver.New(mockserver.WithRateLimit(0))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	runtime.GC()
+	before, _, err := vm("self")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for range n {
+		if _, _, err := srv.IssueToken("admin", scopes, false); err != nil {
+			return err
+		}
+	}
+	seed := time.Since(start)
+	rss, hwm, err := vm("self")
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	afterGC, _, _ := vm("self")
+	fmt.Printf("RESULT rss mode=issue tokens=%d rss_mb=%.1f peak_mb=%.1f rss_after_gc_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s\n",
+		srv.Count(), mb(rss), mb(hwm), mb(afterGC), mb(before), float64(rss-before)/float64(n), seed.Round(time.Millisecond))
+	return nil
+}
+
+func viaAPI(bin string, n, workers int) error {
+	secret, err := mockserver.NewSecret()
+	if err != nil {
+		return err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "-listen", addr, "-rate-limit", "0")
+	cmd.Env = append(os.Environ(), "TOKENHUB_BOOTSTRAP_TOKEN="+secret)
+	cmd.Stdout, cmd.Stderr = nil, nil // the request log goes to /dev/null
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	endpoint := "http://" + addr
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = workers
+	c, err := sdk.New(endpoint, sdk.WithToken(secret), sdk.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if err := waitReady(ctx, c); err != nil {
+		return err
+	}
+	before, _, err := vm(pid)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				req := sdk.CreateTokenRequest{Name: "rss", Scopes: []sdk.ScopeName{"members.read", "groups.read"}}
+				if _, err := c.CreateToken(ctx, req); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	seed := time.Since(start)
+	rss, hwm, err := vm(pid)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("RESULT rss mode=api tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s (%.0f creates/s)\n",
+		n, mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n), seed.Round(time.Millisecond), float64(n)/seed.Seconds())
+	return nil
+}
+
+func waitReady(ctx context.Context, c *sdk.Client) error {
+	var err error
+	for range 100 {
+		if _, err = c.Me(ctx); err == nil {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("server not ready: %w", err)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// vm reads VmRSS and VmHWM (peak RSS) in bytes from /proc/<pid>/status.
+func vm(pid string) (rss, hwm int64, err error) {
+	f, err := os.Open("/proc/" + pid + "/status")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || (k != "VmRSS" && k != "VmHWM") {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return 0, 0, err
+		}
+		if k == "VmRSS" {
+			rss = kb << 10
+		} else {
+			hwm = kb << 10
+		}
+	}
+	if rss == 0 {
+		return 0, 0, errors.New("no VmRSS in /proc/" + pid + "/status")
+	}
+	return rss, hwm, sc.Err()
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
