@@ -5,12 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -319,22 +316,7 @@ func TestAccAPIToken_expiredOutside(t *testing.T) {
 // warning, and a later expires_at renews the token in place, same id and secret.
 func TestAccAPIToken_configuredExpiryPassed(t *testing.T) {
 	srv := testServer(t)
-	var mu sync.Mutex
-	var warnings []string
-	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"tokenhub": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken)})()
-			return warningRecorder{ProviderServer: s, mu: &mu, warnings: &warnings}, err
-		},
-	}
-	expiredWarning := func(*terraform.State) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if !slices.ContainsFunc(warnings, func(s string) bool { return strings.HasPrefix(s, "API Token Expired") }) {
-			return fmt.Errorf("no \"API Token Expired\" warning in %q", warnings)
-		}
-		return nil
-	}
+	var warnings planWarnings
 	var id, secret string
 	exp := rfc3339(srv.Clock.Now().Add(time.Hour))
 	config := func(exp string) string {
@@ -344,7 +326,7 @@ func TestAccAPIToken_configuredExpiryPassed(t *testing.T) {
   expires_at = %q`, exp))
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
+		ProtoV6ProviderFactories: warnings.factories(srv),
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: config(exp), Check: resource.ComposeTestCheckFunc(captureID(&id), captureSecret(&secret))},
@@ -358,7 +340,7 @@ func TestAccAPIToken_configuredExpiryPassed(t *testing.T) {
 				}},
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(tokenAddr, "status", "expired"),
-					expiredWarning,
+					warnings.check("API Token Expired", true),
 				),
 			},
 			{

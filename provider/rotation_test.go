@@ -7,14 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -377,50 +374,11 @@ func TestAccAPIToken_rotationValidation(t *testing.T) {
 	})
 }
 
-// warningRecorder wraps the provider server and keeps the summaries of the
-// warnings its plans return: terraform-plugin-testing has no check for warnings.
-type warningRecorder struct {
-	tfprotov6.ProviderServer
-	mu       *sync.Mutex
-	warnings *[]string
-}
-
-func (w warningRecorder) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	resp, err := w.ProviderServer.PlanResourceChange(ctx, req)
-	if resp != nil {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		for _, d := range resp.Diagnostics {
-			if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-				*w.warnings = append(*w.warnings, d.Summary+": "+d.Detail)
-			}
-		}
-	}
-	return resp, err
-}
-
 func TestAccAPIToken_expiryWarning(t *testing.T) {
 	srv := testServer(t)
-	var mu sync.Mutex
-	var warnings []string
-	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"tokenhub": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken)})()
-			return warningRecorder{ProviderServer: s, mu: &mu, warnings: &warnings}, err
-		},
-	}
-	reset := func() { mu.Lock(); warnings = nil; mu.Unlock() }
-	expectWarnings := func(want bool) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			mu.Lock()
-			defer mu.Unlock()
-			got := slices.ContainsFunc(warnings, func(s string) bool { return strings.HasPrefix(s, "API Token Expires Soon") })
-			if got != want {
-				return fmt.Errorf("expiry warning: got %v, want %v (warnings: %q)", got, want, warnings)
-			}
-			return nil
-		}
-	}
+	var warnings planWarnings
+	expectWarnings := func(want bool) resource.TestCheckFunc { return warnings.check("API Token Expires Soon", want) }
+	reset := warnings.reset
 	now := srv.Clock.Now()
 	cfg := func(providerExtra, body string) string {
 		return fmt.Sprintf(`
@@ -437,7 +395,7 @@ resource "tokenhub_api_token" "test" {
 	in3days := fmt.Sprintf("expires_at = %q", rfc3339(now.Add(72*time.Hour)))
 	in29days := fmt.Sprintf("expires_at = %q", rfc3339(now.Add(29*24*time.Hour)))
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
+		ProtoV6ProviderFactories: warnings.factories(srv),
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
 			{
