@@ -11,30 +11,50 @@ import (
 
 const idempotencyTTL = 24 * time.Hour
 
-// idemStore remembers, per caller token and Idempotency-Key, the request's fingerprint and
-// its first successful response. It is never persisted: cached responses hold secrets.
+// idemStore remembers, per caller token and Idempotency-Key, the first successful response
+// for 24 h. It never holds a secret or an Idempotency-Key in the clear: entries are indexed by
+// a digest of (caller, key), and each response is sealed (AES-256-GCM) under a key derived
+// from the Idempotency-Key, which only the client knows and presents again to replay. It is
+// never persisted.
 type idemStore struct {
-	mu sync.Mutex
-	m  map[string]*idemEntry
+	mu      sync.Mutex
+	done    map[[sha256.Size]byte]idemDone     // finished requests, by idemIndex
+	pending map[[sha256.Size]byte]*idemPending // requests still running
+	peak    int                                // largest len(done) since the map was rebuilt
 }
 
-type idemEntry struct {
-	hash    [sha256.Size]byte
-	done    chan struct{} // closed when the first request finishes (then nil)
-	resp    *cachedResponse
-	expires time.Time
+// idemDone is one remembered response: box = seal(fingerprint | compress(response)).
+type idemDone struct {
+	expires int64 // UnixNano
+	box     []byte
 }
 
-func newIdemStore() *idemStore { return &idemStore{m: map[string]*idemEntry{}} }
+type idemPending struct {
+	fp   [sha256.Size]byte
+	done chan struct{} // closed when the first request finishes
+}
 
-// purge forgets keys older than 24 h.
+func newIdemStore() *idemStore {
+	return &idemStore{done: map[[sha256.Size]byte]idemDone{}, pending: map[[sha256.Size]byte]*idemPending{}}
+}
+
+// purge forgets keys older than 24 h. Go maps never shrink, so once most entries are gone
+// the map is rebuilt at its live size to give the memory back.
 func (st *idemStore) purge(now time.Time) {
+	t := now.UnixNano()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for k, e := range st.m {
-		if e.resp != nil && !now.Before(e.expires) {
-			delete(st.m, k)
+	for k, d := range st.done {
+		if t >= d.expires {
+			delete(st.done, k)
 		}
+	}
+	if st.peak >= 1024 && len(st.done) <= st.peak/4 {
+		m := make(map[[sha256.Size]byte]idemDone, len(st.done))
+		for k, d := range st.done {
+			m[k] = d
+		}
+		st.done, st.peak = m, len(m)
 	}
 }
 
@@ -58,63 +78,84 @@ func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
 
 // serveIdempotent runs next at most once per (caller, key) within 24 h: a repeat with the same
 // request replays the first successful response (status and body, secret included, because
-// the client must get what it lost), a repeat with another request gets 422, and a repeat
-// while the first is still running waits for it. Failed attempts are not remembered, so they
-// can be retried.
+// the client must get what it lost), a repeat with another request (method, path or body)
+// gets 422, and a repeat while the first is still running waits for it. Failed attempts are
+// not remembered, so they can be retried.
 func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, raw []byte, next http.Handler) {
-	hash := fingerprint(r, raw)
-	k := c.id + "\x00" + key
+	fp := fingerprint(r, raw)
+	idx := idemIndex(c.id, key)
+	st := s.idem
 	for {
 		now := s.cfg.clock.Now()
-		s.idem.mu.Lock()
-		e := s.idem.m[k]
-		if e != nil && e.resp != nil && !now.Before(e.expires) {
-			delete(s.idem.m, k)
-			e = nil
+		st.mu.Lock()
+		if d, ok := st.done[idx]; ok {
+			if now.UnixNano() < d.expires {
+				st.mu.Unlock()
+				s.replayIdempotent(w, r, c, key, idx, fp, d.box)
+				return
+			}
+			delete(st.done, idx)
 		}
-		switch {
-		case e == nil:
-			e = &idemEntry{hash: hash, done: make(chan struct{}), expires: now.Add(idempotencyTTL)}
-			s.idem.m[k] = e
-			s.idem.mu.Unlock()
-			buf := newBufferedWriter()
-			func() {
-				defer func() {
-					s.idem.mu.Lock()
-					if buf.status >= 200 && buf.status < 300 {
-						e.resp = buf.compact()
-					} else if s.idem.m[k] == e {
-						delete(s.idem.m, k)
-					}
-					close(e.done)
-					e.done = nil // waiters hold their own copy; later requests see e.resp
-					s.idem.mu.Unlock()
-				}()
-				next.ServeHTTP(buf, r)
-			}()
-			buf.copyTo(w)
-			return
-		case e.hash != hash:
-			s.idem.mu.Unlock()
-			newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Unprocessable Entity",
-				"Idempotency-Key %q was already used with a different request", key).write(w, r.URL.Path)
-			return
-		case e.resp != nil:
-			resp := e.resp
-			s.idem.mu.Unlock()
-			w.Header().Set("Idempotent-Replayed", "true")
-			resp.copyTo(w)
-			return
-		default:
-			done := e.done
-			s.idem.mu.Unlock()
+		if p := st.pending[idx]; p != nil {
+			if p.fp != fp {
+				st.mu.Unlock()
+				keyReused(w, r, key)
+				return
+			}
+			done := p.done
+			st.mu.Unlock()
 			select {
 			case <-done:
+				continue
 			case <-r.Context().Done():
 				return
 			}
 		}
+		p := &idemPending{fp: fp, done: make(chan struct{})}
+		st.pending[idx] = p
+		st.mu.Unlock()
+
+		buf := newBufferedWriter()
+		func() {
+			var box []byte
+			defer func() {
+				st.mu.Lock()
+				delete(st.pending, idx)
+				if box != nil {
+					st.done[idx] = idemDone{expires: now.Add(idempotencyTTL).UnixNano(), box: box}
+					st.peak = max(st.peak, len(st.done))
+				}
+				close(p.done)
+				st.mu.Unlock()
+			}()
+			next.ServeHTTP(buf, r)
+			if buf.status >= 200 && buf.status < 300 {
+				box = sealResponse(c.id, key, idx, fp, buf)
+			}
+		}()
+		buf.copyTo(w)
+		return
 	}
+}
+
+// replayIdempotent answers a repeat of a remembered request from its sealed response.
+func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, idx, fp [sha256.Size]byte, box []byte) {
+	gotFP, resp, err := openResponse(c.id, key, idx, box)
+	switch {
+	case err != nil: // cannot happen: idx and the seal key come from the same (caller, key)
+		newProblem(http.StatusInternalServerError, "internal", "Internal Server Error",
+			"the remembered response for this Idempotency-Key cannot be read").write(w, r.URL.Path)
+	case gotFP != fp:
+		keyReused(w, r, key)
+	default:
+		w.Header().Set("Idempotent-Replayed", "true")
+		resp.copyTo(w)
+	}
+}
+
+func keyReused(w http.ResponseWriter, r *http.Request, key string) {
+	newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Unprocessable Entity",
+		"Idempotency-Key %q was already used with a different request", key).write(w, r.URL.Path)
 }
 
 // bufferedWriter holds a whole response so it can be remembered, replayed or thrown away.
@@ -139,36 +180,6 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
-}
-
-// cachedResponse is a remembered response, kept for 24 h per create: a flat header list and
-// an exact-size body take about half the memory of a bufferedWriter (map + grown buffer).
-type cachedResponse struct {
-	status int
-	header []string // name, value, name, value…
-	body   []byte
-}
-
-func (b *bufferedWriter) compact() *cachedResponse {
-	c := &cachedResponse{status: b.status, body: bytes.Clone(b.body.Bytes())}
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	for k, vs := range b.header {
-		for _, v := range vs {
-			c.header = append(c.header, k, v)
-		}
-	}
-	return c
-}
-
-func (c *cachedResponse) copyTo(w http.ResponseWriter) {
-	h := w.Header()
-	for i := 0; i+1 < len(c.header); i += 2 {
-		h.Add(c.header[i], c.header[i+1])
-	}
-	w.WriteHeader(c.status)
-	_, _ = w.Write(c.body)
 }
 
 func (b *bufferedWriter) copyTo(w http.ResponseWriter) {

@@ -8,6 +8,11 @@
 // an Idempotency-Key, whose cached response the server keeps for 24 h), and reads the child's
 // VmRSS from /proc/<pid>/status.
 //
+// -mode api-inproc: the same API seeding against an in-process server on a loopback
+// listener, so runtime.MemStats (HeapInuse: the live heap plus GC slack) can be reported next
+// to VmRSS; the client's own memory (one SDK client) is small. -no-idem strips the
+// Idempotency-Key from the creates, to show what the idempotency cache costs.
+//
 //	go run ./scripts/bench/rss -tokens 100000
 //	go run ./scripts/bench/rss -mode api -server bin/tokenhub-server -tokens 100000
 package main
@@ -23,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,13 +44,17 @@ func main() {
 	tokens := flag.Int("tokens", 100000, "tokens to seed")
 	server := flag.String("server", "bin/tokenhub-server", "server binary for -mode api")
 	workers := flag.Int("workers", 8, "concurrent creates for -mode api")
+	noIdem := flag.Bool("no-idem", false, "-mode api, api-inproc: send creates without Idempotency-Key")
+	flag.StringVar(&heapProfile, "memprofile", "", "-mode api-inproc: write a heap profile (after GC) to this file")
 	flag.Parse()
 	var err error
 	switch *mode {
 	case "issue":
 		err = inProcess(*tokens)
 	case "api":
-		err = viaAPI(*server, *tokens, *workers)
+		err = viaAPI(*server, *tokens, *workers, *noIdem)
+	case "api-inproc":
+		err = viaAPIInProcess(*tokens, *workers, *noIdem)
 	default:
 		err = fmt.Errorf("unknown -mode %q", *mode)
 	}
@@ -53,6 +63,8 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+var heapProfile string
 
 var scopes = []string{"members.read", "groups.read"}
 
@@ -85,7 +97,7 @@ func inProcess(n int) error {
 	return nil
 }
 
-func viaAPI(bin string, n, workers int) error {
+func viaAPI(bin string, n, workers int, noIdem bool) error {
 	secret, err := mockserver.NewSecret()
 	if err != nil {
 		return err
@@ -105,7 +117,11 @@ func viaAPI(bin string, n, workers int) error {
 	endpoint := "http://" + addr
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = workers
-	c, err := sdk.New(endpoint, sdk.WithToken(secret), sdk.WithHTTPClient(&http.Client{Transport: tr}))
+	var rt http.RoundTripper = tr
+	if noIdem {
+		rt = stripIdem{tr}
+	}
+	c, err := sdk.New(endpoint, sdk.WithToken(secret), sdk.WithHTTPClient(&http.Client{Transport: rt}))
 	if err != nil {
 		return err
 	}
@@ -118,6 +134,21 @@ func viaAPI(bin string, n, workers int) error {
 		return err
 	}
 	start := time.Now()
+	if err := seed(ctx, c, n, workers); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	rss, hwm, err := vm(pid)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("RESULT rss mode=api idem=%t tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s (%.0f creates/s)\n",
+		!noIdem, n, mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n), took.Round(time.Millisecond), float64(n)/took.Seconds())
+	return nil
+}
+
+// seed creates n tokens through c with the given number of concurrent workers.
+func seed(ctx context.Context, c *sdk.Client, n, workers int) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -136,17 +167,77 @@ func viaAPI(bin string, n, workers int) error {
 	}
 	wg.Wait()
 	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	seed := time.Since(start)
-	rss, hwm, err := vm(pid)
+	return <-errs
+}
+
+func viaAPIInProcess(n, workers int, noIdem bool) error {
+	srv, err := mockserver.New(mockserver.WithRateLimit(0))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RESULT rss mode=api tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s (%.0f creates/s)\n",
-		n, mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n), seed.Round(time.Millisecond), float64(n)/seed.Seconds())
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = workers
+	var rt http.RoundTripper = tr
+	if noIdem {
+		rt = stripIdem{tr}
+	}
+	c, err := sdk.New("http://"+ln.Addr().String(), sdk.WithToken(srv.AdminToken()),
+		sdk.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	runtime.GC()
+	before, _, err := vm("self")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := seed(ctx, c, n, workers); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	rss, hwm, err := vm("self")
+	if err != nil {
+		return err
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	inuse, alloc := ms.HeapInuse, ms.HeapAlloc
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if heapProfile != "" {
+		f, err := os.Create(heapProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("RESULT rss mode=api-inproc idem=%t tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f "+
+		"heap_inuse_mb=%.1f heap_alloc_mb=%.1f live_after_gc_mb=%.1f live_per_token_bytes=%.0f seed=%s\n",
+		!noIdem, srv.Count(), mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n),
+		mb(int64(inuse)), mb(int64(alloc)), mb(int64(ms.HeapAlloc)), float64(ms.HeapAlloc)/float64(n), took.Round(time.Millisecond))
 	return nil
+}
+
+// stripIdem sends requests without Idempotency-Key (and so without the server's cache).
+type stripIdem struct{ base http.RoundTripper }
+
+func (s stripIdem) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Del("Idempotency-Key")
+	return s.base.RoundTrip(r)
 }
 
 func waitReady(ctx context.Context, c *sdk.Client) error {

@@ -1,0 +1,164 @@
+package mockserver
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// cachedBoxes returns every remembered response as stored, with its index.
+func cachedBoxes(ts *TestServer) map[[32]byte][]byte {
+	ts.idem.mu.Lock()
+	defer ts.idem.mu.Unlock()
+	out := map[[32]byte][]byte{}
+	for k, d := range ts.idem.done {
+		out[k] = bytes.Clone(d.box)
+	}
+	return out
+}
+
+func TestIdempotencySeal_CacheHoldsNoSecretOrKey(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	const key = "idem-key-0123456789abcdef"
+	first := admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", key)
+	expectStatus(t, first, http.StatusCreated)
+	tok := first.token(t)
+	rot := admin.do("POST", "/api/v1/token/"+tok.ID+"/rotate", `{}`, "Idempotency-Key", key+"-rot")
+	expectStatus(t, rot, http.StatusOK)
+
+	boxes := cachedBoxes(ts)
+	if len(boxes) != 2 {
+		t.Fatalf("%d cached entries, want 2", len(boxes))
+	}
+	needles := map[string]string{
+		"created secret": tok.Token, "rotated secret": rot.token(t).Token,
+		"secret body": tok.Token[4:], "token id": tok.ID, "token hint": tok.TokenHint,
+		"idempotency key": key, "token name": `"idem"`, "scope": "members.read",
+	}
+	for idx, box := range boxes {
+		for what, s := range needles {
+			if bytes.Contains(box, []byte(s)) || bytes.Contains(idx[:], []byte(s)) {
+				t.Errorf("a cached entry contains the %s in the clear", what)
+			}
+		}
+	}
+	// Nor anywhere in the store's maps: keys are digests, not strings.
+	if len(ts.idem.pending) != 0 {
+		t.Errorf("%d requests still pending", len(ts.idem.pending))
+	}
+}
+
+func TestIdempotencySeal_ReplayReturnsSameSecret(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	first := admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "k")
+	ts.Clock.Advance(23 * time.Hour)
+	second := admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "k")
+	expectStatus(t, second, http.StatusCreated)
+	if second.token(t).Token != first.token(t).Token || !bytes.Equal(first.body, second.body) {
+		t.Fatalf("replay differs:\n%s\n%s", first.body, second.body)
+	}
+	if got, want := second.header.Get("Content-Type"), first.header.Get("Content-Type"); got != want {
+		t.Errorf("replayed Content-Type = %q, want %q", got, want)
+	}
+	if second.header.Get("Idempotent-Replayed") != "true" {
+		t.Error("replay not marked Idempotent-Replayed")
+	}
+}
+
+func TestIdempotencySeal_WrongKeyCannotOpen(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	me := admin.do("GET", "/api/v1/me", nil)
+	var who struct {
+		TokenID string `json:"token_id"`
+	}
+	me.decode(t, &who)
+	expectStatus(t, admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "right"), http.StatusCreated)
+	idx := idemIndex(who.TokenID, "right")
+	box, ok := cachedBoxes(ts)[idx]
+	if !ok {
+		t.Fatalf("no entry at the index of (caller %q, key)", who.TokenID)
+	}
+	if _, _, err := openResponse(who.TokenID, "right", idx, box); err != nil {
+		t.Fatalf("the right key does not open its entry: %v", err)
+	}
+	for name, c := range map[string][2]string{
+		"other key":    {who.TokenID, "wrong"},
+		"other caller": {"00000000-0000-0000-0000-000000000000", "right"},
+	} {
+		if _, _, err := openResponse(c[0], c[1], idx, box); err == nil {
+			t.Errorf("%s opens the entry", name)
+		}
+	}
+	// Moved to another slot, the box does not open either (the index is authenticated).
+	other := idemIndex(who.TokenID, "other")
+	if _, _, err := openResponse(who.TokenID, "right", other, box); err == nil {
+		t.Error("the entry opens under another index")
+	}
+}
+
+func TestIdempotencySeal_ExpiredEntriesAreForgotten(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	for i := range 3 {
+		admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", string(rune('a'+i)))
+	}
+	if n := len(cachedBoxes(ts)); n != 3 {
+		t.Fatalf("%d entries, want 3", n)
+	}
+	ts.Clock.Advance(24 * time.Hour) // runs the janitor
+	if n := len(cachedBoxes(ts)); n != 0 {
+		t.Fatalf("%d entries after 24 h, want 0", n)
+	}
+}
+
+func TestIdempotencyStore_PurgeShrinksMap(t *testing.T) {
+	t.Parallel()
+	st := newIdemStore()
+	now := time.Unix(0, 0)
+	for i := range 4096 {
+		var k [32]byte
+		k[0], k[1] = byte(i), byte(i>>8)
+		st.done[k] = idemDone{expires: now.Add(time.Duration(i) * time.Second).UnixNano()}
+		st.peak = max(st.peak, len(st.done))
+	}
+	st.purge(now.Add(4000 * time.Second))
+	if len(st.done) != 95 || st.peak != 95 {
+		t.Fatalf("after purge: %d entries, peak %d; want 95 and a rebuilt map", len(st.done), st.peak)
+	}
+}
+
+func TestIdempotencyCodec_RoundTrip(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	samples := [][]byte{
+		nil, []byte("2"), []byte("201\n\n"), []byte("\x80\xff\xfe\x00"),
+		[]byte("201\nContent-Type: application/json\n\n{\"allowed_ips\":[],\"created_at\":\"2026-11-22T19:11:25.975424756Z\"," +
+			"\"enabled\":true,\"expires_at\":null,\"id\":\"cbd94502-f629-48cd-968d-65fd1fbc229f\",\"last_used_at\":null," +
+			"\"name\":\"ünï\",\"owner\":\"admin\",\"scopes\":[\"members.read\",\"groups.read\"],\"status\":\"active\"," +
+			"\"token\":\"thk_3h6S6uKE5LHNqKtdX5i4RtSwA7WBfpYf1XxJpS\",\"token_hint\":\"thk_3h6S\"," +
+			"\"updated_at\":\"2026-11-22T19:11:25.975424756Z\"}\n"),
+		bytes.Repeat([]byte("abcab"), 100),
+	}
+	for range 200 {
+		b := make([]byte, rng.IntN(600))
+		const alphabet = "aZ\x00\xff\",:{}[]0123 Content-Typemembers.read"
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		samples = append(samples, b)
+	}
+	for _, s := range samples {
+		got, err := decompress(compress(nil, s))
+		if err != nil || !bytes.Equal(got, s) {
+			t.Fatalf("round trip of %q = %q, %v", s, got, err)
+		}
+	}
+	if n := len(compress(nil, samples[4])); n > 160 {
+		t.Errorf("a create response compresses to %d bytes, want <= 160 (from %d)", n, len(samples[4]))
+	}
+}
