@@ -4,7 +4,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"time"
@@ -197,7 +196,7 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 		sdk.WithToken(token),
 		sdk.WithUserAgent(ua),
 		sdk.WithRetryMax(retries),
-		sdk.WithHTTPClient(&http.Client{Timeout: timeout}),
+		sdk.WithTimeout(timeout), // the SDK's own client: a pool sized for Terraform's parallelism
 		sdk.WithLogger(tflogAdapter{token: token}),
 	)
 	if err != nil {

@@ -16,6 +16,13 @@ const (
 	defaultRetryWaitMin = 250 * time.Millisecond
 	defaultRetryWaitMax = 10 * time.Second
 	defaultTimeout      = 30 * time.Second // per attempt, for the default HTTP client
+
+	// The default client's pool keeps enough idle connections for Terraform's default
+	// parallelism (10) and then some: http.DefaultTransport keeps 2 per host, so concurrent
+	// callers would open (and over TLS, handshake) a new connection for most requests.
+	defaultMaxIdleConns        = 100
+	defaultMaxIdleConnsPerHost = 32
+	defaultIdleConnTimeout     = 90 * time.Second
 )
 
 // Option configures a [Client]. Options validate their input: [New] returns
@@ -60,6 +67,7 @@ type settings struct {
 	token        string
 	scheme       AuthScheme
 	httpClient   *http.Client
+	timeout      time.Duration // per attempt; 0 = the client's own (default client: 30 s)
 	userAgent    string
 	retryMax     int
 	retryWaitMin time.Duration
@@ -106,13 +114,28 @@ func WithAuthScheme(scheme AuthScheme) Option {
 
 // WithHTTPClient sets the HTTP client used for each attempt (its Timeout
 // bounds one attempt, not the retries). The client is copied, not modified.
-// The default has a 30 s timeout and its own connection pool.
+// The default has a 30 s timeout and its own connection pool (up to 32 idle
+// connections per host); prefer [WithTimeout] when only the timeout differs.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
 			return errors.New("tokenhub: WithHTTPClient: client must not be nil")
 		}
 		s.httpClient = c
+		return nil
+	}
+}
+
+// WithTimeout sets the timeout of each attempt (not of the retries as a whole)
+// on the SDK's own HTTP client, keeping its connection pool; the default is
+// 30 s. Combined with [WithHTTPClient], it overrides that client's Timeout
+// (on the SDK's copy: the caller's client is not modified).
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("tokenhub: WithTimeout: must be > 0, got %s", d)
+		}
+		s.timeout = d
 		return nil
 	}
 }
@@ -170,4 +193,18 @@ func withWaitHook(h func(time.Duration) time.Duration) Option {
 		s.waitHook = h
 		return nil
 	}
+}
+
+// newDefaultHTTPClient is the client used without [WithHTTPClient]: a private
+// pool (go-retryablehttp closes idle connections after failures, which must not
+// disturb http.DefaultTransport's other users) sized for concurrent callers.
+func newDefaultHTTPClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = defaultMaxIdleConns
+	tr.MaxIdleConnsPerHost = defaultMaxIdleConnsPerHost
+	tr.IdleConnTimeout = defaultIdleConnTimeout
+	if timeout == 0 {
+		timeout = defaultTimeout
+	}
+	return &http.Client{Timeout: timeout, Transport: tr}
 }

@@ -22,6 +22,7 @@ func TestNew_validation(t *testing.T) {
 		{"all options", "https://example.com", []sdk.Option{
 			sdk.WithToken("t"), sdk.WithAuthScheme(sdk.AuthQuery), sdk.WithHTTPClient(&http.Client{}),
 			sdk.WithUserAgent("ua/1"), sdk.WithRetryMax(0), sdk.WithRetryWait(0, 0), sdk.WithLogger(nil),
+			sdk.WithTimeout(time.Second),
 		}, ""},
 		{"empty endpoint", "", nil, "invalid endpoint"},
 		{"relative endpoint", "/api", nil, "invalid endpoint"},
@@ -31,6 +32,7 @@ func TestNew_validation(t *testing.T) {
 		{"empty token", "http://h", []sdk.Option{sdk.WithToken("")}, "WithToken"},
 		{"unknown scheme", "http://h", []sdk.Option{sdk.WithAuthScheme(sdk.AuthScheme(42))}, "WithAuthScheme"},
 		{"nil http client", "http://h", []sdk.Option{sdk.WithHTTPClient(nil)}, "WithHTTPClient"},
+		{"zero timeout", "http://h", []sdk.Option{sdk.WithTimeout(0)}, "WithTimeout"},
 		{"empty user agent", "http://h", []sdk.Option{sdk.WithUserAgent("")}, "WithUserAgent"},
 		{"negative retries", "http://h", []sdk.Option{sdk.WithRetryMax(-1)}, "WithRetryMax"},
 		{"negative min wait", "http://h", []sdk.Option{sdk.WithRetryWait(-time.Second, time.Second)}, "WithRetryWait"},

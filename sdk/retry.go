@@ -35,10 +35,15 @@ type retryDoer struct {
 }
 
 func newRetryDoer(s settings) *retryDoer {
-	hc := defaultHTTPClient()
+	var hc *http.Client
 	if s.httpClient != nil {
 		cp := *s.httpClient // copy: never modify the caller's client
 		hc = &cp
+		if s.timeout > 0 {
+			hc.Timeout = s.timeout
+		}
+	} else {
+		hc = newDefaultHTTPClient(s.timeout)
 	}
 	if s.logger != nil {
 		base := hc.Transport
@@ -61,15 +66,6 @@ func newRetryDoer(s settings) *retryDoer {
 			Backoff:      bo.wait,
 			ErrorHandler: keepLastResponse,
 		},
-	}
-}
-
-func defaultHTTPClient() *http.Client {
-	// A private pool: go-retryablehttp closes idle connections after failures,
-	// which must not disturb http.DefaultTransport's other users.
-	return &http.Client{
-		Timeout:   defaultTimeout,
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
 	}
 }
 
