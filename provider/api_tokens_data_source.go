@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
@@ -99,6 +100,52 @@ func apiTokenListAttributes() map[string]schema.Attribute {
 	return attrs
 }
 
+// tokenListType is the Terraform type of a tokens list element (the custom
+// types are strings on the wire).
+var tokenListType = types.ObjectType{AttrTypes: apiTokenFieldsAttrTypes()}.TerraformType(context.Background())
+
+var (
+	tfStringSet = tftypes.Set{ElementType: tftypes.String}
+	tfNullStr   = tftypes.NewValue(tftypes.String, nil)
+)
+
+// tokenListElement builds a tokens list element as a Terraform value directly,
+// formatted as apiTokenFields.fromAPI does: over 10k tokens, building framework
+// values (types.ObjectValueFrom, by reflection) and having State.Set convert them
+// cost several times the HTTP requests.
+func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	scopes := make([]tftypes.Value, len(t.Scopes))
+	for i, s := range t.Scopes {
+		scopes[i] = tftypes.NewValue(tftypes.String, string(s))
+	}
+	ips := make([]tftypes.Value, len(t.AllowedIps))
+	for i, ip := range t.AllowedIps {
+		ips[i] = tftypes.NewValue(tftypes.String, ip)
+	}
+	expires := tfNullStr
+	if t.ExpiresAt.IsSpecified() && !t.ExpiresAt.IsNull() {
+		exp, err := t.ExpiresAt.Get()
+		if err != nil {
+			diags.AddError("Unexpected API Response", "Could not read expires_at of API token "+t.Id.String()+": "+err.Error())
+			return tftypes.Value{}, diags
+		}
+		expires = tftypes.NewValue(tftypes.String, newRFC3339Time(exp).ValueString())
+	}
+	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
+		"id":          tftypes.NewValue(tftypes.String, t.Id.String()),
+		"name":        tftypes.NewValue(tftypes.String, t.Name),
+		"scopes":      tftypes.NewValue(tfStringSet, scopes),
+		"expires_at":  expires,
+		"allowed_ips": tftypes.NewValue(tfStringSet, ips),
+		"enabled":     tftypes.NewValue(tftypes.Bool, t.Enabled),
+		"status":      tftypes.NewValue(tftypes.String, string(t.Status)),
+		"owner":       tftypes.NewValue(tftypes.String, t.Owner),
+		"token_hint":  tftypes.NewValue(tftypes.String, t.TokenHint),
+		"created_at":  tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+	}), diags
+}
+
 func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = dataSourceClient(req, resp)
 }
@@ -115,8 +162,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	objType := types.ObjectType{AttrTypes: apiTokenFieldsAttrTypes()}
-	elems := []attr.Value{}
+	elems := []tftypes.Value{}
 	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Limit: listPageSize}
 	for tok, err := range d.client.Tokens(ctx, opts) {
 		if err != nil {
@@ -126,9 +172,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		if !f.matches(&tok) {
 			continue
 		}
-		var fields apiTokenFields
-		resp.Diagnostics.Append(fields.fromAPI(&tok)...)
-		obj, diags := types.ObjectValueFrom(ctx, objType.AttrTypes, fields)
+		obj, diags := tokenListElement(&tok)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -136,14 +180,23 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		elems = append(elems, obj)
 	}
 
-	list, diags := types.ListValue(objType, elems)
-	resp.Diagnostics.Append(diags...)
+	cfg.ID = types.StringValue(f.id())
+	cfg.Tokens = types.ListNull(types.ObjectType{AttrTypes: apiTokenFieldsAttrTypes()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg.ID = types.StringValue(f.id())
-	cfg.Tokens = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	// The list goes into the state as a Terraform value, past the framework's
+	// conversion (see tokenListElement); its type is the schema's, so a mismatch
+	// would panic in tftypes.NewValue on every read, which the tests would catch.
+	var attrs map[string]tftypes.Value
+	if err := resp.State.Raw.As(&attrs); err != nil {
+		resp.Diagnostics.AddError("Internal Error", "Could not read the data source state: "+err.Error())
+		return
+	}
+	attrs["tokens"] = tftypes.NewValue(tftypes.List{ElementType: tokenListType}, elems)
+	resp.State.Raw = tftypes.NewValue(resp.State.Raw.Type(), attrs)
+	tflog.Debug(ctx, "listed API tokens", map[string]any{"count": len(elems)})
 }
 
 // tokenFilter is the configured filters; zero values match everything. name and

@@ -1,12 +1,18 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -15,6 +21,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 func TestAccAPITokensDataSource_paging(t *testing.T) {
@@ -225,5 +232,105 @@ func TestTokenFilterMatches(t *testing.T) {
 				t.Errorf("matches = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkTokensDataSourceRead reads tokenhub_api_tokens over 10 001 tokens
+// through the provider's protocol server, as Terraform does (the framework's
+// validation of the returned state and its encoding included; gRPC excluded),
+// against an in-process reference server.
+func BenchmarkTokensDataSourceRead(b *testing.B) {
+	srv := mockserver.NewTestServer(b)
+	for i := range 10000 {
+		if _, _, err := srv.IssueToken("admin", []string{"members.read"}, false); err != nil {
+			b.Fatalf("seeding token %d: %v", i, err)
+		}
+	}
+	ctx := context.Background()
+	ps, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken)})()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || diagsErr(schemas.Diagnostics) != nil {
+		b.Fatalf("schema: %v %v", err, diagsErr(schemas.Diagnostics))
+	}
+	dv := func(s *tfprotov6.Schema, vals map[string]tftypes.Value) *tfprotov6.DynamicValue {
+		typ := s.ValueType().(tftypes.Object)
+		for name, t := range typ.AttributeTypes {
+			if _, ok := vals[name]; !ok {
+				vals[name] = tftypes.NewValue(t, nil)
+			}
+		}
+		v, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return &v
+	}
+	cfg, err := ps.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		Config: dv(schemas.Provider, map[string]tftypes.Value{"endpoint": tftypes.NewValue(tftypes.String, srv.URL)}),
+	})
+	if err != nil || diagsErr(cfg.Diagnostics) != nil {
+		b.Fatalf("configure: %v %v", err, diagsErr(cfg.Diagnostics))
+	}
+	dsSchema := schemas.DataSourceSchemas["tokenhub_api_tokens"]
+	req := &tfprotov6.ReadDataSourceRequest{TypeName: "tokenhub_api_tokens", Config: dv(dsSchema, map[string]tftypes.Value{})}
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := ps.ReadDataSource(ctx, req)
+		if err != nil || diagsErr(resp.Diagnostics) != nil {
+			b.Fatalf("read: %v %v", err, diagsErr(resp.Diagnostics))
+		}
+	}
+}
+
+func diagsErr(ds []*tfprotov6.Diagnostic) error {
+	for _, d := range ds {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return fmt.Errorf("%s: %s", d.Summary, d.Detail)
+		}
+	}
+	return nil
+}
+
+// TestTokenListElement: the list elements, built directly, are the same
+// Terraform values as the token fields the resource and the single-token data
+// source produce (custom types share the string wire type).
+func TestTokenListElement(t *testing.T) {
+	t.Parallel()
+	exp := time.Date(2027, 1, 1, 1, 30, 0, 123456789, time.FixedZone("+01", 3600))
+	toks := []*sdk.Token{{
+		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
+		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
+		AllowedIps: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: "admin",
+		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
+	}, {
+		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002"), Name: "off", ExpiresAt: nullable.NewNullNullable[time.Time](),
+		Status: sdk.StatusDisabled, Owner: "o", CreatedAt: exp,
+	}, {
+		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0003"), Name: "unset", Scopes: []sdk.ScopeName{}, CreatedAt: exp,
+	}}
+	ctx := context.Background()
+	for _, tok := range toks {
+		got, diags := tokenListElement(tok)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		var f apiTokenFields
+		if diags := f.fromAPI(tok); diags.HasError() {
+			t.Fatal(diags)
+		}
+		obj, diags := types.ObjectValueFrom(ctx, apiTokenFieldsAttrTypes(), f)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		want, err := obj.ToTerraformValue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("token %s:\n got %s\nwant %s", tok.Name, got, want)
+		}
 	}
 }

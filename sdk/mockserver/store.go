@@ -1,8 +1,10 @@
 package mockserver
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,6 +42,9 @@ type store struct {
 	tokens   map[string]*tokenRec
 	byDigest map[digest]string // current and overlapping previous digests → token id
 	seq      uint64
+	// order holds every token in listing order (Seq, then ID), maintained on insert and
+	// remove, so listing does not sort every token for every page.
+	order []*tokenRec
 }
 
 func newStore() store {
@@ -53,7 +58,17 @@ func (st *store) insert(t *tokenRec) {
 	} else if t.Seq > st.seq {
 		st.seq = t.Seq
 	}
+	if old, dup := st.tokens[t.ID]; dup {
+		st.unorder(old)
+	}
 	st.tokens[t.ID] = t
+	// New tokens have the highest Seq and are appended; only a state file can hold others.
+	if n := len(st.order); n == 0 || listOrder(st.order[n-1], t) < 0 {
+		st.order = append(st.order, t)
+	} else {
+		i, _ := slices.BinarySearchFunc(st.order, t, listOrder)
+		st.order = slices.Insert(st.order, i, t)
+	}
 	st.byDigest[t.Digest] = t.ID
 	if t.PrevDigest != nil {
 		st.byDigest[*t.PrevDigest] = t.ID
@@ -70,7 +85,15 @@ func (st *store) remove(id string) bool {
 		delete(st.byDigest, *t.PrevDigest)
 	}
 	delete(st.tokens, id)
+	st.unorder(t)
 	return true
+}
+
+// unorder drops t from the listing order.
+func (st *store) unorder(t *tokenRec) {
+	if i, found := slices.BinarySearchFunc(st.order, t, listOrder); found && st.order[i] == t {
+		st.order = slices.Delete(st.order, i, i+1)
+	}
 }
 
 // setSecret makes secret the token's current one; with overlap > 0 the old one keeps
@@ -93,28 +116,18 @@ func (st *store) setSecret(t *tokenRec, secret string, now time.Time, overlap ti
 	st.byDigest[t.Digest] = t.ID
 }
 
-// ordered returns all tokens in creation order (ties, which cannot happen, by id).
+// ordered returns all tokens in creation order (ties, which cannot happen, by id). The slice
+// is the store's own: read it only under the Server's mutex and do not modify it.
 func (st *store) ordered() []*tokenRec {
-	out := make([]*tokenRec, 0, len(st.tokens))
-	for _, t := range st.tokens {
-		out = append(out, t)
+	return st.order
+}
+
+// listOrder is the listing order: creation sequence, then id.
+func listOrder(a, b *tokenRec) int {
+	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+		return c
 	}
-	slices.SortFunc(out, func(a, b *tokenRec) int {
-		if a.Seq != b.Seq {
-			if a.Seq < b.Seq {
-				return -1
-			}
-			return 1
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
-	return out
+	return strings.Compare(a.ID, b.ID)
 }
 
 func newTokenID() string { return uuid.NewString() }
