@@ -61,6 +61,16 @@ var catalogue = []serverapi.Scope{
 	{Name: "admin-logs.read", Group: "logs", Description: "Read admin logs."},
 }
 
+// canonicalScope maps each catalogue name to one shared string, so stored tokens
+// don't each hold their own decoded copies of the same names.
+var canonicalScope = func() map[serverapi.ScopeName]string {
+	m := make(map[serverapi.ScopeName]string, len(catalogue))
+	for _, s := range catalogue {
+		m[s.Name] = string(s.Name)
+	}
+	return m
+}()
+
 // allScopeNames returns every catalogue name, in contract order.
 func allScopeNames() []string {
 	out := make([]string, len(catalogue))

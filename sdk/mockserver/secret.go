@@ -69,9 +69,8 @@ func checksum(body string) string {
 
 func digestOf(secret string) digest { return sha256.Sum256([]byte(secret)) }
 
+// hintOf copies the first characters of secret: a substring would keep the
+// whole plaintext secret alive in memory for as long as the token exists.
 func hintOf(secret string) string {
-	if len(secret) < hintLen {
-		return secret
-	}
-	return secret[:hintLen]
+	return strings.Clone(secret[:min(hintLen, len(secret))])
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 var secretShape = regexp.MustCompile(`^thk_[0-9A-Za-z]{38}$`)
@@ -53,5 +54,22 @@ func TestSecret_StoredOnlyAsDigest(t *testing.T) {
 		if body := string(admin.do("GET", p, nil).body); strings.Contains(body, tok.Token) || strings.Contains(body, `"token":`) {
 			t.Fatalf("%s returns a secret: %s", p, body)
 		}
+	}
+}
+
+// The hint must be a copy: a substring of the secret would share its memory and
+// keep the plaintext secret alive for as long as the token is stored.
+func TestSecret_HintDoesNotRetainSecret(t *testing.T) {
+	t.Parallel()
+	secret, err := NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hint := hintOf(secret)
+	if hint != secret[:hintLen] {
+		t.Fatalf("hint %q is not the secret's first %d characters", hint, hintLen)
+	}
+	if unsafe.StringData(hint) == unsafe.StringData(secret) {
+		t.Fatal("hint shares memory with the secret")
 	}
 }

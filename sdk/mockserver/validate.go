@@ -58,7 +58,7 @@ func validateScopes(errs *fieldErrs, scopes []serverapi.ScopeName) []string {
 			errs.add(field, "duplicate scope %q (also scopes[%d])", sc, seen[sc]-1)
 		default:
 			seen[sc] = i + 1
-			out = append(out, string(sc))
+			out = append(out, canonicalScope[sc]) // shared, not a decoded copy per token
 		}
 	}
 	return out
