@@ -196,7 +196,7 @@ func TestTokenFilterID(t *testing.T) {
 			t.Errorf("filters %+v and %+v share id %s", other, a, a.id())
 		}
 	}
-	if (tokenFilter{}).id() != (tokenFilter{}).id() {
+	if a, b := (tokenFilter{}), (tokenFilter{}); a.id() != b.id() {
 		t.Error("id is not stable")
 	}
 }

@@ -89,11 +89,12 @@ func TestCheckNoSecrets(t *testing.T) {
 	t.Parallel()
 	const secret = "thk_0123456789abcdefghijklmnopqrstuvABCDEF"
 	state := func(attrs map[string]string) *terraform.State {
-		s := terraform.NewState()
-		s.RootModule().Resources["data.tokenhub_api_tokens.x"] = &terraform.ResourceState{
-			Type: "tokenhub_api_tokens", Primary: &terraform.InstanceState{ID: "x", Attributes: attrs},
-		}
-		return s
+		return &terraform.State{Modules: []*terraform.ModuleState{{
+			Path: []string{"root"},
+			Resources: map[string]*terraform.ResourceState{"data.tokenhub_api_tokens.x": {
+				Type: "tokenhub_api_tokens", Primary: &terraform.InstanceState{ID: "x", Attributes: attrs},
+			}},
+		}}}
 	}
 	tests := []struct {
 		name    string
@@ -115,7 +116,7 @@ func TestCheckNoSecrets(t *testing.T) {
 			}
 		})
 	}
-	if checkNoSecrets()(terraform.NewState()) == nil {
+	if checkNoSecrets()(&terraform.State{Modules: []*terraform.ModuleState{{Path: []string{"root"}}}}) == nil {
 		t.Error("an empty state passed; the check would prove nothing")
 	}
 }

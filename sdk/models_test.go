@@ -97,7 +97,7 @@ func TestPtr(t *testing.T) {
 	if p == nil || *p {
 		t.Errorf("Ptr(false) = %v", p)
 	}
-	if sdk.Ptr(1) == sdk.Ptr(1) {
+	if a, b := sdk.Ptr(1), sdk.Ptr(1); a == b {
 		t.Error("Ptr returns shared storage")
 	}
 }

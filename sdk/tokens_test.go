@@ -20,7 +20,10 @@ func pager(pages [][]string) func(int, http.ResponseWriter, *http.Request) {
 	return func(_ int, w http.ResponseWriter, r *http.Request) {
 		i := 0
 		if c := r.URL.Query().Get("cursor"); c != "" {
-			fmt.Sscanf(c, "c%d", &i)
+			if _, err := fmt.Sscanf(c, "c%d", &i); err != nil {
+				http.Error(w, "bad cursor", http.StatusBadRequest)
+				return
+			}
 		}
 		items := []any{}
 		for _, id := range pages[i] {

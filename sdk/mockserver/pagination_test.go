@@ -68,7 +68,9 @@ func TestPagination_DefaultLimit(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	for range 55 {
-		ts.IssueToken("admin", []string{"members.read"}, false)
+		if _, _, err := ts.IssueToken("admin", []string{"members.read"}, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	_, sizes := listAll(t, admin, "")
 	if !slices.Equal(sizes, []int{50, 6}) {

@@ -107,14 +107,14 @@ func TestState_RefusesBadFiles(t *testing.T) {
 		setup   func(path string)
 		wantErr string
 	}{
-		{"garbage", func(p string) { os.WriteFile(p, []byte("not json"), 0o600) }, "corrupt"},
-		{"empty file", func(p string) { os.WriteFile(p, nil, 0o600) }, "corrupt"},
-		{"truncated", func(p string) { os.WriteFile(p, []byte(`{"version":1,"tokens":[`), 0o600) }, "corrupt"},
-		{"wrong version", func(p string) { os.WriteFile(p, []byte(`{"version":9,"tokens":[]}`), 0o600) }, "version"},
+		{"garbage", func(p string) { mustDo(t, os.WriteFile(p, []byte("not json"), 0o600)) }, "corrupt"},
+		{"empty file", func(p string) { mustDo(t, os.WriteFile(p, nil, 0o600)) }, "corrupt"},
+		{"truncated", func(p string) { mustDo(t, os.WriteFile(p, []byte(`{"version":1,"tokens":[`), 0o600)) }, "corrupt"},
+		{"wrong version", func(p string) { mustDo(t, os.WriteFile(p, []byte(`{"version":9,"tokens":[]}`), 0o600)) }, "version"},
 		{"bad digest", func(p string) {
-			os.WriteFile(p, []byte(`{"version":1,"seq":1,"tokens":[{"id":"`+newTokenID()+`","name":"x","owner":"o","scopes":["members.read"],"allowed_ips":[],"enabled":true,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","token_hint":"thk_","sha256":"zz","seq":1}]}`), 0o600)
+			mustDo(t, os.WriteFile(p, []byte(`{"version":1,"seq":1,"tokens":[{"id":"`+newTokenID()+`","name":"x","owner":"o","scopes":["members.read"],"allowed_ips":[],"enabled":true,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","token_hint":"thk_","sha256":"zz","seq":1}]}`), 0o600))
 		}, "sha256"},
-		{"unreadable (a directory)", func(p string) { os.Mkdir(p, 0o700) }, "reading state file"},
+		{"unreadable (a directory)", func(p string) { mustDo(t, os.Mkdir(p, 0o700)) }, "reading state file"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,5 +135,13 @@ func TestState_BootstrapMustBeASecret(t *testing.T) {
 	t.Parallel()
 	if _, err := New(WithBootstrapToken("letmein")); err == nil || !strings.Contains(err.Error(), "NewSecret") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// mustDo fails the test on a setup error.
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -52,6 +52,14 @@ func start(t *testing.T, args []string, env map[string]string) (addr string, out
 	return addr, out, func() error { cancel(); return <-done }
 }
 
+// stopped shuts a server down and fails the test if it did not exit cleanly.
+func stopped(t *testing.T, stop func() error) {
+	t.Helper()
+	if err := stop(); err != nil {
+		t.Errorf("server did not shut down cleanly: %v", err)
+	}
+}
+
 func get(t *testing.T, addr, path, token string) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
@@ -62,7 +70,7 @@ func get(t *testing.T, addr, path, token string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
+	_, _ = io.Copy(io.Discard, res.Body) // drain for keep-alive; only the status matters
 	res.Body.Close()
 	return res.StatusCode
 }
@@ -89,7 +97,7 @@ func TestRun_BootstrapPrintedOnceAndStateKept(t *testing.T) {
 	}
 
 	addr, out, stop = start(t, []string{"-state", state}, nil)
-	defer stop()
+	defer stopped(t, stop)
 	if tokenLine.MatchString(out.String()) || !strings.Contains(out.String(), "unchanged") {
 		t.Fatalf("second start did not keep the token:\n%s", out)
 	}
@@ -102,10 +110,10 @@ func TestRun_EnvTokenAndErrors(t *testing.T) {
 	// Without -state every start is a first start: a token is generated and printed.
 	_, out, stop := start(t, nil, nil)
 	tok := tokenLine.FindStringSubmatch(out.String())[1]
-	stop()
+	stopped(t, stop)
 
 	addr, out, stop := start(t, nil, map[string]string{"TOKENHUB_BOOTSTRAP_TOKEN": tok})
-	defer stop()
+	defer stopped(t, stop)
 	if tokenLine.MatchString(out.String()) || !strings.Contains(out.String(), "TOKENHUB_BOOTSTRAP_TOKEN") {
 		t.Fatalf("env token not used:\n%s", out)
 	}
@@ -114,7 +122,9 @@ func TestRun_EnvTokenAndErrors(t *testing.T) {
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	os.WriteFile(bad, []byte("{"), 0o600)
+	if err := os.WriteFile(bad, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var errOut bytes.Buffer
 	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-state", bad}, func(string) string { return "" }, &errOut, nil)
 	if err == nil || !strings.Contains(err.Error(), bad) {
