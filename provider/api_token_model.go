@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 
@@ -182,6 +183,9 @@ func errorHint(err error) string {
 			"or tries to grant a scope it does not hold itself."
 	case errors.Is(err, sdk.ErrRateLimited):
 		return "\n\nThe API rate limit was hit after all retries; raise max_retries or try again later."
+	case errors.As(err, new(*net.OpError)):
+		return "\n\nThe tokenhub API could not be reached: check the provider's endpoint (endpoint attribute or " +
+			envEndpoint + ") and that the service is up."
 	}
 	return ""
 }

@@ -31,7 +31,7 @@ func parseIPOrCIDR(s string) (netip.Prefix, error) {
 			return netip.Prefix{}, fmt.Errorf("%q is not a valid CIDR range (such as 10.0.0.0/8 or 2001:db8::/32)", s)
 		}
 		if p.Masked() != p {
-			return netip.Prefix{}, fmt.Errorf("%q has host bits set; did you mean %s?", s, p.Masked())
+			return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s)", s, p.Masked())
 		}
 		return p, nil
 	}
