@@ -119,6 +119,7 @@ func (d *apiTokenDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *apiTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = maskSecrets(ctx, "")
 	var cfg apiTokenDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {

@@ -134,6 +134,7 @@ func (e *apiTokenEphemeral) Configure(_ context.Context, req ephemeral.Configure
 }
 
 func (e *apiTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	ctx = maskSecrets(ctx, "")
 	var m apiTokenEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -186,6 +187,7 @@ func (e *apiTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest,
 }
 
 func (e *apiTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	ctx = maskSecrets(ctx, "")
 	raw, diags := req.Private.GetKey(ctx, privateTokenID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || len(raw) == 0 {

@@ -198,6 +198,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 // ("disabled"/"expired" -> "active") and the value stays known when it will not
 // change, and warns about a token that expires soon without rotation.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	ctx = maskSecrets(ctx, "")
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
@@ -244,6 +245,7 @@ func predictStatus(enabled types.Bool, expiresAt rfc3339Value, now time.Time) st
 }
 
 func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx = maskSecrets(ctx, "")
 	var plan apiTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -281,6 +283,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -304,6 +307,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx = maskSecrets(ctx, "")
 	var plan, state apiTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -421,6 +425,7 @@ func emptyPatch(b sdk.UpdateTokenRequest) bool {
 }
 
 func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -438,5 +443,6 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ctx = maskSecrets(ctx, "")
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }

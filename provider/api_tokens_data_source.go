@@ -151,6 +151,7 @@ func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = maskSecrets(ctx, "")
 	var cfg apiTokensDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {

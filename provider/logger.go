@@ -27,7 +27,9 @@ func (a tflogAdapter) Log(ctx context.Context, msg string, fields map[string]any
 }
 
 // maskSecrets returns ctx with tflog masks for secrets: by pattern, by field name
-// and, if known, the configured token itself.
+// and, if known, the configured token itself. The framework gives every RPC a
+// fresh logging context, so each resource, data source and ephemeral method
+// applies it first: a log line that carries a secret by mistake is masked anyway.
 func maskSecrets(ctx context.Context, token string) context.Context {
 	ctx = tflog.MaskLogRegexes(ctx, secretPattern)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "authorization", "Authorization", "api_token")

@@ -91,6 +91,7 @@ func (d *scopesDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *scopesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = maskSecrets(ctx, "")
 	var cfg scopesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
