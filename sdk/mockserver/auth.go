@@ -142,41 +142,36 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var t *tokenRec
-	if id, ok := s.st.byDigest[d]; ok {
-		t = s.st.tokens[id]
-	}
+	t := s.st.byDigest.find(d)
 	if t == nil || s.dueForDeletion(t, now) {
 		return nil, unauthorized("unknown or revoked token")
 	}
 	if subtle.ConstantTimeCompare(d[:], t.Digest[:]) != 1 {
-		if t.PrevDigest == nil || subtle.ConstantTimeCompare(d[:], t.PrevDigest[:]) != 1 {
-			return nil, unauthorized("unknown or revoked token")
-		}
-		if !now.Before(t.PrevUntil) {
-			return nil, unauthorized("this secret was rotated and stopped working at %s", t.PrevUntil.UTC().Format(time.RFC3339))
+		// find matched the previous secret.
+		if _, until := t.prev(); !now.Before(until) {
+			return nil, unauthorized("this secret was rotated and stopped working at %s", until.UTC().Format(time.RFC3339))
 		}
 	}
+	id := t.ID()
 	if statusOf(t, now) == serverapi.Expired {
-		return nil, unauthorized("token %s expired at %s", t.ID, t.ExpiresAt.UTC().Format(time.RFC3339))
+		return nil, unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
 	}
 	if !t.Enabled {
-		return nil, unauthorized("token %s is disabled", t.ID)
+		return nil, unauthorized("token %s is disabled", id)
 	}
-	if len(t.allowed) > 0 {
+	if allowed := t.allowed(); len(allowed) > 0 {
 		addr, ok := remoteAddr(r)
-		if !ok || !ipAllowed(t.allowed, addr) {
-			return nil, forbidden("caller IP %s is not in token %s's allowed_ips", addr, t.ID)
+		if !ok || !ipAllowed(allowed, addr) {
+			return nil, forbidden("caller IP %s is not in token %s's allowed_ips", addr, id)
 		}
 	}
-	if ok, wait := s.limiter.allow(t.ID, now); !ok {
+	if ok, wait := s.limiter.allow(id, now); !ok {
 		p := newProblem(http.StatusTooManyRequests, "rate-limited", "Too Many Requests",
-			"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, t.ID, wait)
+			"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, id, wait)
 		p.retryAfter = wait
 		return nil, p
 	}
-	used := now
-	t.LastUsedAt = &used
+	t.times.set(tLastUsed, now)
 	s.dirty.Store(true)
-	return &caller{id: t.ID, owner: t.Owner, admin: t.Admin, scopes: slices.Clone(t.Scopes)}, nil
+	return &caller{id: id, owner: t.Owner(), admin: t.Admin, scopes: t.Scopes()}, nil
 }

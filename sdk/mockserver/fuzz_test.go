@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Fuzz targets for the request decoders and validators, run in-process (ServeHTTP on a
@@ -38,11 +40,11 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	secret, _ := NewSecret()
 	allowed, _ := parseAllowedIP("10.0.0.0/8")
 	s.mu.Lock()
-	s.st.insert(&tokenRec{
-		ID: fuzzTargetID, Name: "target", Owner: "admin", Scopes: []string{"members.read", "groups.read"},
+	s.st.insert(newTokenRec(tokenFields{
+		ID: uuid.MustParse(fuzzTargetID), Name: "target", Owner: "admin", Scopes: []string{"members.read", "groups.read"},
 		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp, Enabled: true,
 		CreatedAt: now, UpdatedAt: now, Digest: digestOf(secret), TokenHint: hintOf(secret),
-	})
+	}))
 	s.mu.Unlock()
 	fs := fuzzServer{s}
 	// Warm the admin up: its last_used_at is set once, at the fixed clock reading.

@@ -65,7 +65,7 @@ func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensReque
 		if len(page.Items) == limit {
 			// There is at least one more: point the cursor after the page's last item.
 			last := page.Items[len(page.Items)-1]
-			next := cursor{seq: h.s.st.tokens[last.Id.String()].Seq, id: last.Id.String()}.encode()
+			next := cursor{seq: h.s.st.tokens[last.Id].Seq, id: last.Id.String()}.encode()
 			page.NextCursor = &next
 			break
 		}
@@ -80,7 +80,7 @@ func (h *handlers) GetToken(ctx context.Context, req serverapi.GetTokenRequestOb
 	now := h.s.cfg.clock.Now()
 	h.s.mu.RLock()
 	defer h.s.mu.RUnlock()
-	t := h.s.st.tokens[id]
+	t := h.s.st.tokens[req.TokenId]
 	if t == nil || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
@@ -113,15 +113,16 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		return nil, err
 	}
 	enabled := body.Enabled == nil || *body.Enabled
-	t := &tokenRec{
+	f := tokenFields{
 		ID: newTokenID(), Name: body.Name, Owner: c.owner, Scopes: scopes,
-		AllowedIPs: append([]string{}, ips...), allowed: prefixes,
+		AllowedIPs: ips, allowed: prefixes,
 		ExpiresAt: expires, Enabled: enabled, CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
 	}
 	if !enabled {
-		t.DisabledAt = &now
+		f.DisabledAt = &now
 	}
+	t := newTokenRec(f)
 	h.s.mu.Lock()
 	h.s.st.insert(t)
 	out := withSecret(toAPIToken(t, now), secret)
@@ -141,7 +142,7 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	now := h.s.cfg.clock.Now()
 
 	h.s.mu.Lock()
-	t := h.s.st.tokens[id]
+	t := h.s.st.tokens[req.TokenId]
 	if t == nil || !h.s.visible(c, t, now) {
 		h.s.mu.Unlock()
 		return fail(ctx, notFound(id)), nil
@@ -175,25 +176,28 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	if body.Name != nil && *body.Name != t.Name {
 		t.Name, changed = *body.Name, true
 	}
-	if body.Scopes != nil && !slices.Equal(scopes, t.Scopes) {
-		t.Scopes, changed = scopes, true
+	if body.Scopes != nil && !t.sameScopes(scopes) {
+		t.setScopes(scopes)
+		changed = true
 	}
-	if body.AllowedIps != nil && !slices.Equal(*body.AllowedIps, t.AllowedIPs) {
-		t.AllowedIPs, t.allowed, changed = append([]string{}, *body.AllowedIps...), prefixes[0], true
+	if body.AllowedIps != nil && !slices.Equal(*body.AllowedIps, t.allowedIPs()) {
+		t.setAllowedIPs(*body.AllowedIps, prefixes[0])
+		changed = true
 	}
-	if expirySet && !timePtrEqual(expires, t.ExpiresAt) {
-		t.ExpiresAt, changed = expires, true
+	if expirySet && !timePtrEqual(expires, t.ExpiresAt()) {
+		t.setExpiresAt(expires)
+		changed = true
 	}
 	if body.Enabled != nil && *body.Enabled != t.Enabled {
 		t.Enabled, changed = *body.Enabled, true
 		if t.Enabled {
-			t.DisabledAt = nil
+			t.setDisabledAt(nil)
 		} else {
-			t.DisabledAt = &now
+			t.setDisabledAt(&now)
 		}
 	}
 	if changed {
-		t.UpdatedAt = now
+		t.setUpdatedAt(now)
 	}
 	out := toAPIToken(t, now)
 	h.s.mu.Unlock()
@@ -224,7 +228,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	}
 
 	h.s.mu.Lock()
-	t := h.s.st.tokens[id]
+	t := h.s.st.tokens[req.TokenId]
 	if t == nil || !h.s.visible(c, t, now) {
 		h.s.mu.Unlock()
 		return fail(ctx, notFound(id)), nil
@@ -238,16 +242,16 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	}
 	// The new secret carries the token's scopes: handing it to a caller who lacks some of them
 	// would be an escalation.
-	if missing := c.missing(t.Scopes); len(missing) > 0 {
+	if missing := c.missing(t.Scopes()); len(missing) > 0 {
 		h.s.mu.Unlock()
 		return fail(ctx, forbidden("cannot rotate a token holding scopes the calling token does not hold: %s",
 			strings.Join(missing, ", "))), nil
 	}
 	h.s.st.setSecret(t, secret, now, overlap)
 	if expirySet {
-		t.ExpiresAt = expires
+		t.setExpiresAt(expires)
 	}
-	t.UpdatedAt = now
+	t.setUpdatedAt(now)
 	out := withSecret(toAPIToken(t, now), secret)
 	h.s.mu.Unlock()
 	h.s.persist()
@@ -259,12 +263,12 @@ func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenReq
 	id := req.TokenId.String()
 	now := h.s.cfg.clock.Now()
 	h.s.mu.Lock()
-	t := h.s.st.tokens[id]
+	t := h.s.st.tokens[req.TokenId]
 	if t == nil || !h.s.visible(c, t, now) {
 		h.s.mu.Unlock()
 		return fail(ctx, notFound(id)), nil
 	}
-	h.s.st.remove(id)
+	h.s.st.remove(req.TokenId)
 	h.s.mu.Unlock()
 	h.s.limiter.forget(id)
 	h.s.persist()

@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -25,11 +24,11 @@ type TokenInfo struct {
 
 func (s *Server) info(t *tokenRec, now time.Time) TokenInfo {
 	return TokenInfo{
-		ID: t.ID, Name: t.Name, Owner: t.Owner,
-		Scopes: slices.Clone(t.Scopes), AllowedIPs: slices.Clone(t.AllowedIPs),
-		ExpiresAt: utcPtr(t.ExpiresAt), Enabled: t.Enabled, Status: string(statusOf(t, now)),
-		DisabledAt: utcPtr(t.DisabledAt), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
-		TokenHint: t.TokenHint, Admin: t.Admin, LastUsedAt: utcPtr(t.LastUsedAt),
+		ID: t.ID(), Name: t.Name, Owner: t.Owner(),
+		Scopes: t.Scopes(), AllowedIPs: t.AllowedIPs(),
+		ExpiresAt: t.ExpiresAt(), Enabled: t.Enabled, Status: string(statusOf(t, now)),
+		DisabledAt: t.DisabledAt(), CreatedAt: t.CreatedAt(), UpdatedAt: t.UpdatedAt(),
+		TokenHint: t.TokenHint(), Admin: t.Admin, LastUsedAt: t.LastUsedAt(),
 	}
 }
 
@@ -38,8 +37,8 @@ func (s *Server) Lookup(id string) (TokenInfo, bool) {
 	now := s.cfg.clock.Now()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	t, ok := s.st.tokens[id]
-	if !ok {
+	t := s.st.get(id)
+	if t == nil {
 		return TokenInfo{}, false
 	}
 	return s.info(t, now), true
@@ -67,8 +66,12 @@ func (s *Server) Count() int {
 
 // Revoke deletes a token outside the API (for drift tests). It reports whether it existed.
 func (s *Server) Revoke(id string) bool {
+	u, ok := parseTokenID(id)
+	if !ok {
+		return false
+	}
 	s.mu.Lock()
-	ok := s.st.remove(id)
+	ok = s.st.remove(u)
 	s.mu.Unlock()
 	if ok {
 		s.limiter.forget(id)
@@ -81,14 +84,15 @@ func (s *Server) Revoke(id string) bool {
 func (s *Server) SetEnabled(id string, enabled bool) bool {
 	now := s.cfg.clock.Now()
 	s.mu.Lock()
-	t, ok := s.st.tokens[id]
+	t := s.st.get(id)
+	ok := t != nil
 	if ok && t.Enabled != enabled {
 		t.Enabled = enabled
-		t.UpdatedAt = now
+		t.setUpdatedAt(now)
 		if enabled {
-			t.DisabledAt = nil
+			t.setDisabledAt(nil)
 		} else {
-			t.DisabledAt = &now
+			t.setDisabledAt(&now)
 		}
 	}
 	s.mu.Unlock()
@@ -103,10 +107,11 @@ func (s *Server) SetEnabled(id string, enabled bool) bool {
 func (s *Server) SetExpiresAt(id string, t *time.Time) bool {
 	now := s.cfg.clock.Now()
 	s.mu.Lock()
-	tok, ok := s.st.tokens[id]
+	tok := s.st.get(id)
+	ok := tok != nil
 	if ok {
-		tok.ExpiresAt = utcPtr(t)
-		tok.UpdatedAt = now
+		tok.setExpiresAt(t)
+		tok.setUpdatedAt(now)
 	}
 	s.mu.Unlock()
 	if ok {
@@ -147,14 +152,14 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 	if admin {
 		name = "issued-admin"
 	}
-	t := &tokenRec{
+	t := newTokenRec(tokenFields{
 		ID: newTokenID(), Name: name, Owner: owner, Admin: admin, Scopes: clean,
-		AllowedIPs: []string{}, Enabled: true, CreatedAt: now, UpdatedAt: now,
+		Enabled: true, CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}
+	})
 	s.mu.Lock()
 	s.st.insert(t)
 	s.mu.Unlock()
 	s.persist()
-	return t.ID, secret, nil
+	return t.ID(), secret, nil
 }

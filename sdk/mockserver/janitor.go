@@ -35,12 +35,11 @@ func (s *Server) RunJanitor() int {
 	for id, t := range s.st.tokens {
 		if s.dueForDeletion(t, now) {
 			s.st.remove(id)
-			deleted = append(deleted, id)
+			deleted = append(deleted, t.ID())
 			continue
 		}
-		if t.PrevDigest != nil && !now.Before(t.PrevUntil) {
-			delete(s.st.byDigest, *t.PrevDigest)
-			t.PrevDigest, t.PrevUntil = nil, time.Time{}
+		if pd, until := t.prev(); pd != nil && !now.Before(until) {
+			s.st.dropPrev(t)
 		}
 	}
 	s.mu.Unlock()

@@ -50,7 +50,7 @@ func decodeCursor(s string) (cursor, error) {
 
 // after reports whether t comes after the cursor in listing order.
 func (c cursor) after(t *tokenRec) bool {
-	return t.Seq > c.seq || (t.Seq == c.seq && t.ID > c.id)
+	return t.Seq > c.seq || (t.Seq == c.seq && t.ID() > c.id)
 }
 
 // validateListQuery checks every list parameter at once, so one 400 names all bad ones.

@@ -44,9 +44,9 @@ func TestSecret_StoredOnlyAsDigest(t *testing.T) {
 	ts, admin := newTS(t)
 	tok := admin.createToken(map[string]any{"name": "d", "scopes": []string{"members.read"}})
 	ts.mu.RLock()
-	rec := ts.st.tokens[tok.ID]
+	rec := ts.st.get(tok.ID)
 	ts.mu.RUnlock()
-	if rec.Digest != digestOf(tok.Token) || rec.TokenHint != tok.Token[:8] {
+	if rec.Digest != digestOf(tok.Token) || rec.TokenHint() != tok.Token[:8] {
 		t.Fatal("stored digest or hint does not match the secret")
 	}
 	// Listing and reading never return the secret.

@@ -142,16 +142,16 @@ func (s *Server) setupBootstrap() error {
 	if boot != nil {
 		if boot.Digest != digestOf(secret) {
 			s.st.setSecret(boot, secret, now, 0)
-			boot.UpdatedAt = now
+			boot.setUpdatedAt(now)
 		}
 		return nil
 	}
-	t := &tokenRec{
+	t := newTokenRec(tokenFields{
 		ID: newTokenID(), Name: "bootstrap", Owner: s.cfg.adminOwner, Admin: true, Bootstrap: true,
-		Scopes: allScopeNames(), AllowedIPs: []string{}, Enabled: true,
+		Scopes: allScopeNames(), Enabled: true,
 		CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}
+	})
 	s.st.insert(t)
 	return nil
 }

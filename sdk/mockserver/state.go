@@ -71,15 +71,15 @@ func (s *Server) snapshot() ([]byte, error) {
 	doc := stateDoc{Version: stateVersion, Seq: s.st.seq, Tokens: []stateToken{}}
 	for _, t := range s.st.ordered() {
 		st := stateToken{
-			ID: t.ID, Name: t.Name, Owner: t.Owner, Admin: t.Admin, Bootstrap: t.Bootstrap,
-			Scopes: t.Scopes, AllowedIPs: t.AllowedIPs, ExpiresAt: utcPtr(t.ExpiresAt),
-			Enabled: t.Enabled, DisabledAt: utcPtr(t.DisabledAt), CreatedAt: t.CreatedAt.UTC(),
-			UpdatedAt: t.UpdatedAt.UTC(), LastUsedAt: utcPtr(t.LastUsedAt), TokenHint: t.TokenHint,
+			ID: t.ID(), Name: t.Name, Owner: t.Owner(), Admin: t.Admin, Bootstrap: t.Bootstrap,
+			Scopes: t.Scopes(), AllowedIPs: t.AllowedIPs(), ExpiresAt: t.ExpiresAt(),
+			Enabled: t.Enabled, DisabledAt: t.DisabledAt(), CreatedAt: t.CreatedAt(),
+			UpdatedAt: t.UpdatedAt(), LastUsedAt: t.LastUsedAt(), TokenHint: t.TokenHint(),
 			Digest: hex.EncodeToString(t.Digest[:]), Seq: t.Seq,
 		}
-		if t.PrevDigest != nil {
-			st.PrevDigest = hex.EncodeToString(t.PrevDigest[:])
-			u := t.PrevUntil.UTC()
+		if pd, until := t.prev(); pd != nil {
+			st.PrevDigest = hex.EncodeToString(pd[:])
+			u := until.UTC()
 			st.PrevUntil = &u
 		}
 		doc.Tokens = append(doc.Tokens, st)
@@ -163,10 +163,10 @@ func decodeState(data []byte) (store, error) {
 		if err != nil {
 			return store{}, fmt.Errorf("tokens[%d]: %w", i, err)
 		}
-		if _, dup := st.tokens[t.ID]; dup {
-			return store{}, fmt.Errorf("tokens[%d]: duplicate id %s", i, t.ID)
+		if _, dup := st.tokens[t.id]; dup {
+			return store{}, fmt.Errorf("tokens[%d]: duplicate id %s", i, in.ID)
 		}
-		if _, dup := st.byDigest[t.Digest]; dup {
+		if st.byDigest.find(t.Digest) != nil {
 			return store{}, fmt.Errorf("tokens[%d]: duplicate digest", i)
 		}
 		st.insert(t)
@@ -178,50 +178,48 @@ func decodeState(data []byte) (store, error) {
 }
 
 func decodeStateToken(in stateToken) (*tokenRec, error) {
-	if _, err := uuid.Parse(in.ID); err != nil {
+	id, err := uuid.Parse(in.ID)
+	if err != nil {
 		return nil, fmt.Errorf("bad id %q", in.ID)
 	}
 	if in.Seq == 0 {
 		return nil, errors.New("missing seq")
 	}
-	t := &tokenRec{
-		ID: in.ID, Name: in.Name, Owner: in.Owner, Admin: in.Admin, Bootstrap: in.Bootstrap,
-		Scopes: in.Scopes, AllowedIPs: in.AllowedIPs, ExpiresAt: utcPtr(in.ExpiresAt),
-		Enabled: in.Enabled, DisabledAt: utcPtr(in.DisabledAt), CreatedAt: in.CreatedAt.UTC(),
-		UpdatedAt: in.UpdatedAt.UTC(), LastUsedAt: utcPtr(in.LastUsedAt), TokenHint: in.TokenHint,
+	f := tokenFields{
+		ID: id, Name: in.Name, Owner: in.Owner, Admin: in.Admin, Bootstrap: in.Bootstrap,
+		Scopes: in.Scopes, AllowedIPs: in.AllowedIPs, ExpiresAt: in.ExpiresAt,
+		Enabled: in.Enabled, DisabledAt: in.DisabledAt, CreatedAt: in.CreatedAt,
+		UpdatedAt: in.UpdatedAt, LastUsedAt: in.LastUsedAt, TokenHint: in.TokenHint,
 		Seq: in.Seq,
 	}
-	if t.AllowedIPs == nil {
-		t.AllowedIPs = []string{}
-	}
-	if len(t.Scopes) == 0 {
+	if len(f.Scopes) == 0 {
 		return nil, errors.New("no scopes")
 	}
-	for _, sc := range t.Scopes {
+	for _, sc := range f.Scopes {
 		if !knownScope(sc) {
 			return nil, fmt.Errorf("unknown scope %q", sc)
 		}
 	}
-	for _, ip := range t.AllowedIPs {
+	for _, ip := range f.AllowedIPs {
 		p, err := parseAllowedIP(ip)
 		if err != nil {
 			return nil, fmt.Errorf("allowed_ips: %w", err)
 		}
-		t.allowed = append(t.allowed, p)
+		f.allowed = append(f.allowed, p)
 	}
 	d, err := decodeDigest(in.Digest)
 	if err != nil {
 		return nil, fmt.Errorf("sha256: %w", err)
 	}
-	t.Digest = d
+	f.Digest = d
 	if in.PrevDigest != "" {
 		pd, err := decodeDigest(in.PrevDigest)
 		if err != nil || in.PrevUntil == nil {
 			return nil, errors.New("previous_sha256 needs a valid digest and previous_until")
 		}
-		t.PrevDigest, t.PrevUntil = &pd, in.PrevUntil.UTC()
+		f.PrevDigest, f.PrevUntil = &pd, in.PrevUntil.UTC()
 	}
-	return t, nil
+	return newTokenRec(f), nil
 }
 
 func decodeDigest(s string) (digest, error) {
