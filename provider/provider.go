@@ -173,16 +173,9 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		retries = int(n)
 	}
-	timeout := defaultRequestTimeout
-	if !cfg.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
-				fmt.Sprintf("request_timeout is %q; it must be a positive Go duration such as \"30s\" or \"2m\".",
-					cfg.RequestTimeout.ValueString()))
-		}
-		timeout = d
-	}
+	// Both were checked by their validators (request_timeout > 0) before Configure runs.
+	timeout, d := durationOrDefault(cfg.RequestTimeout, path.Root("request_timeout"), defaultRequestTimeout)
+	resp.Diagnostics.Append(d...)
 	expiryWarning, d := durationOrDefault(cfg.ExpiryWarning, path.Root("expiry_warning"), defaultExpiryWarning)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
