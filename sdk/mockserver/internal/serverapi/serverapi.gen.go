@@ -269,8 +269,11 @@ type Problem struct {
 	// Detail What went wrong in this case.
 	Detail *string `json:"detail,omitempty"`
 
-	// Errors For validation errors, every bad field.
+	// Errors For validation errors, every bad field, at most 100; the first problem of each field is always among them.
 	Errors *[]FieldError `json:"errors,omitempty"`
+
+	// ErrorsOmitted How many more bad fields there are beyond those listed in `errors`; absent when none.
+	ErrorsOmitted *int `json:"errors_omitted,omitempty"`
 
 	// Instance The request path.
 	Instance *string `json:"instance,omitempty"`
@@ -463,11 +466,15 @@ type Unauthorized = Problem
 // UnprocessableEntity An RFC 9457 problem document.
 type UnprocessableEntity = Problem
 
+// UnsupportedMediaType An RFC 9457 problem document.
+type UnsupportedMediaType = Problem
+
 // CreateTokenParams defines parameters for CreateToken.
 type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -476,6 +483,7 @@ type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1000,6 +1008,8 @@ type UnauthorizedApplicationProblemPlusJSONResponse Problem
 
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
+type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
 type GetAPIExplorerRequestObject struct {
 }
 
@@ -1309,6 +1319,22 @@ func (response CreateToken413ApplicationProblemPlusJSONResponse) VisitCreateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken415ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1674,6 +1700,22 @@ func (response UpdateToken413ApplicationProblemPlusJSONResponse) VisitUpdateToke
 	return err
 }
 
+type UpdateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateToken415ApplicationProblemPlusJSONResponse) VisitUpdateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateToken429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -1810,6 +1852,22 @@ func (response RotateToken413ApplicationProblemPlusJSONResponse) VisitRotateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RotateToken415ApplicationProblemPlusJSONResponse) VisitRotateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2327,81 +2385,89 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzpcty2ln6VU5ypslTDXiQ546T1S7GzaK4XjSRPKmOpTDR5uokrEmAAUO2+LlXlHWae4T5YnmQKByCb",
-	"W2txHDlz61byw2RjOTg4y3cW6mMQy7yQAoXRwexjkCJLUNE/T9Go9dHCoLJPCepY8cJwKYJZcIaxFIkG",
-	"I2HFuIE5LqRCUHYKF8txEAY6TjFndmrOBc/LPJhNw8CsCwxmARcGl6iCm5ubMCiYYjkav+1xgnkhDYp4",
-	"/Rdc97c+glLwX0qEK1zDQiowKdeQySWPWQYKfylRG9hh8Pbt8YsQNFvvjuE8RdAsd5OYSGAukzWsuEm5",
-	"gP2nkMpS6Quh0JRKaDApwoIrbUChLqTQCFxogywBuQAWGy6WwJaMi0MaWy9tVwQGCV8sUKEwbh9OS/8V",
-	"Y4OJG/J0f398IYIw4PZIjulBGAiWW+40WDCyPGgxk314iWJp0mC2/9VXoWVu9bxXs1cbxcUysMw9l1co",
-	"jpM+Hy1LjP3xiQaejCtaCmbSDSXGzw4Dy1iuMAlmRpXYpGghVc5MMAvKktuRXRpu7GTHRbrgb1ly6m7J",
-	"PsVSGBT0T1YUGY+ZpW9SKDnPMP+3v2pL7MfGdv+qcBHMgn+ZbAR34n7VkxM3y23aP24lHFwDF9cs48kh",
-	"RKiUVDqCjGujAa9RrWHOElhwzJJxcBMG39kRj0nrkViDNCkqIOKIiO+lmvMkQfHYTItZlqF6ouH4xDJO",
-	"SAMsy+QKkxAY6FgWaN/nXGurFTtWchLgAqIEDeNZtBsCaemG/ytZZgksFRPGLeA0zu0EGYuvNJ35tTTf",
-	"y1Ikj3nk1xJ0GadONWBHKjrxNdd8nlmFaVC6S0SesHUmWXIu5UumlvilZNobGjBSQmYJIeLOpXzFxNrr",
-	"m35M4k6ZQch4zg3ghxgxwWRjrom7h85fALM+BiLyNyNyOBFo52CsWeq6pFHtk4Yo86MnDe9FxL0VrDSp",
-	"VPxv+MjyFELOMmskrcaU4krIlQgBPxTWnFrVSLhm8wwTxxW6t7eiUDJGTT98Jww368cWrI4TghXTwDKF",
-	"LFlDqStH1vV1Y3I6fgtLwXOFzCB5oYbVZ0nC7V4sO1GyQGW49Q0LlmkMg6Lx6mPgjc17Xui+Ezs+AZYk",
-	"CrVGbVn5/PjFKSgmlqhh5/jk+ql9eXxy/e+7pLdOqXO2hjm6QyyUzA8B88KsIUcmNDCxtlKHH1heZBjM",
-	"3gX704PxdLy3dzB+FoTB3nRM/02+Di7DgBvMia6O16vdIFOKWQ/uQMuxG25d6E0YoKB7d8dasDIzlXdt",
-	"n/J7yxeIiZO6cRC94iZOrRAtFuON551LmSETlggnZfo9M33e/ZSiaC5mZKFhJdUVF8vQGnBCQaUpFR7C",
-	"6ffP4eDg4JvKlGe4ZPEaop9//vnn0atXoxcv4McfZ69ezc7OIth5e/58dwxvrO5bA1pmGam+sN61xdxg",
-	"f7r/bDTdGx3snU+nM/r/vy38KLPM8qbiR4+7Dp/0sWFa5kyA/TWEvd9+/Z+96RTilCkWW3xp924AqL3p",
-	"9A4AZUXZ+qcBBOz9lnR+7LDpwfJSG0hllgCyOLWQ0aSYE8SqxOU2xaSlX9sD3hB5Xmj27iFTN02g9s5x",
-	"qT7DZb2AnFswSrDCopwa4LQ1jxBQ/+QnzFRn2gCl0HlNpiGym0b23qOG6r7bv4zGwQB/c2vkljgknoyQ",
-	"2kpJsXTGhpuBJTpHdkRv1h069CvsH5YlORcDKFmVSLLLBNAQ2JlLabRRrNh1mhPCKuVxChpRU2yRM8Gs",
-	"AXJY0hv1Ie2UKzEUXFnrSz9VXLZiZbFVd6m7pfS8O/uJ9ojr06SxJYD22a75nif329mFGXfFC+37dDxq",
-	"7FQfNvR3NnTDlW/rWwhBpuybp189A+82IZFxmaMg4WoLhUOwW2RzZX2ek04yllxDzDQO3o8LMvoLfS8V",
-	"UCBCjtzBfR32o5B73lVDmwcuy4awTMQ4fFkVkLQB4LCMGWbKLTL24/n5CbgBEMukyYQ61A8Dw002aLV1",
-	"KpUBXeY5U+tK6q+4oHDbX9MgTe5Ff8G3p8egkHBJjNYdkBgOL7pxRqkxhZ5NJiRraTkfJ3hdgSs92dzT",
-	"nUJLv1bnrTk3JKin0vw+eHSbhz8CgSuHNKtUSeXtd5oOfdCLh/D2/HkHB+wegsy5MZjAFWLhw7ZSEfyT",
-	"gq79Ttctr1FlrOiT+6NcQSb9RRUKr7kstY0EFBq/Xw1PLBiFHyQkpXKqsxNdBHvpRRCFEF0EB9P8Ioh2",
-	"K2QnVU03ikQDN8AswTGO4chALrWBZ/vTtC0Oe+ngRffukCxk36O0DjdoQSh1RAE0eUo9KOJLJctim8pq",
-	"WaoYYcFynq0b683RMpLgyU6O+RytVaGVdOgkQIeQyaX+7de/7w5uWwGse7qGYeDhaG/D2cttHHzJnfC3",
-	"uVjbvfbxvyML6bMPwntJwzK5LPFhrq1vKTtncUttJfv1FiTqaLPxRZs62Il++O4cJqzgk+u9iXNmEV0C",
-	"ijK3O/obGzvET2DGvbDRV+dxxLKs8aoskvaUBDNsv+A6lkLYI/gLamzkn/0+jSe/jX9T7+Kf6030Wltu",
-	"bRasXvgVm49+yepVvWb1orPoqEtr+3Vrg1Gf8vYPnc1G3XOw2Abfo5ippLFj663fsPGuuV1raL1b623n",
-	"ZhwNI4UZGbQxS5Ktv3WnsnjLvOYP9SS3WIOW7uRbBnQvpcm/7jK3Duku1D/CwA+DInHbSe4et+EKM7hi",
-	"643wu+fmpSZ4zWOsRzQfOyPqVR1kryXIPfr5mwc/272opcU9dgkcZXLZkXZryOtFU7vXaJ7J+ApV6ydH",
-	"3KiQ2vryUZxifNUaQHi68eZywC8QVBnE1Ucnx3VAxE0qSwPcVP67j60/Oa/zwETO78rQuItL7pM/WTHt",
-	"UzTJBl0RiNptRT32ckeGk3/sxwnNjFA/BeQTPk0eyMWiZrfCa2nhUTtQ/gzpoO6BDgdyOoMHvBMM8ntV",
-	"pu4IGcMgY9q8t3Jwn6PZwcBKk6IwPKYLY1X440/GF7/3YI+WoNqSRPgplSBXoikqO1ykqLjx2tL4xVg0",
-	"WgkvN7sPyjHUUHajlImEHQYaTWhxdoaW4VLg7mOkwJqB6m1bkCE7c0PrTEbKhRkWSFcO3txUFaU682ZB",
-	"NSiM5VJwjcCtHFn5ARSyXKb215LeD3LWWfx7WxmS3zi11vCTTU0X4yZVzbeRXmlYi7Blrjd2qmZ2WCdq",
-	"GiazdbKOkrY4PgSu6X5OfGrwXjFBbTc0SJ+QKdjy/uGAc20DiROBH8z7uFRaqqF0qNaU93QDIkoJo9MI",
-	"O5FoOAQ21y5Idulzpk1N3B1XszX8aEpwj6yIxYZfYzSDkopIY4iqOlM0a1UOYMdBjMTaRJkzaxOzbA3P",
-	"IGFrK20G1e74QkS+ZBXNoLDkRxv5iFwzQxW/uK0t4vA71sJ0C6b4iZv0jJTJo4M3i2D27n431hUQMwxS",
-	"zmt9hZ3IpFfvf/v179HuGM5SuRKUDji0fk9ZRQUhV3dfjtuofzmXvZJ+pb8uj61ru+FaTuxNiGwN87U3",
-	"w5RIVpQccgVBUqQH5YmGbBhmrmnHWY9DYO4dZLgwYCGES7NYAq9Z5kLpB8C2c5L5FVj4ZsdlXBvYUVhk",
-	"LPaoRWYJuYLPj9W2YqczEvYmZhKUEfqUolkrpdbKjd03pVaBJ4W5vPZMceuNfw+usGQ9QtmrumGNxnpA",
-	"373Rv2KNZvfPUxPraKc9H8al4mZ9Ztf3kl1w0q+j0jKlZ0+PfPsAhY0zqEbDRTmdHsQkWPRPjOC3X/8X",
-	"bLBZGN/zYA/EDJ/zjJv1eFvbV2uHjWSygv8FyQ9Ve/5niWo9fDcRK/h7IiaCX+wwqLvrxvCC61iWii0x",
-	"mcHb05faQrMr4MJISgbWlNHMDWH1mkNEzZEpVPdj2rc0dhvLfNp3gUphAnTzWHcSko7S9A0RqTGFa1/g",
-	"YiFvAQRpObfh6ciHNqhsIDwDrnWJoRPi0FtbZ3htIIVApQufX3bAYnwhLkhAqtDBGfT7n3OnPuDuGB4g",
-	"UxfC0mVuv2FgCoFlWtbS51SwO4xrSDaiAHOMWanxQgyJhD0wVZQ0rV4Xz6JtDShRXU/TY/ivbm0Ldp5O",
-	"p7vUbLepcl0I54W4qNvxxnAEdctkVZpyXot60FIulg50ZDxGockmenF9dfJytD+eNipOQVMKgjC4RqWd",
-	"iOyNp26kLFCwggez4GA8HR9Yv8dMSoZhwgo+SmRMD0s0g9mPH89fvSREBztnK7ZcooK3x7suLGAJSZVR",
-	"a4dKj06Ox/BaNmNQLqmwaz0tPRwnwSz4Ac3RyfF3H4pMOrlv9VHuT6edniCDH8wkNXnWbgIaaMjs6wn6",
-	"XTwqbdrIYPbuMgx8dS6YBcfCoHIYj5I+uCHQsKW2uIi4dWkXqfLcd/Lw3HMGGq+pzvMfZ29eP4BdL+wm",
-	"d7KqKb39tqlhXNXyyLUvGeTmmwIFnaUuLd/G0KEZtzLTQYAtbOzX3Sk0C4E7MfT1fzgSa1d7bgTudqaP",
-	"Unu8fYW/l623OfhXeHsDKqHgp9O9bevUhE1anX406eDuSZv2Wjtj/5u7Z3RbK4l238R111xfor9pCsFP",
-	"qQRqIaC7a1w/T9A1ALZEYAPQBsWgWR9j/oJjJgiBhZsohBLjJBWN6Q8UjZdcm7MqZ/CHycemRLhVTOry",
-	"3z+4pFguNGq99cEbMlN1fDUlpg6KC6kHJOa5by/00uK/mXDRMjXMO99VfxBhhcbluOhDiFk7cr4QRxXy",
-	"t2Lner0pxPUhA3fRAMWamC3GcOrCat+fBFGzchKNL8QZCmu/IOo0pkZg8Q61EvMGVnCkxfWhXEOxPxsB",
-	"h7YUN/pUg/YnKVtyEJshk84nKzb692R8K5P1Z1OBgVbam3ZCwkfCHSXc+2wUdBM1W1SxUQVqlYBIxaZ3",
-	"C33jC5FHVOW9e8zoNvuTCdi/D3n9fu4vZT6e+wQT1CGdNxouxBkwGpOP/jugG2c2qCDZMyCnFDQ1Cw6+",
-	"x+bQKnu7nkQeh2tWFMiU3qb8bqeo73LcVpWydsT96TbSkkf1DI6O22fUH7h8KVlwjLlNFsJhfHHqv5ST",
-	"Am8p+m65VxsRRYMYc8uVTj+vBbvVbv1TSLpC8gOa2yXkYd6y+iLRusmCmXggb/TcB/pMrEGXc59sdOlN",
-	"hx+qD2j0e2ZCaCSlybT4VPBhlfGu0tsX4gqxsBaKK5fgDml8o5Qxo+xsNJSe3SLNrsYVDYGKRtY++GMw",
-	"wUBd4F6Y4JE0ytf/Wpr1pwUAD1bGT0YMX0CJnaB8mtefuNQoxQ6fruqDUcex1iXhc1dUoGij6lSmr6od",
-	"kuDJGH6iTKvvHo7Cu7uEL4RbiRlqKw5toBBLocsclaawxJVBa8+VyJUwPMfDhi8b3ofQzIWom4ibtVCQ",
-	"hcsd2WAHTXW4TzYijRbxP2tkMtDFftP/8PuzW52HRyIbKfunMfp/Gr6c+jLN5nsmJwH3sGjb02Uv6eN/",
-	"s2kgaVYumdVjhB2WZdXPrS/CvJDRF/srrrEx+Ym+EJR9feK/eda7IcgsQW1cR1FICJrqBoxQFs9xDNRT",
-	"EjXaTiLXscX8yE23yYXotptIgbfh7hHLskEzY1lw7rjUszLdjpclguZ/29SatxUO6fPv1p+vqK/+qynV",
-	"pN0fBqkq0v5p4M+EhF0i3hTsl5I+PtFS1dypzLRl05MOC7cR6Rt7wlsqJv3dRbauZGGVSk3fGCHgLyXL",
-	"tEuU1f0TQ3vWrVaftqM1Z7SJ677atkvdm/UAm1p1xDlX8Udab+rtGrDbbyqFkIuq6vont9VfLglc6Wvf",
-	"9LXLTR9bZfp3l1a+2v0O7Xe+w+DdpRUDjep62BK4j5Cqz+zcONiJlhJUKWA80cnVJJfxlftlEudJ/W3d",
-	"yL1zH76UKvPl/Nlksrf/jL6w35t9Pf16SpjFH284ZR1ShTX0scZQHb/uTCdNaf5pGx30Na1VTGg0uXTL",
-	"KI21fLq9v1a7qNOYURd1hvfv1EGrJPlmPtUEby5v/i8AAP//",
+	"7HzrcttGlv+rnML/X2WyFqQo2V4nVO0HxY4TzfiileRNZU2V0QQOiR4B3Uh3QzTHpaq8w+4zzIPlSbb6",
+	"dAMEQFAXx5FTu1P2BwHo6+lz+Z1L81MQy7yQAoXRwfRTkCJLUNGfp2jU+mhhUNmnBHWseGG4FME0OMNY",
+	"ikSDkbBi3MAcF1IhKNuFi+U4CAMdp5gz2zXngudlHkwnYWDWBQbTgAuDS1TB9fV1GBRMsRyNn/Y4wbyQ",
+	"BkW8/iuut6c+glLwX0qES1zDQiowKdeQySWPWQYKfylRGxgwePfu+EUImq2HYzhPETTLXScmEpjLZA0r",
+	"blIu4OAJpLJUeiYUmlIJDSZFWHClDSjUhRQagQttkCUgF8Biw8US2JJxcUht66HtiMAg4YsFKhTGzcNp",
+	"6L9hbDBxTZ4cHIxnYt/S7+DpU4hTplhsKQCDWJbCtmMa3gkeywQbn0MQ0sB8bVAPQ9B2BiliHM9EEAbc",
+	"kscdYBAGguWW0g1yjiw9WwfDPr5CsTRpMD14+jS0B1U979dHpY3iYhnYgzqXlyiOk+0zseQ19uMjDTwZ",
+	"V2spmEk3KzG+dxjYQ+IKk2BqVInNFS2kypkJpkFZctuyu4Zr29mdCDHLdyw5dSdun2IpDAr6kxVFxmNm",
+	"17dXKDnPMP+Xv2m72E+N6f6/wkUwDf7f3kYI9txXvXfierlJt7dbMRrXwMUVy3hyCBEqJZWOIOPaaMAr",
+	"VGuYswQWHLMEBsxALrWB/ckkrBp/kDk3BpMI6OD1TBgaXZvhGI4yLYEJvUKFiWUWls/5spSlnbQozdTy",
+	"Wul2ivCXs7dvLBeGIBXkVh5NygRIgRArTFAYzrKZGJiVhOioNKlU/O9Eogi83IdbH6ywRKzgH+j4Ihq7",
+	"8QxmxWMcWga8DoPv7ZYe8iSOxBqkSVEBUXNsF/FSqjlPEhQPzRIxyzJUjzQcn1i2sJLKskyuMAmBgY5l",
+	"gfZ9zrW2+mNg5SIBLiBK0DCeRUOirmlw10qWWQJLxYRxAzjd5GaCjMWXmvb8RpqXshTJQ275jQRdxqkT",
+	"fBhIRTu+4prPM6sOGisd0iJP2DqTLDmX8hVTS/xaEutVMhgpIbMLocWdS/maibXXJvohF3dqhTfjOTeA",
+	"H2PEBJONYSPqHjrLCsxaY4jIMo/INEegnSm2SrdrvEe19e5bmW+917DztLh3gnkVgA/MTyHkLLMmwEpM",
+	"KS6FXIkQ8GNhjYUVjYRrNs9IFV6ioHN7JwolY9T04XthuFk/NGN1TCysmAaWKWTJGkpdmfwuKvCr12VR",
+	"SGUweY0JZ+dk776uXFgpjpqz2tkiGFhxliJbQ43XKvVme0UWpGg0/1aaxeibyEr8dWXZiSOfK2QGCUI0",
+	"TDZLEm4nYdmJkgUqw61hX7BMYxgUjVefAj/ZB17obQRyfAIsSRRqjdpyyvPjF6egmFiihsHxydUT+/L4",
+	"5Opfh6SWnM7K2Rrm6M5ooWR+CJgXZg05MqGBibUVKvzI8iLDYPo+OJg8Hk/G+/uPx8+CMNifjOnf3jfB",
+	"RRhwgzmtqwNZagzDlGIWfjn0euyaW/xzHQYoiK3dthaszEwFjdq7fGnpYo05M94SuI3oFTdxamVksRhv",
+	"YNNcygwZWWYnRPoDM9u0+ylF0RzMyELDSqpLLpahtU8Eh0tTKjyE05fP4fHjx99WlirDJYvXEP38888/",
+	"j16/Hr14AT/+OH39enp2FsHg3fnz4RjeWtVm7UOZZaTZhIVGLeIGB5ODZ6PJ/ujx/vlkMqX//2mxY5ll",
+	"ljYVPbao68DltpOQljkTYL+GsP/br/+1P5k0cLSdu4F+LSC7Gf1aVrbmt8cV8mZZOjN92DTQeakNpDJL",
+	"AFmcWt/BpJgTPq7Y5SbBpaHf2A1e0/I80+zfgaeumyj7vaNSvYeLegA5t14JoSYLUWv81pY8gq/bOz9h",
+	"ptrTBuWGDhQwDZGdNHJ4cSO67w8uonHQQ9/c6vAl9rEnI5i9UlIsnS7lpmeIzpbdojfj9m36NW5vliU5",
+	"Fz0ujiqReJcJoCYwmEtptFGsGDrJCWGV8jgFjagJN+dMMKuAnCPgbVafdMqV6POyrXamTxWVLVtZ6Ngd",
+	"6nYuPe/2fqQ9oPw8bmwxoH22Y37gyd1mdj7ibc5e+zwdjRoz1ZsN/Zn1nXBl+7Y1hCBV9u2Tp8/Am1VI",
+	"ZFzmKIi52kzhAPoO3lxZk+64k5Ql1xAzjb3n45y+7YFeSgXkRZLJdd6MDrsuZAgNF/KwEaaodiAXTtM4",
+	"h5NbHLJiaw0st6u7l/JpKIRrUpaV9plMto+/7ctub+9HubLSsHZuab0fsmEKgdmXuJYiAZNKjeRAe9/I",
+	"+9SHwOYU71hZayWkIPrWoaX97dBSGHChDRMx9jNlhXsKZtJ+WTLMlDtk6cfz8xNwDSCWSfOwGwsw3GS9",
+	"1kmnUhnQZZ4zta6k+5ILii/5w+xdk/EAsTvgu9NjUEjwMkZr9rg7775BN0Y3NabQ0709kqm0nI8TvKpA",
+	"pt7b8OOtwklfq/3WlOsTyFNpfh8MvAnJHIHAlXMYqthghWoGTeDSi1ZCeHf+vIN3hofgeRouEQvvfZdK",
+	"ucgbHfutEEVeocpY0S8VmRdMKBRecVlq69ApNH6+GoZZnwJ+kJCUyqmIQTQL9tNZEIUQzYLHk3wWRMMK",
+	"wUpVrxtFooEbqzkoVAhHXoU8O5ikbXbYT3sPeusMyRJsW87W5no1JcVKKQ5CiED3svhSybLYJbJalipG",
+	"WLCcZ+vGeHO0hCQYNsgxn1Msi0bSoeMAHUIml/q3X/8x7J22ApJ3NIH9AMutvQ3bL3ZR8BV3zN+mYq2c",
+	"29v/niyBDyIJjwYMy+SyxPuZ8G3z3dmLG2rnst/sQNxubdaPaq8OBtEP35/DHiv43tX+njPaER0CCqu7",
+	"3wf+xMbOsyHQ5l5YJ7rzOGJZ1nhVFkm7S4IZtl9wHUsh7Bb8ATUm8s9+nsaTn8a/qWfxz/Ukeq0ttTYD",
+	"Vi/8iM1HP2T1qh6zetEZdNRda/t1a4LR9srbHzqTjbr7YHGMWo9ippLGjK23fsLGu+Z0rab1bK23nZNx",
+	"axgpzEihjVmS7PzW7criHf2aH+pObrDGWrqdb2jQPZQm/brD3NikO9D2Fno+9LLETTu5vd2GKsygBYc1",
+	"87vn5qEmeMVjrFs0Hzst6lGda1JzkHv0/TcPvrd7UXOLe+wucJTJZYfbrSKvB03tXKN5JuNLVK1PbnGj",
+	"Qmpry0dxivFlqwH5DY03Fz12gaBKr/9wdHJcO37cpLI0wE1lv7d9iM+OX90zYPW7IlHu4JK7xIlWTPtQ",
+	"VLJBVwSihi3vzh7uyHCyj9v+UDPytR3q8oGtJg3kYlGTW+GVtPCoHRD4AmGv7oYOe2JXvRu8FQzyO6VP",
+	"b3GNwyBj2nywfHCXrdnGwEqTojCUKkyAVe6P3xlf/N6NPVggbkew5KdUglyJJqsMuEhRceOlpfHFWDRa",
+	"MS83w3vFUmoouxHKRMKAgUZDHnqGluBS4PAhQn1NR/WmKUiRnbmmdcQm5cL0M6QLLDQqE7yX6tSbBdWg",
+	"MJZLwTUCt3xk+QdQyHKZ2q8lve+lrNP4d9YyxL9xarXhZ6uaLsZNqsKERhipoS3Clrre6Kma2GEdkGqo",
+	"zNbOOkLaongfuKbzOfEh0Dv5BLXe0CB94Klgy7u7A8609UTzBH40H+JSaan6wr5aU3zXNYgo9I1OImxH",
+	"WkMdrpHuMOkIq8XdcjQ73Y8mB28tK2Kx4VcYTaGkXOAYoipdGE1bGRIYOIiRWJ0oc2Z1Ypat4RkkbG25",
+	"zaAajmci8pnHaAqFXX604Y/IVdxU/oub2iIOP2PNTDdgip+4Sc9ImDw6eLsIpu/vdmJdBjH9IOW8llcY",
+	"RCa9/PDbr/+IhmM4S+VKUDjg0No9ZQUVhFzdfjhuou3DudiqzKjk18Xrda03XI2VPQmRrWG+9mqYAuaK",
+	"gkMuM0qCdK84UZ8Oc0FG6bXHITAfGs1wYcBCCBdmsQu8Yplzpe8B286J51dg4Zttl3FtYKCwyFjsUYvM",
+	"EjIFXx6r7cROZ8TsTcwkKCL0OcnBVkitFRu7a0itAk8Kc3nlieLGG/8eXGGX9QDpveqENRprAX0RzvYR",
+	"azTDP0/uryOddn8Yl4qb9Zkd33N2wUm+jkpLlC192ioEm0LVGmblZPI4JsaiPzGC3379b7DOZmF86Yrd",
+	"EDN8zjNu1uNdtYmtGTacyQr+VyQ7VM357yWqdf/ZNGvRfrHNNuUJY3jBdSxLxZaYTOHd6SttodklcGEk",
+	"BQPrlVHPzcLqMfsWNUemUN2NaN9R210k82HfBSqFCdDJY106SzJK3TeLSI0pXBkHFwt5AyBIy7l1T0fe",
+	"tUFlHeEpcK1LDB0Th17bOsVrHSkESl34+LIDFuOZmBGDVK6DU+h33+eg3uBwDPfgqZlglA268YQpccSo",
+	"SNJznxPBbjOuIdmwAswxZqXGmehjCbthSntpGr1OEka7CnGiOm+ox/Af3RweDJ5MJkNKaG2yeTPhE3Sb",
+	"/FarOvRwV3UoNItDoa4prlJZzspRCU/KxdIdXrtk1NJC4cKi0tBD9mWJWlsJYe1aINJgc+wtBnp3/nL0",
+	"zZCYYSZIwV3imhAFDNB67k/2n1qzYDcfEottBqdxY6bUulObOoWe0tSZqGtTmS9T7RalgpFLNCmq/upU",
+	"X0Fr1zKmoE1dQmxPeCai5yxOcfRcCqNkNgUhRwSKIhhsYRO/bubhzGF9IFVsZoEOZzox2Sxl6BBjxmMU",
+	"mgya1zWvT16NDsaTRrowaIpwEAZXqLST7/3xxLWUBQpW8GAaPB5Pxo8taGEmJa2+xwo+SmRMD0s0vaGr",
+	"H89fvyI4DoOzFVsuUcG746Hz6VhC+zVq7VyKo5PjMbyRzQACl1R9YGESPRwnwTT4Ac3RyfH3H4tMOqXV",
+	"qtQ+mEw6hW0GP5q91ORZu5Ktp+R7W8mhn8W7FE0DF0zfX4SBT60G0+BYGFQOoNPh42aBhi21BbVErQs7",
+	"SJWkuJWG554y0HhNSbq/nL19cw9yvbCT3EqqrgC2KdYPiltwqgYCvdR8W6CgvdT1DzcRtK/HjcR0+G0H",
+	"GbeLQ8ivDoE7NvRFKnAk1q5AohF1sT19iGGLtq/x95L1JnT2Gm8uAicX5slkf9c49cL2WtW21Onx7Z02",
+	"Je62x8G3t/foljfT2n2l4W19fRHIdZMJfkolUJ0LnV3j+DnpcrNus8AGXfeyQTO5yfwBx0wQfA43LiRl",
+	"NYgrGt3vyRqvuDZnVcDnD+OPTX53J5vUudv/5ZxiqdBI1Ncbb/BMVZbY5Jg6olFI3cMxz30NrOcWf8PL",
+	"hTroSo6zXfX1Lcs0Du3Qta1pO+wxE0eV22bZzt23oPiE9/e4c+UoUIDZYgynLibii+ggaqa9ovFMnKGF",
+	"PAKiTnF4BBasUjk/bwA3t7S43pQr6vd7I+DQ5uJGMXXQvkC3I4C0abLXuWB3feEiPKjNdzJZfzER6Kn3",
+	"vm5Hk3wYoyOE+19sBd0o2w5RbKTwWvk7ErHJ7UzfuIP2gKK8f4ce3Qs31O/pXZbXcyuB9MfBXTpvX8j4",
+	"WrrnuYfvUDvzXuM457ZH4+x98tcUr53OoVT0lvY5JXe5mWry1VWHVlO0M4lkrrhmRYFM6V2aw80Ubdsr",
+	"N1Ul6R1ZebJracmDmhW3jpt71DfUvhYvOMLcxAthPzg59ZeCra+6O92/41ytOxX1AtQdRzr5survRqX3",
+	"TybpMskPaG7mkPuZ2urCtLWxBTNxT8TwuQ/ZMLEGXc59mNkFth34qG7A6Q/MhNBIR5Bq8UmAwyrXUSU2",
+	"ZuISsbAaiiuX2nBhmEYSa0px+agvML+Dm112M+pDJI18TfDHAIqejNCdAMUDSZTP/LYk60+LHu4tjF8H",
+	"bnwFDeC47PMgw56LEZLX8vl6otffOda6JM/A5aLIz6kK3OnXJxwM4ckYfqLIoy86j8Lbi8tnwo3EDFWj",
+	"h9ZFiaXQZY5Kk0Pksue12UvkShie42HDEPbPQ1BoJura82YKHWTholbWzUJTbe6zNVDjZsGf1Sfqufxw",
+	"vf2jFl9cZd3fB9pw2T812f9Fx+nUpwY3dwUd+9xBHe6O8r2iX0Uxm6KlZracWSWAMGBZVn1u3bb0HEo/",
+	"9rHiGhudH+mZoKDxI/9zCXoYgswS1MZVsYWE3SndwQjf8RzHQHVMUaPUKXJVgsy33FQ4zUS3xEkKvAnx",
+	"j1iW9eooS4JzR6UtFdWtsloiaP73TX3DrmQ1/XJE63d96qN/OqE6CH9FzldB7Lwwdx12F/G2YL+UdOFJ",
+	"S1VTp9LxlkyPOiTctUhfTBbekOjZnl1k64oXVnQt0A4G+EvJMu3ie3XNTt+cdXnf581odSFN4ir+ds1S",
+	"1wPeQyFXVZjOzvyRqp/qCXuU/ttKIOSiyvT/yRX914tdV/K6rfraWbJPrdKQ9xeWv9o1Nu13vqrl/YVl",
+	"A43qql8TuItv1dVO1w4G0VKCKgWM93RyuZfL+NJ92YvzpL7POXLv3GWrUmW+hGS6t7d/8Ix+vWJ/+s3k",
+	"mwkBHr+9/kh7SInh0Hs5fbUj9W0IkpTmb37pYFvSWjmQRmFVN/vTGMtnCbbHaueiGj3qXFT//J30bRXb",
+	"3/SnVOb1xfX/BAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
