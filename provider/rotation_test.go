@@ -202,20 +202,24 @@ func TestAccAPIToken_rotateBefore(t *testing.T) {
 			{
 				Config: lifetimeConfig(srv, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					// The expiry is computed at plan time and shown.
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(created.Add(720*time.Hour)))),
+					// The expiry counts from apply, so the plan cannot know it (plan_clock.go).
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(tokenAddr, tfjsonpath.New("id"))},
-				Check:             resource.ComposeAggregateTestCheckFunc(captureID(&id), captureSecret(&first)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(tokenAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
+						knownvalue.StringExact(rfc3339(created.Add(720*time.Hour)))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(captureID(&id), captureSecret(&first)),
 			},
 			{
 				PreConfig: func() { srv.Clock.Set(due) },
 				Config:    lifetimeConfig(srv, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(slices.Clone(planRotates),
-					// The new expiry is planned as a concrete value and applied as planned.
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(due.Add(720*time.Hour)))),
+					// The new expiry counts from the rotation at apply: unknown in the plan.
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				)},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(tokenAddr, tfjsonpath.New("id")),
@@ -312,11 +316,13 @@ func TestAccAPIToken_lifetime(t *testing.T) {
 				PreConfig: func() { srv.Clock.Advance(24 * time.Hour) },
 				Config:    cfg("2160h"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(start.Add(24*time.Hour+2160*time.Hour)))),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
 					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
 				}},
-				Check: resource.TestCheckResourceAttrPtr(tokenAddr, "token", &secret),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(tokenAddr, "token", &secret),
+					resource.TestCheckResourceAttr(tokenAddr, "expires_at", rfc3339(start.Add(24*time.Hour+2160*time.Hour))),
+				),
 			},
 			{
 				// Without rotate_before, a token whose lifetime ran out is rotated, not left dead.
@@ -486,7 +492,7 @@ func TestRotationReason(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := rotationReason(tt.model, tt.model, tt.now) != ""; got != tt.want {
+			if got := rotationReason(tt.model, tt.model, &tt.now) != ""; got != tt.want {
 				t.Fatalf("rotation due = %v, want %v", got, tt.want)
 			}
 		})
