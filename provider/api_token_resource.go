@@ -397,8 +397,9 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
 			fmt.Sprintf("API token %q was updated but the server reports status %q instead of %q. "+
-				"If the token expired, check that expires_at is in the future by the server's clock; "+
-				"then run terraform apply again.", id, plan.Status.ValueString(), planned.ValueString()))
+				"If the token expired (its expires_at may have passed between plan and apply, or be in the past "+
+				"by the server's clock), set a later expires_at and run terraform apply again.",
+				id, plan.Status.ValueString(), planned.ValueString()))
 	}
 }
 

@@ -432,3 +432,42 @@ resource "tokenhub_api_token" "b" {
 		},
 	})
 }
+
+// A configured expiry that passes between plan and apply: the plan showed the
+// token staying "active" (judged as of the refresh); the apply makes the planned
+// change but cannot keep that promise, so it fails saying why instead of
+// reporting success, and the next plan is the expired token's clean plan.
+func TestAccAPIToken_expiryPassesBetweenPlanAndApply(t *testing.T) {
+	srv, f := accServer(t)
+	exp := rfc3339(srv.Clock.Now().Add(10 * time.Minute))
+	cfg := func(name string) string {
+		return tokenConfig(srv, fmt.Sprintf(`
+  name       = %q
+  scopes     = ["token.read"]
+  expires_at = %q`, name, exp))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg("short-lived")},
+			{
+				Config: cfg("short-lived, renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					advanceClock(srv.Clock, 20*time.Minute),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)server\s+reports\s+status\s+"expired"\s+instead\s+of\s+"active".*passed\s+between\s+plan\s+and\s+apply`),
+			},
+			{
+				// The rename was made; the expired token plans clean (with a warning).
+				Config:           cfg("short-lived, renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "status", "expired"),
+					resource.TestCheckResourceAttr(tokenAddr, "name", "short-lived, renamed"),
+				),
+			},
+		},
+	})
+}
