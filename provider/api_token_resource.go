@@ -59,8 +59,8 @@ type apiTokenResourceModel struct {
 // apiTokenAttributes are the attributes the API's field errors may name.
 var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled"}
 
-// activeMargin: an expiry closer than this is not predicted "active" in a plan,
-// because it may pass between plan and apply.
+// activeMargin: a kept expiry closer than this to the last sync is not predicted
+// "active" in a plan, because it may well pass before apply.
 const activeMargin = time.Minute
 
 func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
