@@ -148,7 +148,7 @@ func TestAccEphemeralAPIToken_defaultTTL(t *testing.T) {
 			Config: ephemeralConfig(srv, `allowed_ips = ["127.0.0.1", "::1"]`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.run", tfjsonpath.New("data").AtMapKey("expires_at"),
-					knownvalue.StringExact(rfc3339(srv.Clock.Now().Add(time.Hour)))),
+					knownvalue.StringExact(rfc3339(srv.Clock.Now().Add(defaultEphemeralTTL)))),
 			},
 			Check: checkNoEphemeralLeft(srv),
 		}},
