@@ -132,8 +132,8 @@ func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the token expires unless renewed (RFC 3339, UTC): opening time plus `ttl`, " +
 					"or the provider token's own expiry if sooner. Renewals move the expiry on; this value is not updated.",
-				Computed:            true,
-				CustomType:          rfc3339Type{},
+				Computed:   true,
+				CustomType: rfc3339Type{},
 			},
 		},
 	}
