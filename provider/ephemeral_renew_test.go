@@ -153,3 +153,39 @@ func TestEphemeralRenew_failures(t *testing.T) {
 		t.Errorf("renew of a revoked token = %v, %v; want an error and no retry", renewAt, diags)
 	}
 }
+
+// BenchmarkEphemeralRenew is what one renewal costs (a PATCH of expires_at),
+// next to a GET of the same token as the baseline, against the in-process server.
+func BenchmarkEphemeralRenew(b *testing.B) {
+	srv := mockserver.NewTestServer(b)
+	c, err := sdk.New(srv.URL, sdk.WithToken(srv.AdminToken), sdk.WithRetryMax(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &apiTokenEphemeral{client: c, now: srv.Clock.Now, registry: newEphemeralRegistry()}
+	exp, _ := e.expiry(context.Background(), defaultEphemeralTTL)
+	tok, err := c.CreateToken(context.Background(), sdk.CreateTokenRequest{
+		Name: "eph-bench", Scopes: []sdk.ScopeName{"token.read"}, ExpiresAt: sdk.Expiry(exp),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := privateID{ID: tok.Id.String(), TTL: defaultEphemeralTTL.String(), ExpiresAt: exp}
+	b.Run("baseline_get", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.GetToken(context.Background(), p.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("renew", func(b *testing.B) {
+		for b.Loop() {
+			srv.Clock.Advance(time.Second) // something to extend each time
+			next, _, diags := e.renew(context.Background(), p)
+			if diags.HasError() || next == p {
+				b.Fatalf("renew: %v", diags)
+			}
+			p = next
+		}
+	})
+}
