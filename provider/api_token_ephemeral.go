@@ -285,6 +285,8 @@ func (e *apiTokenEphemeral) renew(ctx context.Context, p privateID) (next privat
 			return next, time.Now().Add(retry), nil
 		}
 	}
+	// Terraform 1.14 drops Renew's diagnostics (OpenTofu shows them): log it too.
+	tflog.Warn(ctx, "renewing ephemeral API token failed; renewal stops", map[string]any{"id": p.ID, "error": err.Error(), "expires_at": p.ExpiresAt.UTC().Format(time.RFC3339)})
 	diags.Append(apiErrorDiags("Error Renewing Ephemeral API Token",
 		fmt.Sprintf("Could not extend ephemeral API token %q; it stops working at %s", p.ID, p.ExpiresAt.UTC().Format(time.RFC3339)), err, nil)...)
 	return next, time.Time{}, diags

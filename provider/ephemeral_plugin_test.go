@@ -25,8 +25,8 @@ import (
 
 // pluginRun is a built provider and a working directory for the CLI.
 type pluginRun struct {
-	cli, bin, dir string
-	env           []string
+	cli, bin, dir, logPath string
+	env                    []string
 }
 
 func newPluginRun(t *testing.T, srv *mockserver.TestServer, config string) *pluginRun {
@@ -64,9 +64,16 @@ func newPluginRun(t *testing.T, srv *mockserver.TestServer, config string) *plug
   }
 }
 `+config)
+	// The CLI's log (with the plugin's stderr) goes where terraform-plugin-testing
+	// would put it (scripts/leakscan.sh scans TF_LOG_PATH_MASK files).
+	level := "DEBUG"
+	r.logPath = filepath.Join(root, "cli.log")
+	if mask := os.Getenv("TF_LOG_PATH_MASK"); mask != "" {
+		r.logPath, level = fmt.Sprintf(mask, t.Name()), "TRACE"
+	}
 	r.env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"TF_LOG=DEBUG", "TF_LOG_PATH="+filepath.Join(root, "cli.log"),
+		"TF_LOG="+level, "TF_LOG_PATH="+r.logPath,
 		envEndpoint+"="+srv.URL, envToken+"="+srv.AdminToken)
 	return r
 }
@@ -84,7 +91,7 @@ func (r *pluginRun) apply(t *testing.T) (string, error) {
 
 func (r *pluginRun) log(t *testing.T) string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(r.dir), "cli.log"))
+	raw, err := os.ReadFile(r.logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
