@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -39,11 +40,12 @@ func main() {
 // tokens it opened. They are revoked now, within Terraform's grace period
 // before it kills the plugin (see provider.ShutdownRevokeTimeout).
 func revokeLeftovers(w io.Writer) {
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), provider.ShutdownRevokeTimeout)
 	defer cancel()
 	n, err := provider.RevokeOpenEphemeralTokens(ctx)
 	if n > 0 {
-		_, _ = fmt.Fprintf(w, "[INFO] revoked %d ephemeral API token(s) Terraform did not close\n", n)
+		_, _ = fmt.Fprintf(w, "[INFO] revoked %d ephemeral API token(s) Terraform did not close, in %v\n", n, time.Since(start).Round(time.Millisecond))
 	}
 	if err != nil {
 		_, _ = fmt.Fprintf(w, "[WARN] some ephemeral API tokens could not be revoked; they expire at the end of their ttl: %s\n", err)
