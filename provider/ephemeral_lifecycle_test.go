@@ -199,7 +199,9 @@ func TestAccEphemeralAPIToken_renewedWhileRunLasts(t *testing.T) {
 		mu      sync.Mutex
 		renewed string // id of the token seen renewed during the apply
 	)
-	go func() {
+	// Started from PreConfig, once ParallelTest has let this test run: its
+	// timeouts must not tick while the test waits for its parallel slot.
+	coordinate := func() {
 		defer func() { _, _ = release.WriteString("go\n") }() // never leave the provisioner hanging
 		id, ok := readLine(started, time.Minute)
 		if !ok {
@@ -221,7 +223,7 @@ func TestAccEphemeralAPIToken_renewedWhileRunLasts(t *testing.T) {
 				return
 			}
 		}
-	}()
+	}
 
 	idFile := filepath.Join(dir, "id")
 	script := fmt.Sprintf(`printf '%%s\n' "$ID" > %q; read -r x < %q`, started.Name(), release.Name())
@@ -229,7 +231,8 @@ func TestAccEphemeralAPIToken_renewedWhileRunLasts(t *testing.T) {
 		TerraformVersionChecks:   skipBelow110,
 		ProtoV6ProviderFactories: registryFactories(srv, reg),
 		Steps: []resource.TestStep{{
-			Config: failRunConfig(api.URL, idFile, script),
+			PreConfig: func() { go coordinate() },
+			Config:    failRunConfig(api.URL, idFile, script),
 			Check: func(*terraform.State) error {
 				mu.Lock()
 				defer mu.Unlock()
