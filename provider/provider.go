@@ -42,7 +42,7 @@ func New(version string) func() provider.Provider {
 // in the future) and, later, time-based rotation use it, so tests can pin time.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &tokenhubProvider{version: version, now: now, getenv: os.Getenv}
+		return &tokenhubProvider{version: version, now: now, getenv: os.Getenv, ephemerals: processEphemerals}
 	}
 }
 
@@ -50,6 +50,8 @@ type tokenhubProvider struct {
 	version string
 	now     func() time.Time
 	getenv  func(string) string // os.Getenv; replaced in tests (env is process-wide)
+	// ephemerals tracks ephemeral tokens not yet revoked (revoked at plugin shutdown).
+	ephemerals *ephemeralRegistry
 }
 
 // providerData is what Configure hands to resources and data sources.
@@ -57,6 +59,7 @@ type providerData struct {
 	client        *sdk.Client
 	now           func() time.Time
 	expiryWarning time.Duration // warn when a token without rotation expires within this
+	ephemerals    *ephemeralRegistry
 }
 
 type providerModel struct {
@@ -199,7 +202,7 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
 
-	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning}
+	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
