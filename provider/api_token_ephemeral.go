@@ -309,11 +309,6 @@ func (e *apiTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseReques
 	tflog.Debug(ctx, "revoked ephemeral API token", map[string]any{"id": p.ID})
 }
 
-// privateGetter is the private data of a Renew or Close request.
-type privateGetter interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}
-
 // readPrivateID reads what Open recorded; ok is false when there is nothing to
 // do (Open created no token) or the record is unreadable (an error is added).
 func readPrivateID(ctx context.Context, priv privateGetter, diags *diag.Diagnostics, summary string) (privateID, bool) {
