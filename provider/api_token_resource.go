@@ -170,6 +170,19 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			// Known after apply whenever the token changes (no UseStateForUnknown): an update moves
+			// updated_at, and last_used_at moves whenever a consumer uses the token, which may
+			// happen between plan and apply. Refreshes alone never plan a change.
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: updatedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
+			"last_used_at": schema.StringAttribute{
+				MarkdownDescription: lastUsedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
 		},
 	}
 }
@@ -224,6 +237,7 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.Status = types.StringValue(status)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 }
 

@@ -132,17 +132,23 @@ func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
 		}
 		expires = tftypes.NewValue(tftypes.String, newRFC3339Time(exp).ValueString())
 	}
+	lastUsed := tfNullStr
+	if v, ok := lastUsedAt(t); ok {
+		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(v).ValueString())
+	}
 	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
-		"id":          tftypes.NewValue(tftypes.String, t.Id.String()),
-		"name":        tftypes.NewValue(tftypes.String, t.Name),
-		"scopes":      tftypes.NewValue(tfStringSet, scopes),
-		"expires_at":  expires,
-		"allowed_ips": tftypes.NewValue(tfStringSet, ips),
-		"enabled":     tftypes.NewValue(tftypes.Bool, t.Enabled),
-		"status":      tftypes.NewValue(tftypes.String, string(t.Status)),
-		"owner":       tftypes.NewValue(tftypes.String, t.Owner),
-		"token_hint":  tftypes.NewValue(tftypes.String, t.TokenHint),
-		"created_at":  tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+		"id":           tftypes.NewValue(tftypes.String, t.Id.String()),
+		"name":         tftypes.NewValue(tftypes.String, t.Name),
+		"scopes":       tftypes.NewValue(tfStringSet, scopes),
+		"expires_at":   expires,
+		"allowed_ips":  tftypes.NewValue(tfStringSet, ips),
+		"enabled":      tftypes.NewValue(tftypes.Bool, t.Enabled),
+		"status":       tftypes.NewValue(tftypes.String, string(t.Status)),
+		"owner":        tftypes.NewValue(tftypes.String, t.Owner),
+		"token_hint":   tftypes.NewValue(tftypes.String, t.TokenHint),
+		"created_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+		"updated_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
+		"last_used_at": lastUsed,
 	}), diags
 }
 
