@@ -45,10 +45,6 @@ func (d *apiTokensDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	scopeNames := make([]string, 0, len(sdk.AllScopes()))
-	for _, s := range sdk.AllScopes() {
-		scopeNames = append(scopeNames, string(s))
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token; " +
 			"others see their owner's tokens), oldest first, optionally filtered. Filters combine: a token is " +
@@ -73,7 +69,7 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "Only tokens holding this scope, such as `token.read` (the `tokenhub_scopes` " +
 					"data source lists the catalogue).",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(scopeNames...)},
+				Validators: []validator.String{scopeValidator{}},
 			},
 			"expires_before": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with an expiry strictly before this time, an RFC 3339 timestamp " +
