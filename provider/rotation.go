@@ -36,7 +36,9 @@ func rotationTriggersAttribute() schema.MapAttribute {
 			"new `token`, and the previous secret stops working (after `rotation_overlap`, if set). Use it with " +
 			"a value that changes when you want a new secret, such as a `time_rotating` resource's `id`, a " +
 			"release version, or `expires_at`. Values unknown at plan time count as a change. Setting triggers " +
-			"for the first time (including after import) or removing them records the new value without rotating.",
+			"for the first time or removing them records the new value without rotating, except on an imported " +
+			"token whose secret Terraform does not hold: there, setting them rotates at once, so an import and " +
+			"its first secret take one apply.",
 		Optional:    true,
 		ElementType: types.StringType,
 	}
@@ -149,6 +151,10 @@ func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, sta
 func rotationReason(plan, state apiTokenResourceModel, now time.Time) string {
 	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		return "rotation_triggers changed"
+	}
+	if state.Token.IsNull() && len(state.RotationTriggers.Elements()) == 0 && len(plan.RotationTriggers.Elements()) > 0 {
+		// Imported: Terraform has no secret to keep, so first triggers ask for one.
+		return "rotation_triggers set on an imported token, whose secret Terraform does not hold"
 	}
 	if _, ok := parseDuration(plan.Lifetime); !ok || state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
 		return ""
