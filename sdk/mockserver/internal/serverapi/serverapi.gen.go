@@ -1381,6 +1381,22 @@ func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseW
 	return nil
 }
 
+type RevokeToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken400ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken401ApplicationProblemPlusJSONResponse struct {
 	UnauthorizedApplicationProblemPlusJSONResponse
 }
@@ -1483,6 +1499,22 @@ func (response GetToken200JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetToken400ApplicationProblemPlusJSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2327,90 +2359,107 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hzrcty2kv+rdPH/r7KmlnOR5KxPRp8UOxft8UUryZvKWioTQ/YMcUQCDABqPMelqrzD7jOcB8uTbOFC",
-	"Dq/DkeIo2a1T9geRAzQajV/fgAY/eyFPM86QKenNP3sxkgiF+fMCldicLhUK/RShDAXNFOXMm3uXGHIW",
-	"SVAc1oQqWOCSCwShu1C2mni+J8MYU6K7ppTRNE+9+cz31CZDb+5RpnCFwru/v/e9jAiSonLDnkWYZlwh",
-	"Czd/xU176FPIGf05R7jFDSy5ABVTCQlf0ZAkIPDnHKWCAwLv35+98kGSzWgCVzGCJKntRFgECx5tYE1V",
-	"TBkcPYeY50JeM4EqF0yCihGWVEgFAmXGmUSgTCokEfAlkFBRtgKyIpSdmLYlaU0RCER0uUSBTNlxqCH9",
-	"NwwVRrbJ86OjyTXzfI/qKVmhe77HSKqlUxHBWMugJkzy6TWylYq9+dFXX/lauMXzYSleqQRlK08L94rf",
-	"IjuL2nLUIlH6x2cSaDQpeMmIirecKNfb97RgqcDImyuRY5WjJRcpUd7cy3OqWzZ5uNedrRTNAn9Dogu7",
-	"Svop5EwhM3+SLEtoSDR/00zwRYLpv/xNamY/V4b7/wKX3tz7f9MtcKf2Vzk9t73soO3pFuCgEii7IwmN",
-	"TiBAIbiQASRUKgl4h2IDCxLBkmISTbx73/tWt3hKXk/ZBriKUYBhzjDxHRcLGkXInlpoIUkSFM8knJ1r",
-	"wTGugCQJX2PkAwEZ8gz1+5RKqbXiQCMnAsogiFARmgQjH4yWbuW/5nkSwUoQpiwBq3F2JEhIeCvNnN9y",
-	"9R3PWfSUU37LQeZhbFUDDrgwM76jki4SrTAVTkeGyXOySTiJrjh/TcQK/yhMO0MDinNINCOGuSvO3xC2",
-	"cfomn5K5C6IQEppSBfgpRIww2pprI90T6y+AaB8DgfE3Y+NwApDWwWiz1HRJ49IndXHmWk8r3ssw956R",
-	"XMVc0L/jE+PJh5Qk2khqjcnZLeNr5gN+yrQ51aoRUUkWCUZWKmbd3rNM8BCl+eFbpqjaPDWwGk4I1kQC",
-	"SQSSaAO5LBxZ09dNjNNxQ2gOXgokCo0Xqlh9EkVUj0WSc8EzFIpq37AkiUTfyyqvPnvO2HykmWw7sbNz",
-	"IFEkUEqUWpQvz15dgCBshRIOzs7vnuuXZ+d3/zoyemuVOiUbWKCdxFLw9AQwzdQGUiRMAmEbjTr8RNIs",
-	"QW/+wTuaHU9mk8PD48kLz/cOZxPzb/oX78b3qMLU8NXweqUbJEIQ7cFt0HJmm2sXeu97yMy622ktSZ6o",
-	"wrvWZ/mdlguERpKyMhG5piqMNYiWy8nW8y44T5AwzYRFmfxIVFt2P8bIqsQUzySsubilbOVrA26ioFzl",
-	"Ak/g4ruXcHx8/HVhyhNckXADwU8//fTT+M2b8atX8MMP8zdv5peXARy8v3o5msA7rfvagOZJYlSfae9a",
-	"E653NDt6MZ4djo8Pr2azufn/nzr8yJNEy6aQR0u6Nj5px4ZxnhIG+lcfDn/95b8OZzMIYyJIqONLPXYl",
-	"gDqczQYCKA1l7Z86ImDnt7j1YydVD5bmUkHMkwiQhLEOGVWMqQmxCrjsUkxD+q2e4L1hz4HmcA9M3VcD",
-	"tQ9WSuUcbkoCfKGDURNW6CinDHDqmmcioPbMz4kq5rQNlHzrNYmEQA8a6HUPKqr74egmmHgd8k21kVth",
-	"FzyJidTWgrOVNTZUdZBoTNkyvaXbNek32J4siVLKOqJkkaPBLmFgmsDBgnMllSDZyGqOD+uYhjFIRGly",
-	"i5Qwog2QjSWdUe/STr5mXcmVtr7mp0LKGlY6tmqSGkbpVbP3M+kirsehsQZA/axpfqTRfiPbNGMoX6iv",
-	"p5VRZaRysr5bs64VLnxb20IwY8q+fv7VC3BuEyIe5ikyA646KGwE24PNtfZ5Fp3GWFIJIZHYuT42yWgT",
-	"+o4LMImIceQ23Jd+OwvZc60q2tyxWDqFJSzE7sUqAkmdAHZjTBGV92Dsh6urc7ANIORRVQhlqu97iqqk",
-	"02rLmAsFMk9TIjYF6m8pM+m2W6ZOnuyLNsH3F2cg0MQlIWp3YGDYTXTrjGKlMjmfTg3W4nwxifCuCK7k",
-	"dLtOg6A1vxbzLSXXBdQLrn5beLTLw58Cw7WNNIutksLbH1QdeqcX9+H91ctGHDA6AZ5SpTCCW8TMpW25",
-	"MOEfZ2bZB103v0ORkKzN7g98DQl3C5UJvKM8lzoTEKjceGV4ooNR+J5DlAurOgfBtXcYX3uBD8G1dzxL",
-	"r71gVER2XJR8I4skUAVEMxziBE4VpFwqeHE0i+twOIw7F7q1hsZCtj1KbXKdFsRsHZkE2nhK2QnxleB5",
-	"1qeykuciRFiSlCabCr0FakGa8OQgxXSB2qoYStK3CJA+JHwlf/3lH6POYYsAa0/X0B14WN7r4exNnwRf",
-	"Uwv+uhRLu1ef/rfGQrrdB+a8pCIJX+X4MNfWtpSNuVhSvWy/7YlELW86v6hzBwfB999ewZRkdHp3OLXO",
-	"LDCLgCxP9YhuxSY24jfBjH2hs6/G45gkSeVVnkX1LhEmWH9BZcgZ01NwC1QZyD27cSpPbhj3phzFPZeD",
-	"yI3U0toSLF44itVHR7J4VdIsXjSIjpu81l/XBhi3Oa//0Bhs3JwHCXXyPQ6JiCoj1t66ASvvqsPVmpaj",
-	"1d42VsbyMBaYGIM2IVHU+1uzKwl7+lV/KDtZYhVemp13NGguSlV+TTI7mzQJtafQ8UMnJHbNZLjdVipE",
-	"4ZpstuC3z9VFjfCOhli2qD42WpRUbcheIsg+uv7bB9fbvijRYh+bDI4TvmqgXRvykmisxxovEh7eoqj9",
-	"ZJkbZ1xqXz4OYwxvaw1MPF15c9P0C773abxNNTqh37KE2qxr/wa2OVjwl85hXlMKbVW7dK9F1W4rPY6m",
-	"k2iL5ivz/nE0jbxaFC/MiRGr0dybpMNBi+h7835/NhuL2s2kzW1Nqwot/ezdDyKnm2RXp4ERBtemaFah",
-	"4F5ViQwshm22B40BQO9mpqWu3Qy5Zr2CaZmhfn5KC1YhU7yrkBqUTzFkH5ndRrdF93t6hy727AVtQWFo",
-	"gD54XJHbukbYwMu59Z0DDdqYNhH7pkJhALV7UBhaEt1qkMAQPobZGLA5uyj0hCLdcHDB6H546I9l9sVB",
-	"EfsOjNARxbQD+ygquTebvzsRtjN861julFeEsw+EG6lCH4Y7BOBeVYkMwHhPItv8ok2o/K0g9gwkSqln",
-	"M0B2QEFssz1oDOjIfnMcUJPdRHoC3m5FccnQforSHzHvqyhF7jUwwqNcgO37IE+wd/j+sPkNKVVnwtmn",
-	"Wr0ka1TaZAeU7bFkB/SkSvaBVAc057EMD+jSg8kOhaWOYF+8NZjXdnqEQk0VfxjEdubGff6hGOzBiN4T",
-	"yx1irhHZC7lDRPbC6R409kLlEDN7YbCPSG/G3T27evNeHNY2DvrW6/T8zO3mwgFnias/bJdUxTyJ5Kg6",
-	"jO21Hagfcnf8tjrQLiIDa1oSGaKxY033Y2QodWYRCHPwMkCvLKDsPEgs+/pG7jxXQFVxYNE+THx0IcsD",
-	"K1d+U0mKBVy0T8HImkhXkxJtj5PMqdGodsyrRT5W1BwItA9GqyUw7ZoXV+FSlQFfLktxC41Oylb1yoAv",
-	"UP/SnNBJRxFL5wQHT7/oXqW4A2fkvpcQqT5qHOwzNd0YSK5iZIqGZsFIcd7rZkaXv3ViT1aR01M18WPM",
-	"ga9ZFSoHlMUoqHLaUvlFxUSV4KVq9KCiivLsbquUEYcDAhKVD0RBglrgnOHoKWp+qifzu4YwhuzSNi1L",
-	"N2LKVDcgbf37dqWKY3lr3nwd6ggM+YpRiUA1jjR+ABnPV7H+NTfvOyVr7fPeVsbgN4y1NXy0qWke6kVF",
-	"kXulnqRiLfyaud7aqVLYflmZUjGZtZk1lLQm8a7TRLM+564Waq9D0NJuSOCuAiUjq/3PP61r66gUYfhJ",
-	"fQxzIbnoqv+S0hR62QaB2QZBqxG6o+HhBMhC2qoAWy9IpCqZG1ia3vPWKoJbbAUkVPQOgznkpmp2AkFR",
-	"WBvMa6WScGCjnUjbRJ4SbROTZAMvICIbjTaFYjS5ZoGr0Q3mkGn2gy0+Ant7oziwtUN7vleMWIKp4xCl",
-	"mMiPVMWXRplcdPBu6c0/7LdiTYCo7iDlqtRXOAhUfPvx11/+EYwmcBnzNTP1Dyfa7wmtqMD4enhx7EDt",
-	"xblp3WEo9NcW7snSbtg7NnoldMC62DgzXAnKbAW0UaQHFcZ02TBM7C0laz1OgNh3kOBSgQ4hbF2JZvCO",
-	"JLZ24AFh25XB/Bp0+KbbJTpGPRCYJSR0UQtPTPQ7+vKxWm/sdGnAXo2ZmCmBeUyVcK2GqFYMtG8NURE8",
-	"CZO9WqFYepPfEldotp6gzrdYYYlKe0CXW7WXWKIa/XmKgBvaqeeHYS6o2lxq+g7ZGTX6dZprobTs6am7",
-	"L2F2EeZQtIbrfDY7Dg2wzJ8YwK+//LfZbMuUu+ShJ0QUXdCEqs2k755bbYQtMklG/4rGDxVj/nuOYtO9",
-	"NgHJ6EfDTAA/62ZQXiecgNlvzgVZYTSH9xevpQ7NboEyxcvE23Bmem4ZK2l2MbVAIlDsJ7RvTNs+kbk6",
-	"tyUKgRGYlcfy6qTRUdN9y0SsVGazUsqWfEdAEOcLnZ6OXWqD4o6GOAcqZY6+BbFfpMDG8No039RquoI6",
-	"lxVfs2sDkCJ1sAZ9/3kelBMcTeABmLpmmi+1e4WBCASSSF6iz6pgsxmVEG2hAAsMSS7xmnVBQk/YlNBK",
-	"Q72sFg76btwEZQGxnMB/NIt54eD5bDYytwu3Zb3XzHohysr7hxM4hfKOaFGLa72WuXQXU7ayQUdCQ2TS",
-	"2EQH1zfnr8dHk1mlxNarosDzvTsU0kLkcDKzLXmGjGTUm3vHk9nkWPs9omJjGKYko+OIh+Zhhapz9+OH",
-	"qzevTUQHB5drslqhgPdnI5sWkMigSomNjUpPz88m8JZXc1DKzTaQ9rTm4Szy5t73qE7Pz779lCXc4r52",
-	"cfRoNmtcglL4SU1jlSb1W08dN1DbeoJuFBeVVm2kN/9w43uuHNmbe2dMobAxntn0wS2DiqykjouMtG40",
-	"kaKwb1CGV04yUHltClv/7fLd2weI65UeZFBUVfS274l1x1U1j1z6kk5pvsuQmbmUtfS7BNrVY6cwbQjQ",
-	"I8b2RQOTmvlALQzdhQc4ZRtbbF9J3HVPl6W2ZPsGf6tYdzn4N7j7xq2Jgp/PDvvolIxNa1cbTafj4U7b",
-	"+8S6x9HXwz2ad0kN7+7W2lBfdyfhvgqCH2MO5s6EWbvK8tMI7Y3HGgS2AVonDKoFwcQtcEiYicD8bRZi",
-	"dngNKirdHwiN11Sqy2LP4HfDx7YmuhcmZb3z/3GkmJ3/bXF7OfEKZoorblXElElxxqXqO0ORBVrcRyJs",
-	"tmy+EGB9V/kFCA0au8dlvvwwr2fO1+y0iPw17OzldpPiupSB2mzA5JqYLCdwYdNqdyELguqJTzC5ZpfI",
-	"tP2CoHETNwAd75i707QSK1jWwnJS9ga1m5sJHOoorlzM9erf4OjZg9g2mTa+0aGzf8fGNzzafDEV6Lg7",
-	"fF/fkHCZcEMJD78YB82Nmh5VrJwC1Y6AjIrNhkFf+STGE6ry4R49ml83MCbgaB/22hfY/yjzUdQKQ5nS",
-	"OaPhjvnaRmP62X345N6ajV1no9UDB3ep6EQre/08yXgcKkmWIRGyT/ntSEHb5dihCmVtwP15H2vRk3oG",
-	"y8fuHuUXPf4oLLjz7B1Y8Lvjiwv3aSDOcMehb8+66owo6Iwxe5Z09mUt2E679U+QNEHyPardCHmYtyw+",
-	"waTdZEZU2LFv9NIl+oRtQOYLt9lotzdt/FB8MUR+JMqHyqa0MS1uK/ik2PEutrev2S1ipi0UFXaD2zft",
-	"K0cZc7M7G3Rtz/ag2Z5xBV1BRWXX3vt9YoKOc4G9YoIn0ih3/lfTrD9tAPBgZXx0xPAHKHFR6/MYrz+1",
-	"W6Mmd3i8qndmHWdS5iY+t4cKJtsormabz8jZSIJGE/jR7LS669KBP3wt+ppZSkSZe9S+ThRCzmSeopAm",
-	"LbHHoKXniviaKZriScWXdY9joplrVt6arp6FAs/s3pFOdlAVk3u0Eancif+zZiYd1/bv21+6++JW5+GZ",
-	"yBZl/zRG/0vTlwt3TLP9gItFwB4WrX+77LX52qHaFpBUTy6J1mOEA5Ikxc+1T+A4kJlPFK6pxErnZ/Ka",
-	"md3XZ+4jb3LkA08ilMpWFPkmgjbnBsREWTTFCZiakqBSdhLYii3iWm6rTa5Zs9yEM9wVd49JknSaGS2C",
-	"KyullpVpVrysECT9+/asue/g0Hzvrva9znLpv5qZM2n7JdTiRNo9dXwX1W8y8S4jP+fmaxuSi1I6hZnW",
-	"YnrWEGEfk66wx99xYtIenSWbAgvrmEvzURUE/DknibQbZWX9RNeYZanV40bU5swMYquv+kYpa7MeYFOL",
-	"ijjrKn5P621quzrs9rtCIfiyrEX+c9vqP24TuNDXtumrHzd9rh3Tf7jR+KrXO9TfuQqDDzcaBhLFXbcl",
-	"sF9dKb4rZNvBQbDiIHIGk6mMbqcpD2/tL9MwjcqPCY3tO/ulj1wk7jh/Pp0eHr0wnxQ8nP9l9peZiVnc",
-	"9Lq3rH1zwuq7XKPrHL9e1V79lq/02ppWO0yoFLk0j1EqtNx2e5tW/VCn0qM81Okev3EOWmySb/ubM8H7",
-	"m/v/CQAA//8=",
+	"7H3rcty2kvCr9MdvqyzVcq6S7XhU+0MnsROdYzteW95U4lF5MGTPDCIOMAFAyXNcqso77D5DHixPsoUL",
+	"SfAyQ+qSy6ZOJVUWSaAB9L0bDcznIOLrDWfIlAwmn4MVkhiF+fMtKrE9XSgU+ilGGQm6UZSzYBK8w4iz",
+	"WILicE2ogjkuuEAQugtly34QBjJa4ZrormvK6DpdB5NhGKjtBoNJQJnCJYrg5uYmDDZEkDUqN+xZjOsN",
+	"V8ii7T9wWx/6FFJGf0oRLnELCy5AraiEhC9pRBIQ+FOKUsEBgffvz74KQZLtYR/OVwiSrG0nwmKY83gL",
+	"11StKIPxMax4KuSUCVSpYBLUCmFBhVQgUG44kwiUSYUkBr4AEinKlkCWhLIT0zYHrSECgZguFiiQKTsO",
+	"NaB/xEhhbJscj8f9KQvCgOolWaQHYcDIWmPHQ0FP46CETPLpJbKlWgWT8ePHoUZu9jzK0SuVoGwZaOSe",
+	"80tkZ3EdjxolSn98JIHG/WwuG6JWxUyU6x0GGrFUYBxMlEjRn9GCizVRwSRIU6pbVudwoztbLBoC/43E",
+	"by2V9FPEmUJm/iSbTUIjouc32Ag+T3D97z9KPdnPAX4i601iAVB2RRIav6CYxOaFTNdrIrYac/YTLMw3",
+	"oAyIIUEQBlckSdGiQRGaBJNgDNRvfiAPT0AiAgrBhQzCwP0x+fA5MC2CicVLGKxRSrLUy1ynUrM/jH79",
+	"+b9HwyFEKyJIZJj5Jiz6kSTh1xh/pBv5YXRRgsC4AsLg7A2QOBYoJXABX5599RYEYUucwDQYDfvmv8HR",
+	"0TQIbi40raQiLNL9B2RDB1ejgaGV5hVFVCqDyfFQyxtVCXqIcfJRkGml1EZOBrb3Kp33Y7zKsC8HppOh",
+	"iGGmNUk0tTG2DFXg/dSyEtAY1IoooBLMsowQNiJ/dAfkF9xYx78bah9uBoyrHuk5Nv3N0HTjC8e/CVwE",
+	"k+D/Dwo1O7Bf5eCN7W671IUzU2VU5qg6IDAnVnmF8FOKYgu58gw125B9dDg8gZnF6gwSKpUEvNIgNEiD",
+	"4n5wEwbPdYvbS2aJuFq9C0YSS81gN0mkR4jHZUI4CO9QXKGA5w5QJ3JkwwcPQYpTtgWuVijsYgyOXnAx",
+	"p3GM7J54MqbLUiwh0aU1PDLiG6ea+5FAojCE6xWNVvCleTIaHRhiLIOOiuCoQGwx9Y7IXOQdHoqxI5Ik",
+	"KB5JrfIyBrXqMQTilk8lrKmU2s4eaJ0ba10+s4ibHRpeV56MXPM0iWEpCFMWgEWlHcni1hDuNVcveMri",
+	"+9LNkODJYhSNyTPsHc+fxr1jHJLes+ho3hvHXywe41Mymh8PzeoWZsg9iqkLpBJBjwuCvuYKXrgBOhFU",
+	"a0E7o4cg6GsOMo1WjosPuDArvqKSzhPNxR4dDg0J3pBtwkl8zvlLIpZ4T0pkDOD8LEg0TM0bhMGTx4+P",
+	"nsB8q7CroIw8QXHzhHPOwc60I343tmNPcd4z0wke2iJki1Wc2wUbxJ5z/oqwrfOt5H0RSxRCQtdUaZf3",
+	"8XCYjS4H0rrdhuDD+bP4yeIp9o6iEekdL77A3rN4PO89Jk+ip/jF4hkZzgE/RYgxxic2QACigwoYgexo",
+	"GY7Hzwq6aHrodUK+0I500SvqmRXhw7D+2wJF2QqLgMTMobzgmYmoeiakmoG0IZR2vKtBVy+Puppm5loP",
+	"vPjMTO49I6lacUH/iffVb7mfB6cOpOkLdmjtqLEYpkHp4wT+hkSggGk6HB5FZv3mT5wGzXQ2nnSh00YF",
+	"jUtL6Uje1O/zMJothBwRIaTskvFrFgJ+2uhASJugmEoyTzB21jowVNgIHmn3dJ7gc6ao2t6TGJVoEKbB",
+	"0WI8//XnX6YBXBMJJBFI4i2kMosu/QC08GS7KMDx2CeCtxJwS+nqgXlzvsRtT6Ce3YMpwipK2tGgVWY/",
+	"KHxzI2yeP+VFpCSOqR6LJG8E36BQVIedC5JIDION9+qzH9XVA+wioMNKSCfh4OzN1bF+efbm6smhsZFW",
+	"n67JVkczZhELwdcngOuN2sIaCZNA2Fbri5xLPgTj4VF/2B+NjvpPg7CIE78IdBykcG3mVYnIcxoSIYgm",
+	"qU2onNnmOry/CQNkhrPtshYkTVQW+ZdX+ULjBayfKr2FyGuqopUWk8WiX7DNnPMEifElrRzJj0TVcffd",
+	"CpkPTPGNhGsuLilbhtoVNBmaVKUCT+Dtiy/h6OjoWeYUJrgk0RZm33///fe9V696X30F33wzefVq8u7d",
+	"DA7en3952IdvjWETwNIkMUqb6ViohNxgPBw/7Q1HvaPR+XA4Mf//EISB7qJxk+Gjhl2bO6nnrVbpmjDQ",
+	"X8OGdIEe20vujHQ0tDe5o1lZe7oN2TnnAXPrEZ/4vrCJl1c8iQFJtNK2Xa1wbdI/GbvsE0wD+rVe4I2Z",
+	"nmOaUQeeuvGTSB+yTIpbw0UOgM9/xEiZKEvHpHk4WpY8lxKorvwNUdmairA2tB4qkTDTg8403Wd+QmZ8",
+	"MesHDfjNswx19rSx9bXgbGmVDVUNICpLtpMu4DYt+hXWF0viNWUNGTyRouFdwsA0gYM550oqQTaHVnKy",
+	"yFEiSpP3XBNGtAKykb8zW03Sya9ZU+JXa1/zKcOyZisdpVVBtXPpebX3I+lit7txY4kB9bOG+ZHG3Ua2",
+	"KdC2XGaZnhZH3kj5YkNHsyYKZ7atriGYUWXPjh8/BWdJIeZRukZmmKvMFJl/0Mib19rmWe40ypJKiIjE",
+	"RvpkibYqoBdcQJHYcom5sJ4z6kgrT5obiFU4J5/3BD4bolbNPOYcmKbO35yfvwHbACIe+0jItyFyr6eu",
+	"teWKCwUu1Zlx/SVlZivAkalxTvZFHeD7t2cg0PglEWpzYNiwGWhhjDonINuY1nzN1ptjrolR33J1P/do",
+	"n4U/BYbX1pfOtnEya3/gG/RGKx7C+/MvK37A4QnwNVUKY7hE3LgEUCqM+8eZIXur6eZXKBKyqU/3G34N",
+	"CXeE2gi8ojyVOoYTqNx4uXuinVH4mkOcCis6B7NpMFpNg1kIs2lwNFxPg9lh5tlxkc8bWSyBKiB6whH2",
+	"4VTBmksFT8fDVZkdRqtGQtdoaDRk3aKUFteoQYpMpLGUspHFl4Knm10iK3kqIoQFWdNk68Gbo0akcU8O",
+	"1rieo9YqBpIMLQfIEBK+lL/+/Mth47CZg9XRNDQ7HnbuZXf2YhcGX1LL/GUs5nqvvPznRkO6PCZzVlKR",
+	"hC9TvJ1pq2vKylosqJ3Tfr3DE7Vz0/FFeXZwMPv6+Tlk4aE1ZjNDBGTpWo/oKOYy08aZsS909FV57JEk",
+	"8V6lm7jcJcYEyy+ojDhjegmOQN5A7tmN4z25YdybfBT3nA8it1JjqwCYvXAQ/UcHMnuVw8xeVID2qnMt",
+	"vy4N0KvPvPyhMlivug4S6aC8FxEReyOW3roBvXf+cKWm+WiltxXK2Dn0BCZGofVJHO/8Vu1Koh39/A95",
+	"JwvMm0u1854GVaL4+KuC2dukCqi+hIYPjSyxbyXt7QqsEIXXZFswv332iRrjFY0wb+E/VlrkUP0tpvzR",
+	"9S8eXG/7IucW+1idYC/hywq3a0WeA13psXrzhEeXKEqf7OR6Gy61Le9FK4wuSw2MP+29uajahTD41CtC",
+	"jUbWr2lCrda1fQPbHCzz58ZhUhIKrVWbZK8G1aaV7gbTYbQG8yvz/m4wDb5qEN+aahZWgtkZpOODGtD3",
+	"5n33aVaI2jxJG9uaVh4s/RzctHJOM8imTi0jtNIma+ZBcK98IC3EsM06wGhh6P2TqYlr84Rcs52Iqamh",
+	"3fPJNZgHJnvngWrFTzbkLjD7lW4N7tf0Cp3vuZNpMwhtA+xij3NyWZYI63g5s753oFYdUwdi33gQWri2",
+	"A4Q2kuhWrQDa+KN9Gi06Zx+EHa5IMzs4Z7QbP+z2ZbryQeb7tozQ4MXUHfs4zmdvkr97OWyv+9ZA7jX3",
+	"kNOFhSuhwi4ebkCAe+UDaWHjjkCK+KIOKP+WAXsEEqXUq2kB2yIgtlkHGC0y0m2NLWKyH8gOh7dZUFww",
+	"1E1QdnvMXQUli71aRriTCbB9b2UJOrvvt1tfm1A1Bpy7RGsnyBKUOtgWYbsr2BY58cHeEmqL5Nx1wi2y",
+	"dGuwbW6pA7jL32qNaxstQiamit+OxfbGxrvsQzbYrTm6Iy83oLkEpBPntgHpxKcdYHTiyrbJdOLBXUB2",
+	"RtzNqys338mHpcTBLnqdvjlz2Vw44CxxZyPqxZkrnsTy0B/G1X/dVLIMDVO+4pf+QPuAtNA0B9IGYw9N",
+	"u02kLXRmMQiz8dICLz/c0biRmPcNDd55qoCqbMOivpl450KWW1au3KskxTJc3KVg5JpIV5MSF9tJZtfo",
+	"sLTNq1HeU3SNjRujfglMvebFVbj4OOCLRY5uobmTsmW5MuAB6l+qCzppKGJpXGDr7hftdEyoZY88DBIi",
+	"1UfNB12WphsDSdUKmaKRIRjJ9nvdyujivgv73SpydlRNfLfiwK+ZzyoHlK1QUOWkxftiDm5kzEvV4a2K",
+	"KvK9u0IoYw4HBCSqEIiCBDXCOcPD36Pmx9+Z3zeEUWTvbNO8dGNFmWpmSHs2r6BUti1v1VuoXR2BEV8y",
+	"KhGo5iPNP4CMp8uV/pqa942Ytfq5s5Yx/ButtDa8s6qpburF2QE8r57E0xZhSV0XeipHdphXpngqs7Sy",
+	"ipCWMN60m2jo88bVQnXaBM31hgTuKlA2ZNl9/9OatoZKEYaf1McoFZKLpvovKU2hl20wM2kQtBKhO5o5",
+	"nACZS1sVYOsFiVT55FpIs3O/1efg2rRmJFL0CmcTSE01bR9mWenwbFIqlYQD6+3EWifyNdE6MUm28BRi",
+	"stXcplAc9qds5qqQZxPY6OnPCv6Y2ZOl2YatHToIg2zEnJkaNlGyhXxH1eqdESbnHXy7MCfxulCsyiCq",
+	"2Uk5z+UVDmZqdfnx159/mR324d2KXzNT/3Ci7Z7QggqMX7cTxw5UJ85F7UhXJr+2cE/mesOe/9WU0A7r",
+	"fOvUsOeU2RpvI0i3Koxp0mHmiKriTnucALHvIMGFAu1C2LoSPUFzfvKWbtu54flrc7BUt0u0j3ogcJOQ",
+	"yHktPDHe7+HD+2o7fad3htl9n4mZEpi7VAmXaohKxUBda4gy50mY6NUixcLr38ev0NP6Hep8MwpLNId0",
+	"XGxVJ7FEdfjnKQKuSKdeH0apoGr7TsN3nL2hRr5OU42Umj6tnDzJWtfPnszg15//xyTbNsodz9ELIorO",
+	"aULVtg/n2jTN+SdzqEUCfiKR0tGqdqS2PAU9XW1SNPrs+RcrjRP7ZZaPnemwEDYCF/QTUBYlaYzu2K7I",
+	"GH6JSsLxcHTY33X+v7S6QirIhv4DjQ3MxvzPFMW2mS/0vD6aAWfVk8J9MLnuVJAlxhN4//al1G7hJVCm",
+	"eB70m5mZnsXEcphNk5qb4z/dCLbrqJAll6uxW6AQGIPhOuzDmRVwHdnip03CBYrQGD905d45hj17cpKJ",
+	"tGmv41gJMzf6LL+mwugc87J8wMVG2ZQt+B4HZ5XO9aR6LlRDcUUjnACVMsXQCmWYhfTGkNi0hak9dQWC",
+	"Lsqfsqlh+CwUsgaqO+4OcqQd9uEWMjJlel5qP9eAxi9JJM+lyeK22oxKiAv2gjlGJJU4ZU1sphdsSoKl",
+	"gZ5XP892nZGa5QXRsg//VS1OhoPj4fDQnG0vypSnzFpVyvLT7304hfw+jqy22Fphcxx5RdnSOlEJjZBJ",
+	"o+OdCLx687I37g+9kuHA54IgDK5QSMsio/7QtuQbZGRDg0lw1B/2j7QdJ2plFN2AbGgv5pF5WKJqzOZ8",
+	"c/7qpfFQ4eDdNVkuUcD7s0Mb5pDYcJUSW+tln74568Nr7sfUlJu0lvYczMNZHEyCr1Gdvjl77iQjqFzS",
+	"MR4OK8fWFH5Sg5VaJ6VzaoHlpv8X88ioQ93AnfozH/QzJIQt/2MaIJsGpW9IYv/Z4NO+8FGaS69tNfCa",
+	"/frzL6XLURquHqkLba4MrMvvG6Bg8uEiLF0nolBYB7o0E60lyFJqp9OQ7kIDyaomWwl67sgE3mtTNfz3",
+	"d9++vgXtvtKDtNLNF6WGY4aZcrsPM0tzR4O9qyMViVOek8FgNH5qDqSNJl8MvxgGNxelA4DNDnPJ1cqd",
+	"hEZKfrtBZvCYH5LYR8ymHnsJaX27HSSsnyAxMXcI1MqjO8kCp2xrT1F4GRnd06UfanR9hfcmqTsu5CIP",
+	"l5Jybwtn8sPD1f9d+Idtgi5HwrufBH2F+6+RMAHZ8XC0C06OysH7ygHh4+FRe6cX/u0Xx+Nn7T2qx/DN",
+	"3N0Byra+7njMjc+23604mOM7hts8hqUx2jO5JaYtYoVGxvVr07PLYiLCTDAQFgGx2WwwfOx1vyUzv6RS",
+	"vcvSV/dUUjaC+HCn7ZvyZVaWwW/Cu1Wq5bBqpW8V3dYaPpkTBTs5Oz8t8BdnboP14mhIvnCPzbMDoj6T",
+	"5ymlDZdq1w6kzBjcXf9mc03mNiXrKeV3u2k+txlic6fbpJx3mrLTLG7WkmIvmTEJIhdwUxtLm0wNJou+",
+	"uZmCCnTHGWHmK9pZf8reIdNGAmaVc+wz0N61uTOCep6pnVqUL8reHOHWZtzUsuB5x9qD8u16OzJ4RZNB",
+	"5fa9m4swu2Llbzze3tIO+dkp/6j6cDA+1kbDz+3oz497w1FvWDltbeUtor2YCowUF9ueyOLlwpY1HDup",
+	"lod0F9CGewFuyslGl+WqaLXRA+PH3/AMxsPxk95o1Bs/Ox95+MkTbdZv6oJSY6U7XjlU3stjaZK0kGS3",
+	"u9GFRMV+UZG3dsIe6Jj+6Tc/jZ9bDJb/GQ6HQzKPYlyUNzOKbuUNkB347Mwi1Sz5Dk3ubcGX9t+Nhh62",
+	"60zvrsTf0RKMOvSoXuNkLMi4y/Tq96P8UdYnO6gBeU7L2RznOdRtzuCzu4PwxlqdfYUp/m6vO9F5om1F",
+	"eTPf+FhUks0GiZC7bIcdaVZ3suxQma6v6KPjXVOL/+wcaKe+v0d+l9sfxT6u/mgP+4TNTvhbd82s9lx3",
+	"F+nsYAWtLGeNoeMOLhj+1a1SaRKjyVEn1+E3slO/g9XZa2v+JdgPINhfo9ov1bfzqbMrmLUzvSEqatgf",
+	"+dIlnwnbgkznbkPPbiFazszuHdNCFIInpMaCOHk7yXaVsy3kKbtE3GhDRN22VWjae+UCE7MDOmvaAt2h",
+	"gSxDz5pCD29nPLhH5ODrC+tz3ko8G6pwuzv/DZv7nZz/P5matWj787r6TTR6EK06flit6sb5i2rXO3v6",
+	"f4BWzgqk7+KtD+z+q0kZ3V13NyabzqRMTVrGVmKYJFN2n435XYDsRu4+fGe2c90dM7Ow/S6ZKbOQiDKX",
+	"z4QgOUScyXSNQppslK0dy93HmF8zRdd44jmUzeOYKGTK8qtm/AIy4Bu7L5NsQaLKFndnq+BdJPSHJqQa",
+	"3NAnVTc0vwEoGK26q5CGq5Ju6r988Gf1xZ/8hTJEz34QxzszRAuMozlpsiq6229gVW6fISq0yL+Mzf/R",
+	"tNJbV+tT3GpoOaCDxdq9cffS/GCDKqqq/XI+sjW/nXFAkiT7XLoX0jGZ+RmDayrR6/xITpmRyEfuzmp5",
+	"GAJPYpTKltmHJk1hik+ICYvoGvtgCq1nXi32zB5jIK5lUYI9ZdUabM5wX3JDy3mjGdEoOM/29CpWpFoG",
+	"vkSQ9J9FAeauijZzfXephiQn/eOhKdS0P12UlWm6p4YfMqrtKH67IT+l5go6yUWOncwMazQ9qqBw1yRd",
+	"tfu+Spf66CzZZrxwveLS3DSIgD+lJJF2/ysvKm4aMz9/cLcRtTozg1htvWuU/MDCLXRqdkzEugIPs638",
+	"r62Y3zrFdVE5uRHg9u+rH9jbJKJnT85+/GH96rtX2+/Pk+SMDW9pZM25lAbz+m2mt/giP0f55zapf9wW",
+	"fKZW6xaqXFH1uVTm++FCq4FyrXb5natQ/nChGcCvE2u6MTK7E9W2g4PZkoNIGfQHMr4crHl0ab8MonWc",
+	"X4Tas+/sLYX7q8/y5TUXDISmmjJ0IX9TzW75RK5fViIbSkpKpRxegX617saD5US0DqtcBeT1yKuAmsev",
+	"lBlmJQpFf1P2dnNx878BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
