@@ -77,6 +77,26 @@ apply_gist() {
 
 mkdir -p "$demo" "$bin" "$work" "$scratch"
 
+# The demo's configuration: examples/demo copied into the work folder. Only files the demo put
+# there (listed in .demo-files) are ever replaced or removed; any other .tf file stops the demo,
+# since applying it would make the demo manage (and one day destroy) what someone else wrote.
+step="copying the demo configuration"
+manifest="$work/.demo-files"
+if [ -e "$manifest" ]; then
+  ours=" $(tr '\n' ' ' <"$manifest") "
+else # a work folder from an older demo, which overwrote examples/demo's file names on every run
+  ours=" $(cd examples/demo && ls -- *.tf | tr '\n' ' ') "
+fi
+foreign=()
+for f in "$work"/*.tf "$work"/*.tf.json; do
+  [ -e "$f" ] || continue
+  case $ours in *" ${f##*/} "*) ;; *) foreign+=("$(rel "$f")") ;; esac
+done
+if [ ${#foreign[@]} -gt 0 ]; then
+  refuse "!!> $(rel "$work") is the demo's own folder, but it holds files the demo did not put there:" \
+    "${foreign[@]/#/    }" "    Move them to $(rel "$scratch") (the demo never touches it) and run make demo again."
+fi
+
 step="building the provider"
 say "building the provider (bin/terraform-provider-tokenhub)"
 go build -o "$bin/terraform-provider-tokenhub" .
@@ -165,28 +185,8 @@ export TOKENHUB_ENDPOINT="$endpoint"
 TOKENHUB_TOKEN=$(cat "$tokenfile")
 export TOKENHUB_TOKEN
 
-# The demo's configuration: examples/demo copied into the work folder. Only files the demo put
-# there (listed in .demo-files) are ever replaced or removed; any other .tf file stops the demo,
-# since applying it would make the demo manage (and one day destroy) what someone else wrote.
+# The demo's configuration, refreshed from examples/demo.
 step="copying the demo configuration"
-manifest="$work/.demo-files"
-if [ -e "$manifest" ]; then
-  ours=" $(tr '\n' ' ' <"$manifest") "
-else # a work folder from before the manifest: the demo's files are those identical to examples/demo
-  ours=" "
-  for f in examples/demo/*.tf; do
-    if cmp -s "$f" "$work/${f##*/}"; then ours+="${f##*/} "; fi
-  done
-fi
-foreign=()
-for f in "$work"/*.tf "$work"/*.tf.json; do
-  [ -e "$f" ] || continue
-  case $ours in *" ${f##*/} "*) ;; *) foreign+=("$(rel "$f")") ;; esac
-done
-if [ ${#foreign[@]} -gt 0 ]; then
-  refuse "!!> $(rel "$work") is the demo's own folder, but it holds files the demo did not put there:" \
-    "${foreign[@]/#/    }" "    Move them to $(rel "$scratch") (the demo never touches it) and run make demo again."
-fi
 for f in $ours; do # files the demo put there that examples/demo no longer has
   if [ ! -e "examples/demo/$f" ]; then rm -f "${work:?}/$f"; fi
 done
