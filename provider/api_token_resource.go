@@ -69,25 +69,9 @@ func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "An API token for the tokenhub API. The secret is available in `token` after the token " +
-			"is created; every other change (name, scopes, expiry, IP allowlist, enabled) is made in place, " +
-			"so the token keeps its id and secret.\n\n" +
-			"**Drift.** A token revoked or deleted outside Terraform (including a disabled token the server deleted " +
-			"after 7 days) is removed from state and planned for creation. A token disabled outside Terraform shows " +
-			"`enabled` changing back to `true` (when so configured) and is re-enabled in place. A token whose expiry " +
-			"was changed outside Terraform so that it expired shows `expires_at` changing back to the configured " +
-			"value (or to no expiry when `expires_at` is not set) and `status` becoming `active`, and is fixed in " +
-			"place. None of these fails the plan.\n\n" +
-			"**Expiry.** A new or changed `expires_at` must be in the future when planned. Once a configured expiry " +
-			"has arrived, the token stops working and shows `status = \"expired\"`; plans stay clean and carry a " +
-			"warning, and setting a later `expires_at` renews the token in place (same id and secret).\n\n" +
-			"**Rotation.** Rotating issues a new secret for the same token (same id), in place. " +
-			"`rotation_triggers` rotates when its values change; `lifetime` with `rotate_before` rotates on a " +
-			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
-			"working for a while so consumers can switch without downtime. Plans warn when a token without " +
-			"`rotate_before` expires within the provider's `expiry_warning` (default 7 days).\n\n" +
-			"**Import.** Import by id. The secret is shown only when a token is created, so after import `token` " +
-			"is null and the secret cannot be recovered; rotate the token to get a new one.",
+		MarkdownDescription: "An API token for the tokenhub API: created, changed and rotated in place, revoked " +
+			"on destroy. The secret is in `token` after the token is created or rotated; every other change keeps " +
+			"the token's id and secret.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The token's id (a UUID).",
@@ -171,6 +155,19 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			// Known after apply whenever the token changes (no UseStateForUnknown): an update moves
+			// updated_at, and last_used_at moves whenever a consumer uses the token, which may
+			// happen between plan and apply. Refreshes alone never plan a change.
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: updatedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
+			"last_used_at": schema.StringAttribute{
+				MarkdownDescription: lastUsedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
 		},
 	}
 }
@@ -232,6 +229,7 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.Status = types.StringValue(status)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 }
 

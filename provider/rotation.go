@@ -38,7 +38,9 @@ func rotationTriggersAttribute() schema.MapAttribute {
 			"a value that changes when you want a new secret, such as a `time_rotating` resource's `id`, a " +
 			"release version, or `expires_at`. A value unknown at plan time shows the token as possibly rotating " +
 			"(`token` known after apply); apply rotates only if it turns out different. Setting triggers " +
-			"for the first time (including after import) or removing them records the new value without rotating.",
+			"for the first time or removing them records the new value without rotating, except on an imported " +
+			"token whose secret Terraform does not hold: there, setting them rotates at once, so an import and " +
+			"its first secret take one apply.",
 		Optional:    true,
 		ElementType: types.StringType,
 	}
@@ -185,6 +187,10 @@ func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 			return "rotation_triggers unknown until apply"
 		}
 		return "rotation_triggers changed"
+	}
+	if state.Token.IsNull() && len(state.RotationTriggers.Elements()) == 0 && len(plan.RotationTriggers.Elements()) > 0 {
+		// Imported: Terraform has no secret to keep, so first triggers ask for one.
+		return "rotation_triggers set on an imported token, whose secret Terraform does not hold"
 	}
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() || plan.Lifetime.IsNull() {
 		return ""

@@ -77,7 +77,7 @@ func New(opts ...Option) (*Server, error) {
 	s.mux.HandleFunc("GET /api-docs/{file}", serveSwaggerAsset)
 	s.mux.Handle("GET /api-docs/{$}", http.RedirectHandler("/api-docs", http.StatusMovedPermanently))
 	strict := serverapi.NewStrictHandlerWithOptions(&handlers{s: s},
-		[]serverapi.StrictMiddlewareFunc{scopeMiddleware},
+		[]serverapi.StrictMiddlewareFunc{scopeMiddleware, originMiddleware},
 		serverapi.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  requestError,
 			ResponseErrorHandlerFunc: responseError,

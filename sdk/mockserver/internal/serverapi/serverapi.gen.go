@@ -1407,6 +1407,22 @@ func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseW
 	return nil
 }
 
+type RevokeToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken400ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken401ApplicationProblemPlusJSONResponse struct {
 	UnauthorizedApplicationProblemPlusJSONResponse
 }
@@ -1509,6 +1525,22 @@ func (response GetToken200JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetToken400ApplicationProblemPlusJSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2385,89 +2417,115 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HzrcttGlv+rnML/X2WyFqQo2V4nVO0HxY4TzfiileRNZU2V0QQOiR4B3Uh3QzTHpaq8w+4zzIPlSbb6",
-	"dAMEQFAXx5FTu1P2BwHo6+lz+Z1L81MQy7yQAoXRwfRTkCJLUNGfp2jU+mhhUNmnBHWseGG4FME0OMNY",
-	"ikSDkbBi3MAcF1IhKNuFi+U4CAMdp5gz2zXngudlHkwnYWDWBQbTgAuDS1TB9fV1GBRMsRyNn/Y4wbyQ",
-	"BkW8/iuut6c+glLwX0qES1zDQiowKdeQySWPWQYKfylRGxgwePfu+EUImq2HYzhPETTLXScmEpjLZA0r",
-	"blIu4OAJpLJUeiYUmlIJDSZFWHClDSjUhRQagQttkCUgF8Biw8US2JJxcUht66HtiMAg4YsFKhTGzcNp",
-	"6L9hbDBxTZ4cHIxnYt/S7+DpU4hTplhsKQCDWJbCtmMa3gkeywQbn0MQ0sB8bVAPQ9B2BiliHM9EEAbc",
-	"kscdYBAGguWW0g1yjiw9WwfDPr5CsTRpMD14+jS0B1U979dHpY3iYhnYgzqXlyiOk+0zseQ19uMjDTwZ",
-	"V2spmEk3KzG+dxjYQ+IKk2BqVInNFS2kypkJpkFZctuyu4Zr29mdCDHLdyw5dSdun2IpDAr6kxVFxmNm",
-	"17dXKDnPMP+Xv2m72E+N6f6/wkUwDf7f3kYI9txXvXfierlJt7dbMRrXwMUVy3hyCBEqJZWOIOPaaMAr",
-	"VGuYswQWHLMEBsxALrWB/ckkrBp/kDk3BpMI6OD1TBgaXZvhGI4yLYEJvUKFiWUWls/5spSlnbQozdTy",
-	"Wul2ivCXs7dvLBeGIBXkVh5NygRIgRArTFAYzrKZGJiVhOioNKlU/O9Eogi83IdbH6ywRKzgH+j4Ihq7",
-	"8QxmxWMcWga8DoPv7ZYe8iSOxBqkSVEBUXNsF/FSqjlPEhQPzRIxyzJUjzQcn1i2sJLKskyuMAmBgY5l",
-	"gfZ9zrW2+mNg5SIBLiBK0DCeRUOirmlw10qWWQJLxYRxAzjd5GaCjMWXmvb8RpqXshTJQ275jQRdxqkT",
-	"fBhIRTu+4prPM6sOGisd0iJP2DqTLDmX8hVTS/xaEutVMhgpIbMLocWdS/maibXXJvohF3dqhTfjOTeA",
-	"H2PEBJONYSPqHjrLCsxaY4jIMo/INEegnSm2SrdrvEe19e5bmW+917DztLh3gnkVgA/MTyHkLLMmwEpM",
-	"KS6FXIkQ8GNhjYUVjYRrNs9IFV6ioHN7JwolY9T04XthuFk/NGN1TCysmAaWKWTJGkpdmfwuKvCr12VR",
-	"SGUweY0JZ+dk776uXFgpjpqz2tkiGFhxliJbQ43XKvVme0UWpGg0/1aaxeibyEr8dWXZiSOfK2QGCUI0",
-	"TDZLEm4nYdmJkgUqw61hX7BMYxgUjVefAj/ZB17obQRyfAIsSRRqjdpyyvPjF6egmFiihsHxydUT+/L4",
-	"5Opfh6SWnM7K2Rrm6M5ooWR+CJgXZg05MqGBibUVKvzI8iLDYPo+OJg8Hk/G+/uPx8+CMNifjOnf3jfB",
-	"RRhwgzmtqwNZagzDlGIWfjn0euyaW/xzHQYoiK3dthaszEwFjdq7fGnpYo05M94SuI3oFTdxamVksRhv",
-	"YNNcygwZWWYnRPoDM9u0+ylF0RzMyELDSqpLLpahtU8Eh0tTKjyE05fP4fHjx99WlirDJYvXEP38888/",
-	"j16/Hr14AT/+OH39enp2FsHg3fnz4RjeWtVm7UOZZaTZhIVGLeIGB5ODZ6PJ/ujx/vlkMqX//2mxY5ll",
-	"ljYVPbao68DltpOQljkTYL+GsP/br/+1P5k0cLSdu4F+LSC7Gf1aVrbmt8cV8mZZOjN92DTQeakNpDJL",
-	"AFmcWt/BpJgTPq7Y5SbBpaHf2A1e0/I80+zfgaeumyj7vaNSvYeLegA5t14JoSYLUWv81pY8gq/bOz9h",
-	"ptrTBuWGDhQwDZGdNHJ4cSO67w8uonHQQ9/c6vAl9rEnI5i9UlIsnS7lpmeIzpbdojfj9m36NW5vliU5",
-	"Fz0ujiqReJcJoCYwmEtptFGsGDrJCWGV8jgFjagJN+dMMKuAnCPgbVafdMqV6POyrXamTxWVLVtZ6Ngd",
-	"6nYuPe/2fqQ9oPw8bmwxoH22Y37gyd1mdj7ibc5e+zwdjRoz1ZsN/Zn1nXBl+7Y1hCBV9u2Tp8/Am1VI",
-	"ZFzmKIi52kzhAPoO3lxZk+64k5Ql1xAzjb3n45y+7YFeSgXkRZLJdd6MDrsuZAgNF/KwEaaodiAXTtM4",
-	"h5NbHLJiaw0st6u7l/JpKIRrUpaV9plMto+/7ctub+9HubLSsHZuab0fsmEKgdmXuJYiAZNKjeRAe9/I",
-	"+9SHwOYU71hZayWkIPrWoaX97dBSGHChDRMx9jNlhXsKZtJ+WTLMlDtk6cfz8xNwDSCWSfOwGwsw3GS9",
-	"1kmnUhnQZZ4zta6k+5ILii/5w+xdk/EAsTvgu9NjUEjwMkZr9rg7775BN0Y3NabQ0709kqm0nI8TvKpA",
-	"pt7b8OOtwklfq/3WlOsTyFNpfh8MvAnJHIHAlXMYqthghWoGTeDSi1ZCeHf+vIN3hofgeRouEQvvfZdK",
-	"ucgbHfutEEVeocpY0S8VmRdMKBRecVlq69ApNH6+GoZZnwJ+kJCUyqmIQTQL9tNZEIUQzYLHk3wWRMMK",
-	"wUpVrxtFooEbqzkoVAhHXoU8O5ikbXbYT3sPeusMyRJsW87W5no1JcVKKQ5CiED3svhSybLYJbJalipG",
-	"WLCcZ+vGeHO0hCQYNsgxn1Msi0bSoeMAHUIml/q3X/8x7J22ApJ3NIH9AMutvQ3bL3ZR8BV3zN+mYq2c",
-	"29v/niyBDyIJjwYMy+SyxPuZ8G3z3dmLG2rnst/sQNxubdaPaq8OBtEP35/DHiv43tX+njPaER0CCqu7",
-	"3wf+xMbOsyHQ5l5YJ7rzOGJZ1nhVFkm7S4IZtl9wHUsh7Bb8ATUm8s9+nsaTn8a/qWfxz/Ukeq0ttTYD",
-	"Vi/8iM1HP2T1qh6zetEZdNRda/t1a4LR9srbHzqTjbr7YHGMWo9ippLGjK23fsLGu+Z0rab1bK23nZNx",
-	"axgpzEihjVmS7PzW7criHf2aH+pObrDGWrqdb2jQPZQm/brD3NikO9D2Fno+9LLETTu5vd2GKsygBYc1",
-	"87vn5qEmeMVjrFs0Hzst6lGda1JzkHv0/TcPvrd7UXOLe+wucJTJZYfbrSKvB03tXKN5JuNLVK1PbnGj",
-	"Qmpry0dxivFlqwH5DY03Fz12gaBKr/9wdHJcO37cpLI0wE1lv7d9iM+OX90zYPW7IlHu4JK7xIlWTPtQ",
-	"VLJBVwSihi3vzh7uyHCyj9v+UDPytR3q8oGtJg3kYlGTW+GVtPCoHRD4AmGv7oYOe2JXvRu8FQzyO6VP",
-	"b3GNwyBj2nywfHCXrdnGwEqTojCUKkyAVe6P3xlf/N6NPVggbkew5KdUglyJJqsMuEhRceOlpfHFWDRa",
-	"MS83w3vFUmoouxHKRMKAgUZDHnqGluBS4PAhQn1NR/WmKUiRnbmmdcQm5cL0M6QLLDQqE7yX6tSbBdWg",
-	"MJZLwTUCt3xk+QdQyHKZ2q8lve+lrNP4d9YyxL9xarXhZ6uaLsZNqsKERhipoS3Clrre6Kma2GEdkGqo",
-	"zNbOOkLaongfuKbzOfEh0Dv5BLXe0CB94Klgy7u7A8609UTzBH40H+JSaan6wr5aU3zXNYgo9I1OImxH",
-	"WkMdrpHuMOkIq8XdcjQ73Y8mB28tK2Kx4VcYTaGkXOAYoipdGE1bGRIYOIiRWJ0oc2Z1Ypat4RkkbG25",
-	"zaAajmci8pnHaAqFXX604Y/IVdxU/oub2iIOP2PNTDdgip+4Sc9ImDw6eLsIpu/vdmJdBjH9IOW8llcY",
-	"RCa9/PDbr/+IhmM4S+VKUDjg0No9ZQUVhFzdfjhuou3DudiqzKjk18Xrda03XI2VPQmRrWG+9mqYAuaK",
-	"gkMuM0qCdK84UZ8Oc0FG6bXHITAfGs1wYcBCCBdmsQu8Yplzpe8B286J51dg4Zttl3FtYKCwyFjsUYvM",
-	"EjIFXx6r7cROZ8TsTcwkKCL0OcnBVkitFRu7a0itAk8Kc3nlieLGG/8eXGGX9QDpveqENRprAX0RzvYR",
-	"azTDP0/uryOddn8Yl4qb9Zkd33N2wUm+jkpLlC192ioEm0LVGmblZPI4JsaiPzGC3379b7DOZmF86Yrd",
-	"EDN8zjNu1uNdtYmtGTacyQr+VyQ7VM357yWqdf/ZNGvRfrHNNuUJY3jBdSxLxZaYTOHd6SttodklcGEk",
-	"BQPrlVHPzcLqMfsWNUemUN2NaN9R210k82HfBSqFCdDJY106SzJK3TeLSI0pXBkHFwt5AyBIy7l1T0fe",
-	"tUFlHeEpcK1LDB0Th17bOsVrHSkESl34+LIDFuOZmBGDVK6DU+h33+eg3uBwDPfgqZlglA268YQpccSo",
-	"SNJznxPBbjOuIdmwAswxZqXGmehjCbthSntpGr1OEka7CnGiOm+ox/Af3RweDJ5MJkNKaG2yeTPhE3Sb",
-	"/FarOvRwV3UoNItDoa4prlJZzspRCU/KxdIdXrtk1NJC4cKi0tBD9mWJWlsJYe1aINJgc+wtBnp3/nL0",
-	"zZCYYSZIwV3imhAFDNB67k/2n1qzYDcfEottBqdxY6bUulObOoWe0tSZqGtTmS9T7RalgpFLNCmq/upU",
-	"X0Fr1zKmoE1dQmxPeCai5yxOcfRcCqNkNgUhRwSKIhhsYRO/bubhzGF9IFVsZoEOZzox2Sxl6BBjxmMU",
-	"mgya1zWvT16NDsaTRrowaIpwEAZXqLST7/3xxLWUBQpW8GAaPB5Pxo8taGEmJa2+xwo+SmRMD0s0vaGr",
-	"H89fvyI4DoOzFVsuUcG746Hz6VhC+zVq7VyKo5PjMbyRzQACl1R9YGESPRwnwTT4Ac3RyfH3H4tMOqXV",
-	"qtQ+mEw6hW0GP5q91ORZu5Ktp+R7W8mhn8W7FE0DF0zfX4SBT60G0+BYGFQOoNPh42aBhi21BbVErQs7",
-	"SJWkuJWG554y0HhNSbq/nL19cw9yvbCT3EqqrgC2KdYPiltwqgYCvdR8W6CgvdT1DzcRtK/HjcR0+G0H",
-	"GbeLQ8ivDoE7NvRFKnAk1q5AohF1sT19iGGLtq/x95L1JnT2Gm8uAicX5slkf9c49cL2WtW21Onx7Z02",
-	"Je62x8G3t/foljfT2n2l4W19fRHIdZMJfkolUJ0LnV3j+DnpcrNus8AGXfeyQTO5yfwBx0wQfA43LiRl",
-	"NYgrGt3vyRqvuDZnVcDnD+OPTX53J5vUudv/5ZxiqdBI1Ncbb/BMVZbY5Jg6olFI3cMxz30NrOcWf8PL",
-	"hTroSo6zXfX1Lcs0Du3Qta1pO+wxE0eV22bZzt23oPiE9/e4c+UoUIDZYgynLibii+ggaqa9ovFMnKGF",
-	"PAKiTnF4BBasUjk/bwA3t7S43pQr6vd7I+DQ5uJGMXXQvkC3I4C0abLXuWB3feEiPKjNdzJZfzER6Kn3",
-	"vm5Hk3wYoyOE+19sBd0o2w5RbKTwWvk7ErHJ7UzfuIP2gKK8f4ce3Qs31O/pXZbXcyuB9MfBXTpvX8j4",
-	"WrrnuYfvUDvzXuM457ZH4+x98tcUr53OoVT0lvY5JXe5mWry1VWHVlO0M4lkrrhmRYFM6V2aw80Ubdsr",
-	"N1Ul6R1ZebJracmDmhW3jpt71DfUvhYvOMLcxAthPzg59ZeCra+6O92/41ytOxX1AtQdRzr5survRqX3",
-	"TybpMskPaG7mkPuZ2urCtLWxBTNxT8TwuQ/ZMLEGXc59mNkFth34qG7A6Q/MhNBIR5Bq8UmAwyrXUSU2",
-	"ZuISsbAaiiuX2nBhmEYSa0px+agvML+Dm112M+pDJI18TfDHAIqejNCdAMUDSZTP/LYk60+LHu4tjF8H",
-	"bnwFDeC47PMgw56LEZLX8vl6otffOda6JM/A5aLIz6kK3OnXJxwM4ckYfqLIoy86j8Lbi8tnwo3EDFWj",
-	"h9ZFiaXQZY5Kk0Pksue12UvkShie42HDEPbPQ1BoJura82YKHWTholbWzUJTbe6zNVDjZsGf1Sfqufxw",
-	"vf2jFl9cZd3fB9pw2T812f9Fx+nUpwY3dwUd+9xBHe6O8r2iX0Uxm6KlZracWSWAMGBZVn1u3bb0HEo/",
-	"9rHiGhudH+mZoKDxI/9zCXoYgswS1MZVsYWE3SndwQjf8RzHQHVMUaPUKXJVgsy33FQ4zUS3xEkKvAnx",
-	"j1iW9eooS4JzR6UtFdWtsloiaP73TX3DrmQ1/XJE63d96qN/OqE6CH9FzldB7Lwwdx12F/G2YL+UdOFJ",
-	"S1VTp9LxlkyPOiTctUhfTBbekOjZnl1k64oXVnQt0A4G+EvJMu3ie3XNTt+cdXnf581odSFN4ir+ds1S",
-	"1wPeQyFXVZjOzvyRqp/qCXuU/ttKIOSiyvT/yRX914tdV/K6rfraWbJPrdKQ9xeWv9o1Nu13vqrl/YVl",
-	"A43qql8TuItv1dVO1w4G0VKCKgWM93RyuZfL+NJ92YvzpL7POXLv3GWrUmW+hGS6t7d/8Ix+vWJ/+s3k",
-	"mwkBHr+9/kh7SInh0Hs5fbUj9W0IkpTmb37pYFvSWjmQRmFVN/vTGMtnCbbHaueiGj3qXFT//J30bRXb",
-	"3/SnVOb1xfX/BAAA//8=",
+	"7H3rjtu2tvCrrE/fB9TGJ3tsz0wuHuwf2WnTzt5JmpNMTtHGg4iWlm12ZNIlqXG8gwH6Duc8Qx+sT3LA",
+	"i2TqYltz6QU9Gy2QkUQukuu+Fhfpz0HMlyvOkCkZjD8HCyQJCvPnW1Ri82ymUOinBGUs6EpRzoJx8A5j",
+	"zhIJisOaUAVTnHGBIHQXyub9IAxkvMAl0V2XlNFltgzGgzBQmxUG44AyhXMUwc3NTRisiCBLVG7Y8wSX",
+	"K66QxZt/4qY+9DPIGP0pQ7jCDcy4ALWgElI+pzFJQeBPGUoFHQLv359/GYIkm24fLhYIkixtJ8ISmPJk",
+	"A2uqFpTB6AQWPBNywgSqTDAJaoEwo0IqEChXnEkEyqRCkgCfAYkVZXMgc0LZmWlbgNYQgUBCZzMUyJQd",
+	"hxrQP2KsMLFNTkaj/oQNNf5Gp6cQL4ggscYAdGKeMd2OSHjPaMwT9D6HwLiC6Uah7IYg9QicxdifsCAM",
+	"qEaPJWAQBowsNaY9dPY0PkuEIZ9eIpurRTAenZ6GmlD587AglVSCsnmgCXXBr5CdJ3WaaPQq/fELCTTp",
+	"53NZEbXYzkS53mGgiUQFJsFYiQz9Gc24WBIVjIMso7pldQ43urOliGGWv5PkraW4foo5U8jMn2S1SmlM",
+	"9PyOVoJPU1z+/x+lnuznAD+R5Sq1ACi7JilNXlBME/NCZsslERuNOfsJZuYbUAbEkDMIg2uSZmjRoAhN",
+	"g3EwAuo378juGUhEQCG4kEEYuD/GHz4HpkUwtngJgyVKSeZ6mctMalGC4a8//9dwMPDoHtyE234kTfka",
+	"k490JT8ML0sQNHcQBudvgCSJQCmBC3h+/uVbEITNcQyTYDjom/+Ojo8nQXBzqWklFWGx7n9EVvToenhk",
+	"aKV5RRGVyWB8MtCyS1WKHmKcrG3JtFBqJcdHtvcim/YTvM6xL49MJ0MRw0xLkmpqY2IZaov3Z5aVgCag",
+	"FkQBlYbprUA3In94B+RvubGOfzfUPtwcMa56pOfY9DdD040vHP9P4CwYB//3aKuyj+xXefTGdrdd6sKZ",
+	"q0UqC1R1CEyJVYQh/JSh2EChiEPNNmQfHbpnExZZtEaQUqkk4LWGoWEaHEOHKFhyqWA4GITgGn/kS6oU",
+	"JhEYPWdVrUCpun14lkoOhMk1CkwmTHEgyymdZzzTs15laqxVa2YFG+Ef7759rZWumexSmx+1IAw4Q4gF",
+	"JsgUJSl01JpD9CxTCy7ovwxeowlzZi6sfjG2ISIr+tGsPTKwvWdQaxpjV+vbmzD4Si/p9oqnxLvaEgpG",
+	"UsuswW6Okx6fnZb5zEF4h+IaBXzlALXitnz44CE47RnbAFcLFHYxfQ30BRdTmiTI7oknY+UtQ6YkvrKM",
+	"I2O+cpanHwskCkNYL2i8gOfmyRgsYIiJDFrqueMtYrdTb4nMWdHhoeQ2JmmK4gupNXouf1b7h0Dc8qmE",
+	"JZVSuyQdbVISbaoii7ioazhYeSpgzbM0gbkgTFkAFpV2JItbQ7jXXL3gGUvuSzdDgkezYTwiT7F3Mn2c",
+	"9E5wQHpP4+Npb5Q8mZ3iYzKcngzM6mZmyD16tw2kEkFPtgR9zRW8cAO0IqhW8nZGD0HQ1xxkFi8cF3e4",
+	"MCu+ppJOU83FHh26hgRvyCblJLng/CURc7wnJXIGcC4ppBqmsErz0enp8SPrV7YUlKEnKG6ecME52Jm2",
+	"xO/KduwpzntmOsFDG7x8sYpzu2CD2AvOXxG2ca6jvC9itTVK6ZIqHR2cDgb56PJI2gjFEHwwfZo8mj3G",
+	"3nE8JL2T2RPsPU1G094peRQ/xiezp2QwBfwUIyaYnNlYCoiOv2AIsqVlOBk93dJF00OvE4qFtqSLXlHP",
+	"rAgfhvXfblGUr3Abu5k5lBccmeCzZ6LPCKSNNnVcUY1Pe0WA2jQz1/rIC2XN5N4z4sw+3le/FW4slDwJ",
+	"sENrP5QlMAlKH8fwdyQCBUyyweA4Nus3f+IkaKazCRS2Om24pXFpKS3Jm/l9HkazhVAgIoSMXTG+ZiHg",
+	"p5WO87QJSqgk0xQTZ60DQ4WV4LH2vqcpfsUUVZt7EqMS7MIkOJ6Npr/+/MskgDWRQFKBJNlAJvNA3I/V",
+	"t456GwU4GvlE8FYCbiltPTBvzle46QnUs3swRVhFyWE0aJXp6COz1YoLhckrTCi5MMu5pxdXUc1FyOUB",
+	"MgBaWqFTnwjFdMHMF8yEW8tE0bu31L17pttvZY+05Y+qi46goxHEWerFYrnDp3tF8YIIiepvmZr1nkTa",
+	"SygmaHSi5/Z6eRGSJFQPQtI3gq9QKIoyGM9IKjEMVt6rz35uoZ7m2aYVsJJYkNA5f3N9ol+ev7l+1DWu",
+	"jDV7S7LRBDa8NhN8eQa4XKkNLJEwCYRttFoveOVDMBoc9wf94fC4/zgIt9mKJ4GOxhUuzbwqeaGCxkQI",
+	"oiXPpgjPbXMlMrwJA2RGAdllzUiWqjz/VF7lC40XsOGE9BYi11TFC63NZrP+lq2mnKdIjMtv1Z38SFQd",
+	"d98tkPnAFF9JWHNxRdk81B67yTlmKhN4Bm9fPIfj4+Onue+e4pzEG4i+//7773uvXvW+/BK++Wb86tX4",
+	"3bsIOu8vnnf78K3xPwSwLE2NbWU6IC8hNxgNRo97g2HveHgxGIzN/z8EYaC7aNzk+Khh12bw6pnYRbYk",
+	"DPTXsCFppcf2UoxDHbTuTTFqVtYBSUO+2QUq3AYuZ37IYlTIgqcJIIkX2gVTC1yaJGTOLvsE14B+rRd4",
+	"Y6bnmGbYgqdu/FTmhzyf59ZwWQDg0x8xViYYppgmRdagLHkuMVVd+Rui8jVtcyuhDSSIhEgPGtkshZcW",
+	"HF1G/aABv0Wuq86eNsOzFpzNrU2gqgFEZcl20lu4TYt+hfXFkmRJWUMeWWRoeJcwME2gM+VcSSXIqmsl",
+	"Jw/wJaI02ZolYUQrIJt+ct5Fk3TyNWvaytDa2XzKsazZSgfTVVCHufSi2vsL6ULsu3FjiQH1s4b5kSbt",
+	"RraJ+EMZ9TI9LY68kYrFho5mTRTObV9dQzCjyp6enD4GZ2kh4XG2RGaYq8wUuZfQyJtr7ZpY7jTKkkqI",
+	"icRG+uTp3iqgF1zANr3q0sNhNXEZgpe4PPP2gvIV8JnVNDbNSbU/tSYbCWSpZ3cr5eMpBJMS/5Rrn8Gg",
+	"Tv5yBrW+vG/4WkvDxiZDi/UYGyYQiH6JG84SUAsu0aRtXbbIZXLPgEzNptJaWyvGmcFvsX83rO/f+W7a",
+	"5z1+z4qoRbMsOVeuqfM3FxdvwDaAmCc+sb0JOP+vbp3kggsFbmMhl+4ryswmniNm45yUc3SrAN+/PQeB",
+	"xk2OUZs9aundBHRrdFun+w8Jp3LurFlvgbkmgXzL1f3cwH2ezDNguLahXb4Bm3s1Hd9xafRWQnh/8bzi",
+	"73TPwPE0XCGuXD4yE8JubxqyH3RR+DWKlKyapSJ1ggkrgdeUZxIkxgKVG69ww3RsBF9zSDJhVUQnmgTD",
+	"xSSIQogmwfFgOQmibu7BclHMG1kigSqtOcx+LDxzKuTxaLAos8Nw0UjoGg2NJahbztLiGjXlNjFuPALZ",
+	"yOJzwbPVLpGVPBMxwowsabrx4E1RI9K4YZ0lLqdmB8VAkqHlABlCyufy159/6TYOmzuSLU1gs4Nl5152",
+	"2y93YfAltcxfxmKhnMvL/8pYApdWZ84bUCTl8wxvZ8Lr5ruyFgtq57Rf7/C47dx0HFWeHXSir7+6gDxQ",
+	"tkY7MkRApnX3h8BRzG2UGKfNvhBIkspjj6Sp9ypbJeUuCaZYfkFlzBnTS3AE8gZyz24c78kN494Uo7jn",
+	"YhC5kRpbW4D5CwfRf3Qg81cFzPxFBWivOtfy69IAvfrMyx8qg/Wq6yBxjFL2YiISb8TSWzeg984frtS0",
+	"GK30tkIZO4eewNQotD5Jkp3fql1JvKOf/6HoZIF5c6l23tOgShQff1Uwe5tUAdWX0PChkSX2reRwuy1W",
+	"iELtHBbMb599oiZ4TWMsWviPlRYFVH/Hs3h0/bcPrrd9UXCLfaxOsJfyeYXbtSIvgC70WL1pyuMrFKVP",
+	"dnK9FZfalvfiBcZXpQYmbvDeXFbtQhh86m1DqkbWr2lCrda1fQPbHCzzF8ZhXBIKrVWbZK8G1abP7gbT",
+	"YbQG80vz/m4wDb5qEN+aOjRWgtkapOODGtD35n37aVaI2jxJG8ObVh4s/RzcHOScZpBNnQ6McJA2eTMP",
+	"gnvlAzlADNusBYwDDL1/MjVxbZ6Qa7YTMTU1tHs+hQbzwOTvPFAH8ZMPuQvMfqVbg/s1vUbne+5k2hzC",
+	"oQF2sccFuSpLhHW8nFnfO9BBHVMHYt94EA5wbQsIh0iiWx0EcIg/Dk/jgM7ZB2GHK9LMDs4ZbccPu32Z",
+	"tnyQ+74HRmjwYuqOfZIUszdJ7r0cttd9ayD3knvIacPClVBhFw83IMC98oEcYOOWQLbxRR1Q8S0H9gVI",
+	"lFKv5gDYAwJim7WAcUBG2q3xgJjsB7LD4W0WFBcMtROU3R5zW0HJY68DI9zJBNi+t7IErd33263vkFA1",
+	"Bpy7RGsnyBKUOtgDwnZXsAfkxAd7S6gHJOeuEz4gS7cGe8gtdQB3+VsH49pGi5CLqeK3Y7G9sfEu+5AP",
+	"dmuObsnLDWguAWnFuYeAtOLTFjBaceWhybTiwV1AdkbczasrN9/Jh6XEwS56PXtz7rK50DG1KGY7uF4r",
+	"vOBpIrv+MK4c8aaSZWiY8jW/8gfaB+QATQsgh2DsoWm7iRwKnVkCwmy8HIBXHKVq3DAt+oYG7zxTQFW+",
+	"YVHfNL1zwc4tK3TuVXpjGS5pUxizJtLV3iTb7SSza9QtbWdrlPcUXWLjBrBf6lOv7XGVPD4O+GxWoFto",
+	"7qRsXq6AeIA6n+qCzhqKdRoXeHD3i7Y6lHegFiAMUiLVR80HbZamGwPJ1AKZMidyEiD5fq9bGZ3dd2G/",
+	"W+XRjuqQ7xYc+Jr5rNKhbIGCKict3hdzTCpnXqq6tyoeKfbutkKZcOgQkKhMSUKKGuGcYff3qG3yd+b3",
+	"DWEU2TvbtChRWVCmmhnSVlJ4513dtrxVb6F2dQTGfM6oRKCajzT/ADKezRf6a2beN2LW6ufWWsbwb7zQ",
+	"2vDOqqa6qZfkx129uhlPW4Qldb3VUwWyw6ICx1OZpZVVhLSE8abdREOfN67mq9UmaKE3JHBXabMi8/b7",
+	"n9a0NZQvMfykPsaZkFw01blJaQrabIPIpEHQSoTuaOZQ1KdwS0xDwnxyB0izc7/V5+DatCISK3qN0Rgy",
+	"U9zdhyivZI/GpZJQ6FhvJ9E6kS+J1olpuoHHkJCN5jaFotufsMgVxUdjWOnpR1v+iOw57nzD1g4dhEE+",
+	"YsFMDZso+UK+o2rxzgiT8w6+nZlzr20oVmUQ1eykXBTyCp1ILa4+/vrzL1G3D+8WfM1M/cOZtntCCyow",
+	"vj5MHDtQnTiXtROGufzaAkVZ6A17cl9TQjus041Tw55TZkvajSDdqjCmSYfZqirutMcZEFcLluJMgXYh",
+	"bF2JnqA5rXxLt+3C8PzaHOPW7VLto3YErlISO6+Fp8b77T68r7bTd3pnmN33mZgpgblLNXSphqhUDNS2",
+	"hih3noSJXi1SLLz+ffwKPa3foZ45p7BEc2bMxVZ1EktU3T9PsXNFOvX6MM4EVZt3Gr7j7BU18vUs00ip",
+	"6dPKQai8df0oVAS//vzfJtm2Uu60mF4QUXRKU6o2fbjQpmnKP5kzVhLwE4mVjla1I7XhGejpapOi0WeP",
+	"Y1lpHNsvUTF2rsNCWAmc0U9AWZxmCbpD8iJn+DkqCSeDYbe/67aN0uq2UkFW9J9obGA+5n9kKDbNfOEf",
+	"N6+cy++DyXVngswxGcP7ty+ldguvgDLFi6DfzMz03E6sgNk0qak5jdaOYLtOrllyuRq7GQqBCRiuwz6c",
+	"WwHXkS1+WqVcoAiN8UNX1l5g2LMnZ7lIm/Y6jpUQudGj4oIZo3PMy/JBHxtlUzbjexycRTbVk+q5UA3F",
+	"NY1xDFTKDEMrlGEe0htDYtMWpvbUFQi6KH/CJobh81DIGqj2uOsUSOv24RYyMmHElPPu5RpT+UvM5QpO",
+	"mixuq82ohGTLXjDFmGQSJ6yJzfSCTd2yNNCLKu9o14mwqCj8ln34z2oRNnROBoOuqUjelmNPmKuw3hYo",
+	"ly6VOGt1qQQUN+/ktcjWapszWAvK5pZ45ZsmNC4EzrSXHboQZJ6hlFrqSPMJtqbTXO8vXvSedA0zTJhR",
+	"2Fe4MR4SdDCVCCfDU23m9OJDw2Jb4AZuTITYVK60GMP+Ky1Iruwqd1mA4nNUC3e7R+1SC3fzhp5L34hq",
+	"cdGOpvCERc9JvMDec86U4OkYGO8ZJy+CTs3XcvMmzj07KwiS55pmaP1mKybbqXStB5zSGJk0Btrpr1dv",
+	"XvZG/YFX7x34IhyEwTUKaeV72B/YlnyFjKxoMA6O+4P+sXbCiFoYK3VEVrSX8Ng8zFE1puK+uXj10oQX",
+	"0Hm3JvM5Cnh/3rUxKknMepXY2BDp2ZvzPrzmfkKEcpOT1G6feThPgnHwNapnb86/cmotqNxnNBoMKics",
+	"FX5SRwu1TEtHKgOrCv5PwmNjy3QDd4LYfNDPkBI2/9skQDYJSt+QJP6zwad94aO0UL221ZHX7Neffynd",
+	"I9VwS1Nd4xaa3MZrvvcQjD9chqWblxQKG/2UZqJVPJlLHTEY0l1qIHnJ60GCXjgygffalHz/4923r29B",
+	"uy/1IAfpVjvQWj4Rm1um+zCzNPe92GuNMpE6yzc+OhqOHptTk8Pxk8GTQXBzWTrF2hztlPzkwsNrpOS3",
+	"K2QGj8VJnn3EbOqxl5DWMd9BwvoxJ5MwCYFaeXTHreAZ29ijPl46Tfd0uaMaXV/hvUnqzrS5sNHlE93b",
+	"bSTw4eGKNy/9E2FBm+sl2h9nfoX7r6Qx0fTJYLgLToHKo/eVywZOBseHO73wb9I5GT093KN6pYeZuzvl",
+	"e6ivO4B147PtdwsO5oyZ4TaPYakxw2pTZtptoNfIuP7BgvxerZgwE8mF22yG2SkyfOx1vyUzv6RSvctz",
+	"j/dUUjb8+3CnvbfyvX+WwW/Cu5UZFrBqdYsV3XYw9jXHQXZydnHU4y/O3Abr23M9xcI9Ns9PMftMXuQD",
+	"V1yqXdvHMmdwd+umTRSai+esp1Rcqan53PrW5irNcTlpOGHP8qSHlhR7YZXJ7rlsCbWJEJNmw3TWN7fc",
+	"UIHuzC1EvqKN+hP2DrWDzSCq3IkRgQ6NzP0z1AsT7NTiYlH2Fhq3NuOmlgXPu3shKF9quiP9um1yVLn0",
+	"9OYyzK9r+jtPNre0Q35q0b9PYXA0OtFGw0/M6c+nvcGwN6hcCWDlLaa9hAqMFRebnsiTHVtb1nBmqFrb",
+	"015AGy6vuClnil2KsqLVhg+MH3+3OhgNRo96w2Fv9PRi6OGnyJJav6kNSo2Vbnl9WXkjlmVpeoAku92N",
+	"NiTabvZtNx2csAdqcfXx8Tc/jb6yGCz/MxgMBmQaJzgr70Rtu5V3r3bgszWLVLc4dmhyr36iVDxhNPTg",
+	"sM70rpX9HS3BsEWP6pVwpt9pm+k13OVjzM+oTef6RU1/lOnKj+hAkc10Bsu5HXWDdfTZ3fV6Y03WvpIk",
+	"f5/fneU904amXMZhHDQqyWqFRMhdhseOFNU9NDtUbigqyuxk19SSPzv72qnv71FcKvlHsY+rPNvDPmGz",
+	"B//WXQ2u3d7d5Vk7WEFr2qgx7tzBBYO/ukkrTWI4Pm7ld/xGRu53MFl7DdW/BfsBBPtrVPul+nYOeX7V",
+	"vfbEV0TFDTtjz902AmEbkNnUbeXazWPLmfkFiFqIQvCE1FgQJ29neT1BXjwwYVeIK22IqNuwtFsDXqHI",
+	"2Ox9R02b3zs0kGXoqClu8WoignuEHb6+sA7rrcSzof66feTQUNbRKnL4k6lZi7Y/b5zQRKMH0aqjh9Wq",
+	"bpy/qHb9Y8KEP0Cl53X1d3H1j+xGpElW3V3xN6a5zqXMTELIFvCY9FZ+DZL5IZj8ZxP68J3Z3nRXE0Xh",
+	"4SuIJsxCIsrcWRSC5BBzJrMlCmnyYLbksPA9E75mii7xzPNGm8cxIcyEFTcU+XWHwFd2RyjdgESVL+7O",
+	"JsW7f+oPTYU1+LCPqj5scXFUMFy01z8NN2zd1H+e5s/qyD/6C+Wmnv4gTnbmpmaYxFPSZJJ0t9/AJN0+",
+	"N7XVIv+2VP8bE1pvXX3Z9sZQyz4tzN3u/caX5hd51LaS3y8hJRvz60gdkqb559Kdq45DzS+5rKlEr/MX",
+	"csKMOH/hru2X3RB4mqBU9mhHaBIkpmaGmICMLrEPprg/8ur/I3t0hriW27J/87M/pbp/znBfWkUriUYb",
+	"pFFwkW9FVkxQ9ejBHEHSf22LfndVUZpfMCiVvhSkPx2Y4mB3UaYrDd55bWZ9I/TbFfkpM9ceSi4K7OQ2",
+	"XKPpiwoKd03SnbDYV6BTH52lm5wX1uZyUA0M8KeMpNJu2xWF7E1jFmde7jai1oVmEKvqd41SHJK5hULO",
+	"jyZZP+JhdsP/vYP0WyfXLiunhQLc/GPxA3ubxvT80fmPPyxfffdq8/1Fmp6zwS0ttDkL1WCbv831Fp8V",
+	"Z3f/3Pb4j6scyNVq3UKVC8E+l0rLP1xqNVA+H1B+56riP1xqBvDL25puKc3v4bXtoBPNOYiMQf9IJldH",
+	"Sx5f2S9H8TIpLt/t2Xf2Zsz9RXPF8prrHEJTBBq6ZENTnXj5FLhfDSMbKmFKFSjeoZBquZAHy4loHVa5",
+	"eMnrURQvNY9fqY7MKyu2/U213s3lzf8EAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
