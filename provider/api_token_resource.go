@@ -86,7 +86,9 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
 			"working for a while so consumers can switch without downtime. Plans warn when a token without " +
 			"`rotate_before` expires within the provider's `expiry_warning` (default 7 days).\n\n" +
-			"**Import.** Import by id. The secret is shown only when a token is created, so after import `token` " +
+			"**Import.** Import by id (`terraform import`, or an `import` block with `id` or, on Terraform 1.12 and " +
+			"later, `identity = { id = … }`); `terraform query` finds tokens to import in bulk (the `tokenhub_api_token` " +
+			"list resource). The secret is shown only when a token is created, so after import `token` " +
 			"is null and the secret cannot be recovered; rotate the token to get a new one.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -280,6 +282,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = types.StringValue(created.Token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -290,6 +293,8 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	id := state.ID.ValueString()
+	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
+	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, id)...)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -360,6 +365,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		plan.Token = types.StringValue(rotated.Token)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, id)...)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
@@ -444,5 +450,5 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx = maskSecrets(ctx, "")
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importTokenID(ctx, req, resp) // api_token_identity.go
 }
