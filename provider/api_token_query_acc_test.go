@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 // Acceptance tests of resource identity (Terraform >= 1.12) and the list
@@ -69,9 +67,11 @@ func TestAccAPIToken_identity(t *testing.T) {
 	})
 }
 
-// queryStep is a `terraform query` step over a .tfquery.hcl holding the provider block and lists.
-func queryStep(srv *mockserver.TestServer, lists string, checks ...querycheck.QueryResultCheck) resource.TestStep {
-	return resource.TestStep{Query: true, Config: providerBlock(srv) + lists, QueryResultChecks: checks}
+// queryStep is a `terraform query` step over a .tfquery.hcl holding lists; the
+// provider block is in the root module's .tf file (the first step), which the
+// query reads too.
+func queryStep(lists string, checks ...querycheck.QueryResultCheck) resource.TestStep {
+	return resource.TestStep{Query: true, Config: lists, QueryResultChecks: checks}
 }
 
 func TestAccAPITokenList_query(t *testing.T) {
@@ -87,7 +87,7 @@ func TestAccAPITokenList_query(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps: []resource.TestStep{
 			{Config: providerBlock(srv)}, // the root module a query runs in
-			queryStep(srv, `
+			queryStep(`
 list "tokenhub_api_token" "ci" {
   provider = tokenhub
   config {
@@ -118,7 +118,7 @@ list "tokenhub_api_token" "exact" {
 					knownvalue.StringExact("ci-soon")),
 				querycheck.ExpectLength("tokenhub_api_token.exact", 1),
 			),
-			queryStep(srv, `
+			queryStep(`
 list "tokenhub_api_token" "full" {
   provider         = tokenhub
   include_resource = true
@@ -139,7 +139,7 @@ list "tokenhub_api_token" "full" {
 			),
 			{ // limit: Terraform stops the stream (the provider stops fetching, see the unit test)
 				Query: true,
-				Config: providerBlock(srv) + `
+				Config: `
 list "tokenhub_api_token" "first" {
   provider = tokenhub
   limit    = 1
@@ -148,7 +148,7 @@ list "tokenhub_api_token" "first" {
 			},
 			{
 				Query: true,
-				Config: providerBlock(srv) + `
+				Config: `
 list "tokenhub_api_token" "bad" {
   provider = tokenhub
   config {
