@@ -1,0 +1,8 @@
+# Terraform 1.12 and later: import by the token's identity. `terraform query` writes blocks like
+# this one for every token it finds (see the guide "Adopting existing tokens").
+import {
+  to = tokenhub_api_token.ci
+  identity = {
+    id = "6f1c2a9e-4b7d-4e0a-9c3b-2d8f5e7a1b40"
+  }
+}
