@@ -86,7 +86,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
 			"working for a while so consumers can switch without downtime. Plans warn when a token without " +
 			"`rotate_before` expires within the provider's `expiry_warning` (default 7 days).\n\n" +
-			"**Import.** Import by id (`terraform import`, or an `import` block with `id` or, on Terraform 1.12 and " +
+			"**Import.** Import by id (`terraform import`, or an `import` block with `id` or, on Terraform and OpenTofu 1.12 and " +
 			"later, `identity = { id = … }`); `terraform query` finds tokens to import in bulk (the `tokenhub_api_token` " +
 			"list resource). The secret is shown only when a token is created, so after import `token` " +
 			"is null and the secret cannot be recovered; rotate the token to get a new one.",

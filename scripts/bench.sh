@@ -226,7 +226,7 @@ EOF
     kill -INT "$prof_pid"
     wait "$prof_pid" || true
     go tool pprof -top -nodecount 30 "$out/bin/provprof" "$out/provider.cpu.pprof" >"$out/provider.cpu.top" 2>/dev/null || true
-    note "  provider CPU profile of apply + destroy (in-process, reattached; ${prof_apply}s + ${prof_destroy}s): ${out#"$root/"}/provider.cpu.top"
+    note "  provider CPU profile of apply + destroy (in-process, reattached; ${tf_prof_apply}s + ${tf_prof_destroy}s): ${out#"$root/"}/provider.cpu.top"
     sed -n '/^Duration/p;/flat%/,+15p' "$out/provider.cpu.top" | sed 's/^/    /' | tee -a "$summary" >/dev/null
   fi
 

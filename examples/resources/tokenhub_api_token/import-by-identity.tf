@@ -1,4 +1,4 @@
-# Terraform 1.12 and later: import by the token's identity. `terraform query` writes blocks like
+# Terraform and OpenTofu 1.12 and later: import by the token's identity. `terraform query` writes blocks like
 # this one for every token it finds (see the guide "Adopting existing tokens").
 import {
   to = tokenhub_api_token.ci
