@@ -39,7 +39,7 @@ func TestAPITokenRead_setsIdentity(t *testing.T) {
 			if resp.Diagnostics.HasError() {
 				t.Fatal(resp.Diagnostics)
 			}
-			var got apiTokenIdentityModel
+			var got idIdentityModel
 			if d := resp.Identity.Get(ctx, &got); d.HasError() || got.ID != id {
 				t.Fatalf("identity after Read: %+v %v, want id %s", got, d, id)
 			}
@@ -62,7 +62,7 @@ func TestAPITokenImportState_setsIdentity(t *testing.T) {
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
-	var got apiTokenIdentityModel
+	var got idIdentityModel
 	if d := resp.Identity.Get(ctx, &got); d.HasError() || got.ID != id {
 		t.Fatalf("identity after import: %+v %v", got, d)
 	}

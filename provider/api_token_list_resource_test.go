@@ -115,7 +115,7 @@ func resultIDs(t *testing.T, stream list.ListResultsStream) []string {
 		if res.Diagnostics.HasError() {
 			t.Fatalf("list result has errors: %v", res.Diagnostics)
 		}
-		var id apiTokenIdentityModel
+		var id idIdentityModel
 		if d := res.Identity.Get(context.Background(), &id); d.HasError() {
 			t.Fatalf("identity: %v", d)
 		}

@@ -282,7 +282,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = types.StringValue(created.Token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -294,7 +294,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	id := state.ID.ValueString()
 	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
-	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -365,7 +365,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		plan.Token = types.StringValue(rotated.Token)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setTokenIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
@@ -450,5 +450,5 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx = maskSecrets(ctx, "")
-	importTokenID(ctx, req, resp) // api_token_identity.go
+	importByID(ctx, req, resp) // api_token_identity.go
 }
