@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -28,22 +30,95 @@ func TestDocSnippetsValidate(t *testing.T) {
 		t.Fatalf("found only %d snippets: is the extraction broken?", len(snippets))
 	}
 	cliConfig := devOverrideConfig(t)
+	cliVersion := cliVersionOf(t, tf)
 	for _, s := range snippets {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
+			if need, ok := requiredAtLeast(s.text()); ok && versionLess(cliVersion, need) {
+				t.Skipf("the snippet declares required_version >= %s; this CLI is %s", need, cliVersion)
+			}
 			dir := t.TempDir()
+			args := []string{"-chdir=" + dir, "validate", "-no-color"}
+			if _, ok := s.files[queryFile]; ok {
+				if versionLess(cliVersion, "1.14") || strings.Contains(tf, "tofu") {
+					t.Skipf("a terraform query file (list blocks) needs Terraform >= 1.14; this CLI is %s", cliVersion)
+				}
+				args = append(args, "-query")
+			}
 			for name, body := range s.files {
 				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			cmd := exec.Command(tf, "-chdir="+dir, "validate", "-no-color")
+			cmd := exec.Command(tf, args...)
 			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("terraform validate failed for %s:\n%s\n--- the snippet:\n%s", s.name, out, s.text())
 			}
 		})
 	}
+}
+
+// listBlock finds a `list` block: the snippet is a terraform query file (.tfquery.hcl).
+var listBlock = regexp.MustCompile(`(?m)^list\s+"`)
+
+const queryFile = "query.tfquery.hcl"
+
+// queryProviderConfig is the configuration a query file sits beside, as the docs say.
+const queryProviderConfig = `terraform {
+  required_providers {
+    tokenhub = {
+      source = "tokenhub/tokenhub"
+    }
+  }
+}
+
+provider "tokenhub" {}
+`
+
+var requiredVersion = regexp.MustCompile(`required_version\s*=\s*">=\s*([0-9]+(?:\.[0-9]+)*)"`)
+
+// requiredAtLeast returns the version a snippet's `required_version = ">= X"` asks for.
+func requiredAtLeast(text string) (string, bool) {
+	m := requiredVersion.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// cliVersionOf asks a Terraform or OpenTofu CLI for its version ("1.11.4").
+func cliVersionOf(t *testing.T, cli string) string {
+	t.Helper()
+	out, err := exec.Command(cli, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+		t.Fatalf("%s version -json printed no version: %s", cli, out)
+	}
+	return strings.TrimSuffix(v.Version, "-dev")
+}
+
+// versionLess compares dotted versions numerically.
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 type snippet struct {
@@ -83,7 +158,12 @@ func docSnippets(t *testing.T) []snippet {
 		}
 		for i, m := range hclFence.FindAllStringSubmatch(string(b), -1) {
 			name := strings.NewReplacer("/", "_", ".md", "").Replace(f)
-			out = append(out, snippet{name: fmt.Sprintf("%s#%d", name, i+1), files: map[string]string{"main.tf": m[1]}})
+			files := map[string]string{"main.tf": m[1]}
+			if listBlock.MatchString(m[1]) {
+				// A .tfquery.hcl file: it sits beside a configuration that declares the provider.
+				files = map[string]string{queryFile: m[1], "main.tf": queryProviderConfig}
+			}
+			out = append(out, snippet{name: fmt.Sprintf("%s#%d", name, i+1), files: files})
 		}
 	}
 	for _, dir := range []string{"examples/demo", "examples/scratch"} {

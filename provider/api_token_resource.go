@@ -301,6 +301,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -312,6 +313,8 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	id := state.ID.ValueString()
 	now := r.now()
+	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -391,6 +394,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
@@ -476,5 +480,5 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx = maskSecrets(ctx, "")
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importByID(ctx, req, resp) // api_token_identity.go
 }

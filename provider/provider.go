@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,6 +26,7 @@ import (
 var (
 	_ provider.Provider                       = (*tokenhubProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tokenhubProvider)(nil)
+	_ provider.ProviderWithListResources      = (*tokenhubProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute unset.
@@ -206,6 +208,7 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 // checkEndpoint accepts absolute http(s) URLs with a host.
@@ -232,6 +235,13 @@ func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral}
+}
+
+// ListResources serve `terraform query` (Terraform >= 1.14); older CLIs never ask.
+func (p *tokenhubProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		func() list.ListResource { return newAPITokenListResource(p.now) },
+	}
 }
 
 func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.DataSource {

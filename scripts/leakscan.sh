@@ -44,7 +44,9 @@ trap finish EXIT
 redact() { sed -E 's/(thk_[0-9A-Za-z]{4})[0-9A-Za-z]{34}/\1…(redacted)/g'; }
 bytes() { cat "$@" 2>/dev/null | wc -c | tr -d ' '; }
 
-tf=$(scripts/terraform-path.sh)
+# The newest Terraform (built into bin/ once): every acceptance test runs there, identity and
+# terraform query included, so every test's logs are scanned (older CLIs skip some).
+tf=$(scripts/terraform-path.sh 1.14.5)
 
 # 1. The acceptance suite. TF_LOG_PATH_MASK gives one file per test holding both the in-process
 # provider's logs (terraform-plugin-log test sink) and the Terraform CLI's (terraform-exec);
