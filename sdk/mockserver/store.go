@@ -17,6 +17,11 @@ import (
 // Two implementations pass one test suite (store_suite_test.go): the in-memory store
 // (newMemStore; NewTestServer and the acceptance tests) and the SQLite store
 // (openSQLiteStore; the runnable server).
+//
+// Growing it (members who own tokens): a migration 0002 adds a members table and the token
+// columns (owner member id, shared); the record gains the fields, change a kind for members;
+// "update a member and cascade to their tokens" is one Write whose fn puts the member and
+// each of the member's tokens, so all of it commits, or none.
 type store interface {
 	// Get returns a copy of the token with this id.
 	Get(id uuid.UUID) (*tokenRec, bool)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func TestStore_CreateGetList(t *testing.T) {
 		a, _ := mustCreate(t, st, "a")
 		b, _ := mustCreate(t, st, "b")
 		c, _ := mustCreate(t, st, "c")
-		if a.Seq == 0 || !(a.Seq < b.Seq && b.Seq < c.Seq) {
+		if a.Seq == 0 || a.Seq >= b.Seq || b.Seq >= c.Seq {
 			t.Fatalf("seqs %d %d %d: want increasing", a.Seq, b.Seq, c.Seq)
 		}
 		got, ok := st.Get(b.id)
@@ -402,10 +403,9 @@ func TestStore_ConcurrentWrites(t *testing.T) {
 				defer wg.Done()
 				for i := range each {
 					if _, err := st.Update(counter.id, nil, func(t *tokenRec) (bool, error) {
-						var n int
-						fmt.Sscan(t.Name, &n)
-						t.Name = fmt.Sprint(n + 1)
-						return true, nil
+						n, err := strconv.Atoi(t.Name)
+						t.Name = strconv.Itoa(n + 1)
+						return err == nil, err
 					}); err != nil {
 						panic(err)
 					}

@@ -1,6 +1,7 @@
 // Command dbcurve measures how fast the reference server creates tokens through the API as
 // its store fills up, on the SQLite database (durable: every 201 is committed with fsync)
-// and in memory, in the same run: creates/s per band of tokens, from empty to -tokens.
+// and in memory, in the same run: creates/s per band of tokens, from empty to -tokens. The
+// two servers are filled in alternating chunks, so both see the same machine load.
 //
 //	go run ./scripts/bench/dbcurve -tokens 100000 -conns 16
 //
@@ -60,20 +61,36 @@ func run(tokens, band, first, conns int, dir string) error {
 	if err := fsyncCost(dir); err != nil {
 		return err
 	}
-	curves := map[string][]time.Duration{}
+	// Both servers run side by side and are filled in alternating chunks of -first creates,
+	// so load from elsewhere on a shared machine hits both alike.
+	servers := map[string]*filler{}
 	for _, store := range []string{"sqlite", "memory"} {
 		opts := []mockserver.Option{mockserver.WithRateLimit(0)}
 		if store == "sqlite" {
 			opts = append(opts, mockserver.WithDatabase(filepath.Join(dir, "tokens.db")))
 		}
-		stamps, err := fill(opts, tokens, conns)
+		f, err := newFiller(opts, conns)
 		if err != nil {
 			return fmt.Errorf("%s: %w", store, err)
 		}
-		curves[store] = stamps
+		defer f.close()
+		servers[store] = f
 	}
+	curves := map[string][]time.Duration{"sqlite": {0}, "memory": {0}}
+	for done := 0; done < tokens; done += first {
+		for _, store := range []string{"sqlite", "memory"} {
+			took, err := servers[store].fill(first)
+			if err != nil {
+				return fmt.Errorf("%s: %w", store, err)
+			}
+			c := curves[store]
+			curves[store] = append(c, c[len(c)-1]+took)
+		}
+	}
+	// curves[store][i] is the time spent until i*first tokens were acknowledged.
+	at := func(st []time.Duration, n int) time.Duration { return st[n/first] }
 	rate := func(st []time.Duration, from, to int) float64 {
-		return float64(to-from) / (st[to] - st[from]).Seconds()
+		return float64(to-from) / (at(st, to) - at(st, from)).Seconds()
 	}
 	fmt.Printf("\ncreates/s per band of store size (tokens already stored → rate)\n")
 	fmt.Printf("  %-15s %10s %10s %8s\n", "band", "sqlite", "memory", "ratio")
@@ -94,54 +111,55 @@ func run(tokens, band, first, conns int, dir string) error {
 	return nil
 }
 
-// fill starts a server with opts and creates n tokens through the API; stamps[i] is the time
-// from the start until i tokens were acknowledged.
-func fill(opts []mockserver.Option, n, conns int) ([]time.Duration, error) {
+// filler is a server on a loopback listener and the clients that create tokens in it.
+type filler struct {
+	srv   *mockserver.Server
+	hs    *http.Server
+	hc    *http.Client
+	url   string
+	conns int
+}
+
+func newFiller(opts []mockserver.Option, conns int) (*filler, error) {
 	srv, err := mockserver.New(opts...)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, srv.Close())
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
-	url := "http://" + ln.Addr().String() + "/api/v1/token"
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = conns * 2
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	return &filler{srv: srv, hs: hs, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		url: "http://" + ln.Addr().String() + "/api/v1/token", conns: conns}, nil
+}
 
-	stamps := make([]time.Duration, n+1)
-	var next, done atomic.Int64
+func (f *filler) close() { _ = f.hs.Close(); _ = f.srv.Close() }
+
+// fill creates n tokens through the API with f.conns clients and returns how long it took.
+func (f *filler) fill(n int) (time.Duration, error) {
+	var next atomic.Int64
 	var firstErr error
 	var once sync.Once
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range conns {
+	for range f.conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(n) {
-				if err := create(hc, url, srv.AdminToken()); err != nil {
+				if err := create(f.hc, f.url, f.srv.AdminToken()); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
-				stamps[done.Add(1)] = time.Since(start)
 			}
 		}()
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	// Completion order is not index order under concurrency: stamps must rise.
-	for i := 1; i <= n; i++ {
-		stamps[i] = max(stamps[i], stamps[i-1])
-	}
-	return stamps, nil
+	return time.Since(start), firstErr
 }
 
 func create(hc *http.Client, url, token string) error {
