@@ -70,12 +70,17 @@ func decodeState(data []byte) ([]tokenFields, error) {
 		return nil, fmt.Errorf("unsupported version %d (want %d)", doc.Version, stateVersion)
 	}
 	check := newTables() // for the duplicate checks
+	seqs := map[uint64]bool{}
 	out := make([]tokenFields, 0, len(doc.Tokens))
 	for i, in := range doc.Tokens {
 		f, err := decodeStateToken(in)
 		if err == nil {
 			err = check.add(f)
 		}
+		if err == nil && seqs[f.Seq] {
+			err = fmt.Errorf("duplicate seq %d", f.Seq)
+		}
+		seqs[f.Seq] = true
 		if err != nil {
 			return nil, fmt.Errorf("tokens[%d] (id %q): %w", i, in.ID, err)
 		}

@@ -132,6 +132,7 @@ func TestState_RefusesBadFiles(t *testing.T) {
 		{"bad digest", doc(token(id1, "x", `["members.read"]`, `[]`, "zz")), "sha256"},
 		{"duplicate id", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id1, "y", `["members.read"]`, `[]`, d2)), "duplicate id"},
 		{"duplicate digest", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id2, "y", `["members.read"]`, `[]`, d1)), "digest already belongs"},
+		{"duplicate seq", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id2, "y", `["members.read"]`, `[]`, d2)), "duplicate seq 1"},
 		{"unknown scope", doc(token(id1, "x", `["root"]`, `[]`, d1)), `unknown scope "root"`},
 		{"bad IP", doc(token(id1, "x", `["members.read"]`, `["10.0.0.300"]`, d1)), "allowed_ips"},
 		{"over-long name", doc(token(id1, strings.Repeat("n", 101), `["members.read"]`, `[]`, d1)), "at most 100"},

@@ -60,10 +60,10 @@ func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err
 		return nil, 0, fail("%v", err)
 	}
 	// synchronous=FULL: a commit is on disk (the WAL fsynced) before it returns. A page cache
-	// of 4 MB (default 2 MB) and a checkpoint every 4096 pages (default 1000) keep the cost of
+	// of 8 MB (default 2 MB) and a checkpoint every 4096 pages (default 1000) keep the cost of
 	// a write flat as the tables outgrow the cache, within the server's memory budget.
 	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"+
-		"&_pragma=synchronous(FULL)&_pragma=cache_size(-4096)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate")
+		"&_pragma=synchronous(FULL)&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate")
 	if err != nil {
 		return nil, 0, fail("cannot open: %v", err)
 	}
@@ -228,12 +228,12 @@ func (st *sqliteStore) migrate() error {
 	return nil
 }
 
-const tokenColumns = `id, seq, name, owner, admin, bootstrap, enabled, scopes, allowed_ips, expires_at,
+const tokenColumns = `seq, id, name, owner, admin, bootstrap, enabled, scopes, allowed_ips, expires_at,
 	disabled_at, created_at, updated_at, last_used_at, token_hint, digest, prev_digest, prev_until`
 
 var upsertTokenSQL = `INSERT INTO tokens (` + tokenColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, name = excluded.name, owner = excluded.owner,
+	ON CONFLICT (seq) DO UPDATE SET id = excluded.id, name = excluded.name, owner = excluded.owner,
 	admin = excluded.admin, bootstrap = excluded.bootstrap, enabled = excluded.enabled,
 	scopes = excluded.scopes, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
 	disabled_at = excluded.disabled_at, created_at = excluded.created_at,
@@ -273,7 +273,7 @@ func tokenArgs(t *tokenRec) ([]any, error) {
 		prevDigest, prevUntil = pd[:], timeArg(&until)
 	}
 	return []any{
-		t.ID(), int64(t.Seq), t.Name, t.Owner(), boolArg(t.Admin), boolArg(t.Bootstrap), boolArg(t.Enabled),
+		int64(t.Seq), t.ID(), t.Name, t.Owner(), boolArg(t.Admin), boolArg(t.Bootstrap), boolArg(t.Enabled),
 		string(scopes), string(ips), timeArg(t.ExpiresAt()), timeArg(t.DisabledAt()),
 		timeArg(&created), timeArg(&updated), timeArg(t.LastUsedAt()), t.TokenHint(),
 		t.Digest[:], prevDigest, prevUntil,
@@ -319,7 +319,7 @@ func (st *sqliteStore) saveBatch(changes []change) error {
 // load reads every token and unexpired response into memory, refusing what it cannot vouch
 // for.
 func (st *sqliteStore) load() error {
-	rows, err := st.db.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY seq, id`)
+	rows, err := st.db.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY seq`)
 	if err != nil {
 		return fmt.Errorf("cannot read tokens: %v", err)
 	}
@@ -332,7 +332,7 @@ func (st *sqliteStore) load() error {
 			expires, disabled, lastUsed, prevUntil sql.NullString
 			dig, prevDig                           []byte
 		)
-		if err := rows.Scan(&id, &seq, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
+		if err := rows.Scan(&seq, &id, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
 			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil); err != nil {
 			return fmt.Errorf("token %q: %v", id, err)
 		}

@@ -1,8 +1,10 @@
 -- Version 1: tokens and remembered idempotent responses. Secrets are never stored: only the
 -- SHA-256 digests of the current and (during a rotation overlap) previous secret.
+-- New rows append (seq is the rowid), so a write touches few pages however many tokens there
+-- are; the lookups by id and digest are small indexes.
 CREATE TABLE tokens (
-	id           TEXT    NOT NULL PRIMARY KEY, -- canonical UUID
-	seq          INTEGER NOT NULL,             -- creation order, the listing order (then id)
+	seq          INTEGER NOT NULL PRIMARY KEY, -- creation order: the listing order
+	id           TEXT    NOT NULL UNIQUE,      -- canonical UUID
 	name         TEXT    NOT NULL,
 	owner        TEXT    NOT NULL,
 	admin        INTEGER NOT NULL,             -- 0 or 1
@@ -21,15 +23,15 @@ CREATE TABLE tokens (
 	prev_until   TEXT,                         -- ...which works until then
 	CHECK ((prev_digest IS NULL) = (prev_until IS NULL))
 ) STRICT;
-CREATE INDEX tokens_order ON tokens (seq, id);
-CREATE INDEX tokens_owner ON tokens (owner, seq, id);
+CREATE INDEX tokens_owner ON tokens (owner, seq);
 CREATE UNIQUE INDEX tokens_prev_digest ON tokens (prev_digest) WHERE prev_digest IS NOT NULL;
 
 CREATE TABLE idempotency (
-	idx        BLOB    NOT NULL PRIMARY KEY, -- SHA-256 of (calling token id, Idempotency-Key); never the key
+	n          INTEGER NOT NULL PRIMARY KEY, -- insertion order (rows append)
+	idx        BLOB    NOT NULL UNIQUE,      -- SHA-256 of (calling token id, Idempotency-Key); never the key
 	expires_at INTEGER NOT NULL,             -- Unix nanoseconds
 	box        BLOB    NOT NULL              -- the response, sealed under a key derived from the Idempotency-Key
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX idempotency_expires ON idempotency (expires_at);
 
 -- State files of earlier releases imported into this database (see WithStateFile).
