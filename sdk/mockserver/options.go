@@ -42,7 +42,7 @@ func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 func WithRateLimit(rps float64) Option { return func(cfg *config) { cfg.rateLimit = rps } }
 
 // WithBootstrapToken sets the admin (bootstrap) secret. It must be a well-formed thk_ secret
-// (see NewSecret); without it a random one is generated, unless the state file holds one.
+// (see NewSecret); without it a random one is generated, unless the database holds one.
 func WithBootstrapToken(secret string) Option { return func(cfg *config) { cfg.bootstrap = secret } }
 
 // WithAdminOwner sets the owner of the bootstrap token (default "admin"). Tokens created with

@@ -91,7 +91,7 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // AdminToken returns the bootstrap (admin) secret, or "" when the server loaded an existing
-// bootstrap token from its state file without being given the secret (only its digest is
+// bootstrap token from its database without being given the secret (only its digest is
 // stored).
 func (s *Server) AdminToken() string { return s.adminSecret }
 

@@ -39,7 +39,7 @@ type tokenExtra struct {
 	disabledAt           time.Time      // when hasDisabled
 	prevUntil            time.Time      // the secret before the last rotation works until then...
 	prevDigest           digest         // ...when hasPrev
-	longHint             string         // a token hint longer than hintLen (only from a state file)
+	longHint             string         // a token hint longer than hintLen (only from an imported state file or a database)
 	hasDisabled, hasPrev bool
 }
 
