@@ -35,6 +35,7 @@ type sqliteStore struct {
 	stop  chan struct{}
 	stmts map[changeKind]*sql.Stmt
 
+	unlock    func() // releases the database's lock file
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -59,6 +60,15 @@ func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err
 	if err := looksLikeSQLite(path); err != nil {
 		return nil, 0, fail("%v", err)
 	}
+	unlock, err := lockDatabase(path)
+	if err != nil {
+		return nil, 0, fail("%v", err)
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
 	// synchronous=FULL: a commit is on disk (the WAL fsynced) before it returns. A page cache
 	// of 8 MB (default 2 MB) and a checkpoint every 4096 pages (default 1000) keep the cost of
 	// a write flat as the tables outgrow the cache, within the server's memory budget.
@@ -68,7 +78,7 @@ func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err
 		return nil, 0, fail("cannot open: %v", err)
 	}
 	db.SetMaxOpenConns(1) // reads are served from memory; one connection writes
-	st = &sqliteStore{memStore: newMemStore(), path: path, db: db, stop: make(chan struct{})}
+	st = &sqliteStore{memStore: newMemStore(), path: path, db: db, stop: make(chan struct{}), unlock: unlock}
 	if imported, err = st.prepare(statePath); err != nil {
 		_ = db.Close()
 		if strings.HasPrefix(err.Error(), "mockserver: ") {
@@ -445,6 +455,7 @@ func (st *sqliteStore) Close() error {
 		if cerr := st.db.Close(); err == nil {
 			err = cerr
 		}
+		st.unlock()
 		st.closeErr = err
 	})
 	return st.closeErr

@@ -167,3 +167,20 @@ func TestSQLite_RefusesToStart(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLite_OneServerPerFile: a second server on a database in use fails at once, naming
+// the file, rather than serving tables that drift from it; once the first closes, it starts.
+func TestSQLite_OneServerPerFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "tokens.db")
+	first, _, err := openSQLiteStore(path, "")
+	mustDo(t, err)
+	if _, _, err := openSQLiteStore(path, ""); err == nil || !strings.Contains(err.Error(), path) ||
+		!strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second open: %v", err)
+	}
+	mustDo(t, first.Close())
+	second, _, err := openSQLiteStore(path, "")
+	mustDo(t, err)
+	mustDo(t, second.Close())
+}
