@@ -115,7 +115,10 @@ func listOrder(a, b *tokenRec) int {
 	return bytes.Compare(a.id[:], b.id[:])
 }
 
-func newTokenID() uuid.UUID { return uuid.New() }
+// newTokenID returns a time-ordered (version 7) UUID: the database's id index then grows at
+// its end instead of at random places, so a create's cost does not grow with the number of
+// tokens. (created_at, visible next to the id, says the same time.)
+func newTokenID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
 // digestIndex finds tokens by secret digest. The digests are SHA-256 of random secrets, so
 // their first 8 bytes practically never collide: the index is keyed on those (16-byte map
