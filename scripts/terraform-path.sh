@@ -1,25 +1,87 @@
 #!/usr/bin/env bash
-# Prints the absolute path of a Terraform CLI >= 1.8 for the acceptance tests and the demo.
-# Uses `terraform` on PATH when it is new enough; otherwise builds v1.8.5 from the Go module proxy
-# into bin/ (releases.hashicorp.com is unreachable on these machines; ~5 min cold, once).
+# Prints the absolute path of a Terraform CLI for the acceptance tests and the demo.
+#
+#   scripts/terraform-path.sh           a Terraform >= 1.8: the one on PATH when new enough, else
+#                                       bin/terraform-1.8.5 (built once)
+#   scripts/terraform-path.sh 1.14.5    exactly that version: the one on PATH when it matches, else
+#                                       bin/terraform-1.14.5 (built once)
+#
+# releases.hashicorp.com is unreachable on these machines, so a missing version is built from the
+# Go module proxy. Up to 1.8.x `go install` works (~5 min cold). From 1.9 on, Terraform's go.mod
+# replaces its remote-state backends with nested modules that the proxy does not serve, so the
+# source is copied somewhere writable, those backends (azure, consul, cos, gcs, kubernetes, oci,
+# oss, pg, s3) are dropped, and the rest is built (~2.5 min on 2 cores). local, http and inmem
+# backends remain: all the tests need.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+want=${1:-}
+want=${want#v}
 
-version_ok() { # $1 = path to a terraform binary
-  local v
-  v=$("$1" version 2>/dev/null | head -1 | sed -n 's/^Terraform v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-  [ -n "$v" ] || return 1
-  set -- $v
-  [ "$1" -gt 1 ] || { [ "$1" -eq 1 ] && [ "$2" -ge 8 ]; }
+version_of() { # $1 = path to a terraform binary; prints "1.14.5"
+  "$1" version 2>/dev/null | head -1 | sed -n 's/^Terraform v\([0-9][0-9.]*\).*/\1/p'
 }
 
-if tf=$(command -v terraform 2>/dev/null) && version_ok "$tf"; then
+at_least_1_8() { # $1 = version string
+  local major minor
+  IFS=. read -r major minor _ <<<"$1"
+  [ -n "$major" ] && { [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge 8 ]; }; }
+}
+
+if [ -z "$want" ]; then
+  if tf=$(command -v terraform 2>/dev/null) && at_least_1_8 "$(version_of "$tf")"; then
+    readlink -f "$tf"; exit 0
+  fi
+  want=1.8.5
+elif tf=$(command -v terraform 2>/dev/null) && [ "$(version_of "$tf")" = "$want" ]; then
   readlink -f "$tf"; exit 0
 fi
-if [ -x "$root/bin/terraform" ] && version_ok "$root/bin/terraform"; then
-  echo "$root/bin/terraform"; exit 0
+
+out="$root/bin/terraform-$want"
+if [ -x "$out" ] && [ "$(version_of "$out")" = "$want" ]; then
+  echo "$out"; exit 0
 fi
-echo "terraform >= 1.8 not on PATH: building v1.8.5 into bin/ (one-off, a few minutes)..." >&2
+
 mkdir -p "$root/bin"
-GOBIN="$root/bin" CGO_ENABLED=0 go install github.com/hashicorp/terraform@v1.8.5 >&2
-echo "$root/bin/terraform"
+# One build per version at a time (parallel make targets may ask together).
+if command -v flock >/dev/null; then
+  exec 9>"$out.lock"
+  flock 9
+  if [ -x "$out" ] && [ "$(version_of "$out")" = "$want" ]; then
+    echo "$out"; exit 0
+  fi
+fi
+
+echo "terraform $want not on PATH: building it into bin/ (one-off, a few minutes)..." >&2
+start=$(date +%s)
+IFS=. read -r major minor _ <<<"$want"
+if [ "$major" -eq 1 ] && [ "$minor" -lt 9 ]; then
+  gobin=$(mktemp -d)
+  GOBIN="$gobin" CGO_ENABLED=0 go install "github.com/hashicorp/terraform@v$want" >&2
+  mv "$gobin/terraform" "$out.tmp"
+  rm -rf "$gobin"
+else
+  src=$(go mod download -json "github.com/hashicorp/terraform@v$want" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "terraform-path.sh: go mod download gave no source dir for terraform@v$want" >&2; exit 1; }
+  work=$(mktemp -d)
+  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+  cp -R "$src/." "$work/"
+  chmod -R u+w "$work"
+  (
+    cd "$work"
+    # Drop the backends whose nested modules the proxy does not serve: imports and map entries.
+    sed -i -E '/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)[ .]/d' internal/backend/init/init.go
+    for m in azure consul cos gcs kubernetes oci oss pg s3; do
+      p=github.com/hashicorp/terraform/internal/backend/remote-state/$m
+      go mod edit -dropreplace="$p" -droprequire="$p"
+    done
+    go mod edit -dropreplace=github.com/hashicorp/terraform/internal/legacy \
+      -droprequire=github.com/hashicorp/terraform/internal/legacy
+    CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+      -ldflags "-s -w -X 'github.com/hashicorp/terraform/version.dev=no'" -o "$out.tmp" .
+  ) >&2
+fi
+mv "$out.tmp" "$out"
+got=$(version_of "$out")
+[ "$got" = "$want" ] || { echo "terraform-path.sh: built $out reports version '$got', want $want" >&2; exit 1; }
+echo "built terraform $got in $(($(date +%s) - start))s" >&2
+echo "$out"

@@ -37,6 +37,32 @@ type (
 	Problem = apigen.Problem
 	// FieldError names one bad field of a rejected request.
 	FieldError = apigen.FieldError
+	// DisabledReason says why a disabled token is not working: its own switch
+	// or its owner.
+	DisabledReason = apigen.DisabledReason
+
+	// Member is a person or service account that owns tokens.
+	Member = apigen.Member
+	// MemberRole is admin or member.
+	MemberRole = apigen.MemberRole
+	// CreateMemberRequest is the body of CreateMember.
+	CreateMemberRequest = apigen.CreateMemberRequest
+	// UpdateMemberRequest is the body of UpdateMember: only the fields set are sent.
+	UpdateMemberRequest = apigen.UpdateMemberRequest
+	// MemberPage is one page of ListMembers.
+	MemberPage = apigen.MemberPage
+)
+
+// Member roles.
+const (
+	RoleAdmin  MemberRole = apigen.MemberRoleAdmin
+	RoleMember MemberRole = apigen.MemberRoleMember
+)
+
+// Why a token is disabled.
+const (
+	DisabledByToken DisabledReason = apigen.TokenDisabled
+	DisabledByOwner DisabledReason = apigen.OwnerDisabled
 )
 
 // Token statuses.

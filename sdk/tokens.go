@@ -18,6 +18,8 @@ type ListOptions struct {
 	Cursor string
 	Name   string
 	Status TokenStatus
+	// Owner keeps only the tokens of this member (a member id).
+	Owner string
 }
 
 func (o ListOptions) params() *apigen.ListTokensParams {
@@ -34,12 +36,22 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 	if o.Status != "" {
 		p.Status = Ptr(o.Status)
 	}
+	if o.Owner != "" {
+		// ListTokens checked it is a UUID.
+		u := uuid.MustParse(o.Owner)
+		p.Owner = &u
+	}
 	return p
 }
 
 // ListTokens returns one page of the tokens the caller may see, oldest first.
 // Pass the page's NextCursor as opts.Cursor for the next one, or use [Client.Tokens].
 func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*TokenPage, error) {
+	if opts.Owner != "" {
+		if _, err := c.parseMemberID(opts.Owner); err != nil {
+			return nil, err
+		}
+	}
 	resp, err := c.api.ListTokens(ctx, opts.params())
 	var page TokenPage
 	if err := c.call("list tokens", "", resp, err, &page); err != nil {
@@ -147,14 +159,17 @@ func (c *Client) RevokeToken(ctx context.Context, id string) error {
 }
 
 // parseID checks a token id locally, so a malformed one never reaches the server.
-// The id is echoed in the error, scrubbed in case a secret was passed by mistake.
-func (c *Client) parseID(id string) (uuid.UUID, error) {
+func (c *Client) parseID(id string) (uuid.UUID, error) { return c.parseKindID("token", id) }
+
+// parseKindID checks an id of the given kind ("token", "member") locally. The
+// id is echoed in the error, scrubbed in case a secret was passed by mistake.
+func (c *Client) parseKindID(kind, id string) (uuid.UUID, error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
 		if c.secret != "" {
 			id = strings.ReplaceAll(id, c.secret, redacted)
 		}
-		return uuid.UUID{}, fmt.Errorf("tokenhub: invalid token id %q: not a UUID", id)
+		return uuid.UUID{}, fmt.Errorf("tokenhub: invalid %s id %q: not a UUID", kind, id)
 	}
 	return u, nil
 }

@@ -26,6 +26,42 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for DisabledReason.
+const (
+	OwnerDisabled DisabledReason = "owner_disabled"
+	TokenDisabled DisabledReason = "token_disabled"
+)
+
+// Valid indicates whether the value is a known member of the DisabledReason enum.
+func (e DisabledReason) Valid() bool {
+	switch e {
+	case OwnerDisabled:
+		return true
+	case TokenDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberRole.
+const (
+	MemberRoleAdmin  MemberRole = "admin"
+	MemberRoleMember MemberRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the MemberRole enum.
+func (e MemberRole) Valid() bool {
+	switch e {
+	case MemberRoleAdmin:
+		return true
+	case MemberRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ScopeName.
 const (
 	AccessCardReadAll                   ScopeName = "access-card.read-all"
@@ -218,6 +254,22 @@ func (e TokenStatus) Valid() bool {
 	}
 }
 
+// CreateMemberRequest defines model for CreateMemberRequest.
+type CreateMemberRequest struct {
+	// Enabled False creates the member disabled.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Permissions The scopes the member's tokens may use; the caller must be able to use each. Ignored for an admin, who holds every scope. Default none.
+	Permissions *[]ScopeName `json:"permissions,omitempty"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role *MemberRole `json:"role,omitempty"`
+
+	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
+	Username string `json:"username"`
+}
+
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
 	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from; empty means any.
@@ -236,9 +288,20 @@ type CreateTokenRequest struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
+	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	Owner *openapi_types.UUID `json:"owner,omitempty"`
+
 	// Scopes Scopes to grant; the caller must hold each of them.
 	Scopes []ScopeName `json:"scopes"`
+
+	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
+	Shared *bool `json:"shared,omitempty"`
 }
+
+// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+// when the token is not disabled.
+type DisabledReason string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -251,18 +314,68 @@ type FieldError struct {
 
 // Me defines model for Me.
 type Me struct {
-	// Admin True for an admin (bootstrap) token, which sees and manages every token.
+	// Admin True when the token's owner is an admin, who sees and manages every token.
 	Admin bool `json:"admin"`
 
-	// Owner The owner of the calling token.
-	Owner string `json:"owner"`
+	// EffectiveScopes The scopes the calling token may use now (its scopes that its owner also holds).
+	EffectiveScopes []ScopeName `json:"effective_scopes"`
+
+	// Member A person or service account that owns tokens.
+	Member Member `json:"member"`
+
+	// Owner The id of the member who owns the calling token.
+	Owner openapi_types.UUID `json:"owner"`
 
 	// Scopes The calling token's scopes.
 	Scopes []ScopeName `json:"scopes"`
 
+	// Token An API token, without its secret.
+	Token Token `json:"token"`
+
 	// TokenId The calling token's id.
 	TokenId openapi_types.UUID `json:"token_id"`
 }
+
+// Member A person or service account that owns tokens.
+type Member struct {
+	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
+	Builtin bool `json:"builtin"`
+
+	// CreatedAt When the member was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+
+	// Enabled False stops every token the member owns until they are enabled again.
+	Enabled bool `json:"enabled"`
+
+	// Id The member's id.
+	Id openapi_types.UUID `json:"id"`
+
+	// Permissions The scopes the member's tokens may use (a set). An admin holds every scope.
+	Permissions []ScopeName `json:"permissions"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role MemberRole `json:"role"`
+
+	// UpdatedAt When the member was last changed (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
+	Username string `json:"username"`
+}
+
+// MemberPage defines model for MemberPage.
+type MemberPage struct {
+	// Items The members on this page.
+	Items []Member `json:"items"`
+
+	// NextCursor Pass as `cursor` to get the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// MemberRole `admin`: holds every permission, sees and manages every token and member.
+// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+type MemberRole string
 
 // Problem An RFC 9457 problem document.
 type Problem struct {
@@ -327,6 +440,11 @@ type Token struct {
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
 
+	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+	// when the token is not disabled.
+	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
@@ -342,13 +460,18 @@ type Token struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
-	// Owner Who owns the token (inherited from the token that created it).
-	Owner string `json:"owner"`
+	// Owner The id of the member who owns the token. A token never changes hands.
+	Owner openapi_types.UUID `json:"owner"`
 
-	// Scopes What the token may do (a set, at least one).
+	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
+	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
 
-	// Status `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
+	Shared bool `json:"shared"`
+
+	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
@@ -368,7 +491,8 @@ type TokenPage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
-// TokenStatus `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+// TokenStatus `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 // `expired`: past `expires_at`.
 type TokenStatus string
 
@@ -379,6 +503,11 @@ type TokenWithSecret struct {
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+	// when the token is not disabled.
+	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
@@ -395,13 +524,18 @@ type TokenWithSecret struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
-	// Owner Who owns the token (inherited from the token that created it).
-	Owner string `json:"owner"`
+	// Owner The id of the member who owns the token. A token never changes hands.
+	Owner openapi_types.UUID `json:"owner"`
 
-	// Scopes What the token may do (a set, at least one).
+	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
+	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
 
-	// Status `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
+	Shared bool `json:"shared"`
+
+	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
@@ -413,6 +547,22 @@ type TokenWithSecret struct {
 
 	// UpdatedAt When the token was last changed (RFC 3339, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// UpdateMemberRequest The fields to change; a field left out keeps its value.
+type UpdateMemberRequest struct {
+	// Enabled Enable or disable the member (and so all of their tokens).
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Permissions The new set of permissions (replaces the old set). Scopes removed are removed from the member's tokens too.
+	Permissions *[]ScopeName `json:"permissions,omitempty"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role *MemberRole `json:"role,omitempty"`
+
+	// Username A new unique username.
+	Username *string `json:"username,omitempty"`
 }
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
@@ -431,16 +581,25 @@ type UpdateTokenRequest struct {
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
 	Scopes *[]ScopeName `json:"scopes,omitempty"`
+
+	// Shared Share or unshare the token's metadata. Admins only.
+	Shared *bool `json:"shared,omitempty"`
 }
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
+
+// MemberId defines model for MemberId.
+type MemberId = openapi_types.UUID
 
 // TokenId defines model for TokenId.
 type TokenId = openapi_types.UUID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
+
+// Conflict An RFC 9457 problem document.
+type Conflict = Problem
 
 // Error An RFC 9457 problem document.
 type Error = Problem
@@ -462,6 +621,26 @@ type Unauthorized = Problem
 
 // UnprocessableEntity An RFC 9457 problem document.
 type UnprocessableEntity = Problem
+
+// ListMembersParams defines parameters for ListMembers.
+type ListMembersParams struct {
+	// Limit Page size, 1–100.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Username Only the member with this username.
+	Username *string `form:"username,omitempty" json:"username,omitempty"`
+}
+
+// CreateMemberParams defines parameters for CreateMember.
+type CreateMemberParams struct {
+	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
+	// returns the first response instead of acting again; the same key with a different body is
+	// rejected with 422.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
 
 // CreateTokenParams defines parameters for CreateToken.
 type CreateTokenParams struct {
@@ -492,7 +671,16 @@ type ListTokensParams struct {
 
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Owner Only tokens owned by this member (a member id).
+	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
 }
+
+// CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
+type CreateMemberJSONRequestBody = CreateMemberRequest
+
+// UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
+type UpdateMemberJSONRequestBody = UpdateMemberRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
@@ -514,6 +702,21 @@ type ServerInterface interface {
 	// GetMe Who is calling
 	// (GET /api/v1/me)
 	GetMe(w http.ResponseWriter, r *http.Request)
+	// ListMembers List members
+	// (GET /api/v1/members)
+	ListMembers(w http.ResponseWriter, r *http.Request, params ListMembersParams)
+	// CreateMember Create a member
+	// (POST /api/v1/members)
+	CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams)
+	// DeleteMember Delete a member
+	// (DELETE /api/v1/members/{memberId})
+	DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	// GetMember Get a member
+	// (GET /api/v1/members/{memberId})
+	GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	// UpdateMember Update a member
+	// (PATCH /api/v1/members/{memberId})
+	UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(w http.ResponseWriter, r *http.Request)
@@ -579,6 +782,184 @@ func (siw *ServerInterfaceWrapper) GetMe(w http.ResponseWriter, r *http.Request)
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMembers operation middleware
+func (siw *ServerInterfaceWrapper) ListMembers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMembersParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "username" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "username", r.URL.Query(), &params.Username, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "username"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMembers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMember operation middleware
+func (siw *ServerInterfaceWrapper) CreateMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateMemberParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMember(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteMember operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteMember(w, r, memberId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMember operation middleware
+func (siw *ServerInterfaceWrapper) GetMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMember(w, r, memberId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateMember operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateMember(w, r, memberId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -832,6 +1213,19 @@ func (siw *ServerInterfaceWrapper) ListTokens(w http.ResponseWriter, r *http.Req
 		return
 	}
 
+	// ------------- Optional query parameter "owner" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "owner", r.URL.Query(), &params.Owner, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListTokens(w, r, params)
 	}))
@@ -969,6 +1363,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members", wrapper.ListMembers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/members", wrapper.CreateMember)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.DeleteMember)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.GetMember)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.UpdateMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/scopes", wrapper.ListScopes)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
@@ -978,6 +1377,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
 
 type ErrorApplicationProblemPlusJSONResponse Problem
 
@@ -1126,6 +1527,660 @@ type GetMedefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetMedefaultApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersRequestObject struct {
+	Params ListMembersParams
+}
+
+type ListMembersResponseObject interface {
+	VisitListMembersResponse(w http.ResponseWriter) error
+}
+
+type ListMembers200JSONResponse MemberPage
+
+func (response ListMembers200JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers400ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers401ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers403ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers429ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMembersdefaultApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMemberRequestObject struct {
+	Params CreateMemberParams
+	Body   *CreateMemberJSONRequestBody
+}
+
+type CreateMemberResponseObject interface {
+	VisitCreateMemberResponse(w http.ResponseWriter) error
+}
+
+type CreateMember201JSONResponse Member
+
+func (response CreateMember201JSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember400ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember401ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember403ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember409ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember413ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember422ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember429ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateMemberdefaultApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+}
+
+type DeleteMemberResponseObject interface {
+	VisitDeleteMemberResponse(w http.ResponseWriter) error
+}
+
+type DeleteMember204Response struct {
+}
+
+func (response DeleteMember204Response) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember400ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember401ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember403ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember404ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember429ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteMemberdefaultApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+}
+
+type GetMemberResponseObject interface {
+	VisitGetMemberResponse(w http.ResponseWriter) error
+}
+
+type GetMember200JSONResponse Member
+
+func (response GetMember200JSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember400ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember401ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember403ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember404ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember429ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetMemberdefaultApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+	Body     *UpdateMemberJSONRequestBody
+}
+
+type UpdateMemberResponseObject interface {
+	VisitUpdateMemberResponse(w http.ResponseWriter) error
+}
+
+type UpdateMember200JSONResponse Member
+
+func (response UpdateMember200JSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember400ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember401ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember403ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember404ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember409ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember413ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember429ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMemberdefaultApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1983,6 +3038,21 @@ type StrictServerInterface interface {
 	// GetMe Who is calling
 	// (GET /api/v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ListMembers List members
+	// (GET /api/v1/members)
+	ListMembers(ctx context.Context, request ListMembersRequestObject) (ListMembersResponseObject, error)
+	// CreateMember Create a member
+	// (POST /api/v1/members)
+	CreateMember(ctx context.Context, request CreateMemberRequestObject) (CreateMemberResponseObject, error)
+	// DeleteMember Delete a member
+	// (DELETE /api/v1/members/{memberId})
+	DeleteMember(ctx context.Context, request DeleteMemberRequestObject) (DeleteMemberResponseObject, error)
+	// GetMember Get a member
+	// (GET /api/v1/members/{memberId})
+	GetMember(ctx context.Context, request GetMemberRequestObject) (GetMemberResponseObject, error)
+	// UpdateMember Update a member
+	// (PATCH /api/v1/members/{memberId})
+	UpdateMember(ctx context.Context, request UpdateMemberRequestObject) (UpdateMemberResponseObject, error)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(ctx context.Context, request ListScopesRequestObject) (ListScopesResponseObject, error)
@@ -2110,6 +3180,150 @@ func (sh *strictHandler) GetMe(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMeResponseObject); ok {
 		if err := validResponse.VisitGetMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMembers operation middleware
+func (sh *strictHandler) ListMembers(w http.ResponseWriter, r *http.Request, params ListMembersParams) {
+	var request ListMembersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMembers(ctx, request.(ListMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMembers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMembersResponseObject); ok {
+		if err := validResponse.VisitListMembersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMember operation middleware
+func (sh *strictHandler) CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams) {
+	var request CreateMemberRequestObject
+
+	request.Params = params
+
+	var body CreateMemberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMember(ctx, request.(CreateMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMemberResponseObject); ok {
+		if err := validResponse.VisitCreateMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMember operation middleware
+func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request DeleteMemberRequestObject
+
+	request.MemberId = memberId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMember(ctx, request.(DeleteMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteMemberResponseObject); ok {
+		if err := validResponse.VisitDeleteMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMember operation middleware
+func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request GetMemberRequestObject
+
+	request.MemberId = memberId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMember(ctx, request.(GetMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMemberResponseObject); ok {
+		if err := validResponse.VisitGetMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMember operation middleware
+func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request UpdateMemberRequestObject
+
+	request.MemberId = memberId
+
+	var body UpdateMemberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMember(ctx, request.(UpdateMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateMemberResponseObject); ok {
+		if err := validResponse.VisitUpdateMemberResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2327,81 +3541,107 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fzpcty2ln6VU5ypslTDXiQ546T1S7GzaK4XjSRPKmOpTDR5uokrEmAAUO2+LlXlHWae4T5YnmQKByCb",
-	"W2txHDlz61byw2RjOTg4y3cW6mMQy7yQAoXRwexjkCJLUNE/T9Go9dHCoLJPCepY8cJwKYJZcIaxFIkG",
-	"I2HFuIE5LqRCUHYKF8txEAY6TjFndmrOBc/LPJhNw8CsCwxmARcGl6iCm5ubMCiYYjkav+1xgnkhDYp4",
-	"/Rdc97c+glLwX0qEK1zDQiowKdeQySWPWQYKfylRG9hh8Pbt8YsQNFvvjuE8RdAsd5OYSGAukzWsuEm5",
-	"gP2nkMpS6Quh0JRKaDApwoIrbUChLqTQCFxogywBuQAWGy6WwJaMi0MaWy9tVwQGCV8sUKEwbh9OS/8V",
-	"Y4OJG/J0f398IYIw4PZIjulBGAiWW+40WDCyPGgxk314iWJp0mC2/9VXoWVu9bxXs1cbxcUysMw9l1co",
-	"jpM+Hy1LjP3xiQaejCtaCmbSDSXGzw4Dy1iuMAlmRpXYpGghVc5MMAvKktuRXRpu7GTHRbrgb1ly6m7J",
-	"PsVSGBT0T1YUGY+ZpW9SKDnPMP+3v2pL7MfGdv+qcBHMgn+ZbAR34n7VkxM3y23aP24lHFwDF9cs48kh",
-	"RKiUVDqCjGujAa9RrWHOElhwzJJxcBMG39kRj0nrkViDNCkqIOKIiO+lmvMkQfHYTItZlqF6ouH4xDJO",
-	"SAMsy+QKkxAY6FgWaN/nXGurFTtWchLgAqIEDeNZtBsCaemG/ytZZgksFRPGLeA0zu0EGYuvNJ35tTTf",
-	"y1Ikj3nk1xJ0GadONWBHKjrxNdd8nlmFaVC6S0SesHUmWXIu5UumlvilZNobGjBSQmYJIeLOpXzFxNrr",
-	"m35M4k6ZQch4zg3ghxgxwWRjrom7h85fALM+BiLyNyNyOBFo52CsWeq6pFHtk4Yo86MnDe9FxL0VrDSp",
-	"VPxv+MjyFELOMmskrcaU4krIlQgBPxTWnFrVSLhm8wwTxxW6t7eiUDJGTT98Jww368cWrI4TghXTwDKF",
-	"LFlDqStH1vV1Y3I6fgtLwXOFzCB5oYbVZ0nC7V4sO1GyQGW49Q0LlmkMg6Lx6mPgjc17Xui+Ezs+AZYk",
-	"CrVGbVn5/PjFKSgmlqhh5/jk+ql9eXxy/e+7pLdOqXO2hjm6QyyUzA8B88KsIUcmNDCxtlKHH1heZBjM",
-	"3gX704PxdLy3dzB+FoTB3nRM/02+Di7DgBvMia6O16vdIFOKWQ/uQMuxG25d6E0YoKB7d8dasDIzlXdt",
-	"n/J7yxeIiZO6cRC94iZOrRAtFuON551LmSETlggnZfo9M33e/ZSiaC5mZKFhJdUVF8vQGnBCQaUpFR7C",
-	"6ffP4eDg4JvKlGe4ZPEaop9//vnn0atXoxcv4McfZ69ezc7OIth5e/58dwxvrO5bA1pmGam+sN61xdxg",
-	"f7r/bDTdGx3snU+nM/r/vy38KLPM8qbiR4+7Dp/0sWFa5kyA/TWEvd9+/Z+96RTilCkWW3xp924AqL3p",
-	"9A4AZUXZ+qcBBOz9lnR+7LDpwfJSG0hllgCyOLWQ0aSYE8SqxOU2xaSlX9sD3hB5Xmj27iFTN02g9s5x",
-	"qT7DZb2AnFswSrDCopwa4LQ1jxBQ/+QnzFRn2gCl0HlNpiGym0b23qOG6r7bv4zGwQB/c2vkljgknoyQ",
-	"2kpJsXTGhpuBJTpHdkRv1h069CvsH5YlORcDKFmVSLLLBNAQ2JlLabRRrNh1mhPCKuVxChpRU2yRM8Gs",
-	"AXJY0hv1Ie2UKzEUXFnrSz9VXLZiZbFVd6m7pfS8O/uJ9ojr06SxJYD22a75nif329mFGXfFC+37dDxq",
-	"7FQfNvR3NnTDlW/rWwhBpuybp189A+82IZFxmaMg4WoLhUOwW2RzZX2ek04yllxDzDQO3o8LMvoLfS8V",
-	"UCBCjtzBfR32o5B73lVDmwcuy4awTMQ4fFkVkLQB4LCMGWbKLTL24/n5CbgBEMukyYQ61A8Dw002aLV1",
-	"KpUBXeY5U+tK6q+4oHDbX9MgTe5Ff8G3p8egkHBJjNYdkBgOL7pxRqkxhZ5NJiRraTkfJ3hdgSs92dzT",
-	"nUJLv1bnrTk3JKin0vw+eHSbhz8CgSuHNKtUSeXtd5oOfdCLh/D2/HkHB+wegsy5MZjAFWLhw7ZSEfyT",
-	"gq79Ttctr1FlrOiT+6NcQSb9RRUKr7kstY0EFBq/Xw1PLBiFHyQkpXKqsxNdBHvpRRCFEF0EB9P8Ioh2",
-	"K2QnVU03ikQDN8AswTGO4chALrWBZ/vTtC0Oe+ngRffukCxk36O0DjdoQSh1RAE0eUo9KOJLJctim8pq",
-	"WaoYYcFynq0b683RMpLgyU6O+RytVaGVdOgkQIeQyaX+7de/7w5uWwGse7qGYeDhaG/D2cttHHzJnfC3",
-	"uVjbvfbxvyML6bMPwntJwzK5LPFhrq1vKTtncUttJfv1FiTqaLPxRZs62Il++O4cJqzgk+u9iXNmEV0C",
-	"ijK3O/obGzvET2DGvbDRV+dxxLKs8aoskvaUBDNsv+A6lkLYI/gLamzkn/0+jSe/jX9T7+Kf6030Wltu",
-	"bRasXvgVm49+yepVvWb1orPoqEtr+3Vrg1Gf8vYPnc1G3XOw2Abfo5ippLFj663fsPGuuV1raL1b623n",
-	"ZhwNI4UZGbQxS5Ktv3WnsnjLvOYP9SS3WIOW7uRbBnQvpcm/7jK3Duku1D/CwA+DInHbSe4et+EKM7hi",
-	"643wu+fmpSZ4zWOsRzQfOyPqVR1kryXIPfr5mwc/272opcU9dgkcZXLZkXZryOtFU7vXaJ7J+ApV6ydH",
-	"3KiQ2vryUZxifNUaQHi68eZywC8QVBnE1Ucnx3VAxE0qSwPcVP67j60/Oa/zwETO78rQuItL7pM/WTHt",
-	"UzTJBl0RiNptRT32ckeGk3/sxwnNjFA/BeQTPk0eyMWiZrfCa2nhUTtQ/gzpoO6BDgdyOoMHvBMM8ntV",
-	"pu4IGcMgY9q8t3Jwn6PZwcBKk6IwPKYLY1X440/GF7/3YI+WoNqSRPgplSBXoikqO1ykqLjx2tL4xVg0",
-	"WgkvN7sPyjHUUHajlImEHQYaTWhxdoaW4VLg7mOkwJqB6m1bkCE7c0PrTEbKhRkWSFcO3txUFaU682ZB",
-	"NSiM5VJwjcCtHFn5ARSyXKb215LeD3LWWfx7WxmS3zi11vCTTU0X4yZVzbeRXmlYi7Blrjd2qmZ2WCdq",
-	"GiazdbKOkrY4PgSu6X5OfGrwXjFBbTc0SJ+QKdjy/uGAc20DiROBH8z7uFRaqqF0qNaU93QDIkoJo9MI",
-	"O5FoOAQ21y5Idulzpk1N3B1XszX8aEpwj6yIxYZfYzSDkopIY4iqOlM0a1UOYMdBjMTaRJkzaxOzbA3P",
-	"IGFrK20G1e74QkS+ZBXNoLDkRxv5iFwzQxW/uK0t4vA71sJ0C6b4iZv0jJTJo4M3i2D27n431hUQMwxS",
-	"zmt9hZ3IpFfvf/v179HuGM5SuRKUDji0fk9ZRQUhV3dfjtuofzmXvZJ+pb8uj61ru+FaTuxNiGwN87U3",
-	"w5RIVpQccgVBUqQH5YmGbBhmrmnHWY9DYO4dZLgwYCGES7NYAq9Z5kLpB8C2c5L5FVj4ZsdlXBvYUVhk",
-	"LPaoRWYJuYLPj9W2YqczEvYmZhKUEfqUolkrpdbKjd03pVaBJ4W5vPZMceuNfw+usGQ9QtmrumGNxnpA",
-	"373Rv2KNZvfPUxPraKc9H8al4mZ9Ztf3kl1w0q+j0jKlZ0+PfPsAhY0zqEbDRTmdHsQkWPRPjOC3X/8X",
-	"bLBZGN/zYA/EDJ/zjJv1eFvbV2uHjWSygv8FyQ9Ve/5niWo9fDcRK/h7IiaCX+wwqLvrxvCC61iWii0x",
-	"mcHb05faQrMr4MJISgbWlNHMDWH1mkNEzZEpVPdj2rc0dhvLfNp3gUphAnTzWHcSko7S9A0RqTGFa1/g",
-	"YiFvAQRpObfh6ciHNqhsIDwDrnWJoRPi0FtbZ3htIIVApQufX3bAYnwhLkhAqtDBGfT7n3OnPuDuGB4g",
-	"UxfC0mVuv2FgCoFlWtbS51SwO4xrSDaiAHOMWanxQgyJhD0wVZQ0rV4Xz6JtDShRXU/TY/ivbm0Ldp5O",
-	"p7vUbLepcl0I54W4qNvxxnAEdctkVZpyXot60FIulg50ZDxGockmenF9dfJytD+eNipOQVMKgjC4RqWd",
-	"iOyNp26kLFCwggez4GA8HR9Yv8dMSoZhwgo+SmRMD0s0g9mPH89fvSREBztnK7ZcooK3x7suLGAJSZVR",
-	"a4dKj06Ox/BaNmNQLqmwaz0tPRwnwSz4Ac3RyfF3H4pMOrlv9VHuT6edniCDH8wkNXnWbgIaaMjs6wn6",
-	"XTwqbdrIYPbuMgx8dS6YBcfCoHIYj5I+uCHQsKW2uIi4dWkXqfLcd/Lw3HMGGq+pzvMfZ29eP4BdL+wm",
-	"d7KqKb39tqlhXNXyyLUvGeTmmwIFnaUuLd/G0KEZtzLTQYAtbOzX3Sk0C4E7MfT1fzgSa1d7bgTudqaP",
-	"Unu8fYW/l623OfhXeHsDKqHgp9O9bevUhE1anX406eDuSZv2Wjtj/5u7Z3RbK4l238R111xfor9pCsFP",
-	"qQRqIaC7a1w/T9A1ALZEYAPQBsWgWR9j/oJjJgiBhZsohBLjJBWN6Q8UjZdcm7MqZ/CHycemRLhVTOry",
-	"3z+4pFguNGq99cEbMlN1fDUlpg6KC6kHJOa5by/00uK/mXDRMjXMO99VfxBhhcbluOhDiFk7cr4QRxXy",
-	"t2Lner0pxPUhA3fRAMWamC3GcOrCat+fBFGzchKNL8QZCmu/IOo0pkZg8Q61EvMGVnCkxfWhXEOxPxsB",
-	"h7YUN/pUg/YnKVtyEJshk84nKzb692R8K5P1Z1OBgVbam3ZCwkfCHSXc+2wUdBM1W1SxUQVqlYBIxaZ3",
-	"C33jC5FHVOW9e8zoNvuTCdi/D3n9fu4vZT6e+wQT1CGdNxouxBkwGpOP/jugG2c2qCDZMyCnFDQ1Cw6+",
-	"x+bQKnu7nkQeh2tWFMiU3qb8bqeo73LcVpWydsT96TbSkkf1DI6O22fUH7h8KVlwjLlNFsJhfHHqv5ST",
-	"Am8p+m65VxsRRYMYc8uVTj+vBbvVbv1TSLpC8gOa2yXkYd6y+iLRusmCmXggb/TcB/pMrEGXc59sdOlN",
-	"hx+qD2j0e2ZCaCSlybT4VPBhlfGu0tsX4gqxsBaKK5fgDml8o5Qxo+xsNJSe3SLNrsYVDYGKRtY++GMw",
-	"wUBd4F6Y4JE0ytf/Wpr1pwUAD1bGT0YMX0CJnaB8mtefuNQoxQ6fruqDUcex1iXhc1dUoGij6lSmr6od",
-	"kuDJGH6iTKvvHo7Cu7uEL4RbiRlqKw5toBBLocsclaawxJVBa8+VyJUwPMfDhi8b3ofQzIWom4ibtVCQ",
-	"hcsd2WAHTXW4TzYijRbxP2tkMtDFftP/8PuzW52HRyIbKfunMfp/Gr6c+jLN5nsmJwH3sGjb02Uv6eN/",
-	"s2kgaVYumdVjhB2WZdXPrS/CvJDRF/srrrEx+Ym+EJR9feK/eda7IcgsQW1cR1FICJrqBoxQFs9xDNRT",
-	"EjXaTiLXscX8yE23yYXotptIgbfh7hHLskEzY1lw7rjUszLdjpclguZ/29SatxUO6fPv1p+vqK/+qynV",
-	"pN0fBqkq0v5p4M+EhF0i3hTsl5I+PtFS1dypzLRl05MOC7cR6Rt7wlsqJv3dRbauZGGVSk3fGCHgLyXL",
-	"tEuU1f0TQ3vWrVaftqM1Z7SJ677atkvdm/UAm1p1xDlX8Udab+rtGrDbbyqFkIuq6vont9VfLglc6Wvf",
-	"9LXLTR9bZfp3l1a+2v0O7Xe+w+DdpRUDjep62BK4j5Cqz+zcONiJlhJUKWA80cnVJJfxlftlEudJ/W3d",
-	"yL1zH76UKvPl/Nlksrf/jL6w35t9Pf16SpjFH284ZR1ShTX0scZQHb/uTCdNaf5pGx30Na1VTGg0uXTL",
-	"KI21fLq9v1a7qNOYURd1hvfv1EGrJPlmPtUEby5v/i8AAP//",
+	"7H3rctw2lvCrnOL3VVmqpVot2ZnMtP6sxs5FO3asleVNZd0qEyJPNzEiAQYA1e5xqSrvsPsM82B5ki0c",
+	"gNdmX+Rb7EwqKZeaDQIHB+d+Qb8NYpkXUqAwOpi8DVJkCSr68wKNWp7ODCr7KUEdK14YLkUwCV5gLEWi",
+	"wUhYMG7gGmdSISj7ChfzURAGOk4xZ/bVnAuel3kwGYeBWRYYTAIuDM5RBXd3d2FQMMVyNH7ZswTzQhoU",
+	"8fJvuFxd+hRKwX8uEW5wCTOpwKRcQybnPGYZKPy5RG1gj8HLl2dPQtBsuT+CyxRBs9y9xEQC1zJZwoKb",
+	"lAs4fgSpLJWeCoWmVEKDSRFmXGkDCnUhhUbgQhtkCcgZsNhwMQc2Z1yc0Nh6ajsjMEj4bIYKhXHrcJr6",
+	"7xgbTNyQR8fHo6kIwoDbLTmkB2EgWG6x00LBgcVBB5nszVMUc5MGk+OvvgotcqvPRzV6tVFczAOL3GeY",
+	"X6M6S1YRaXGS07cPNPBkVEFTMJM2sOTV+2FgccsVJsHEqBLbQM2kypkJJkFZcjtyFYxLeYNiHRTGfrkJ",
+	"COPffh8Y7uzL7jCJzv7KkgtHLPZTLIVBQX+yosh4zCx8h4WS1xnm//Z3bYF921ru/yucBZPg/x02/HPo",
+	"vtWH5+4tt+jqdisa5Rq4uGUZT04gQqWk0hFkXBsNeItqCdcsgRnHLBkFd2HwWIpZxuPfDNzYr68dCVu6",
+	"j0tFVK4NM2h5rtSo7JkByxSyZAmG3aDYJ/i/sTv8lMCfiiVIk6ICQi4B8a1U1zxJUHxqLMYsy4jTzs7t",
+	"wQtpgGWZXGASAgMdywLt85xrbYXLnsViAlxAlKBhPIv2QyBh1xzIQpZZMhULnqCARcqMOxNaCHK2hETa",
+	"M6G5Q2AC8E3B1ZL+PDsHxcQc7ZwMDFNzNMDtIZdZQtCl7BanIlbIDLYJ1ALmJKQqMyRh6sQlZsm+FWp3",
+	"YfCDNN/KUiSfEsk/SNBlnDphYrflJBfsSUX7ueWaX2dW2LTQ5CjznC0zyZJLKZ9aRPxWDOZ1BRgpIbOA",
+	"EHCXUj5jYulllf6UwF1Yrs54zg3gmxgxwaTRuITnE6fygVkzASIyGQ7IZohAOxvBivS+VXFQmxVDkPnR",
+	"hy0DhIB7KVhpUqn4P/ATU1YIOcusgrHcWoobIRcidOyEiaW1hGt2nWHisELn9lIUSsao6YtvhOFm+akJ",
+	"q2dHwILpWjCXurJF+ubKiBS2X8JC8JhkgDMkWiqTJQm3i7HsXMkCleFWsc5YpjEMitajtwEKwo7T/jNW",
+	"ZqbS312gv7Uvg5M5TsZ4Jq7wO2oU+7WUGTISNwUqkptS6GEDg0Rge8IHnn41yclS40lHdpaWGxGYlxel",
+	"RkAWpyM4mwupPBcwASzJuQhhkUpIZZZUepuWG8ETt1UQUiAZNgZzve1IX9h3f7Bmz129VaYUs1agM3zP",
+	"3DQWf9amkRlum9MfnR15FwaVjt5gWtuvQzj69Zf/+dMjiFOmWGzNc2v8ZmjsnyEkfM6NDiEaRSFEr+0/",
+	"BxGpg+jfI7vdlqX6p0fbDdXGsnvVgHhVj5TX1n4mO4jIgwzKd6NGr3df82KAXM7OgSWJQq1RW85+fPbk",
+	"wqlKDXtn57eP7MOz89s/7RPFOG1jiegaHU/NlMxPAPPCLCFHJjQwsbT4wDcsL+xhvQqOxw9H49HR0cPR",
+	"10EYHI1H9N/hn+1+ayrpoWgnanh3RnMb0Qtu4tTKtNlsmNec0NOvmVnF3Y8pivZkRhYaFlLdcDEPrS1D",
+	"hkJpSoUncPHtY3j48OFfKqsmwzmLlxD99NNPPx08e3bw5Al8//3k2bPJixcR7L28fLw/gudWFVl9XmYZ",
+	"8aCwDNdBbnA8Pv76YHx08PDocjye0P//bT2JMsssbip8rGB3HUukZc5EiyOOxuMWS/QI/Wg83kLpYSAX",
+	"YsilbtwxkicLnmUgFy18noA/Ut21YR5ooClH8Fxky1osEVE6W1w4K7gyiBhoVLc8RmBxLEthvJcchNuc",
+	"KKsWrCQdCAh4CSthrpgwq+LUykcSolaImBTzd5OIORee4o92YgidMtXjBy8TuvA/YzfYoPqBhhwNS5hh",
+	"bbvRSffqkKzujJy+tyo1Omx9OGBZFo3g1B6EBimy5RA39aQeUWCN4iHR98SrwQtk3k7oM+DSWvPEfQ4+",
+	"65mVelIr0KhyPjxbTvwWXjcD9rghioLIS5OIAhiEtn3LfRGR28AbqOzs1fMToPetN2MR675XqI1UqIGb",
+	"/RH8UGbZVCy6YsMDWKt8ipOgKHOLoy6wgeem5sHVDpz+rXVVam+0qxvIjVlF7DkzFeE2XnnoHA6mIbJH",
+	"FxFuWsrl1fFVNBpiotxahXMcOj9GYYGFkmLuTpCbUbBNXTqgm3mHSOcZrm6W5MSAJFIlQvdQHrTOt2v3",
+	"aERNWj9nglkl6ZjE28GDGmQ2w9jwW3y9Tpj0TDYrRoiKal1rDTIhF47w6pEWdzUhskx7o2z/A9hedGiW",
+	"7XcztbaIeZ5UtNQS+HIhBrb7XkL5sj/bgwpbHwYlNOe2GchQq0e/5slucLpY4PbAYpsPHMpbK9WoGaC6",
+	"0JN/fbLVfoa5pzr8vnlQoNKS4g09peoI0p0quRp2P13+uy55ZtZy4MwbRjTqgFdqvTWt/VJKo41iRWUj",
+	"cAMxE1aAXmMtQ0NIMJfG+6qYoVnnSvl4z2bzrqJapr0JmcBeZc6FQKZa++wSZvDAcFJuK7TbsVhXTVRn",
+	"Q7ZkShsAwkIpDM/s0yUwheDnc9H54T3y3YLhW9nuA7idzhizqvC0Ot9VR/Izch2L5F7UkTFtrLEs5u9D",
+	"Il+Aw0oEUsPpUdulkIbUw5rxO/zWQe96IXTuLYeuKKkJZB1ZWyvUBe4KNt+dphp91hf+At+Y13GptFRD",
+	"9pLWZBi5ARE5BugC1PZFAuIE2LVGYRxk6Kilgm4Lvgn29Ui68KTdhSoiDosmHR5rzijcaMy45zT7aCoi",
+	"91c9l4W/ddqUxrFyl2Y0KXLlnDnH/VXQ3HknIAXqrpnbU01XA1xRxf5WmUKQb/2XR199DT6sCImMyxyF",
+	"WdVBLruwxhRd2NNxxij31BMzjYNGrcsPDMhxqYCSXBTodKkYHa5muHYkyJbxPkCUXGjDRIzDnFAF2gtm",
+	"0sE9OG9p+OXvLy/PwQ2AWCZtJNTZ7DAw3GSDgkqnUhnQZZ4ztazMvxsuyBT0xzQIk3uwOuHLizNQSHHb",
+	"mARg5WgNTNpER1JjCj05PCRCTMvrUYK3VfBZHzbntJUD6dtqvzXmhjjyQpr3i9dtCjmdgsCFT2zVFpPj",
+	"1712hGkwrESKqBeY2j8BmXNjbZobxEJ38pw+kLvVw5S3qDJWrIL7vVxAJv1BFQpvuSw1aIwVGr9eHS9j",
+	"Ghh8JyEplWOdvWgaHKXTwGquafBwnE+DaL8KNUpVw40isf41WDtRxDiCUwO51Aa+Ph6nXXI4SgcPeuUM",
+	"ybRY1TqdzQ1KEFOZQS7bqQdJfK5kWaxjWS1LFSPMWM6zZWu+a7SIpJDTnldxIdBMOvRyNoRMzvWvv/xz",
+	"f3DZyqbY0aYajtY42LvhpKt1GHzKHfHvpLu/aUzAikRjZlgm5+U9bcJVSbmzOm32PyTTCLaZknkXOtiL",
+	"vvvmEg5ZwQ9vjw6dGRzRIVQKzp/YyNk/tabTFD3rfTxgWdZ65Kyk1gPn0LQfcB1LIewW/AG1FvKf/Tqt",
+	"T34Z/6RexX+uF9FLbbHVTFg98DO2P/opq0f1nNWD3qQHfVi7jzsLHKxC3v2it9hBfx8sjlHrg5ippLVi",
+	"56lfsPWsvVxnaL1a52nvZBwMBwozEmgjliRrv+u/yuI177W/qF9yk7Vg6b+8YUD/UNr460+zcUh/otUt",
+	"DHwxSBKbdrJ9XIMVZnDBlg3xu8/tQ03wlsdYj2h/7I2oZ3VxqpqCmiB454N/2z2oqcV97AN4kMl5j9qt",
+	"IK8nTe1aB9eZjG9Qdb5ywB0UUltdfhCnGN90BpBh3XoyZFlfVmGtFbv69PzMqZaQgrOydBFHp79Xbet3",
+	"TjTeM7P4XinDnSI+PqXwIQI+VUzqtaqTGJsUWC/lsUPEyKUw20iUs1l9XgpvpbWvuoH1D5Dg7GPkZCBL",
+	"OYihrdYk36lscmu4yrrXry0h7bI18sVZaVIUhsd04qzyn/zO+Ox9N/Y5pFw3x+KdfIJTjxXarw9oaUiZ",
+	"L2965wB9bSI3zO5r9lxM0D8vrYioigSlyJawSHmGg9kO4OaklVJzX2fSzdBEKKx/wDUozOUtJpCiskDI",
+	"ELRLLWukODJcYyxzdELHVyx/jFBkO03bSSu7AIkz5x80Sdk9dxIusOLE777dz9pkbSp1hWWHpnbmlhzE",
+	"XvL2xCGauQyuk3p2nDv8OoO9Kj+aGMLWrMgLN7TOjaRcmGEqdcXo3cCmOya7devvgMJYzgXXlixOPKWi",
+	"kOU8rUqYBlOJOwZ1GwXwIWK6Q9HTbva7I4fDjiZtB1I9sle1SlgngzxprQ+19iRj5zCGXCI6untHYX3k",
+	"752CsE0K7cuIwbaJeyAIS2m4aAIlHdkIorqSYNIpQArhegmrxQhSWanEHEU3eempqIsw9zRiM6sniWj/",
+	"pEp9WcUmc2YVW5Yt4WtI2FL7GlZuSK0XmFSKfTQVkS/1jCZQWARFDXFGvcAtba5FkDUlb7A1f+QmfUGc",
+	"7K3G57Ng8mo3muiToBk2Xi9rYQF7kUlvXv/6yz+j/RG8SC1ypYjxBKgywyJAyMX241+XLL1aKcNvF6Q0",
+	"5nIIrtuG4t/Z0p61l7JMJKAoaOgKaYlV71d+OiRBMXMNS052nQBzzyDDmQFrGrr4m4XwlmUuxrKhjLUT",
+	"qqEvWoXAbYNiz+5HS2BZ5sU2V14c7L9jPavABWloOeskHfYUFhmLve0rs8TbEb44q1L2jDq13N918Kaf",
+	"oDRSfiE1qxYZPg1YDXuHbN6KEHNkd6+w9cehuo1eZEUN1pu04zKuzQAdSIH7H951XMsPL0iKtz0wqpB4",
+	"p6LSToS/E6rfNcJfuWKO5h1S3Hyj9/FSLFgf0EfZVMTT4ndfUzDM6p9l2eWKPW9PqxQ0ZLDkcpe6yR67",
+	"2iUxLhU3yxcWfs85BSf+PS0t0lcMkVPfTUJRsglUo2FajscPY4KK/sQIfv3lf4HFMRbGF/9bhDHDr3nG",
+	"zXK0rpGzs0KzEVbwvyEZcNWa/1miWg6ffcQK/pqAieDnkjLWVb/sCJ5wHctSsTkmE3h58VRDhuwGuDCS",
+	"ch81ZPRmA1g95xBQ18gUqt2Q9lcauw5lPss1Q2W9OKIsrHuD6Ujp9QaI1JjCdbNwMZMbLOm0vIbT87MD",
+	"H4hxpVcT4FqXGFYtb86IcPYE3sobBMrU+nSar8qaiikRSBXo8IWzO+9zr97g/gjuQVNTUVUBbDhh0tXk",
+	"3FfU51i8P8yV3VakUNnHUzFEEnbDlEDXNHtdKxCt60eK6vIBPYL/6qfyYe/ReLxPBQ9NUn8qnJbjom4c",
+	"HMEp1E3QdU+pD6UIaVJnalt3jMcoNMlcT67Pzp8eHI/GrQR70KaCIAxuUWlHIkejsRspCxSs4MEkeDga",
+	"jx5avcpMSoLhkBX8IJExfZijGQz2fn/57Cm5QrD3YsHmc1Tw8mzfudoscTUcauncudPzsxH8INsRMy6p",
+	"/MxqcvpwlgST4Ds0p+dn37wpMunovtOSfDwe91rEDL4xh6nJs25P2EBv8yqfoF/Fu3NtGRlMXl2FgS9G",
+	"CCbBmTConOtCMW5sADRsrq25T9i6spNUab2tOLz0mIHWY0pr/8eL5z/cA11P7CJbUdWm3tUuumG7raPx",
+	"a10yiM3nBQraS11JswmhQ29sRKYzMdagsV8CXQmOfsSSm0nTB9wJKVKxdNSvgY0mU7FTBXVIj70NZldv",
+	"m5sjOBVLV+LTWtRCDNw4jl451Wf4vge62XfY3IVNbuWj8dG6eWrADjstp/TSw+0vNT3m9o3jv2x/o9/j",
+	"S7D7dpVt7/paqLs2+f2YSqBaLaKaFuHxBF0nao/4KG++lgKftu4kcGNDa3JaAU6BydD6F05UMgMMDM9x",
+	"BBR/ilohqsh5m8yP1FOxNjQlBY7gwkUbPH1C1K8JiIaIy8L6zO+ne7XIq9UA2RxB8380Fvw6c4l6oDvX",
+	"cNTH89WYLH13wUll5/tPA9edhH0gnhfMeq4OETWCqsogi6kHPSyuA9LHAcMNemJ1deFratpNTaTR2q70",
+	"0GqtYtf16119VCavq2EHmP15RZByVhXAeq4fb2ep1tUgv3NBYbmlwk9LTFRPru7CoJB6QCQ89q2jzL89",
+	"cdkl3wrBtjdDwGnlp8ZMuKZB8vemoh3R4kb32n640ZjNQtJCstPvaOepI4ju2Wgq1gkRN3JQhLT73Vdl",
+	"yBCSmyGHveuLHAvQaf1VJssPRv1DPfl33RBtFWzrMuDRB2bAdZrWV0p/5jw33oHn6nt37AtHOyzRv06E",
+	"mPt4l/2s3hjxWwmGx56RoGmOWpENqxbE4dvquqg7JzKormdFeDyh550LHhoffaXbZwl02wYXZGU4j7Hf",
+	"62x5361m3Wr38GSoe6rVG+XboNaaGW7AoIRwG6glRI/FHq3bcRLWVyfVKYDPnkMebX+jvu7nt6JWh97N",
+	"1BoO27YX/so3S1teZm00PKPRsD8zTArjP6Ttl0ZL36HZRkj3swjqG/isLVAwEw+EVR/7OBgTS9DltY/1",
+	"VzZ2CEpmGHZyfVZg+vyLJdhc3nIx74zw6Y6pMCnmzrNoJQJWEn4+tUJXGVZC1hXf0WWHlaB2NW8ul0lT",
+	"15IM9khY61QuBu4dCFcS8hPo3SOwXxXpTYWRZZzadQniVgt6UwfQu16g0iNzxkVzywBlPLq6YirIUHRl",
+	"PLUCkQpydoNWDJwAGzZNYaNlOpqKy436ZqgX19fRrBc5rk5lUAm18+LBx7Eyh1LvO1mZn0ru+TKe36v8",
+	"+3Tm6W8gaB1x7WxiNvnRQT3e7paprkCx7JvKrDK7LMtSmTwJz9brmyOYgyGmF1WZ2kcj/KZhaG0ss24G",
+	"+leIUjSdX/XGWyRTXZrTppi6FGpbCMNX+bZqpLiuG17rG4At0biySlIyk2691FSsCWhU0XVu6gJdjdls",
+	"VeS3+yiswH+BIrEKKupd4xdRMRFdvMhbqTRfm1xvyl2/6Pe2Nspx6ZPAn3GQo1OC84ljHP3yvDWs2OoJ",
+	"6TSEfN7q6F8ullFXPHih4ezWAaFx+NbfOL0xjHHh4xVNts133J5UVaRNcwhpHK5ZUSBTeh3zVyGHFWZ1",
+	"S1XMuj3e4MYnoz+8ux4tOMRsooUd4gTrW8DWnOv6wMGaIx1/WAm2UW79QSTDIYANFHI/bVndfX9v/9/5",
+	"/s5+qK4b1q+ZCaFVE9qOBJxUBadVdelU3CAWPuBI9aUuc9IqYJ9QcWQ0VB25hpq3+qQNUX8sl/T+NsEn",
+	"4qjKIW1z1u/HH/0i3ct30PqHrnKQfId3Z/VBr+NM65Lsc1fTS95GdW8Jxd78JZjJCH6kQkR/l0gUbr8z",
+	"ZCrcTMzQJSPUzBdLocsclSa3xLXX1JorkQtheI4nLV02vA5ZM1NRXynS7oABWbjSKuvsoKk2985CpHVh",
+	"zOfqmQzcaXO3+hMjH1zq3N8TaajsD2H0hbovF76KubnC01HADhJtW0mXaRoTez8dohFhr52InbkfCnHd",
+	"HAuBCVw3MfUT9zsrC66RcgIusu8j9uvvPNvftYxsKjbVkcH9ysj6tzSvKSK7dAj8o4Zstxoyd8iuz5pu",
+	"HcefS5ZpF0OrO5uG1txaRbZ5xbpizaWc1q1SdwrfQ9xW/dmbIai5gaBoLln3f/Fkfx1MdYvyzj9idfWx",
+	"Ncwu9XRfRuHCbxeorgTHqnjuVoy/7XTavLqyZNZtWeo+801Cr64sGWhUt8MiyV2bVl0M6MbBXjSXoEoB",
+	"o0Od3BzmMr5x3xzGeVLfBnjgnrmrukqV+Y6cyeHh0fHX9CMVR5M/j/88JrvKb284rB5Sk0To/aGhVpz6",
+	"Lh1i2fYPvelgleEu6X5NWfhfnOqVF+q6vrC++a1VaKOkf6uVvx31f+Fu3aLNpWZN810/v9SazOchVufq",
+	"lmS33qhLsofX7/VPVNmD5n3qJbi7uvu/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
