@@ -85,7 +85,7 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 
 	f.Enabled = types.BoolValue(t.Enabled)
 	f.Status = types.StringValue(string(t.Status))
-	f.Owner = types.StringValue(t.Owner)
+	f.Owner = types.StringValue(t.Owner.String())
 	f.TokenHint = types.StringValue(t.TokenHint)
 	f.CreatedAt = newRFC3339Time(t.CreatedAt)
 	return diags
@@ -96,7 +96,7 @@ func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
 	return &sdk.Token{
 		Id: t.Id, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIps: t.AllowedIps,
 		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint,
+		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint, Shared: t.Shared, DisabledReason: t.DisabledReason,
 	}
 }
 

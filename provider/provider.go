@@ -224,6 +224,7 @@ func checkEndpoint(raw string) error {
 func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return newAPITokenResource(p.now) },
+		newMemberResource,
 	}
 }
 
@@ -236,5 +237,6 @@ func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.Data
 		newAPITokenDataSource,
 		newAPITokensDataSource,
 		newScopesDataSource,
+		newMemberDataSource,
 	}
 }
