@@ -4,8 +4,11 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"log"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -21,12 +24,31 @@ func main() {
 	flag.Parse()
 	quietSDKLogs()
 
+	stderr := os.Stderr // go-plugin redirects os.Stderr while it serves
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/tokenhub/tokenhub",
 		Debug:   debug,
 	})
+	revokeLeftovers(stderr)
 	if err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// revokeLeftovers runs when the plugin server has stopped: Terraform stops the
+// plugin at the end of every run, but a failed apply never closes the ephemeral
+// tokens it opened. They are revoked now, within Terraform's grace period
+// before it kills the plugin (see provider.ShutdownRevokeTimeout).
+func revokeLeftovers(w io.Writer) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), provider.ShutdownRevokeTimeout)
+	defer cancel()
+	n, err := provider.RevokeOpenEphemeralTokens(ctx)
+	if n > 0 {
+		_, _ = fmt.Fprintf(w, "[INFO] revoked %d ephemeral API token(s) Terraform did not close, in %v\n", n, time.Since(start).Round(time.Millisecond))
+	}
+	if err != nil {
+		_, _ = fmt.Fprintf(w, "[WARN] some ephemeral API tokens could not be revoked; they expire at the end of their ttl: %s\n", err)
 	}
 }
 

@@ -105,8 +105,26 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			CustomType:          rfc3339Type{},
 		},
+		"updated_at": schema.StringAttribute{
+			MarkdownDescription: updatedAtDescription,
+			Computed:            true,
+			CustomType:          rfc3339Type{},
+		},
+		"last_used_at": schema.StringAttribute{
+			MarkdownDescription: lastUsedAtDescription,
+			Computed:            true,
+			CustomType:          rfc3339Type{},
+		},
 	}
 }
+
+// The audit timestamps, described alike wherever a token is shown.
+const (
+	updatedAtDescription = "When the token was last changed (RFC 3339, UTC): by an update, a rotation, or the " +
+		"server itself (an owner's permissions reduced)."
+	lastUsedAtDescription = "When the token last authenticated a request (RFC 3339, UTC); null if never. " +
+		"Use it to find stale tokens."
+)
 
 func (d *apiTokenDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,9 +23,22 @@ import (
 // ephemeralFactories adds the in-process echo provider, which copies ephemeral
 // values (here: everything but the secret) into state so tests can see them.
 func ephemeralFactories(srv *mockserver.TestServer) map[string]func() (tfprotov6.ProviderServer, error) {
-	f := factories(srv.Clock.Now, tokenEnv(srv.AdminToken))
+	f := registryFactories(srv, newEphemeralRegistry())
 	f["echo"] = echoprovider.NewProviderServer()
 	return f
+}
+
+// registryFactories serves the provider with reg as its set of open ephemeral
+// tokens, so a test can inspect it and stop "the plugin" (reg.revokeAll) itself:
+// served in-process, the provider is never stopped by Terraform.
+func registryFactories(srv *mockserver.TestServer, reg *ephemeralRegistry) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"tokenhub": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(&tokenhubProvider{
+				version: "test", now: srv.Clock.Now, getenv: tokenEnv(srv.AdminToken), ephemerals: reg,
+			})()
+		},
+	}
 }
 
 // ephemeralConfig opens an ephemeral token, configures a second provider with it
@@ -148,7 +162,7 @@ func TestAccEphemeralAPIToken_defaultTTL(t *testing.T) {
 			Config: ephemeralConfig(srv, `allowed_ips = ["127.0.0.1", "::1"]`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.run", tfjsonpath.New("data").AtMapKey("expires_at"),
-					knownvalue.StringExact(rfc3339(srv.Clock.Now().Add(time.Hour)))),
+					knownvalue.StringExact(rfc3339(srv.Clock.Now().Add(defaultEphemeralTTL)))),
 			},
 			Check: checkNoEphemeralLeft(srv),
 		}},

@@ -6,11 +6,14 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
@@ -31,22 +34,26 @@ type apiTokenFields struct {
 	Owner      types.String `tfsdk:"owner"`
 	TokenHint  types.String `tfsdk:"token_hint"`
 	CreatedAt  rfc3339Value `tfsdk:"created_at"`
+	UpdatedAt  rfc3339Value `tfsdk:"updated_at"`
+	LastUsedAt rfc3339Value `tfsdk:"last_used_at"` // null: never used
 }
 
 // apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
 // sources that return tokens as objects (types.ObjectValueFrom).
 func apiTokenFieldsAttrTypes() map[string]attr.Type {
 	return map[string]attr.Type{
-		"id":          types.StringType,
-		"name":        types.StringType,
-		"scopes":      types.SetType{ElemType: types.StringType},
-		"expires_at":  rfc3339Type{},
-		"allowed_ips": types.SetType{ElemType: ipOrCIDRType{}},
-		"enabled":     types.BoolType,
-		"status":      types.StringType,
-		"owner":       types.StringType,
-		"token_hint":  types.StringType,
-		"created_at":  rfc3339Type{},
+		"id":           types.StringType,
+		"name":         types.StringType,
+		"scopes":       types.SetType{ElemType: types.StringType},
+		"expires_at":   rfc3339Type{},
+		"allowed_ips":  types.SetType{ElemType: ipOrCIDRType{}},
+		"enabled":      types.BoolType,
+		"status":       types.StringType,
+		"owner":        types.StringType,
+		"token_hint":   types.StringType,
+		"created_at":   rfc3339Type{},
+		"updated_at":   rfc3339Type{},
+		"last_used_at": rfc3339Type{},
 	}
 }
 
@@ -88,6 +95,54 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	f.Owner = types.StringValue(t.Owner.String())
 	f.TokenHint = types.StringValue(t.TokenHint)
 	f.CreatedAt = newRFC3339Time(t.CreatedAt)
+	f.UpdatedAt = newRFC3339Time(t.UpdatedAt)
+	f.LastUsedAt = newRFC3339Null()
+	if lastUsed, ok := lastUsedAt(t); ok {
+		f.LastUsedAt = newRFC3339Time(lastUsed)
+	}
+	return diags
+}
+
+// lastUsedAt is when the token last authenticated a request; false if never.
+func lastUsedAt(t *sdk.Token) (time.Time, bool) {
+	if !t.LastUsedAt.IsSpecified() || t.LastUsedAt.IsNull() {
+		return time.Time{}, false
+	}
+	v, err := t.LastUsedAt.Get()
+	return v, err == nil
+}
+
+// auditAttributes change on the server without a change in configuration.
+var auditAttributes = []string{"updated_at", "last_used_at"}
+
+// planAuditTimes settles updated_at and last_used_at in a resource plan: the
+// state's values when the plan changes nothing else (so a refresh, or a
+// respelled timestamp or address, plans no update), unknown when the apply will
+// touch the token (a configuration change, a scheduled rotation, a status fix),
+// since the server then moves them. Run it last in ModifyPlan.
+func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.Raw.IsNull() || state.Raw.IsNull() {
+		return diags // create (the framework plans them unknown) or destroy
+	}
+	var planned, prior map[string]tftypes.Value
+	if err := plan.Raw.As(&planned); err != nil {
+		diags.AddError("Internal Error", "Could not read the planned API token: "+err.Error())
+		return diags
+	}
+	if err := state.Raw.As(&prior); err != nil {
+		diags.AddError("Internal Error", "Could not read the API token's state: "+err.Error())
+		return diags
+	}
+	for _, a := range auditAttributes {
+		planned[a] = prior[a]
+	}
+	if !tftypes.NewValue(plan.Raw.Type(), planned).Equal(state.Raw) {
+		for _, a := range auditAttributes {
+			planned[a] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+		}
+	}
+	plan.Raw = tftypes.NewValue(plan.Raw.Type(), planned)
 	return diags
 }
 

@@ -112,26 +112,42 @@ func TestUpdateRequest(t *testing.T) {
 
 func TestPredictStatus(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	synced := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	at := func(s string) rfc3339Value { return rfc3339Value{StringValue: types.StringValue(s)} }
+	kept := func(s string) *rfc3339Value { v := at(s); return &v }
+	on, off := types.BoolValue(true), types.BoolValue(false)
 	tests := []struct {
-		name    string
-		enabled types.Bool
-		exp     rfc3339Value
-		want    string
+		name          string
+		enabled       types.Bool
+		exp           rfc3339Value
+		stateExp      *rfc3339Value // nil: created
+		asOf          *time.Time
+		expiryAtApply bool
+		want          string
 	}{
-		{"enabled no expiry", types.BoolValue(true), newRFC3339Null(), "active"},
-		{"enabled future", types.BoolValue(true), at("2026-07-01T00:00:00Z"), "active"},
-		{"enabled expiring within margin", types.BoolValue(true), at("2026-06-01T00:00:30Z"), ""},
-		{"enabled past", types.BoolValue(true), at("2026-05-01T00:00:00Z"), ""},
-		{"disabled", types.BoolValue(false), newRFC3339Null(), ""},
-		{"unknown enabled", types.BoolUnknown(), newRFC3339Null(), ""},
-		{"unknown expiry", types.BoolValue(true), newRFC3339Unknown(), ""},
+		{"no expiry", on, newRFC3339Null(), nil, nil, false, "active"},
+		{"new expiry (checked future at plan and final plan)", on, at("2026-07-01T00:00:00Z"), nil, nil, false, "active"},
+		{"changed expiry", on, at("2026-07-01T00:00:00Z"), kept("2026-05-01T00:00:00Z"), &synced, false, "active"},
+		{"kept expiry ahead of last sync", on, at("2026-07-01T00:00:00Z"), kept("2026-07-01T00:00:00Z"), &synced, false, "active"},
+		{"kept expiry within margin of last sync", on, at("2026-06-01T00:00:30Z"), kept("2026-06-01T00:00:30Z"), &synced, false, ""},
+		{"kept expiry passed", on, at("2026-05-01T00:00:00Z"), kept("2026-05-01T00:00:00Z"), &synced, false, ""},
+		{"kept expiry, never synced", on, at("2026-07-01T00:00:00Z"), kept("2026-07-01T00:00:00Z"), nil, false, ""},
+		{"expiry computed at apply from lifetime", on, newRFC3339Unknown(), kept("2026-05-01T00:00:00Z"), &synced, true, "active"},
+		{"expiry unknown until the final plan", on, newRFC3339Unknown(), kept("2026-05-01T00:00:00Z"), &synced, false, ""},
+		{"disabled", off, newRFC3339Null(), nil, nil, false, ""},
+		{"unknown enabled", types.BoolUnknown(), newRFC3339Null(), nil, nil, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := predictStatus(tt.enabled, tt.exp, now); got != tt.want {
+			plan := apiTokenResourceModel{}
+			plan.Enabled, plan.ExpiresAt = tt.enabled, tt.exp
+			var state *apiTokenResourceModel
+			if tt.stateExp != nil {
+				state = &apiTokenResourceModel{}
+				state.ExpiresAt = *tt.stateExp
+			}
+			if got := predictStatus(plan, state, tt.asOf, tt.expiryAtApply); got != tt.want {
 				t.Fatalf("predictStatus = %q, want %q", got, tt.want)
 			}
 		})

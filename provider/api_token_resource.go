@@ -59,8 +59,8 @@ type apiTokenResourceModel struct {
 // apiTokenAttributes are the attributes the API's field errors may name.
 var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled"}
 
-// activeMargin: an expiry closer than this is not predicted "active" in a plan,
-// because it may pass between plan and apply.
+// activeMargin: a kept expiry closer than this to the last sync is not predicted
+// "active" in a plan, because it may well pass before apply.
 const activeMargin = time.Minute
 
 func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -69,25 +69,9 @@ func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "An API token for the tokenhub API. The secret is available in `token` after the token " +
-			"is created; every other change (name, scopes, expiry, IP allowlist, enabled) is made in place, " +
-			"so the token keeps its id and secret.\n\n" +
-			"**Drift.** A token revoked or deleted outside Terraform (including a disabled token the server deleted " +
-			"after 7 days) is removed from state and planned for creation. A token disabled outside Terraform shows " +
-			"`enabled` changing back to `true` (when so configured) and is re-enabled in place. A token whose expiry " +
-			"was changed outside Terraform so that it expired shows `expires_at` changing back to the configured " +
-			"value (or to no expiry when `expires_at` is not set) and `status` becoming `active`, and is fixed in " +
-			"place. None of these fails the plan.\n\n" +
-			"**Expiry.** A new or changed `expires_at` must be in the future when planned. Once a configured expiry " +
-			"has arrived, the token stops working and shows `status = \"expired\"`; plans stay clean and carry a " +
-			"warning, and setting a later `expires_at` renews the token in place (same id and secret).\n\n" +
-			"**Rotation.** Rotating issues a new secret for the same token (same id), in place. " +
-			"`rotation_triggers` rotates when its values change; `lifetime` with `rotate_before` rotates on a " +
-			"schedule, shown in the plan once the token is due; `rotation_overlap` keeps the previous secret " +
-			"working for a while so consumers can switch without downtime. Plans warn when a token without " +
-			"`rotate_before` expires within the provider's `expiry_warning` (default 7 days).\n\n" +
-			"**Import.** Import by id. The secret is shown only when a token is created, so after import `token` " +
-			"is null and the secret cannot be recovered; rotate the token to get a new one.",
+		MarkdownDescription: "An API token for the tokenhub API: created, changed and rotated in place, revoked " +
+			"on destroy. The secret is in `token` after the token is created or rotated; every other change keeps " +
+			"the token's id and secret.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The token's id (a UUID).",
@@ -112,7 +96,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"(any offset; `2027-01-31T01:00:00+01:00` is the same instant and shows no difference) or the " +
 					"legacy UTC form `2027-01-31 00:00:00`. Must be in the future when set or changed. Omit for a token " +
 					"that never expires; removing it clears the expiry in place. Conflicts with `lifetime`, which " +
-					"computes it instead (then it is known in the plan: creation or rotation time plus `lifetime`).",
+					"computes it instead: the time of the apply that creates or rotates the token plus `lifetime` " +
+					"(shown as known after apply in that plan).",
 				Optional:      true,
 				Computed:      true,
 				CustomType:    rfc3339Type{},
@@ -170,6 +155,19 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			// Known after apply whenever the token changes (no UseStateForUnknown): an update moves
+			// updated_at, and last_used_at moves whenever a consumer uses the token, which may
+			// happen between plan and apply. Refreshes alone never plan a change.
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: updatedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
+			"last_used_at": schema.StringAttribute{
+				MarkdownDescription: lastUsedAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
 		},
 	}
 }
@@ -191,12 +189,13 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.expiryWarning = data.expiryWarning
 }
 
-// ModifyPlan settles at plan time, against the provider's clock, everything
-// apply must not recompute (rotation.go): the expiry computed from lifetime and
-// whether the token rotates (planned token unknown). It also predicts status, so
+// ModifyPlan settles everything apply must not decide on its own, such as
+// whether the token rotates (planned token unknown), and predicts status, so
 // that re-enabling or un-expiring a token is a visible planned change
-// ("disabled"/"expired" -> "active") and the value stays known when it will not
-// change, and warns about a token that expires soon without rotation.
+// ("disabled"/"expired" -> "active"). Nothing it shows as known depends on the
+// time of planning, because Terraform plans again during apply and the two plans
+// must agree (plan_clock.go says how). It also warns about a token that expires
+// soon without rotation.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	ctx = maskSecrets(ctx, "")
 	if req.Plan.Raw.IsNull() {
@@ -217,28 +216,45 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.Append(pastExpiry(config, state, now)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if reason := planRotation(&plan, config, state, now); reason != "" {
+	synced, hasSynced := lastSync(ctx, req.Private)
+	var asOf *time.Time
+	if hasSynced {
+		asOf = &synced
+	}
+	reason, expiryAtApply := planRotation(&plan, config, state, asOf)
+	if reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
 	}
-	if status := predictStatus(plan.Enabled, plan.ExpiresAt, now); status != "" {
+	if status := predictStatus(plan, state, asOf, expiryAtApply); status != "" {
 		plan.Status = types.StringValue(status)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 }
 
 // predictStatus returns "active" when the token will certainly be usable after
-// apply (enabled, and no expiry or one safely in the future), else "". Other
-// statuses are left to the server: a disabled token that also expired may report
-// either, and guessing wrong would fail the apply.
-func predictStatus(enabled types.Bool, expiresAt rfc3339Value, now time.Time) string {
-	if enabled.IsUnknown() || expiresAt.IsUnknown() || !enabled.ValueBool() {
+// apply (enabled, and an expiry that is none, or set by this apply, or still
+// ahead), else "". Other statuses are left to the server: a disabled token that
+// also expired may report either, and guessing wrong would fail the apply.
+//
+// It reads no clock (plan_clock.go): an expiry this apply sets is in the future
+// or the apply fails (pastExpiry, the server); one apply computes from lifetime
+// (expiryAtApply) is at least a minute after apply; a kept expiry is judged as of
+// the last sync, asOf (nil: unknown, so no prediction).
+func predictStatus(plan apiTokenResourceModel, state *apiTokenResourceModel, asOf *time.Time, expiryAtApply bool) string {
+	if plan.Enabled.IsUnknown() || !plan.Enabled.ValueBool() {
 		return ""
 	}
-	if expiresAt.IsNull() {
+	switch {
+	case plan.ExpiresAt.IsNull(), expiryAtApply:
+		return string(sdk.StatusActive)
+	case plan.ExpiresAt.IsUnknown():
+		return ""
+	case state == nil || !sameInstant(plan.ExpiresAt, state.ExpiresAt):
 		return string(sdk.StatusActive)
 	}
-	if t, err := expiresAt.Time(); err == nil && t.After(now.Add(activeMargin)) {
+	if t, err := plan.ExpiresAt.Time(); err == nil && asOf != nil && t.After(asOf.Add(activeMargin)) {
 		return string(sdk.StatusActive)
 	}
 	return ""
@@ -248,6 +264,8 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	ctx = maskSecrets(ctx, "")
 	var plan apiTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	now := r.now()
+	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -280,6 +298,10 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = types.StringValue(created.Token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if resp.Private != nil {
+		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
+	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -290,6 +312,9 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	id := state.ID.ValueString()
+	now := r.now()
+	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -304,6 +329,10 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// The secret is not in the response: state.Token keeps the stored one.
 	resp.Diagnostics.Append(state.fromAPI(tok)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if resp.Private != nil {
+		// The next plan judges time-based rotation as of now (plan_clock.go).
+		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
+	}
 }
 
 func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -311,6 +340,8 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state apiTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	now := r.now()
+	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -360,12 +391,17 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		plan.Token = types.StringValue(rotated.Token)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if resp.Private != nil {
+		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
+	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
 			fmt.Sprintf("API token %q was updated but the server reports status %q instead of %q. "+
-				"If the token expired, check that expires_at is in the future by the server's clock; "+
-				"then run terraform apply again.", id, plan.Status.ValueString(), planned.ValueString()))
+				"If the token expired (its expires_at may have passed between plan and apply, or be in the past "+
+				"by the server's clock), set a later expires_at and run terraform apply again.",
+				id, plan.Status.ValueString(), planned.ValueString()))
 	}
 }
 
@@ -444,5 +480,5 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx = maskSecrets(ctx, "")
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importByID(ctx, req, resp) // api_token_identity.go
 }

@@ -45,40 +45,37 @@ func (d *apiTokensDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	scopeNames := make([]string, 0, len(sdk.AllScopes()))
-	for _, s := range sdk.AllScopes() {
-		scopeNames = append(scopeNames, string(s))
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token; " +
 			"others see their owner's tokens), oldest first, optionally filtered. Filters combine: a token is " +
-			"listed when it matches all of them. Secrets are never exposed.",
+			"listed when it matches all of them. `name` and `status` are applied by the API; `scope` and " +
+			"`expires_before` by the provider, after fetching every page. Secrets are never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "An identifier of this listing, derived from the filters.",
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with exactly this name.",
+				MarkdownDescription: "Only tokens with exactly this name (the API filters).",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired`.",
+				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired` (the API filters).",
 				Optional:            true,
 				Validators: []validator.String{stringvalidator.OneOf(
 					string(sdk.StatusActive), string(sdk.StatusDisabled), string(sdk.StatusExpired))},
 			},
 			"scope": schema.StringAttribute{
 				MarkdownDescription: "Only tokens holding this scope, such as `token.read` (the `tokenhub_scopes` " +
-					"data source lists the catalogue).",
+					"data source lists the catalogue). Applied by the provider to every page of the listing.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(scopeNames...)},
+				Validators: []validator.String{scopeValidator{}},
 			},
 			"expires_before": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with an expiry strictly before this time, an RFC 3339 timestamp " +
 					"such as `2027-01-31T00:00:00Z`. Tokens that never expire are left out; tokens that have " +
-					"already expired are included.",
+					"already expired are included. Applied by the provider to every page of the listing.",
 				Optional:   true,
 				CustomType: rfc3339Type{},
 			},
@@ -132,17 +129,23 @@ func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
 		}
 		expires = tftypes.NewValue(tftypes.String, newRFC3339Time(exp).ValueString())
 	}
+	lastUsed := tfNullStr
+	if v, ok := lastUsedAt(t); ok {
+		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(v).ValueString())
+	}
 	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
-		"id":          tftypes.NewValue(tftypes.String, t.Id.String()),
-		"name":        tftypes.NewValue(tftypes.String, t.Name),
-		"scopes":      tftypes.NewValue(tfStringSet, scopes),
-		"expires_at":  expires,
-		"allowed_ips": tftypes.NewValue(tfStringSet, ips),
-		"enabled":     tftypes.NewValue(tftypes.Bool, t.Enabled),
-		"status":      tftypes.NewValue(tftypes.String, string(t.Status)),
-		"owner":       tftypes.NewValue(tftypes.String, t.Owner),
-		"token_hint":  tftypes.NewValue(tftypes.String, t.TokenHint),
-		"created_at":  tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+		"id":           tftypes.NewValue(tftypes.String, t.Id.String()),
+		"name":         tftypes.NewValue(tftypes.String, t.Name),
+		"scopes":       tftypes.NewValue(tfStringSet, scopes),
+		"expires_at":   expires,
+		"allowed_ips":  tftypes.NewValue(tfStringSet, ips),
+		"enabled":      tftypes.NewValue(tftypes.Bool, t.Enabled),
+		"status":       tftypes.NewValue(tftypes.String, string(t.Status)),
+		"owner":        tftypes.NewValue(tftypes.String, t.Owner),
+		"token_hint":   tftypes.NewValue(tftypes.String, t.TokenHint),
+		"created_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+		"updated_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
+		"last_used_at": lastUsed,
 	}), diags
 }
 

@@ -175,7 +175,7 @@ func TestAccAPITokensDataSource_validation(t *testing.T) {
 		ProtoV6ProviderFactories: f,
 		Steps: []resource.TestStep{
 			step("status", "revoked", `(?s)Invalid Attribute Value Match.*status.*"revoked"`),
-			step("scope", "token.list", `(?s)Invalid Attribute Value Match.*scope.*"token.list"`),
+			step("scope", "gateways.read-all", `(?s)Invalid Scope.*scope.*"gateways.read-all" is not a tokenhub scope.*Did you\s+mean.*gateway.read-all`),
 			step("expires_before", "next week", `(?s)Invalid Timestamp.*expires_before.*"next week" is not an\s+RFC\s+3339`),
 			step("name", "", `(?s)Invalid Attribute Value Length.*name`),
 		},

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,6 +26,7 @@ import (
 var (
 	_ provider.Provider                       = (*tokenhubProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tokenhubProvider)(nil)
+	_ provider.ProviderWithListResources      = (*tokenhubProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute unset.
@@ -42,7 +44,7 @@ func New(version string) func() provider.Provider {
 // in the future) and, later, time-based rotation use it, so tests can pin time.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &tokenhubProvider{version: version, now: now, getenv: os.Getenv}
+		return &tokenhubProvider{version: version, now: now, getenv: os.Getenv, ephemerals: processEphemerals}
 	}
 }
 
@@ -50,6 +52,8 @@ type tokenhubProvider struct {
 	version string
 	now     func() time.Time
 	getenv  func(string) string // os.Getenv; replaced in tests (env is process-wide)
+	// ephemerals tracks ephemeral tokens not yet revoked (revoked at plugin shutdown).
+	ephemerals *ephemeralRegistry
 }
 
 // providerData is what Configure hands to resources and data sources.
@@ -57,6 +61,7 @@ type providerData struct {
 	client        *sdk.Client
 	now           func() time.Time
 	expiryWarning time.Duration // warn when a token without rotation expires within this
+	ephemerals    *ephemeralRegistry
 }
 
 type providerModel struct {
@@ -199,10 +204,11 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
 
-	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning}
+	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 // checkEndpoint accepts absolute http(s) URLs with a host.
@@ -230,6 +236,13 @@ func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral}
+}
+
+// ListResources serve `terraform query` (Terraform >= 1.14); older CLIs never ask.
+func (p *tokenhubProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		func() list.ListResource { return newAPITokenListResource(p.now) },
+	}
 }
 
 func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -20,11 +20,12 @@ import (
 // Rotation of tokenhub_api_token: a new secret for the same token (same id), in
 // place, through the API's rotate endpoint.
 //
-// Everything time-dependent is decided in ModifyPlan against the provider's
-// (injectable) clock and written into the plan, so apply only carries it out:
-//   - the planned secret is unknown exactly when apply must rotate;
-//   - with lifetime, the new expires_at is a concrete planned value (now+lifetime),
-//     sent with the rotation (or the create) as planned.
+// Whether the token rotates is decided in ModifyPlan and written into the plan
+// (the planned secret is unknown exactly when apply must rotate), so apply only
+// carries it out. Nothing planned depends on the time of planning
+// (plan_clock.go): the time-based decision is taken as of the last sync with the
+// server, and with lifetime the new expires_at is fixed by apply (its time plus
+// lifetime) and sent with the rotation (or the create).
 //
 // rotate_before requires lifetime: with a fixed expires_at a rotation could not
 // move the expiry, so the token would stay inside the window and rotate on every
@@ -35,8 +36,11 @@ func rotationTriggersAttribute() schema.MapAttribute {
 		MarkdownDescription: "Arbitrary strings; when any value changes, the token is rotated in place: same id, " +
 			"new `token`, and the previous secret stops working (after `rotation_overlap`, if set). Use it with " +
 			"a value that changes when you want a new secret, such as a `time_rotating` resource's `id`, a " +
-			"release version, or `expires_at`. Values unknown at plan time count as a change. Setting triggers " +
-			"for the first time (including after import) or removing them records the new value without rotating.",
+			"release version, or `expires_at`. A value unknown at plan time shows the token as possibly rotating " +
+			"(`token` known after apply); apply rotates only if it turns out different. Setting triggers " +
+			"for the first time or removing them records the new value without rotating, except on an imported " +
+			"token whose secret Terraform does not hold: there, setting them rotates at once, so an import and " +
+			"its first secret take one apply.",
 		Optional:    true,
 		ElementType: types.StringType,
 	}
@@ -45,8 +49,10 @@ func rotationTriggersAttribute() schema.MapAttribute {
 func lifetimeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "How long the token lives, as a Go duration such as `720h` (30 days); at least `1m`. " +
-			"`expires_at` is then computed and shown in the plan: the time of creation or rotation plus `lifetime`. " +
-			"Changing `lifetime` moves `expires_at` to now plus the new lifetime, without rotating. " +
+			"`expires_at` is then computed: the time of the apply that creates or rotates the token plus " +
+			"`lifetime` (known after apply in that plan, since Terraform plans again at apply and a time taken " +
+			"at plan would differ). Changing `lifetime` moves `expires_at` to the apply time plus the new " +
+			"lifetime, without rotating. " +
 			"A token with a lifetime that has expired is rotated (new secret, new expiry) by the next apply. " +
 			"Conflicts with `expires_at`.",
 		Optional:   true,
@@ -59,8 +65,9 @@ func rotateBeforeAttribute() schema.StringAttribute {
 		MarkdownDescription: "Time-based rotation: once the current time is at or after `expires_at` minus this " +
 			"Go duration (such as `168h`, 7 days), the plan shows a rotation (`token` and `expires_at` change) " +
 			"and apply rotates the secret and extends the expiry to the rotation time plus `lifetime`. Outside " +
-			"that window nothing is planned. Requires `lifetime` and must be shorter than it. The time is the " +
-			"time of `terraform plan`; apply uses the planned values.",
+			"that window nothing is planned. Requires `lifetime` and must be shorter than it. The time is that " +
+			"of the refresh before the plan (with `-refresh=false`, of the last refresh or apply), so a plan " +
+			"and its apply agree: a window that opens between them is acted on by the next plan.",
 		Optional: true,
 		Validators: []validator.String{
 			durationRange{min: time.Second, max: maxDuration},
@@ -113,27 +120,32 @@ func (rotateBeforeShorterThanLifetime) ValidateResource(ctx context.Context, req
 }
 
 // planRotation settles expires_at and decides whether the token rotates, in
-// place in plan. It returns why the token rotates, or "" when it does not.
-// config is the configuration (for expires_at: null there means "computed");
-// state is nil when the token is being created.
-func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, state *apiTokenResourceModel, now time.Time) string {
-	lifetime, hasLifetime := parseDuration(plan.Lifetime)
-	reason := ""
+// place in plan, without reading the clock (plan_clock.go). It returns why the
+// token rotates or may rotate ("" when it does not), and whether apply computes
+// expires_at from lifetime (then it is unknown in the plan). config is the
+// configuration (for expires_at: null there means "computed"); state is nil when
+// the token is being created; asOf is when state was last synced (nil: unknown).
+func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, state *apiTokenResourceModel, asOf *time.Time) (reason string, expiryAtApply bool) {
 	if state != nil {
-		reason = rotationReason(*plan, *state, now)
+		reason = rotationReason(*plan, *state, asOf)
 	}
+	_, hasLifetime := parseDuration(plan.Lifetime)
 
 	switch {
 	case config.ExpiresAt.IsUnknown() || plan.Lifetime.IsUnknown():
-		// Known after apply; the framework already planned expires_at unknown.
+		// Known in the final plan.
+		plan.ExpiresAt = newRFC3339Unknown()
 	case !config.ExpiresAt.IsNull():
 		// Configured: the schema plan modifiers handled it.
 	case !hasLifetime:
 		// Neither configured nor computed: no expiry (removing expires_at clears it).
 		plan.ExpiresAt = newRFC3339Null()
 	case state == nil, reason != "", !plan.Lifetime.Equal(state.Lifetime), state.ExpiresAt.IsNull():
-		// Created, rotated, lifetime changed, or the expiry was cleared outside Terraform.
-		plan.ExpiresAt = newRFC3339Time(now.Add(lifetime).UTC().Truncate(time.Second))
+		// Created, rotated (or may be), lifetime changed, or the expiry was
+		// cleared outside Terraform: apply sets it to its own time plus lifetime.
+		plan.ExpiresAt = newRFC3339Unknown()
+		expiryAtApply = state == nil || !plan.Lifetime.Equal(state.Lifetime) || state.ExpiresAt.IsNull() ||
+			!rotationUndecided(*plan)
 	default:
 		plan.ExpiresAt = state.ExpiresAt
 	}
@@ -142,26 +154,78 @@ func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, sta
 		plan.Token = types.StringUnknown()
 		plan.TokenHint = types.StringUnknown()
 	}
-	return reason
+	return reason, expiryAtApply
 }
 
-// rotationReason says why an existing token must rotate now, or "".
-func rotationReason(plan, state apiTokenResourceModel, now time.Time) string {
+// rotationUndecided: an input of the rotation decision is unknown until the
+// final plan.
+func rotationUndecided(plan apiTokenResourceModel) bool {
+	return plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown() || !fullyKnown(plan.RotationTriggers)
+}
+
+// fullyKnown: the map and each of its values are known.
+func fullyKnown(m types.Map) bool {
+	if m.IsUnknown() {
+		return false
+	}
+	for _, v := range m.Elements() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// rotationReason says why an existing token must (or, with inputs unknown until
+// apply, may) rotate, or "". Time-based rotation is judged as of asOf, when the
+// state was last synced; nil means never under this provider version (state
+// from an earlier release read with -refresh=false), and then only the next
+// refresh can make a token due.
+func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
+		if !fullyKnown(plan.RotationTriggers) {
+			return "rotation_triggers unknown until apply"
+		}
 		return "rotation_triggers changed"
 	}
-	if _, ok := parseDuration(plan.Lifetime); !ok || state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+	if state.Token.IsNull() && len(state.RotationTriggers.Elements()) == 0 && len(plan.RotationTriggers.Elements()) > 0 {
+		// Imported: Terraform has no secret to keep, so first triggers ask for one.
+		return "rotation_triggers set on an imported token, whose secret Terraform does not hold"
+	}
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() || plan.Lifetime.IsNull() {
 		return ""
 	}
+	if asOf != nil && (plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown()) {
+		return "lifetime or rotate_before unknown until apply"
+	}
 	exp, err := state.ExpiresAt.Time()
-	if err != nil {
+	if _, ok := parseDuration(plan.Lifetime); !ok || err != nil || asOf == nil {
 		return ""
 	}
 	before, _ := parseDuration(plan.RotateBefore) // unset: rotate once expired
-	if !now.Before(exp.Add(-before)) {
-		return fmt.Sprintf("expires_at %s is within rotate_before (%s) of now", exp.UTC().Format(time.RFC3339), before)
+	if !asOf.Before(exp.Add(-before)) {
+		return fmt.Sprintf("expires_at %s is within rotate_before (%s) of %s, when the token was last read",
+			exp.UTC().Format(time.RFC3339), before, asOf.UTC().Format(time.RFC3339))
 	}
 	return ""
+}
+
+// settleExpiry fixes an expires_at the plan left to apply (plan_clock.go): the
+// time of apply plus lifetime, to the second as the API keeps it.
+func settleExpiry(plan *apiTokenResourceModel, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !plan.ExpiresAt.IsUnknown() {
+		return diags
+	}
+	lifetime, ok := parseDuration(plan.Lifetime)
+	if !ok {
+		diags.AddAttributeError(path.Root("expires_at"), "Unknown Expiry At Apply",
+			"expires_at is still unknown at apply and there is no lifetime to compute it from. "+
+				"Please report this issue to the provider developers.")
+		return diags
+	}
+	plan.ExpiresAt = newRFC3339Time(now.Add(lifetime).UTC().Truncate(time.Second))
+	return diags
 }
 
 // triggersChanged: a change between two non-empty trigger maps, or planned
@@ -194,10 +258,13 @@ func rotateRequest(plan apiTokenResourceModel) sdk.RotateTokenRequest {
 // a computed countdown attribute, so that state does not drift with the clock.
 func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Duration) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if window <= 0 || !plan.RotateBefore.IsNull() || plan.ExpiresAt.IsNull() || plan.ExpiresAt.IsUnknown() {
+	if window <= 0 || !plan.RotateBefore.IsNull() || plan.ExpiresAt.IsNull() {
 		return diags
 	}
 	exp, err := plan.ExpiresAt.Time()
+	if lifetime, ok := parseDuration(plan.Lifetime); ok && plan.ExpiresAt.IsUnknown() {
+		exp, err = now.Add(lifetime), nil // set at apply: about now plus lifetime
+	}
 	if err != nil || !exp.After(now) || !exp.Before(now.Add(window)) { // a passed expiry: see pastExpiry
 		return diags
 	}

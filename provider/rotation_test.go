@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -202,20 +203,24 @@ func TestAccAPIToken_rotateBefore(t *testing.T) {
 			{
 				Config: lifetimeConfig(srv, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					// The expiry is computed at plan time and shown.
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(created.Add(720*time.Hour)))),
+					// The expiry counts from apply, so the plan cannot know it (plan_clock.go).
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(tokenAddr, tfjsonpath.New("id"))},
-				Check:             resource.ComposeAggregateTestCheckFunc(captureID(&id), captureSecret(&first)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(tokenAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
+						knownvalue.StringExact(rfc3339(created.Add(720*time.Hour)))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(captureID(&id), captureSecret(&first)),
 			},
 			{
 				PreConfig: func() { srv.Clock.Set(due) },
 				Config:    lifetimeConfig(srv, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(slices.Clone(planRotates),
-					// The new expiry is planned as a concrete value and applied as planned.
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(due.Add(720*time.Hour)))),
+					// The new expiry counts from the rotation at apply: unknown in the plan.
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				)},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(tokenAddr, tfjsonpath.New("id")),
@@ -312,11 +317,13 @@ func TestAccAPIToken_lifetime(t *testing.T) {
 				PreConfig: func() { srv.Clock.Advance(24 * time.Hour) },
 				Config:    cfg("2160h"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"),
-						knownvalue.StringExact(rfc3339(start.Add(24*time.Hour+2160*time.Hour)))),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
 					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token"), knownvalue.NotNull()),
 				}},
-				Check: resource.TestCheckResourceAttrPtr(tokenAddr, "token", &secret),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(tokenAddr, "token", &secret),
+					resource.TestCheckResourceAttr(tokenAddr, "expires_at", rfc3339(start.Add(24*time.Hour+2160*time.Hour))),
+				),
 			},
 			{
 				// Without rotate_before, a token whose lifetime ran out is rotated, not left dead.
@@ -486,9 +493,96 @@ func TestRotationReason(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := rotationReason(tt.model, tt.model, tt.now) != ""; got != tt.want {
+			if got := rotationReason(tt.model, tt.model, &tt.now) != ""; got != tt.want {
 				t.Fatalf("rotation due = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPlanRotation: what the plan shows for expires_at and the secret, from
+// prior state, configuration and the last sync only (no clock: plan_clock.go).
+func TestPlanRotation(t *testing.T) {
+	t.Parallel()
+	exp := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	inWindow, beforeWindow := exp.Add(-time.Hour), exp.Add(-200*time.Hour)
+	str, unknown, null := types.StringValue, types.StringUnknown(), types.StringNull()
+	scheduled := func(lifetime, before types.String) apiTokenResourceModel {
+		m := apiTokenResourceModel{Lifetime: lifetime, RotateBefore: before, RotationTriggers: types.MapNull(types.StringType)}
+		m.ExpiresAt, m.Token = newRFC3339Null(), str("thk_secret")
+		return m
+	}
+	prior := scheduled(str("720h"), str("168h"))
+	prior.ExpiresAt = newRFC3339Time(exp)
+	tests := []struct {
+		name          string
+		plan          apiTokenResourceModel
+		state         *apiTokenResourceModel
+		asOf          *time.Time
+		wantExpiry    string // "unknown", "null" or a timestamp
+		wantRotate    bool
+		wantAtApply   bool
+		wantTokenKept bool
+	}{
+		{"create", scheduled(str("720h"), str("168h")), nil, nil, "unknown", false, true, false},
+		{"create, lifetime unknown", scheduled(unknown, str("168h")), nil, nil, "unknown", false, false, false},
+		{"outside the window", scheduled(str("720h"), str("168h")), &prior, &beforeWindow, rfc3339(exp), false, false, true},
+		{"inside the window", scheduled(str("720h"), str("168h")), &prior, &inWindow, "unknown", true, true, false},
+		{"never synced: not due", scheduled(str("720h"), str("168h")), &prior, nil, rfc3339(exp), false, false, true},
+		{"rotate_before unknown: may rotate", scheduled(str("720h"), unknown), &prior, &beforeWindow, "unknown", true, false, false},
+		{"lifetime unknown: may rotate", scheduled(unknown, str("168h")), &prior, &beforeWindow, "unknown", true, false, false},
+		{"lifetime changed: new expiry, same secret", scheduled(str("1440h"), str("168h")), &prior, &beforeWindow, "unknown", false, true, true},
+		{"lifetime removed: no expiry", scheduled(null, null), &prior, &inWindow, "null", false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			plan := tt.plan
+			if tt.state != nil {
+				plan.Token = tt.state.Token
+			}
+			config := apiTokenResourceModel{}
+			config.ExpiresAt = newRFC3339Null()
+			reason, atApply := planRotation(&plan, config, tt.state, tt.asOf)
+			gotExpiry := plan.ExpiresAt.ValueString()
+			switch {
+			case plan.ExpiresAt.IsUnknown():
+				gotExpiry = "unknown"
+			case plan.ExpiresAt.IsNull():
+				gotExpiry = "null"
+			}
+			if gotExpiry != tt.wantExpiry || (reason != "") != tt.wantRotate || atApply != tt.wantAtApply ||
+				plan.Token.IsUnknown() == tt.wantTokenKept && tt.state != nil {
+				t.Fatalf("expires_at %s, rotate %v (%q), expiry at apply %v, token %s; want %s, %v, %v, kept %v",
+					gotExpiry, reason != "", reason, atApply, plan.Token, tt.wantExpiry, tt.wantRotate, tt.wantAtApply, tt.wantTokenKept)
+			}
+		})
+	}
+}
+
+// fakePrivate stands in for the framework's private state data.
+type fakePrivate map[string][]byte
+
+func (p fakePrivate) GetKey(_ context.Context, k string) ([]byte, diag.Diagnostics) { return p[k], nil }
+func (p fakePrivate) SetKey(_ context.Context, k string, v []byte) diag.Diagnostics {
+	p[k] = v
+	return nil
+}
+
+func TestLastSync(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := fakePrivate{}
+	if _, ok := lastSync(ctx, p); ok {
+		t.Fatal("lastSync without a record reported one")
+	}
+	at := time.Date(2026, 7, 1, 12, 0, 0, 123456789, time.FixedZone("x", 3600))
+	recordSync(ctx, p, at)
+	if got, ok := lastSync(ctx, p); !ok || !got.Equal(at) {
+		t.Fatalf("lastSync = %v, %v; want %v", got, ok, at)
+	}
+	p[privateSyncedAt] = []byte(`"yesterday"`)
+	if _, ok := lastSync(ctx, p); ok {
+		t.Fatal("a malformed record was accepted")
 	}
 }

@@ -51,12 +51,37 @@ func (scopesValidator) ValidateSet(_ context.Context, req validator.SetRequest, 
 		if known {
 			continue
 		}
-		hint := "The tokenhub_scopes data source lists the catalogue."
-		if len(suggestions) > 0 {
-			hint = "Scopes of the same family: " + strings.Join(suggestions, ", ") + "."
-		}
 		resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(s), "Invalid Scope",
-			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, s.ValueString(), hint))
+			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, s.ValueString(), scopeHint(suggestions)))
+	}
+}
+
+// scopeHint says where to look for the right scope name.
+func scopeHint(suggestions []string) string {
+	if len(suggestions) > 0 {
+		return "Did you mean one of these: " + strings.Join(suggestions, ", ") + "?"
+	}
+	return "The tokenhub_scopes data source lists the catalogue (docs: guides/scopes)."
+}
+
+// scopeValidator checks one scope name against the catalogue, with the same
+// suggestions as scopesValidator instead of all 53 names.
+type scopeValidator struct{}
+
+func (scopeValidator) Description(context.Context) string {
+	return "must be a scope from the tokenhub catalogue"
+}
+
+func (v scopeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if known, suggestions := knownScope(req.ConfigValue.ValueString()); !known {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Scope",
+			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, req.ConfigValue.ValueString(),
+				scopeHint(suggestions)))
 	}
 }
 

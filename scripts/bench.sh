@@ -19,7 +19,7 @@ count=${BENCH_COUNT:-5}
 n_tf=${BENCH_TF_TOKENS:-500}
 n_ds=${BENCH_DS_TOKENS:-10000}
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base"
+mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base" "$out/tf-noop" "$out/tf-query"
 summary="$out/summary.txt"
 server_pid=""
 cleanup() {
@@ -40,7 +40,8 @@ note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "building the programs into ${out#"$root/"}/bin"
 go build -o "$out/bin/terraform-provider-tokenhub" .
 go build -o "$out/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
-for p in ratio loadgen rss floor; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+for p in ratio loadgen rss floor provprof; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+go build -o "$out/bin/terraform-provider-noop" ./scripts/bench/noop # the framework floor (test-only)
 
 # ---------------------------------------------------------------------------------------------
 if [ "${SKIP_GO:-0}" != 1 ]; then
@@ -103,6 +104,7 @@ if [ "${SKIP_TF:-0}" != 1 ]; then
 provider_installation {
   dev_overrides {
     "registry.terraform.io/tokenhub/tokenhub" = "$out/bin"
+    "registry.terraform.io/tokenhub/noop"     = "$out/bin"
   }
   direct {}
 }
@@ -159,16 +161,33 @@ EOF
     eval "tf_$1=$(secs "$t0" "$t1")"
     eval "req_$1=\"$(methods_since "$before")\""
   }
+  fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
+  if [ "${SKIP_SCALE:-0}" != 1 ]; then
   phase core_apply tf-core apply -auto-approve
   phase core_refresh tf-core plan -refresh-only
   phase core_destroy tf-core destroy -auto-approve
   phase apply tf-scale apply -auto-approve
   phase refresh tf-scale plan -refresh-only
   phase destroy tf-scale destroy -auto-approve
+  # The framework floor: the same count of a no-op resource from a provider built with the same
+  # framework and protocol (scripts/bench/noop), so the ratio is what tokenhub adds per resource.
+  cat >"$out/tf-noop/main.tf" <<EOF
+terraform {
+  required_providers {
+    noop = { source = "tokenhub/noop" }
+  }
+}
+resource "noop_thing" "t" {
+  count = $n_tf
+  name  = "bench-\${count.index}"
+}
+EOF
+  phase noop_apply tf-noop apply -auto-approve
+  phase noop_refresh tf-noop plan -refresh-only
+  phase noop_destroy tf-noop destroy -auto-approve
   before=$(wc -l <"$log")
   "$out/bin/floor" -crud "$n_tf" -parallel 10 | tee "$out/floor.txt"
   req_floor=$(methods_since "$before")
-  fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
   f_create=$(fl create) f_read=$(fl read) f_delete=$(fl delete)
   f_rd=$(awk -v a="$f_read" -v b="$f_delete" 'BEGIN { printf "%.3f", a + b }')
   note ""
@@ -181,7 +200,43 @@ EOF
   row "plan -refresh-only (read)" "$tf_refresh" "$f_read" "$tf_core_refresh" "$req_refresh"
   row "destroy (refresh + delete)" "$tf_destroy" "$f_rd" "$tf_core_destroy" "$req_destroy"
   note "  (floor requests: $req_floor; floor delete alone ${f_delete}s)"
+  note ""
+  note "Per-resource cost vs the framework floor ($n_tf noop_thing from scripts/bench/noop: same framework and protocol, no I/O):"
+  note "  phase                        tokenhub   framework floor   ×floor   terraform_data   ×terraform_data"
+  frow() { # $1 label, $2 tokenhub s, $3 noop s, $4 terraform_data s
+    note "  $(printf '%-27s %8ss  %14ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")"
+  }
+  frow "apply (create)" "$tf_apply" "$tf_noop_apply" "$tf_core_apply"
+  frow "plan -refresh-only (read)" "$tf_refresh" "$tf_noop_refresh" "$tf_core_refresh"
+  frow "destroy (refresh + delete)" "$tf_destroy" "$tf_noop_destroy" "$tf_core_destroy"
 
+  if [ "${SKIP_PROF:-0}" != 1 ]; then
+    # Where tokenhub's own time goes: the same apply and destroy with the provider served
+    # in-process by scripts/bench/provprof (reattach) under a CPU profile.
+    "$out/bin/provprof" -cpuprofile "$out/provider.cpu.pprof" >"$out/provprof.out" 2>&1 &
+    prof_pid=$!
+    reattach=""
+    for _ in $(seq 100); do
+      reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/\1/p" "$out/provprof.out" | head -1)
+      [ -n "$reattach" ] && break
+      sleep 0.1
+    done
+    [ -n "$reattach" ] || { cat "$out/provprof.out" >&2; exit 1; }
+    TF_REATTACH_PROVIDERS="$reattach" phase prof_apply tf-scale apply -auto-approve
+    TF_REATTACH_PROVIDERS="$reattach" phase prof_destroy tf-scale destroy -auto-approve
+    kill -INT "$prof_pid"
+    wait "$prof_pid" || true
+    go tool pprof -top -cum -nodecount 400 "$out/bin/provprof" "$out/provider.cpu.pprof" >"$out/provider.cpu.top" 2>/dev/null || true
+    note "  provider CPU profile of apply + destroy (in-process, reattached; ${tf_prof_apply}s + ${tf_prof_destroy}s wall): ${out#"$root/"}/provider.cpu.top"
+    # The provider's CPU against the wall time, then where it goes (cumulative): GC, the
+    # framework's RPC handlers, our code, the HTTP client.
+    { sed -n 's/^Duration: .*Total samples = \([0-9.]*s\).*/    provider CPU: \1 in all/p' "$out/provider.cpu.top"
+      grep -E 'runtime\.gcBgMarkWorker$|fwserver\.\(\*Server\)\.(PlanResourceChange|ApplyResourceChange|ReadResource|ValidateResourceConfig)$|tokenhub/provider\.\(\*apiTokenResource\)\.[A-Za-z]+$|net/http\.\(\*Transport\)\.roundTrip$|encoding/json\.(Unmarshal|Marshal)$' "$out/provider.cpu.top" |
+        awk '{printf "    %-8s %-7s cum  %s\n", $4, $5, $6}'
+    } | tee -a "$summary" >/dev/null
+  fi
+
+  fi # SKIP_SCALE
   say "tokenhub_api_tokens data source over $n_ds tokens"
   "$out/bin/floor" -seed "$n_ds" -parallel 10 | tee -a "$out/floor.txt"
   "$out/bin/floor" -list | tee -a "$out/floor.txt"
@@ -212,6 +267,41 @@ EOF
   note "  first → last list request inside the provider (debug log): ${list_s}s"
   note "  SDK floor (Tokens iterator, same pages): ${f_list}s"
   note "  requests for the plan: $req_ds"
+  if [ "${SKIP_QUERY:-0}" != 1 ] && qtf=$(scripts/terraform-path.sh 1.14.5); then
+    # The same 10k tokens through `terraform query` (Terraform >= 1.14), against the data source
+    # planned by the same CLI: identities only, and with -generate-config-out (whole objects).
+    start_server "$log" # a fresh server: seed again
+    export TOKENHUB_ENDPOINT="$endpoint" TOKENHUB_TOKEN="$admin"
+    "$out/bin/floor" -seed "$n_ds" -parallel 10 >/dev/null
+    echo "$provider_block" >"$out/tf-query/main.tf"
+    cat >"$out/tf-query/all.tfquery.hcl" <<EOF
+list "tokenhub_api_token" "all" {
+  provider = tokenhub
+  limit    = $((n_ds * 2))
+}
+EOF
+    qtime() { # $1 = dir, $2 = log, rest = args; prints seconds
+      local t0 t1
+      t0=$(now)
+      "$qtf" -chdir="$1" "${@:3}" -no-color >"$out/$2.log" 2>&1 || { cat "$out/$2.log" >&2; return 1; }
+      t1=$(now)
+      secs "$t0" "$t1"
+    }
+    qtime "$out/tf-ds-base" q-base plan -input=false >/dev/null # warm
+    q_base=$(qtime "$out/tf-ds-base" q-base plan -input=false)
+    q_ds=$(qtime "$out/tf-ds" q-ds plan -input=false)
+    q_list=$(qtime "$out/tf-query" q-list query)
+    q_n=$(grep -c '^list\.tokenhub_api_token\.all' "$out/q-list.log" || true)
+    rm -f "$out/tf-query/gen.tf"
+    q_gen=$(qtime "$out/tf-query" q-gen query -generate-config-out=gen.tf)
+    q_gen_n=$(grep -c '^resource "tokenhub_api_token"' "$out/tf-query/gen.tf" || true)
+    stop_server
+    note ""
+    note "terraform query vs the data source over the same $((n_ds + 1)) tokens ($("$qtf" version | head -1), same run):"
+    note "  terraform plan, tokenhub_api_tokens data source:   ${q_ds}s (baseline plan with only tokenhub_scopes ${q_base}s; difference $(secs "$q_base" "$q_ds")s)"
+    note "  terraform query (identities, $q_n results):        ${q_list}s  ($(ratio "$q_list" "$q_ds")× the data source plan)"
+    note "  terraform query -generate-config-out ($q_gen_n resources): ${q_gen}s  ($(ratio "$q_gen" "$q_ds")×)"
+  fi
 fi
 
 note ""

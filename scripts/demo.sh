@@ -2,14 +2,22 @@
 # `make demo`: builds the provider and the reference server, starts the server on a free local
 # port, applies examples/demo with Terraform (provider from bin/ via dev_overrides, nothing
 # downloaded), shows the tokens it created and checks that a second plan is empty.
-# Everything lives in .demo/ (server state, admin token, Terraform state), so a second run reuses
-# it. KEEP_SERVER=1 leaves the server running afterwards; DEMO_PORT picks the first port to try;
+# Everything lives in .demo/ (DEMO_DIR overrides it): server data, admin token, and the demo's
+# own configuration and state in .demo/work, so a second run reuses them. Your own .tf files go in
+# .demo/scratch: the demo creates that folder and never reads, changes or deletes anything in it.
+# The demo never removes a file it did not put in .demo/work, and never applies a plan that
+# destroys or replaces anything: it stops and says how to look at the plan instead.
+# KEEP_SERVER=1 leaves the server running afterwards; DEMO_PORT picks the first port to try;
 # DEMO_CLI=tofu runs the same demo with OpenTofu (built into bin/ once by scripts/tofu-path.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-demo="$root/.demo"
+demo=${DEMO_DIR:-$root/.demo}
+mkdir -p "$demo"
+demo=$(cd "$demo" && pwd)
+rel() { local p=${1#"$root/"}; echo "${p:-.}"; } # a path as the user should type it
+scratch="$demo/scratch"
 bin="$root/bin"
 cli=${DEMO_CLI:-terraform}
 case $cli in
@@ -36,6 +44,12 @@ fail() {
   exit 1
 }
 trap fail ERR
+# refuse: the demo stops on purpose, to protect something; exit 3 and no failure report.
+refuse() {
+  trap - ERR
+  printf '%s\n' "$@" >&2
+  exit 3
+}
 cleanup() {
   if [ -n "$server_pid" ] && [ "${KEEP_SERVER:-0}" != 1 ]; then
     kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
@@ -61,7 +75,27 @@ apply_gist() {
   grep -E '^  # |^Plan: |: (Creat|Modif|Destr|Read)|^Apply complete|^No changes' | sed 's/^ */    /'
 }
 
-mkdir -p "$demo" "$bin" "$work"
+mkdir -p "$demo" "$bin" "$work" "$scratch"
+
+# The demo's configuration: examples/demo copied into the work folder. Only files the demo put
+# there (listed in .demo-files) are ever replaced or removed; any other .tf file stops the demo,
+# since applying it would make the demo manage (and one day destroy) what someone else wrote.
+step="copying the demo configuration"
+manifest="$work/.demo-files"
+if [ -e "$manifest" ]; then
+  ours=" $(tr '\n' ' ' <"$manifest") "
+else # a work folder from an older demo, which overwrote examples/demo's file names on every run
+  ours=" $(cd examples/demo && ls -- *.tf | tr '\n' ' ') "
+fi
+foreign=()
+for f in "$work"/*.tf "$work"/*.tf.json; do
+  [ -e "$f" ] || continue
+  case $ours in *" ${f##*/} "*) ;; *) foreign+=("$(rel "$f")") ;; esac
+done
+if [ ${#foreign[@]} -gt 0 ]; then
+  refuse "!!> $(rel "$work") is the demo's own folder, but it holds files the demo did not put there:" \
+    "${foreign[@]/#/    }" "    Move them to $(rel "$scratch") (the demo never touches it) and run make demo again."
+fi
 
 step="building the provider"
 say "building the provider (bin/terraform-provider-tokenhub)"
@@ -95,7 +129,7 @@ if port_busy "$port"; then
   false
 fi
 endpoint="http://127.0.0.1:$port"
-say "starting the server on $endpoint (state in .demo/server-state.json, log in .demo/server.log)"
+say "starting the server on $endpoint (data in $(rel "$demo")/server-state.json, log in $(rel "$log"))"
 (umask 077 && : >"$log") # the first start prints the admin token here
 if [ -s "$tokenfile" ]; then
   # The admin token from an earlier run: the server takes it as its bootstrap token.
@@ -126,7 +160,7 @@ if [ ! -s "$tokenfile" ]; then
   fi
   (umask 077 && printf '%s\n' "$admin" >"$tokenfile")
 fi
-echo "    up (pid $server_pid); admin token saved in .demo/admin-token"
+echo "    up (pid $server_pid); admin token saved in $(rel "$tokenfile")"
 
 # Terraform uses the provider binary in bin/ directly: no registry, no `terraform init`.
 # (OpenTofu resolves `tokenhub/tokenhub` under its own registry host.)
@@ -140,7 +174,7 @@ provider_installation {
 }
 EOF
 cat >"$demo/env.sh" <<EOF
-# source .demo/env.sh — the settings \`make demo\` uses, for running terraform yourself.
+# source $(rel "$demo")/env.sh — the settings \`make demo\` uses, for running terraform yourself.
 export TF_CLI_CONFIG_FILE="$demo/terraformrc"
 export CHECKPOINT_DISABLE=1
 export TOKENHUB_ENDPOINT="$endpoint"
@@ -151,16 +185,43 @@ export TOKENHUB_ENDPOINT="$endpoint"
 TOKENHUB_TOKEN=$(cat "$tokenfile")
 export TOKENHUB_TOKEN
 
-# Fresh copy of the configuration; the state next to it survives between runs.
-rm -f "$work"/*.tf
+# The demo's configuration, refreshed from examples/demo.
+step="copying the demo configuration"
+for f in $ours; do # files the demo put there that examples/demo no longer has
+  if [ ! -e "examples/demo/$f" ]; then rm -f "${work:?}/$f"; fi
+done
 cp examples/demo/*.tf "$work/"
+(cd examples/demo && ls -- *.tf) >"$manifest"
 
-step="running terraform apply"
-say "$cli apply (examples/demo, copied to ${work#"$root/"})"
-if ! "$tf" -chdir="$work" apply -auto-approve -input=false -no-color >"$demo/apply.log" 2>&1; then
+# Plan first, and apply that saved plan only if it destroys nothing: a replacement or removal
+# would revoke a token someone may be using. The plan and the apply both go to apply.log.
+step="running $cli plan"
+say "$cli plan (examples/demo, copied to $(rel "$work"))"
+planfile="$demo/demo.tfplan"
+rc=0 # 0: no changes, 2: changes (|| keeps the ERR trap out of it)
+"$tf" -chdir="$work" plan -out="$planfile" -input=false -no-color -detailed-exitcode >"$demo/apply.log" 2>&1 || rc=$?
+if [ "$rc" = 1 ]; then
   sed 's/^/    /' "$demo/apply.log" >&2
   false
 fi
+destroys=$(sed -n 's/^Plan: .* \([0-9][0-9]*\) to destroy.*/\1/p' "$demo/apply.log")
+if [ "${destroys:-0}" != 0 ]; then
+  apply_gist <"$demo/apply.log" >&2
+  rm -f "$planfile"
+  refuse "!!> not applying: this plan destroys or replaces $destroys token(s) managed in $(rel "$work")." \
+    "    Look at it yourself:  source $(rel "$demo")/env.sh && $tf -chdir=$(rel "$work") plan" \
+    "    and apply it only if that is what you want (the server is stopped: KEEP_SERVER=1 make demo keeps it)."
+fi
+if [ "$rc" = 2 ]; then
+  step="running $cli apply"
+  say "$cli apply (the saved plan: nothing to destroy)"
+  if ! "$tf" -chdir="$work" apply -input=false -no-color "$planfile" >>"$demo/apply.log" 2>&1; then
+    sed 's/^/    /' "$demo/apply.log" >&2
+    rm -f "$planfile"
+    false
+  fi
+fi
+rm -f "$planfile"
 apply_gist <"$demo/apply.log"
 
 step="reading the outputs"
@@ -172,10 +233,8 @@ echo
 
 step="checking that a second plan is empty"
 say "$cli plan -detailed-exitcode (expecting no changes)"
-set +e
-"$tf" -chdir="$work" plan -detailed-exitcode -input=false -no-color >"$demo/plan.log" 2>&1
-rc=$?
-set -e
+rc=0
+"$tf" -chdir="$work" plan -detailed-exitcode -input=false -no-color >"$demo/plan.log" 2>&1 || rc=$?
 case $rc in
 0) echo "    no changes: the server and the configuration agree" ;;
 2)
@@ -190,25 +249,25 @@ case $rc in
 esac
 
 trap - ERR
+envsh="$(rel "$demo")/env.sh"
+try_it() {
+  cat <<EOF
+Your own configurations go in $(rel "$scratch")/ (make demo never reads, changes or deletes it):
+    source $envsh     # TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE, TOKENHUB_ENDPOINT, TOKENHUB_TOKEN
+    cp examples/scratch/main.tf $(rel "$scratch")/    # or the README's provider snippet
+    $tf -chdir=$(rel "$scratch") apply
+The demo's own tokens: $tf -chdir=$(rel "$work") plan
+EOF
+}
 if [ "${KEEP_SERVER:-0}" = 1 ]; then
-  cat <<EOF
-
-The server keeps running (pid $server_pid) on $endpoint. Try it yourself:
-    source .demo/env.sh
-    $tf -chdir=${work#"$root/"} plan
-    $tf -chdir=${work#"$root/"} destroy
-Stop the server with:  kill $server_pid
-EOF
+  echo
+  echo "The server keeps running (pid $server_pid) on $endpoint."
+  try_it
+  echo "Stop the server with:  kill $server_pid"
 else
-  cat <<EOF
-
-Done; the server is stopped again (its state stays in .demo/). To explore, keep it running:
-    KEEP_SERVER=1$( [ "$cli" = tofu ] && echo " DEMO_CLI=tofu") make demo
-then, with the same settings the demo used:
-    source .demo/env.sh     # TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE, TOKENHUB_ENDPOINT, TOKENHUB_TOKEN
-    $tf -chdir=${work#"$root/"} plan
-    $tf -chdir=${work#"$root/"} destroy
-    kill \$(cat .demo/server.pid)
-Start from scratch with:  rm -rf .demo
-EOF
+  echo
+  echo "Done; the server is stopped again (its data stays in $(rel "$demo")/). To explore, keep it running:"
+  echo "    KEEP_SERVER=1$( [ "$cli" = tofu ] && echo " DEMO_CLI=tofu") make demo"
+  echo "and then follow what it prints. Start over with:  rm -rf $(rel "$demo")"
+  echo "(this also deletes $(rel "$scratch") and every token on the demo server)."
 fi

@@ -31,7 +31,9 @@ problem() {
   printf '!!> %s\n' "$*" >&2
   status=1
 }
+demodir=""
 finish() {
+  [ -z "$demodir" ] || rm -rf "$demodir"
   if [ "$status" = 0 ] && [ "${LEAKSCAN_KEEP:-0}" != 1 ]; then
     rm -rf "$out"
   else
@@ -42,7 +44,9 @@ trap finish EXIT
 redact() { sed -E 's/(thk_[0-9A-Za-z]{4})[0-9A-Za-z]{34}/\1…(redacted)/g'; }
 bytes() { cat "$@" 2>/dev/null | wc -c | tr -d ' '; }
 
-tf=$(scripts/terraform-path.sh)
+# The newest Terraform (built into bin/ once): every acceptance test runs there, identity and
+# terraform query included, so every test's logs are scanned (older CLIs skip some).
+tf=$(scripts/terraform-path.sh 1.14.5)
 
 # 1. The acceptance suite. TF_LOG_PATH_MASK gives one file per test holding both the in-process
 # provider's logs (terraform-plugin-log test sink) and the Terraform CLI's (terraform-exec);
@@ -67,17 +71,20 @@ echo "    go test exit $rc; $passed of $expected acceptance tests passed"
 # 2. The demo: a real provider binary under Terraform, and the tokenhub-server command.
 if [ "${LEAKSCAN_SKIP_DEMO:-0}" != 1 ]; then
   say "make demo at TF_LOG=TRACE"
-  if TF_LOG=TRACE TF_LOG_PATH="$demo/terraform.log" scripts/demo.sh >"$demo/demo.out" 2>&1; then
+  # A demo folder of its own, outside the scanned logs (it holds the admin token and the state):
+  # the scan must not depend on, or change, a user's .demo.
+  demodir=$(mktemp -d /tmp/tokenhub-leakscan-demo.XXXXXX)
+  if DEMO_DIR="$demodir" TF_LOG=TRACE TF_LOG_PATH="$demo/terraform.log" scripts/demo.sh >"$demo/demo.out" 2>&1; then
     echo "    demo ok"
   else
     problem "the demo failed (see $demo/demo.out)"
   fi
   for f in server.log apply.log plan.log; do
-    [ -f ".demo/$f" ] && cp ".demo/$f" "$demo/$f"
+    [ -f "$demodir/$f" ] && cp "$demodir/$f" "$demo/$f"
   done
   # Positive control: the pattern matches a secret this server really issued.
-  if ! grep -qxE "$secret_re" .demo/admin-token 2>/dev/null; then
-    problem "the pattern $secret_re does not match .demo/admin-token: wrong secret format?"
+  if ! grep -qxE "$secret_re" "$demodir/admin-token" 2>/dev/null; then
+    problem "the pattern $secret_re does not match $demodir/admin-token: wrong secret format?"
   fi
 fi
 

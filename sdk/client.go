@@ -13,8 +13,9 @@ import (
 
 // Client calls the tokenhub API. It is safe for concurrent use.
 type Client struct {
-	api    *apigen.Client
-	secret string
+	api         *apigen.Client
+	secret      string
+	maxResponse int64
 }
 
 // New returns a client for the service at endpoint (such as
@@ -41,7 +42,7 @@ func New(endpoint string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokenhub: %w", err)
 	}
-	return &Client{api: api, secret: s.token}, nil
+	return &Client{api: api, secret: s.token, maxResponse: s.maxResponse}, nil
 }
 
 // editor adds the User-Agent and the credentials to every request.
@@ -90,10 +91,41 @@ func (c *Client) call(op, id string, resp *http.Response, err error, out any) er
 	if out == nil {
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	body := &boundedBody{r: resp.Body, left: c.maxResponse}
+	if err := json.NewDecoder(body).Decode(out); err != nil {
+		if body.over {
+			return fmt.Errorf("tokenhub: %s: response body (status %d) is larger than %d bytes (see WithMaxResponseBytes): %w",
+				opName(op, id), resp.StatusCode, c.maxResponse, ErrResponseTooLarge)
+		}
 		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", opName(op, id), resp.StatusCode, err)
 	}
 	return nil
+}
+
+// boundedBody reads at most left bytes and then fails, noting that the body was longer:
+// a hostile or broken server's endless reply must not be decoded into memory.
+type boundedBody struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly the limit from a longer one.
+		var one [1]byte
+		if n, _ := b.r.Read(one[:]); n > 0 {
+			b.over = true
+			return 0, ErrResponseTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // opName is the operation as error messages name it: "get token <id>".

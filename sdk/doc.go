@@ -27,5 +27,7 @@
 // Every non-2xx response becomes an [*APIError] carrying the RFC 9457 problem
 // fields. Test for classes of failure with errors.Is and [ErrNotFound],
 // [ErrUnauthorized], [ErrForbidden], [ErrRateLimited], [ErrValidation] or
-// [ErrConflict], or use errors.As to read the field errors.
+// [ErrConflict], or use errors.As to read the field errors. A successful
+// response larger than [WithMaxResponseBytes] (8 MiB by default) is not
+// decoded: the call fails with [ErrResponseTooLarge].
 package sdk

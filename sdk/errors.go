@@ -15,7 +15,7 @@ import (
 // Sentinels for errors.Is on an [*APIError]:
 //
 //	404 ErrNotFound, 401 ErrUnauthorized, 403 ErrForbidden, 429 ErrRateLimited,
-//	400 and 413 ErrValidation, 409 and 422 ErrConflict.
+//	400, 413 and 415 ErrValidation, 409 and 422 ErrConflict.
 var (
 	ErrNotFound     = errors.New("tokenhub: not found")
 	ErrUnauthorized = errors.New("tokenhub: unauthorized")
@@ -23,6 +23,10 @@ var (
 	ErrRateLimited  = errors.New("tokenhub: rate limited")
 	ErrValidation   = errors.New("tokenhub: validation failed")
 	ErrConflict     = errors.New("tokenhub: conflict")
+
+	// ErrResponseTooLarge is returned (wrapped) when a successful response body is
+	// larger than the client reads (see [WithMaxResponseBytes]).
+	ErrResponseTooLarge = errors.New("tokenhub: response too large")
 )
 
 // APIError is a non-2xx response, decoded from its application/problem+json
@@ -33,8 +37,10 @@ type APIError struct {
 	Title      string
 	Detail     string
 	Instance   string
-	// FieldErrors lists every bad field of a rejected request (400).
+	// FieldErrors lists every bad field of a rejected request (400), at most 100.
 	FieldErrors []FieldError
+	// FieldErrorsOmitted counts the bad fields beyond those in FieldErrors.
+	FieldErrorsOmitted int
 	// RetryAfter is the server's Retry-After on 429 and 503, if any.
 	RetryAfter time.Duration
 }
@@ -59,6 +65,9 @@ func (e *APIError) Error() string {
 		for i, fe := range e.FieldErrors {
 			parts[i] = fe.Field + ": " + fe.Message
 		}
+		if e.FieldErrorsOmitted > 0 {
+			parts = append(parts, fmt.Sprintf("and %d more", e.FieldErrorsOmitted))
+		}
 		b.WriteString(" (" + strings.Join(parts, "; ") + ")")
 	}
 	return b.String()
@@ -76,7 +85,8 @@ func (e *APIError) Is(target error) bool {
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrValidation:
-		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusRequestEntityTooLarge
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusRequestEntityTooLarge ||
+			e.StatusCode == http.StatusUnsupportedMediaType
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusUnprocessableEntity
 	}
@@ -102,6 +112,9 @@ func newAPIError(resp *http.Response, secret string) *APIError {
 			e.Detail = deref(p.Detail)
 			if p.Errors != nil {
 				e.FieldErrors = *p.Errors
+			}
+			if p.ErrorsOmitted != nil {
+				e.FieldErrorsOmitted = *p.ErrorsOmitted
 			}
 		}
 	}

@@ -34,6 +34,7 @@ func TestAPIError_mapping(t *testing.T) {
 		{404, "ErrNotFound"},
 		{409, "ErrConflict"},
 		{413, "ErrValidation"},
+		{415, "ErrValidation"},
 		{422, "ErrConflict"},
 		{429, "ErrRateLimited"},
 		{500, ""},

@@ -23,6 +23,10 @@ const (
 	defaultMaxIdleConns        = 100
 	defaultMaxIdleConnsPerHost = 32
 	defaultIdleConnTimeout     = 90 * time.Second
+
+	// defaultMaxResponseBytes bounds a 2xx body: the largest page (100 tokens, each with
+	// 100 allowed_ips and every scope) is under 1 MiB.
+	defaultMaxResponseBytes = 8 << 20
 )
 
 // Option configures a [Client]. Options validate their input: [New] returns
@@ -73,6 +77,7 @@ type settings struct {
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
 	logger       Logger
+	maxResponse  int64 // largest 2xx body read, in bytes
 	// waitHook sees every computed backoff and returns the wait actually
 	// used; tests inject one to record waits without sleeping.
 	waitHook func(time.Duration) time.Duration
@@ -85,6 +90,7 @@ func defaultSettings() settings {
 		retryMax:     defaultRetryMax,
 		retryWaitMin: defaultRetryWaitMin,
 		retryWaitMax: defaultRetryWaitMax,
+		maxResponse:  defaultMaxResponseBytes,
 	}
 }
 
@@ -183,6 +189,19 @@ func WithRetryWait(min, max time.Duration) Option {
 func WithLogger(l Logger) Option {
 	return func(s *settings) error {
 		s.logger = l
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds how much of a successful response body is read
+// (default 8 MiB); a larger one fails with [ErrResponseTooLarge] instead of
+// being decoded into memory. Error bodies are read up to 1 MiB.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return fmt.Errorf("tokenhub: WithMaxResponseBytes: must be > 0, got %d", n)
+		}
+		s.maxResponse = n
 		return nil
 	}
 }

@@ -40,9 +40,15 @@ resource "tokenhub_api_token" "inventory_sync" {
   allowed_ips = ["198.51.100.0/28"]
 }
 
-# Break-glass: broad directory write access, kept disabled until an incident needs it
-# (flip `enabled` to true, apply, and back to false afterwards).
+# Break-glass: broad directory write access that exists only while an incident needs it.
+# Open it with `-var break_glass_open=true` (read the secret with
+# `terraform output -raw break_glass_token`) and close it by applying without the variable, which
+# revokes the token. Not a standing disabled token: the server deletes tokens that stay disabled
+# for 7 days, after which Terraform would recreate it with a new secret, silently invalidating
+# any copy kept in a vault.
 resource "tokenhub_api_token" "break_glass" {
+  count = var.break_glass_open ? 1 : 0
+
   name = "break-glass-directory-admin"
   scopes = [
     "members.read-all",
@@ -51,6 +57,5 @@ resource "tokenhub_api_token" "break_glass" {
     "groups.update",
     "member-group-relation.delete",
   ]
-  enabled    = false
-  expires_at = "2030-01-01T00:00:00Z"
+  lifetime = "24h" # even if nobody closes it, it stops working after a day
 }

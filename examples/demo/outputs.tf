@@ -3,15 +3,16 @@ locals {
     ci_reader      = tokenhub_api_token.ci_reader
     log_export     = tokenhub_api_token.log_export
     inventory_sync = tokenhub_api_token.inventory_sync
-    break_glass    = tokenhub_api_token.break_glass
   }
-  row = "%-28s %-9s %-10s %-21s %s"
+  # The break-glass token only while it is open (see main.tf).
+  all_tokens = merge(local.tokens, { for t in tokenhub_api_token.break_glass : "break_glass" => t })
+  row        = "%-28s %-9s %-10s %-21s %s"
 }
 
 # What was issued, without secrets: the hint is enough to recognise a token.
 output "tokens" {
   value = {
-    for k, t in local.tokens : k => {
+    for k, t in local.all_tokens : k => {
       id          = t.id
       name        = t.name
       scopes      = sort(t.scopes)
@@ -28,8 +29,14 @@ output "summary" {
   value = join("\n", concat(
     [format(local.row, "NAME", "STATUS", "HINT", "EXPIRES", "SCOPES")],
     [
-      for t in values(local.tokens) :
+      for t in values(local.all_tokens) :
       format(local.row, t.name, t.status, t.token_hint, coalesce(t.expires_at, "never"), join(", ", sort(t.scopes)))
     ],
   ))
+}
+
+# The break-glass secret, while the token is open: terraform output -raw break_glass_token
+output "break_glass_token" {
+  value     = one(tokenhub_api_token.break_glass[*].token)
+  sensitive = true
 }

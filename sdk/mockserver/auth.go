@@ -3,6 +3,7 @@ package mockserver
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -85,8 +86,19 @@ func scopeMiddleware(f serverapi.StrictHandlerFunc, operationID string) serverap
 }
 
 // credential extracts the secret from Authorization (Bearer or apiToken) or ?api_token=.
+// More than one credential is refused (400), not resolved by precedence: a proxy that adds
+// its own header, or a token in the URL next to the header, must not decide who is calling.
 // Error details never echo the secret.
 func credential(r *http.Request) (string, *problem) {
+	auths, queried := r.Header.Values("Authorization"), r.URL.Query()["api_token"]
+	switch {
+	case len(auths) > 1:
+		return "", ambiguousCredentials("Authorization", "must be sent once (got %d headers); send one credential", len(auths))
+	case len(auths) == 1 && len(queried) > 0:
+		return "", ambiguousCredentials("api_token", "must not be sent with an Authorization header; send one credential")
+	case len(queried) > 1:
+		return "", ambiguousCredentials("api_token", "must be sent once (got %d); send one credential", len(queried))
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
 		tok = strings.TrimSpace(tok)
@@ -174,4 +186,10 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 	t.times.set(tLastUsed, now)
 	s.dirty.Store(true)
 	return &caller{id: id, owner: t.Owner(), admin: t.Admin, scopes: t.Scopes()}, nil
+}
+
+func ambiguousCredentials(field, format string, args ...any) *problem {
+	p := badRequest([]serverapi.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}})
+	p.detail = "ambiguous credentials: send exactly one (Authorization: Bearer <token>)"
+	return p
 }

@@ -110,6 +110,18 @@ func TestAuthMatrix(t *testing.T) {
 		{"rotated out, in query", nil, "api_token=" + rotatedLater.Token, 401},
 		{"wrong IP", bearer(wrongIP.Token), "", 403},
 		{"wrong IP, apiToken scheme", []string{"Authorization", "apiToken " + wrongIP.Token}, "", 403},
+		// Two credentials are ambiguous (400), whichever would win, even when both are the same.
+		{"two Authorization headers", append(bearer(ts.AdminToken), bearer(ts.AdminToken)...), "", 400},
+		{"two Authorization headers, first unknown", append(bearer(unknown), bearer(ts.AdminToken)...), "", 400},
+		{"two Authorization headers, second empty", append(bearer(ts.AdminToken), "Authorization", ""), "", 400},
+		{"Bearer and apiToken headers", append(bearer(ts.AdminToken), "Authorization", "apiToken "+ts.AdminToken), "", 400},
+		{"header and api_token", bearer(ts.AdminToken), "api_token=" + ts.AdminToken, 400},
+		{"header and other api_token", bearer(limited), "api_token=" + ts.AdminToken, 400},
+		{"header and empty api_token", bearer(ts.AdminToken), "api_token=", 400},
+		{"apiToken header and api_token", []string{"Authorization", "apiToken " + ts.AdminToken}, "api_token=" + ts.AdminToken, 400},
+		{"api_token twice", nil, "api_token=" + ts.AdminToken + "&api_token=" + ts.AdminToken, 400},
+		{"api_token twice, first empty", nil, "api_token=&api_token=" + ts.AdminToken, 400},
+		{"api_token twice, one unknown", nil, "api_token=" + unknown + "&api_token=" + ts.AdminToken, 400},
 	}
 	ts.SetExpiresAt(expired.ID, ptr(ts.Clock.Now().Add(-time.Second)))
 
@@ -151,8 +163,11 @@ func TestAuthMatrix(t *testing.T) {
 					path += "?" + c.query
 				}
 				detail := ""
-				if c.status == http.StatusForbidden {
+				switch c.status {
+				case http.StatusForbidden:
 					detail = "allowed_ips"
+				case http.StatusBadRequest:
+					detail = "ambiguous credentials"
 				}
 				check(t, func() *apiResp { return plain.do(ep.method, path, ep.body, c.hdr...) }, c.status, detail)
 			})

@@ -39,7 +39,7 @@ type badInput struct {
 	method, path string
 	body         any      // string: sent verbatim; nil: no body; else JSON
 	hdr          []string // extra headers, key/value pairs
-	status       int      // 400, 413 or 422
+	status       int      // 400, 413, 415 or 422
 	fields       []string // for 400: fields errors[] must name (at least these)
 }
 
@@ -62,6 +62,10 @@ func TestBadInputMatrix(t *testing.T) {
 	huge := obj(`,"allowed_ips":["` + strings.Repeat("1", 70<<10) + `"]`) // > 64 KiB
 	tenK := func(el string) string { return "[" + strings.TrimSuffix(strings.Repeat(el+",", 10000), ",") + "]" }
 	nested := strings.Repeat(`{"a":`, 2000) + "1" + strings.Repeat("}", 2000)
+	var manyKeys strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&manyKeys, `,"k%d":1`, i)
+	}
 	badCursor := base64.RawURLEncoding.EncodeToString([]byte("v1:x:not-a-uuid"))
 
 	cases := []badInput{
@@ -107,9 +111,9 @@ func TestBadInputMatrix(t *testing.T) {
 		{"create: duplicate scopes", "POST", create, `{"name":"n","scopes":["members.read","groups.read","members.read"]}`, nil, 400, []string{"scopes[2]"}},
 		{"create: unknown scope", "POST", create, `{"name":"n","scopes":["members.read","token.admin"]}`, nil, 400, []string{"scopes[1]"}},
 		{"create: scope wrong case", "POST", create, `{"name":"n","scopes":["Members.Read"]}`, nil, 400, []string{"scopes[0]"}},
-		{"create: 10k unknown scopes", "POST", create, `{"name":"n","scopes":` + tenK(`"x"`) + `}`, nil, 400, []string{"scopes[0]", "scopes[9999]"}},
-		{"create: 4000 duplicate scopes", "POST", create, `{"name":"n","scopes":["devices.read"` + strings.Repeat(`,"devices.read"`, 3999) + `]}`, nil, 400, []string{"scopes[1]", "scopes[3999]"}},
-		{"create: 10k allowed_ips", "POST", create, obj(`,"allowed_ips":` + tenK(`"1"`)), nil, 400, []string{"allowed_ips", "allowed_ips[9999]"}},
+		{"create: 10k unknown scopes", "POST", create, `{"name":"n","scopes":` + tenK(`"x"`) + `}`, nil, 400, []string{"scopes[0]", "scopes[99]"}},
+		{"create: 4000 duplicate scopes", "POST", create, `{"name":"n","scopes":["devices.read"` + strings.Repeat(`,"devices.read"`, 3999) + `]}`, nil, 400, []string{"scopes[1]", "scopes[100]"}},
+		{"create: 10k allowed_ips", "POST", create, obj(`,"allowed_ips":` + tenK(`"1"`)), nil, 400, []string{"allowed_ips", "allowed_ips[98]"}},
 		{"create: bad date", "POST", create, obj(`,"expires_at":"2099-02-30T00:00:00Z"`), nil, 400, []string{"expires_at"}},
 		{"create: date without time", "POST", create, obj(`,"expires_at":"2099-01-01"`), nil, 400, []string{"expires_at"}},
 		{"create: date in the past", "POST", create, obj(`,"expires_at":"` + past + `"`), nil, 400, []string{"expires_at"}},
@@ -127,6 +131,58 @@ func TestBadInputMatrix(t *testing.T) {
 		{"create: empty Idempotency-Key", "POST", create, obj(""), []string{"Idempotency-Key", ""}, 400, []string{"Idempotency-Key"}},
 		{"create: Idempotency-Key too long", "POST", create, obj(""), []string{"Idempotency-Key", strings.Repeat("k", 256)}, 400, []string{"Idempotency-Key"}},
 		{"create: Idempotency-Key reused, other body", "POST", create, obj(""), []string{"Idempotency-Key", "used-once"}, 422, nil},
+
+		// Every problem in one answer: type errors next to value errors.
+		{"create: type error next to value errors", "POST", create, `{"name":"","enabled":"no"}`, nil, 400, []string{"name", "enabled", "scopes"}},
+		{"create: every kind wrong", "POST", create, `{"name":"  ","scopes":["nope",7],"allowed_ips":"x","expires_at":"soon","enabled":"no","owner":1}`, nil, 400,
+			[]string{"name", "scopes[0]", "scopes[1]", "allowed_ips", "expires_at", "enabled", "owner"}},
+		{"create: 12k bad scopes do not hide a bad name", "POST", create, `{"scopes":` + tenK(`"x"`)[:len(tenK(`"x"`))-1] + strings.Repeat(`,"x"`, 2000) + `],"name":"","enabled":"no"}`, nil, 400,
+			[]string{"name", "scopes[0]", "enabled"}},
+		{"create: 5k unknown keys", "POST", create, `{"name":"n","scopes":["members.read"]` + manyKeys.String() + `}`, nil, 400, []string{"k0"}},
+		// Duplicate keys are refused, not "last one wins"; keys are case-sensitive.
+		{"create: duplicate key", "POST", create, `{"name":"n","scopes":["members.read"],"scopes":["admin-logs.read"]}`, nil, 400, []string{"scopes"}},
+		{"create: duplicate key, escaped", "POST", create, `{"name":"a","n\u0061me":"b","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: duplicate key, nested", "POST", create, `{"name":{"a":1,"a":2},"scopes":["members.read"]}`, nil, 400, []string{"name.a"}},
+		{"create: duplicate unknown key", "POST", create, obj(`,"x":1,"x":2`), nil, 400, []string{"x"}},
+		{"create: duplicate key, same value", "POST", create, obj(`,"enabled":true,"enabled":true`), nil, 400, []string{"enabled"}},
+		{"create: key in another case", "POST", create, `{"name":"n","Name":"m","scopes":["members.read"]}`, nil, 400, []string{"Name"}},
+		// Invalid UTF-8 hidden in escapes: unpaired surrogates are refused, not replaced.
+		{"create: lone high surrogate", "POST", create, `{"name":"a\ud800","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: lone low surrogate", "POST", create, `{"name":"\udc00","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: surrogates reversed", "POST", create, `{"name":"\udc00\ud800","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: lone surrogate in a scope", "POST", create, `{"name":"n","scopes":["members.read","\ud83d"]}`, nil, 400, []string{"scopes[1]"}},
+		{"create: lone surrogate in a key", "POST", create, `{"name":"n","scopes":["members.read"],"\ud800":1}`, nil, 400, nil},
+		// Names that are blank or hide their direction.
+		{"create: name only spaces", "POST", create, `{"name":"   ","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name only ideographic space", "POST", create, `{"name":"\u3000\u00a0","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name only zero-width space", "POST", create, `{"name":"\u200b","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name only Hangul fillers", "POST", create, `{"name":"\u3164\u115f","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name only marks", "POST", create, `{"name":"\u0301\u0308","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name only a joiner and a variation selector", "POST", create, `{"name":"\u200d\ufe0f","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name with RLO", "POST", create, `{"name":"invoice\u202Efdp.exe","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name with RLI", "POST", create, `{"name":"a\u2067b","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		{"create: name with Arabic letter mark", "POST", create, `{"name":"a\u061cb","scopes":["members.read"]}`, nil, 400, []string{"name"}},
+		// Time-zone offsets past 23:59.
+		{"create: offset minutes 60", "POST", create, obj(`,"expires_at":"2099-01-01T00:00:00+00:60"`), nil, 400, []string{"expires_at"}},
+		{"create: offset 23:60", "POST", create, obj(`,"expires_at":"2099-01-01T00:00:00-23:60"`), nil, 400, []string{"expires_at"}},
+		{"create: offset 24:00", "POST", create, obj(`,"expires_at":"2099-01-01T00:00:00+24:00"`), nil, 400, []string{"expires_at"}},
+		{"create: offset minutes 99", "POST", create, obj(`,"expires_at":"2099-01-01T00:00:00.5-05:99"`), nil, 400, []string{"expires_at"}},
+		// A body must say it is JSON.
+		{"create: form-encoded (curl -d)", "POST", create, obj(""), []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, nil},
+		{"create: no Content-Type", "POST", create, obj(""), []string{"-Content-Type", ""}, 415, nil},
+		{"create: empty Content-Type", "POST", create, obj(""), []string{"Content-Type", ""}, 415, nil},
+		{"create: text/plain", "POST", create, obj(""), []string{"Content-Type", "text/plain"}, 415, nil},
+		{"create: multipart", "POST", create, obj(""), []string{"Content-Type", "multipart/form-data; boundary=x"}, 415, nil},
+		{"create: problem+json", "POST", create, obj(""), []string{"Content-Type", "application/problem+json"}, 415, nil},
+		{"create: json prefix", "POST", create, obj(""), []string{"Content-Type", "application/jsonx"}, 415, nil},
+		{"create: latin1 charset", "POST", create, obj(""), []string{"Content-Type", "application/json; charset=iso-8859-1"}, 415, nil},
+		{"create: other parameter", "POST", create, obj(""), []string{"Content-Type", "application/json; profile=x"}, 415, nil},
+		{"create: malformed Content-Type", "POST", create, obj(""), []string{"Content-Type", "application/json; charset"}, 415, nil},
+		{"create: two Content-Types", "POST", create, obj(""), []string{"Content-Type", "application/json", "Content-Type", "text/plain"}, 415, nil},
+		// Idempotency-Key: counted in characters, sent once.
+		{"create: Idempotency-Key 256 characters", "POST", create, obj(""), []string{"Idempotency-Key", strings.Repeat("é", 256)}, 400, []string{"Idempotency-Key"}},
+		{"create: Idempotency-Key twice", "POST", create, obj(""), []string{"Idempotency-Key", "a", "Idempotency-Key", "b"}, 400, []string{"Idempotency-Key"}},
+		{"create: Idempotency-Key not UTF-8", "POST", create, obj(""), []string{"Idempotency-Key", "k\xff"}, 400, []string{"Idempotency-Key"}},
 
 		// PATCH.
 		{"patch: empty body", "PATCH", tokPath, "", nil, 400, []string{"body"}},
@@ -147,6 +203,11 @@ func TestBadInputMatrix(t *testing.T) {
 		{"patch: 10k allowed_ips", "PATCH", tokPath, `{"allowed_ips":` + tenK(`"1"`) + `}`, nil, 400, []string{"allowed_ips"}},
 		{"patch: body > 64 KiB", "PATCH", tokPath, huge, nil, 413, nil},
 		{"patch: token id not a UUID", "PATCH", "/api/v1/token/not-a-uuid", `{"name":"x"}`, nil, 400, []string{"tokenId"}},
+		{"patch: type error next to value error", "PATCH", tokPath, `{"name":"","enabled":"no"}`, nil, 400, []string{"name", "enabled"}},
+		{"patch: duplicate key", "PATCH", tokPath, `{"enabled":true,"enabled":false}`, nil, 400, []string{"enabled"}},
+		{"patch: lone surrogate", "PATCH", tokPath, `{"name":"x\udbff"}`, nil, 400, []string{"name"}},
+		{"patch: name blank", "PATCH", tokPath, `{"name":"\t \n"}`, nil, 400, []string{"name"}},
+		{"patch: form-encoded", "PATCH", tokPath, `{"name":"x"}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, nil},
 		{"patch: token id with suffix", "PATCH", tokPath + "x", `{"name":"x"}`, nil, 400, []string{"tokenId"}},
 
 		// Rotate.
@@ -161,6 +222,10 @@ func TestBadInputMatrix(t *testing.T) {
 		{"rotate: good overlap, past date", "POST", rotate, `{"overlap":"1h","expires_at":"` + past + `"}`, nil, 400, []string{"expires_at"}},
 		{"rotate: expires_at an object", "POST", rotate, `{"expires_at":{"in":"1h"}}`, nil, 400, []string{"expires_at"}},
 		{"rotate: body > 64 KiB", "POST", rotate, `{"overlap":"` + strings.Repeat("1", 70<<10) + `"}`, nil, 413, nil},
+		{"rotate: type error next to value error", "POST", rotate, `{"overlap":"forever","expires_at":5}`, nil, 400, []string{"overlap", "expires_at"}},
+		{"rotate: duplicate key", "POST", rotate, `{"overlap":"1h","overlap":"0s"}`, nil, 400, []string{"overlap"}},
+		{"rotate: form-encoded", "POST", rotate, `{"overlap":"1h"}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, nil},
+		{"rotate: offset out of range", "POST", rotate, `{"expires_at":"2099-01-01 00:00:00+00:60"}`, nil, 400, []string{"expires_at"}},
 		{"rotate: token id not a UUID", "POST", "/api/v1/token/1234/rotate", `{}`, nil, 400, []string{"tokenId"}},
 
 		// List.
@@ -214,9 +279,20 @@ func TestBadInputMatrix(t *testing.T) {
 						t.Fatalf("error without field or message: %+v", e)
 					}
 				}
+				// At most 100 problems listed, the rest counted, in a small answer.
+				if len(got) > maxFieldErrors || (p.ErrorsOmitted > 0 && len(got) != maxFieldErrors) {
+					t.Fatalf("%d errors listed, %d omitted", len(got), p.ErrorsOmitted)
+				}
+				if len(r.body) > 16<<10 {
+					t.Fatalf("400 answer is %d bytes", len(r.body))
+				}
 			case http.StatusRequestEntityTooLarge:
 				if !strings.Contains(p.Detail, "bytes") {
 					t.Fatalf("413 detail %q does not give the limit", p.Detail)
+				}
+			case http.StatusUnsupportedMediaType:
+				if !strings.Contains(p.Detail, "application/json") {
+					t.Fatalf("415 detail %q does not say what to send", p.Detail)
 				}
 			case http.StatusUnprocessableEntity:
 				if !strings.Contains(p.Detail, "Idempotency-Key") {

@@ -6,21 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
 // readJSONBody reads and strictly decodes a request body into dst before the generated
-// handler (which is lenient) sees it: 413 past the size limit; 400 for invalid UTF-8,
-// malformed JSON, unknown fields, wrong types (naming the field) or trailing data, every such
-// problem listed at once. The body is put back on r for the generated decoder. An empty body
-// is an error only when required.
-func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, dst any, schema []fieldSpec, required bool) ([]byte, *problem) {
+// handler (which is lenient) sees it: 413 past the size limit; 415 unless it is
+// application/json; 400 for invalid UTF-8 (unpaired \uD800 escapes included), malformed
+// JSON, duplicate keys, unknown fields, wrong types or bad values (naming the field) or
+// trailing data, every such problem listed at once. The body is put back on r for the
+// generated decoder. An empty body is an error only when required.
+func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, dst any, spec *bodySpec, required bool) ([]byte, *problem) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.bodyLimit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -37,28 +42,23 @@ func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, dst any, s
 		}
 		return raw, nil
 	}
-	// The body is read as JSON whatever its Content-Type says, so `curl -d '{...}'` (which
-	// labels it form-encoded) just works; anything that is not a JSON object is still a 400.
+	// A body labelled anything but JSON is refused, not guessed at: `curl -d` without
+	// -H 'Content-Type: application/json' says form-encoded.
+	if p := checkContentType(r.Header.Values("Content-Type")); p != nil {
+		return nil, p
+	}
 	if !utf8.Valid(raw) {
 		return nil, bodyProblem("request body is not valid UTF-8")
 	}
+	obj, p := parseObject(raw)
+	if p != nil {
+		return nil, p
+	}
 	// First as generic JSON, so every unknown field and wrong type is reported at once, with
-	// element paths (scopes[1]); then into the generated type.
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, decodeProblem(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, bodyProblem("unexpected data after the JSON object")
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, bodyProblem("must be a JSON object, not " + jsonKind(v))
-	}
-	if errs := checkShape(obj, schema); len(errs) > 0 {
-		return nil, badRequest(errs)
+	// element paths (scopes[1]), next to the value problems of the well-typed fields.
+	if errs := checkShape(obj, spec.fields); len(errs) > 0 {
+		errs = append(errs, spec.valueErrors(obj, errs, s.cfg.clock.Now())...)
+		return nil, badRequest(spec.order(errs))
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return nil, decodeProblem(err)
@@ -66,8 +66,102 @@ func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, dst any, s
 	return raw, nil
 }
 
+// checkContentType accepts exactly one application/json media type whose only parameter,
+// if any, is charset=utf-8 (any case).
+func checkContentType(values []string) *problem {
+	const want = `send "Content-Type: application/json"`
+	if len(values) != 1 {
+		if len(values) == 0 {
+			return unsupportedMediaType("the request body has no Content-Type; " + want)
+		}
+		return unsupportedMediaType("Content-Type is given %d times; %s", len(values), want)
+	}
+	mt, params, err := mime.ParseMediaType(values[0])
+	if err != nil || mt != "application/json" {
+		return unsupportedMediaType("Content-Type %q is not supported; %s", values[0], want)
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return unsupportedMediaType("Content-Type %q is not supported: the only parameter allowed is charset=utf-8", values[0])
+		}
+	}
+	return nil
+}
+
+// parseObject reads raw as one JSON value with jsontext, which refuses duplicate keys (at
+// any depth, however a key is escaped) and unpaired UTF-16 surrogate escapes instead of
+// letting the last key win or replacing the escape with U+FFFD as encoding/json does.
+func parseObject(raw []byte) (map[string]any, *problem) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if err := dec.SkipValue(); err != nil {
+		return nil, syntaxProblem(err)
+	}
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+		return nil, bodyProblem("unexpected data after the JSON object")
+	}
+	// Now known to be one well-formed value: decode it generically.
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, decodeProblem(err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, bodyProblem("must be a JSON object, not " + jsonKind(v))
+	}
+	return obj, nil
+}
+
+func syntaxProblem(err error) *problem {
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return bodyProblem("malformed JSON: unexpected end of input")
+		}
+		return bodyProblem("malformed JSON")
+	}
+	field := pointerField(se.JSONPointer)
+	switch {
+	case errors.Is(se.Err, jsontext.ErrDuplicateName):
+		key := se.JSONPointer.LastToken()
+		return badRequest([]serverapi.FieldError{{Field: field,
+			Message: fmt.Sprintf("duplicate key %q: send each key once", key)}})
+	case strings.Contains(se.Err.Error(), "surrogate"):
+		return badRequest([]serverapi.FieldError{{Field: field,
+			Message: "must be valid UTF-8: has an unpaired UTF-16 surrogate escape (such as \\ud800)"}})
+	case errors.Is(se.Err, io.ErrUnexpectedEOF):
+		return bodyProblem("malformed JSON: unexpected end of input")
+	}
+	return bodyProblem(fmt.Sprintf("malformed JSON at byte %d: %v", se.ByteOffset, se.Err))
+}
+
+// pointerField turns a JSON pointer (/allowed_ips/2) into a field path (allowed_ips[2]);
+// the empty pointer is the body.
+func pointerField(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	if b.Len() == 0 {
+		return "body"
+	}
+	return b.String()
+}
+
 func bodyProblem(msg string) *problem {
 	return badRequest([]serverapi.FieldError{{Field: "body", Message: msg}})
+}
+
+func unsupportedMediaType(format string, args ...any) *problem {
+	return newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported Media Type", format, args...)
 }
 
 func decodeProblem(err error) *problem {
@@ -134,14 +228,6 @@ type fieldSpec struct {
 	name string
 	kind fieldKind
 }
-
-// The request bodies' fields, in the order problems are reported.
-var (
-	createSchema = []fieldSpec{{"name", kindString}, {"scopes", kindStringArray}, {"expires_at", kindNullableString},
-		{"allowed_ips", kindStringArray}, {"enabled", kindBool}}
-	updateSchema = createSchema
-	rotateSchema = []fieldSpec{{"overlap", kindString}, {"expires_at", kindNullableString}}
-)
 
 // checkShape reports unknown fields and fields of the wrong JSON type (null included, except
 // where the contract allows it).

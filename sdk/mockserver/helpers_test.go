@@ -34,6 +34,7 @@ type problemDoc struct {
 		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"errors"`
+	ErrorsOmitted int `json:"errors_omitted"`
 }
 
 type tokenDoc struct {
@@ -94,8 +95,20 @@ func (c *apiClient) do(method, path string, body any, hdr ...string) *apiResp {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	// A key given once replaces the default header; given again, it is sent again; "-Key"
+	// removes the header.
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
+		k := hdr[i]
+		switch {
+		case strings.HasPrefix(k, "-"):
+			req.Header.Del(k[1:])
+		case seen[http.CanonicalHeaderKey(k)]:
+			req.Header.Add(k, hdr[i+1])
+		default:
+			req.Header.Set(k, hdr[i+1])
+		}
+		seen[http.CanonicalHeaderKey(k)] = true
 	}
 	res, err := c.hc.Do(req)
 	if err != nil {

@@ -15,10 +15,10 @@ const legacyTimeLayout = "2006-01-02 15:04:05"
 // `YYYY-MM-DD HH:MM:SS` form (UTC). The result is in UTC.
 func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		// time.Parse accepts a few things RFC 3339 does not (a lower-case t or z is fine,
-		// but hour offsets beyond ±23:59 are not); reject those.
-		if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
-			return time.Time{}, errors.New("time zone offset out of range")
+		// time.Parse accepts offsets RFC 3339 does not (+24:00, +00:60); reject those.
+		// (A lower-case t or z is fine.)
+		if err := checkOffset(s); err != nil {
+			return time.Time{}, err
 		}
 		return t.UTC(), nil
 	}
@@ -26,6 +26,19 @@ func parseTime(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("must be an RFC 3339 time (2027-01-31T00:00:00Z) or %q (UTC)", "YYYY-MM-DD HH:MM:SS")
+}
+
+// checkOffset refuses a numeric offset (the string's last six characters, ±hh:mm, once
+// time.Parse has accepted it) whose hours are past 23 or minutes past 59.
+func checkOffset(s string) error {
+	n := len(s)
+	if n < 6 || (s[n-6] != '+' && s[n-6] != '-') {
+		return nil // Z
+	}
+	if hh, mm := s[n-5:n-3], s[n-2:]; hh > "23" || mm > "59" {
+		return fmt.Errorf("time zone offset %s is out of range (hours 00-23, minutes 00-59)", s[n-6:])
+	}
+	return nil
 }
 
 // parseAllowedIP accepts an IPv4 or IPv6 address (meaning /32 or /128) or a CIDR range

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
@@ -18,6 +19,7 @@ type problem struct {
 	title      string
 	detail     string
 	errors     []serverapi.FieldError
+	omitted    int // problems beyond those in errors (errors_omitted)
 	retryAfter int // seconds; > 0 sets Retry-After
 	instance   string
 }
@@ -26,11 +28,52 @@ func newProblem(status int, kind, title, format string, args ...any) *problem {
 	return &problem{status: status, kind: kind, title: title, detail: fmt.Sprintf(format, args...)}
 }
 
+// maxFieldErrors caps errors[]: 12,000 bad scopes must not make a megabyte answer.
+const maxFieldErrors = 100
+
 func badRequest(errs []serverapi.FieldError) *problem {
 	p := newProblem(http.StatusBadRequest, "validation", "Invalid request",
 		"%d invalid field(s); see errors", len(errs))
-	p.errors = errs
+	p.errors, p.omitted = capFieldErrors(errs, maxFieldErrors)
+	if p.omitted > 0 {
+		p.detail = fmt.Sprintf("%d invalid field(s); errors lists %d, errors_omitted counts the other %d",
+			len(errs), len(p.errors), p.omitted)
+	}
 	return p
+}
+
+// capFieldErrors keeps at most limit problems, in their order: the first problem of every
+// field before further ones, so 10,000 bad scopes cannot hide a bad name or an unknown key.
+func capFieldErrors(errs []serverapi.FieldError, limit int) ([]serverapi.FieldError, int) {
+	if len(errs) <= limit {
+		return errs, 0
+	}
+	keep := make([]bool, len(errs))
+	n := 0
+	seen := map[string]bool{}
+	for i, e := range errs {
+		top := e.Field[:strings.IndexAny(e.Field+"[", "[.")]
+		if n < limit && !seen[top] {
+			seen[top], keep[i] = true, true
+			n++
+		}
+	}
+	for i := range errs {
+		if n == limit {
+			break
+		}
+		if !keep[i] {
+			keep[i] = true
+			n++
+		}
+	}
+	out := make([]serverapi.FieldError, 0, limit)
+	for i, e := range errs {
+		if keep[i] {
+			out = append(out, e)
+		}
+	}
+	return out, len(errs) - limit
 }
 
 func unauthorized(format string, args ...any) *problem {
@@ -64,6 +107,10 @@ func (p *problem) body(instance string) serverapi.Problem {
 	if len(p.errors) > 0 {
 		errs := p.errors
 		out.Errors = &errs
+	}
+	if p.omitted > 0 {
+		n := p.omitted
+		out.ErrorsOmitted = &n
 	}
 	return out
 }

@@ -120,6 +120,7 @@ func TestRotate_OverlapEndsWithoutJanitor(t *testing.T) {
 	call := func(method, path, secret, body string) int {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
 		return rec.Code

@@ -1,64 +1,49 @@
 package mockserver
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
-// catalogue is the scope catalogue in contract order (the ScopeName enum of openapi.yaml).
-var catalogue = []serverapi.Scope{
-	{Name: "members.create", Group: "members", Description: "Create members."},
-	{Name: "members.read", Group: "members", Description: "Read one member."},
-	{Name: "members.read-all", Group: "members", Description: "List all members."},
-	{Name: "members.update", Group: "members", Description: "Update members."},
-	{Name: "members.delete", Group: "members", Description: "Delete members."},
-	{Name: "members.disconnect", Group: "members", Description: "Disconnect members' sessions."},
-	{Name: "groups.create", Group: "groups", Description: "Create groups."},
-	{Name: "groups.read", Group: "groups", Description: "Read one group."},
-	{Name: "groups.read-all", Group: "groups", Description: "List all groups."},
-	{Name: "groups.update", Group: "groups", Description: "Update groups."},
-	{Name: "groups.delete", Group: "groups", Description: "Delete groups."},
-	{Name: "systems.create", Group: "systems", Description: "Create systems."},
-	{Name: "systems.read", Group: "systems", Description: "Read one system."},
-	{Name: "systems.read-all", Group: "systems", Description: "List all systems."},
-	{Name: "systems.update", Group: "systems", Description: "Update systems."},
-	{Name: "systems.delete", Group: "systems", Description: "Delete systems."},
-	{Name: "system-groups.create", Group: "system-groups", Description: "Create system groups."},
-	{Name: "system-groups.read", Group: "system-groups", Description: "Read one system group."},
-	{Name: "system-groups.read-all", Group: "system-groups", Description: "List all system groups."},
-	{Name: "system-groups.update", Group: "system-groups", Description: "Update system groups."},
-	{Name: "system-groups.delete", Group: "system-groups", Description: "Delete system groups."},
-	{Name: "access-cards.create", Group: "access-cards", Description: "Create access cards."},
-	{Name: "access-cards.read", Group: "access-cards", Description: "Read one access card."},
-	{Name: "access-card.read-all", Group: "access-cards", Description: "List all access cards."},
-	{Name: "access-cards.update", Group: "access-cards", Description: "Update access cards."},
-	{Name: "access-cards.delete", Group: "access-cards", Description: "Delete access cards."},
-	{Name: "member-group-relation.add", Group: "relations", Description: "Add members to groups."},
-	{Name: "member-group-relation.delete", Group: "relations", Description: "Remove members from groups."},
-	{Name: "member-ac-relation.add", Group: "relations", Description: "Give members access cards."},
-	{Name: "member-ac-relation.delete", Group: "relations", Description: "Take access cards from members."},
-	{Name: "group-access-card-relation.add", Group: "relations", Description: "Give groups access cards."},
-	{Name: "group-access-card-relation.delete", Group: "relations", Description: "Take access cards from groups."},
-	{Name: "system-system-group-relation.add", Group: "relations", Description: "Add systems to system groups."},
-	{Name: "system-system-group-relation.delete", Group: "relations", Description: "Remove systems from system groups."},
-	{Name: "system-ac-relation.add", Group: "relations", Description: "Give systems access cards."},
-	{Name: "system-ac-relation.delete", Group: "relations", Description: "Take access cards from systems."},
-	{Name: "system-group-access-card-relation.add", Group: "relations", Description: "Give system groups access cards."},
-	{Name: "system-group-access-card-relation.delete", Group: "relations", Description: "Take access cards from system groups."},
-	{Name: "gateways.read", Group: "gateways", Description: "Read one gateway."},
-	{Name: "gateway.read-all", Group: "gateways", Description: "List all gateways."},
-	{Name: "devices.read", Group: "devices", Description: "Read one device."},
-	{Name: "devices.read-all", Group: "devices", Description: "List all devices."},
-	{Name: "devices.delete", Group: "devices", Description: "Delete devices."},
-	{Name: "token.create", Group: "tokens", Description: "Create API tokens (only with scopes the caller holds)."},
-	{Name: "token.read", Group: "tokens", Description: "Read one API token."},
-	{Name: "token.read-all", Group: "tokens", Description: "List API tokens."},
-	{Name: "token.update", Group: "tokens", Description: "Update and rotate API tokens."},
-	{Name: "token.delete", Group: "tokens", Description: "Revoke API tokens."},
-	{Name: "gateway-log.read", Group: "logs", Description: "Read gateway logs."},
-	{Name: "system-logs.read", Group: "logs", Description: "Read system logs."},
-	{Name: "threat-blocker-logs.read", Group: "logs", Description: "Read threat-blocker logs."},
-	{Name: "device-posture-check-logs.read", Group: "logs", Description: "Read device-posture-check logs."},
-	{Name: "admin-logs.read", Group: "logs", Description: "Read admin logs."},
+// catalogue is the scope catalogue in contract order: the ScopeName enum of openapi.yaml,
+// with each name's group and description from the enum's x-scopes extension, so the server,
+// the SDK and the generated docs (docs/guides/scopes.md) cannot disagree.
+var catalogue = mustCatalogue()
+
+// mustCatalogue reads the catalogue from the embedded contract; a contract without a group
+// and description for every name (or with extras) is a build mistake, caught by any test.
+func mustCatalogue() []serverapi.Scope {
+	spec, err := serverapi.GetSpec()
+	if err != nil {
+		panic("mockserver: the embedded OpenAPI document does not load: " + err.Error())
+	}
+	ref := spec.Components.Schemas["ScopeName"]
+	if ref == nil || ref.Value == nil {
+		panic("mockserver: the OpenAPI document has no ScopeName schema")
+	}
+	raw, err := json.Marshal(ref.Value.Extensions["x-scopes"])
+	if err != nil {
+		panic("mockserver: ScopeName x-scopes: " + err.Error())
+	}
+	var meta map[string]struct{ Group, Description string }
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		panic("mockserver: ScopeName x-scopes: " + err.Error())
+	}
+	out := make([]serverapi.Scope, 0, len(ref.Value.Enum))
+	for _, v := range ref.Value.Enum {
+		name, _ := v.(string)
+		m, ok := meta[name]
+		if !ok || m.Group == "" || m.Description == "" {
+			panic(fmt.Sprintf("mockserver: ScopeName x-scopes lacks a group or description for %q", name))
+		}
+		out = append(out, serverapi.Scope{Name: serverapi.ScopeName(name), Group: m.Group, Description: m.Description})
+	}
+	if len(meta) != len(out) {
+		panic(fmt.Sprintf("mockserver: ScopeName x-scopes has %d entries for %d names", len(meta), len(out)))
+	}
+	return out
 }
 
 // canonicalScope maps each catalogue name to one shared string, so stored tokens

@@ -77,7 +77,7 @@ func New(opts ...Option) (*Server, error) {
 	s.mux.HandleFunc("GET /api-docs/{file}", serveSwaggerAsset)
 	s.mux.Handle("GET /api-docs/{$}", http.RedirectHandler("/api-docs", http.StatusMovedPermanently))
 	strict := serverapi.NewStrictHandlerWithOptions(&handlers{s: s},
-		[]serverapi.StrictMiddlewareFunc{scopeMiddleware},
+		[]serverapi.StrictMiddlewareFunc{scopeMiddleware, originMiddleware},
 		serverapi.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  requestError,
 			ResponseErrorHandlerFunc: responseError,
@@ -194,6 +194,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.handler.ServeHTTP(w, r)
 		return
 	}
+	// Create, rotate and their idempotent replays carry a secret; the rest carry token
+	// metadata, perhaps fetched with ?api_token=, which no shared cache must keep either.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	c, p := s.authenticate(r)
 	if p != nil {
 		p.write(w, r.URL.Path)
@@ -220,9 +224,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodPost {
 		if keys := r.Header.Values("Idempotency-Key"); len(keys) > 0 {
-			if len(keys) > 1 || len(keys[0]) == 0 || len(keys[0]) > 255 {
-				badRequest([]serverapi.FieldError{{Field: "Idempotency-Key",
-					Message: "must be one value of 1 to 255 characters"}}).write(w, r.URL.Path)
+			if p := validateIdempotencyKey(keys); p != nil {
+				p.write(w, r.URL.Path)
 				return
 			}
 			s.serveIdempotent(w, r, c, keys[0], raw, s.handler)
@@ -303,11 +306,12 @@ func (l *logWriter) Write(b []byte) (int, error) {
 func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 
 // logRequest writes one record per request. It logs the path without the query (which may
-// hold api_token) and the token id, never a secret.
+// hold api_token), never a header, and the token id; anything token-shaped a client put in
+// the method or path is redacted.
 func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start time.Time) {
 	attrs := []slog.Attr{
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("method", redactSecrets(r.Method)),
+		slog.String("path", redactSecrets(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
 	}

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -32,6 +33,8 @@ func validateName(errs *fieldErrs, name string) {
 		errs.add("name", "must not be empty")
 	case n > maxNameLen:
 		errs.add("name", "must be at most %d characters (got %d)", maxNameLen, n)
+	case !strings.ContainsFunc(name, visible):
+		errs.add("name", "must not be blank (only spaces or invisible characters)")
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
@@ -39,6 +42,77 @@ func validateName(errs *fieldErrs, name string) {
 			break
 		}
 	}
+	// Bidi controls (U+202E and friends) make a name display as something it is not.
+	if i := strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		errs.add("name", "must not contain bidirectional control characters (U+%04X)", r)
+	}
+}
+
+// visible is a letter, number, punctuation or symbol that is not one of the fillers that
+// render as nothing (U+3164 HANGUL FILLER and friends): something a name can be read by.
+// Marks (accents, variation selectors) only count next to one.
+func visible(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) &&
+		!unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// maxIdempotencyKey is the documented limit, in characters (openapi.yaml's maxLength).
+const maxIdempotencyKey = 255
+
+// validateIdempotencyKey checks the Idempotency-Key header values: one value of 1 to 255
+// characters (not bytes) of valid UTF-8.
+func validateIdempotencyKey(keys []string) *problem {
+	msg := ""
+	switch {
+	case len(keys) > 1:
+		msg = fmt.Sprintf("must be sent once (got %d values)", len(keys))
+	case keys[0] == "":
+		msg = "must not be empty"
+	case !utf8.ValidString(keys[0]):
+		msg = "must be valid UTF-8"
+	case utf8.RuneCountInString(keys[0]) > maxIdempotencyKey:
+		msg = fmt.Sprintf("must be at most %d characters (got %d)", maxIdempotencyKey, utf8.RuneCountInString(keys[0]))
+	default:
+		return nil
+	}
+	return badRequest([]serverapi.FieldError{{Field: "Idempotency-Key", Message: msg}})
+}
+
+// createErrors, updateErrors and rotateErrors are the value checks of each body, as its
+// handler runs them; body.go runs them too when a body also has type errors, so one 400
+// lists both.
+func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
+	var errs fieldErrs
+	validateName(&errs, b.Name)
+	validateScopes(&errs, b.Scopes)
+	if b.AllowedIps != nil {
+		validateAllowedIPs(&errs, *b.AllowedIps)
+	}
+	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	return errs
+}
+
+func updateErrors(b *serverapi.UpdateTokenRequest, now time.Time) fieldErrs {
+	var errs fieldErrs
+	if b.Name != nil {
+		validateName(&errs, *b.Name)
+	}
+	if b.Scopes != nil {
+		validateScopes(&errs, *b.Scopes)
+	}
+	if b.AllowedIps != nil {
+		validateAllowedIPs(&errs, *b.AllowedIps)
+	}
+	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	return errs
+}
+
+func rotateErrors(b *serverapi.RotateTokenRequest, now time.Time) fieldErrs {
+	var errs fieldErrs
+	validateOverlap(&errs, b.Overlap)
+	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	return errs
 }
 
 // validateScopes checks a scope set: non-empty, from the catalogue, no duplicates.

@@ -196,7 +196,7 @@ func TestValidation_RequestShape(t *testing.T) {
 		field              string
 	}{
 		{"body too large", "POST", "/api/v1/token", `{"name":"` + strings.Repeat("a", 2000) + `","scopes":["members.read"]}`, nil, 413, ""},
-		{"curl's default media type is read as JSON", "POST", "/api/v1/token", `{"name":"n","scopes":["members.read"]}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 201, ""},
+		{"curl's default media type is refused, not guessed", "POST", "/api/v1/token", `{"name":"n","scopes":["members.read"]}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, ""},
 		{"tokenId not a uuid", "GET", "/api/v1/token/not-a-uuid", "", nil, 400, "tokenId"},
 		{"unknown path", "GET", "/api/v1/nothing", "", nil, 404, ""},
 		{"wrong method", "PUT", "/api/v1/token", `{}`, nil, 405, ""},

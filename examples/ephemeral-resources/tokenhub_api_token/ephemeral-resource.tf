@@ -1,5 +1,18 @@
-# A token that exists only while this Terraform run does (Terraform >= 1.10): created when
-# the run opens it, revoked when the run ends, never stored in the plan or state.
+terraform {
+  required_version = ">= 1.10" # ephemeral resources; OpenTofu >= 1.11
+  required_providers {
+    tokenhub = {
+      source = "tokenhub/tokenhub"
+    }
+  }
+}
+
+# The main provider: endpoint and token from TOKENHUB_ENDPOINT and TOKENHUB_TOKEN. Its token
+# needs token.create and token.delete, and must hold the scopes granted below.
+provider "tokenhub" {}
+
+# A token that exists only while this Terraform run does: created when the run opens it,
+# revoked when the run ends, never stored in the plan or state.
 ephemeral "tokenhub_api_token" "deploy" {
   name   = "deploy run"
   scopes = ["token.create", "token.read", "token.update", "token.delete"]
@@ -9,9 +22,8 @@ ephemeral "tokenhub_api_token" "deploy" {
 # Use it to configure a provider for this run only: here, a second tokenhub provider that
 # manages tokens as a less privileged identity than the main provider's token.
 provider "tokenhub" {
-  alias    = "deploy"
-  endpoint = "https://tokenhub.example.com"
-  token    = ephemeral.tokenhub_api_token.deploy.token
+  alias = "deploy"
+  token = ephemeral.tokenhub_api_token.deploy.token
 }
 
 resource "tokenhub_api_token" "reader" {
@@ -20,16 +32,7 @@ resource "tokenhub_api_token" "reader" {
   scopes   = ["token.read"]
 }
 
-# Or pass it to another resource's write-only argument, which is never stored either.
-# The token is revoked when the run ends, so the receiver must use it during the run
-# (here a secret version read by a job this apply starts and awaits); for a secret that
-# outlives the run, use the tokenhub_api_token resource with rotation instead.
-resource "aws_secretsmanager_secret" "deploy_run" {
-  name = "tokenhub/deploy-run"
-}
-
-resource "aws_secretsmanager_secret_version" "deploy_run" {
-  secret_id                = aws_secretsmanager_secret.deploy_run.id
-  secret_string_wo         = ephemeral.tokenhub_api_token.deploy.token
-  secret_string_wo_version = 1
-}
+# Ephemeral values may also go to write-only arguments of other providers' resources (a
+# secret store's secret version, say), which are never stored either. The token is revoked when
+# the run ends, so the receiver must use it during the run; for a secret that outlives the
+# run, use the tokenhub_api_token resource with rotation instead.

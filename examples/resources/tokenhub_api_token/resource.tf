@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    tokenhub = {
+      source = "tokenhub/tokenhub"
+    }
+  }
+}
+
 # A read-only token for the CI pipeline: directory reads only, usable from the CI runners'
 # addresses only, and expiring on a fixed date.
 resource "tokenhub_api_token" "ci" {
@@ -34,20 +42,4 @@ output "ci_token_hint" {
 output "siem_token" {
   value     = tokenhub_api_token.siem.token
   sensitive = true
-}
-
-# A token rotated in place on a schedule and on demand. It lives 30 days (expires_at is
-# computed and shown in the plan); in its last 7 days the plan shows a rotation (new secret,
-# same id, expiry extended). Changing rotation_triggers rotates it at once. After each
-# rotation the previous secret keeps working for 1 hour, so consumers can switch over.
-resource "tokenhub_api_token" "deployer" {
-  name          = "deployer"
-  scopes        = ["token.read"]
-  lifetime      = "720h"
-  rotate_before = "168h"
-
-  rotation_overlap = "1h"
-  rotation_triggers = {
-    release = "2026.06" # any change rotates the secret
-  }
 }

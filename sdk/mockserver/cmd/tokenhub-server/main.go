@@ -40,7 +40,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	state := fs.String("state", "", "state file (JSON, mode 0600) to load at start and keep up to date; empty = in memory only")
 	rate := fs.Float64("rate-limit", 500, "requests per second per token (0 = no limit)")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	fs.Usage = func() { printUsage(fs) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h is a question, not an error: exit 0
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -84,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		_ = srv.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := mockserver.NewHTTPServer(srv, mockserver.DefaultHTTPLimits())
 	logger.Info("tokenhub-server listening", "addr", ln.Addr().String(),
 		"explorer", "http://"+ln.Addr().String()+"/api-docs", "state", *state)
 	if ready != nil {

@@ -382,8 +382,11 @@ type Problem struct {
 	// Detail What went wrong in this case.
 	Detail *string `json:"detail,omitempty"`
 
-	// Errors For validation errors, every bad field.
+	// Errors For validation errors, every bad field, at most 100; the first problem of each field is always among them.
 	Errors *[]FieldError `json:"errors,omitempty"`
+
+	// ErrorsOmitted How many more bad fields there are beyond those listed in `errors`; absent when none.
+	ErrorsOmitted *int `json:"errors_omitted,omitempty"`
 
 	// Instance The request path.
 	Instance *string `json:"instance,omitempty"`
@@ -622,6 +625,9 @@ type Unauthorized = Problem
 // UnprocessableEntity An RFC 9457 problem document.
 type UnprocessableEntity = Problem
 
+// UnsupportedMediaType An RFC 9457 problem document.
+type UnsupportedMediaType = Problem
+
 // ListMembersParams defines parameters for ListMembers.
 type ListMembersParams struct {
 	// Limit Page size, 1–100.
@@ -639,6 +645,7 @@ type CreateMemberParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -647,6 +654,7 @@ type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -655,6 +663,7 @@ type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1401,6 +1410,8 @@ type UnauthorizedApplicationProblemPlusJSONResponse Problem
 
 type UnprocessableEntityApplicationProblemPlusJSONResponse Problem
 
+type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+
 type GetAPIExplorerRequestObject struct {
 }
 
@@ -1743,6 +1754,22 @@ func (response CreateMember413ApplicationProblemPlusJSONResponse) VisitCreateMem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember415ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2156,6 +2183,22 @@ func (response UpdateMember413ApplicationProblemPlusJSONResponse) VisitUpdateMem
 	return err
 }
 
+type UpdateMember415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember415ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateMember429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -2368,6 +2411,22 @@ func (response CreateToken413ApplicationProblemPlusJSONResponse) VisitCreateToke
 	return err
 }
 
+type CreateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken415ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken422ApplicationProblemPlusJSONResponse struct {
 	UnprocessableEntityApplicationProblemPlusJSONResponse
 }
@@ -2434,6 +2493,22 @@ type RevokeToken204Response struct {
 func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type RevokeToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken400ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type RevokeToken401ApplicationProblemPlusJSONResponse struct {
@@ -2538,6 +2613,22 @@ func (response GetToken200JSONResponse) VisitGetTokenResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetToken400ApplicationProblemPlusJSONResponse) VisitGetTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2729,6 +2820,22 @@ func (response UpdateToken413ApplicationProblemPlusJSONResponse) VisitUpdateToke
 	return err
 }
 
+type UpdateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateToken415ApplicationProblemPlusJSONResponse) VisitUpdateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateToken429ApplicationProblemPlusJSONResponse struct {
 	TooManyRequestsApplicationProblemPlusJSONResponse
 }
@@ -2865,6 +2972,22 @@ func (response RotateToken413ApplicationProblemPlusJSONResponse) VisitRotateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RotateToken415ApplicationProblemPlusJSONResponse) VisitRotateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3541,107 +3664,146 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rctw2lvCrnOL3VVmqpVot2ZnMtP6sxs5FO3asleVNZd0qEyJPNzEiAQYA1e5xqSrvsPsM82B5ki0c",
-	"gNdmX+Rb7EwqKZeaDQIHB+d+Qb8NYpkXUqAwOpi8DVJkCSr68wKNWp7ODCr7KUEdK14YLkUwCV5gLEWi",
-	"wUhYMG7gGmdSISj7ChfzURAGOk4xZ/bVnAuel3kwGYeBWRYYTAIuDM5RBXd3d2FQMMVyNH7ZswTzQhoU",
-	"8fJvuFxd+hRKwX8uEW5wCTOpwKRcQybnPGYZKPy5RG1gj8HLl2dPQtBsuT+CyxRBs9y9xEQC1zJZwoKb",
-	"lAs4fgSpLJWeCoWmVEKDSRFmXGkDCnUhhUbgQhtkCcgZsNhwMQc2Z1yc0Nh6ajsjMEj4bIYKhXHrcJr6",
-	"7xgbTNyQR8fHo6kIwoDbLTmkB2EgWG6x00LBgcVBB5nszVMUc5MGk+OvvgotcqvPRzV6tVFczAOL3GeY",
-	"X6M6S1YRaXGS07cPNPBkVEFTMJM2sOTV+2FgccsVJsHEqBLbQM2kypkJJkFZcjtyFYxLeYNiHRTGfrkJ",
-	"COPffh8Y7uzL7jCJzv7KkgtHLPZTLIVBQX+yosh4zCx8h4WS1xnm//Z3bYF921ru/yucBZPg/x02/HPo",
-	"vtWH5+4tt+jqdisa5Rq4uGUZT04gQqWk0hFkXBsNeItqCdcsgRnHLBkFd2HwWIpZxuPfDNzYr68dCVu6",
-	"j0tFVK4NM2h5rtSo7JkByxSyZAmG3aDYJ/i/sTv8lMCfiiVIk6ICQi4B8a1U1zxJUHxqLMYsy4jTzs7t",
-	"wQtpgGWZXGASAgMdywLt85xrbYXLnsViAlxAlKBhPIv2QyBh1xzIQpZZMhULnqCARcqMOxNaCHK2hETa",
-	"M6G5Q2AC8E3B1ZL+PDsHxcQc7ZwMDFNzNMDtIZdZQtCl7BanIlbIDLYJ1ALmJKQqMyRh6sQlZsm+FWp3",
-	"YfCDNN/KUiSfEsk/SNBlnDphYrflJBfsSUX7ueWaX2dW2LTQ5CjznC0zyZJLKZ9aRPxWDOZ1BRgpIbOA",
-	"EHCXUj5jYulllf6UwF1Yrs54zg3gmxgxwaTRuITnE6fygVkzASIyGQ7IZohAOxvBivS+VXFQmxVDkPnR",
-	"hy0DhIB7KVhpUqn4P/ATU1YIOcusgrHcWoobIRcidOyEiaW1hGt2nWHisELn9lIUSsao6YtvhOFm+akJ",
-	"q2dHwILpWjCXurJF+ubKiBS2X8JC8JhkgDMkWiqTJQm3i7HsXMkCleFWsc5YpjEMitajtwEKwo7T/jNW",
-	"ZqbS312gv7Uvg5M5TsZ4Jq7wO2oU+7WUGTISNwUqkptS6GEDg0Rge8IHnn41yclS40lHdpaWGxGYlxel",
-	"RkAWpyM4mwupPBcwASzJuQhhkUpIZZZUepuWG8ETt1UQUiAZNgZzve1IX9h3f7Bmz129VaYUs1agM3zP",
-	"3DQWf9amkRlum9MfnR15FwaVjt5gWtuvQzj69Zf/+dMjiFOmWGzNc2v8ZmjsnyEkfM6NDiEaRSFEr+0/",
-	"BxGpg+jfI7vdlqX6p0fbDdXGsnvVgHhVj5TX1n4mO4jIgwzKd6NGr3df82KAXM7OgSWJQq1RW85+fPbk",
-	"wqlKDXtn57eP7MOz89s/7RPFOG1jiegaHU/NlMxPAPPCLCFHJjQwsbT4wDcsL+xhvQqOxw9H49HR0cPR",
-	"10EYHI1H9N/hn+1+ayrpoWgnanh3RnMb0Qtu4tTKtNlsmNec0NOvmVnF3Y8pivZkRhYaFlLdcDEPrS1D",
-	"hkJpSoUncPHtY3j48OFfKqsmwzmLlxD99NNPPx08e3bw5Al8//3k2bPJixcR7L28fLw/gudWFVl9XmYZ",
-	"8aCwDNdBbnA8Pv76YHx08PDocjye0P//bT2JMsssbip8rGB3HUukZc5EiyOOxuMWS/QI/Wg83kLpYSAX",
-	"YsilbtwxkicLnmUgFy18noA/Ut21YR5ooClH8Fxky1osEVE6W1w4K7gyiBhoVLc8RmBxLEthvJcchNuc",
-	"KKsWrCQdCAh4CSthrpgwq+LUykcSolaImBTzd5OIORee4o92YgidMtXjBy8TuvA/YzfYoPqBhhwNS5hh",
-	"bbvRSffqkKzujJy+tyo1Omx9OGBZFo3g1B6EBimy5RA39aQeUWCN4iHR98SrwQtk3k7oM+DSWvPEfQ4+",
-	"65mVelIr0KhyPjxbTvwWXjcD9rghioLIS5OIAhiEtn3LfRGR28AbqOzs1fMToPetN2MR675XqI1UqIGb",
-	"/RH8UGbZVCy6YsMDWKt8ipOgKHOLoy6wgeem5sHVDpz+rXVVam+0qxvIjVlF7DkzFeE2XnnoHA6mIbJH",
-	"FxFuWsrl1fFVNBpiotxahXMcOj9GYYGFkmLuTpCbUbBNXTqgm3mHSOcZrm6W5MSAJFIlQvdQHrTOt2v3",
-	"aERNWj9nglkl6ZjE28GDGmQ2w9jwW3y9Tpj0TDYrRoiKal1rDTIhF47w6pEWdzUhskx7o2z/A9hedGiW",
-	"7XcztbaIeZ5UtNQS+HIhBrb7XkL5sj/bgwpbHwYlNOe2GchQq0e/5slucLpY4PbAYpsPHMpbK9WoGaC6",
-	"0JN/fbLVfoa5pzr8vnlQoNKS4g09peoI0p0quRp2P13+uy55ZtZy4MwbRjTqgFdqvTWt/VJKo41iRWUj",
-	"cAMxE1aAXmMtQ0NIMJfG+6qYoVnnSvl4z2bzrqJapr0JmcBeZc6FQKZa++wSZvDAcFJuK7TbsVhXTVRn",
-	"Q7ZkShsAwkIpDM/s0yUwheDnc9H54T3y3YLhW9nuA7idzhizqvC0Ot9VR/Izch2L5F7UkTFtrLEs5u9D",
-	"Il+Aw0oEUsPpUdulkIbUw5rxO/zWQe96IXTuLYeuKKkJZB1ZWyvUBe4KNt+dphp91hf+At+Y13GptFRD",
-	"9pLWZBi5ARE5BugC1PZFAuIE2LVGYRxk6Kilgm4Lvgn29Ui68KTdhSoiDosmHR5rzijcaMy45zT7aCoi",
-	"91c9l4W/ddqUxrFyl2Y0KXLlnDnH/VXQ3HknIAXqrpnbU01XA1xRxf5WmUKQb/2XR199DT6sCImMyxyF",
-	"WdVBLruwxhRd2NNxxij31BMzjYNGrcsPDMhxqYCSXBTodKkYHa5muHYkyJbxPkCUXGjDRIzDnFAF2gtm",
-	"0sE9OG9p+OXvLy/PwQ2AWCZtJNTZ7DAw3GSDgkqnUhnQZZ4ztazMvxsuyBT0xzQIk3uwOuHLizNQSHHb",
-	"mARg5WgNTNpER1JjCj05PCRCTMvrUYK3VfBZHzbntJUD6dtqvzXmhjjyQpr3i9dtCjmdgsCFT2zVFpPj",
-	"1712hGkwrESKqBeY2j8BmXNjbZobxEJ38pw+kLvVw5S3qDJWrIL7vVxAJv1BFQpvuSw1aIwVGr9eHS9j",
-	"Ghh8JyEplWOdvWgaHKXTwGquafBwnE+DaL8KNUpVw40isf41WDtRxDiCUwO51Aa+Ph6nXXI4SgcPeuUM",
-	"ybRY1TqdzQ1KEFOZQS7bqQdJfK5kWaxjWS1LFSPMWM6zZWu+a7SIpJDTnldxIdBMOvRyNoRMzvWvv/xz",
-	"f3DZyqbY0aYajtY42LvhpKt1GHzKHfHvpLu/aUzAikRjZlgm5+U9bcJVSbmzOm32PyTTCLaZknkXOtiL",
-	"vvvmEg5ZwQ9vjw6dGRzRIVQKzp/YyNk/tabTFD3rfTxgWdZ65Kyk1gPn0LQfcB1LIewW/AG1FvKf/Tqt",
-	"T34Z/6RexX+uF9FLbbHVTFg98DO2P/opq0f1nNWD3qQHfVi7jzsLHKxC3v2it9hBfx8sjlHrg5ippLVi",
-	"56lfsPWsvVxnaL1a52nvZBwMBwozEmgjliRrv+u/yuI177W/qF9yk7Vg6b+8YUD/UNr460+zcUh/otUt",
-	"DHwxSBKbdrJ9XIMVZnDBlg3xu8/tQ03wlsdYj2h/7I2oZ3VxqpqCmiB454N/2z2oqcV97AN4kMl5j9qt",
-	"IK8nTe1aB9eZjG9Qdb5ywB0UUltdfhCnGN90BpBh3XoyZFlfVmGtFbv69PzMqZaQgrOydBFHp79Xbet3",
-	"TjTeM7P4XinDnSI+PqXwIQI+VUzqtaqTGJsUWC/lsUPEyKUw20iUs1l9XgpvpbWvuoH1D5Dg7GPkZCBL",
-	"OYihrdYk36lscmu4yrrXry0h7bI18sVZaVIUhsd04qzyn/zO+Ox9N/Y5pFw3x+KdfIJTjxXarw9oaUiZ",
-	"L2965wB9bSI3zO5r9lxM0D8vrYioigSlyJawSHmGg9kO4OaklVJzX2fSzdBEKKx/wDUozOUtJpCiskDI",
-	"ELRLLWukODJcYyxzdELHVyx/jFBkO03bSSu7AIkz5x80Sdk9dxIusOLE777dz9pkbSp1hWWHpnbmlhzE",
-	"XvL2xCGauQyuk3p2nDv8OoO9Kj+aGMLWrMgLN7TOjaRcmGEqdcXo3cCmOya7devvgMJYzgXXlixOPKWi",
-	"kOU8rUqYBlOJOwZ1GwXwIWK6Q9HTbva7I4fDjiZtB1I9sle1SlgngzxprQ+19iRj5zCGXCI6untHYX3k",
-	"752CsE0K7cuIwbaJeyAIS2m4aAIlHdkIorqSYNIpQArhegmrxQhSWanEHEU3eempqIsw9zRiM6sniWj/",
-	"pEp9WcUmc2YVW5Yt4WtI2FL7GlZuSK0XmFSKfTQVkS/1jCZQWARFDXFGvcAtba5FkDUlb7A1f+QmfUGc",
-	"7K3G57Ng8mo3muiToBk2Xi9rYQF7kUlvXv/6yz+j/RG8SC1ypYjxBKgywyJAyMX241+XLL1aKcNvF6Q0",
-	"5nIIrtuG4t/Z0p61l7JMJKAoaOgKaYlV71d+OiRBMXMNS052nQBzzyDDmQFrGrr4m4XwlmUuxrKhjLUT",
-	"qqEvWoXAbYNiz+5HS2BZ5sU2V14c7L9jPavABWloOeskHfYUFhmLve0rs8TbEb44q1L2jDq13N918Kaf",
-	"oDRSfiE1qxYZPg1YDXuHbN6KEHNkd6+w9cehuo1eZEUN1pu04zKuzQAdSIH7H951XMsPL0iKtz0wqpB4",
-	"p6LSToS/E6rfNcJfuWKO5h1S3Hyj9/FSLFgf0EfZVMTT4ndfUzDM6p9l2eWKPW9PqxQ0ZLDkcpe6yR67",
-	"2iUxLhU3yxcWfs85BSf+PS0t0lcMkVPfTUJRsglUo2FajscPY4KK/sQIfv3lf4HFMRbGF/9bhDHDr3nG",
-	"zXK0rpGzs0KzEVbwvyEZcNWa/1miWg6ffcQK/pqAieDnkjLWVb/sCJ5wHctSsTkmE3h58VRDhuwGuDCS",
-	"ch81ZPRmA1g95xBQ18gUqt2Q9lcauw5lPss1Q2W9OKIsrHuD6Ujp9QaI1JjCdbNwMZMbLOm0vIbT87MD",
-	"H4hxpVcT4FqXGFYtb86IcPYE3sobBMrU+nSar8qaiikRSBXo8IWzO+9zr97g/gjuQVNTUVUBbDhh0tXk",
-	"3FfU51i8P8yV3VakUNnHUzFEEnbDlEDXNHtdKxCt60eK6vIBPYL/6qfyYe/ReLxPBQ9NUn8qnJbjom4c",
-	"HMEp1E3QdU+pD6UIaVJnalt3jMcoNMlcT67Pzp8eHI/GrQR70KaCIAxuUWlHIkejsRspCxSs4MEkeDga",
-	"jx5avcpMSoLhkBX8IJExfZijGQz2fn/57Cm5QrD3YsHmc1Tw8mzfudoscTUcauncudPzsxH8INsRMy6p",
-	"/MxqcvpwlgST4Ds0p+dn37wpMunovtOSfDwe91rEDL4xh6nJs25P2EBv8yqfoF/Fu3NtGRlMXl2FgS9G",
-	"CCbBmTConOtCMW5sADRsrq25T9i6spNUab2tOLz0mIHWY0pr/8eL5z/cA11P7CJbUdWm3tUuumG7raPx",
-	"a10yiM3nBQraS11JswmhQ29sRKYzMdagsV8CXQmOfsSSm0nTB9wJKVKxdNSvgY0mU7FTBXVIj70NZldv",
-	"m5sjOBVLV+LTWtRCDNw4jl451Wf4vge62XfY3IVNbuWj8dG6eWrADjstp/TSw+0vNT3m9o3jv2x/o9/j",
-	"S7D7dpVt7/paqLs2+f2YSqBaLaKaFuHxBF0nao/4KG++lgKftu4kcGNDa3JaAU6BydD6F05UMgMMDM9x",
-	"BBR/ilohqsh5m8yP1FOxNjQlBY7gwkUbPH1C1K8JiIaIy8L6zO+ne7XIq9UA2RxB8380Fvw6c4l6oDvX",
-	"cNTH89WYLH13wUll5/tPA9edhH0gnhfMeq4OETWCqsogi6kHPSyuA9LHAcMNemJ1deFratpNTaTR2q70",
-	"0GqtYtf16119VCavq2EHmP15RZByVhXAeq4fb2ep1tUgv3NBYbmlwk9LTFRPru7CoJB6QCQ89q2jzL89",
-	"cdkl3wrBtjdDwGnlp8ZMuKZB8vemoh3R4kb32n640ZjNQtJCstPvaOepI4ju2Wgq1gkRN3JQhLT73Vdl",
-	"yBCSmyGHveuLHAvQaf1VJssPRv1DPfl33RBtFWzrMuDRB2bAdZrWV0p/5jw33oHn6nt37AtHOyzRv06E",
-	"mPt4l/2s3hjxWwmGx56RoGmOWpENqxbE4dvquqg7JzKormdFeDyh550LHhoffaXbZwl02wYXZGU4j7Hf",
-	"62x5361m3Wr38GSoe6rVG+XboNaaGW7AoIRwG6glRI/FHq3bcRLWVyfVKYDPnkMebX+jvu7nt6JWh97N",
-	"1BoO27YX/so3S1teZm00PKPRsD8zTArjP6Ttl0ZL36HZRkj3swjqG/isLVAwEw+EVR/7OBgTS9DltY/1",
-	"VzZ2CEpmGHZyfVZg+vyLJdhc3nIx74zw6Y6pMCnmzrNoJQJWEn4+tUJXGVZC1hXf0WWHlaB2NW8ul0lT",
-	"15IM9khY61QuBu4dCFcS8hPo3SOwXxXpTYWRZZzadQniVgt6UwfQu16g0iNzxkVzywBlPLq6YirIUHRl",
-	"PLUCkQpydoNWDJwAGzZNYaNlOpqKy436ZqgX19fRrBc5rk5lUAm18+LBx7Eyh1LvO1mZn0ru+TKe36v8",
-	"+3Tm6W8gaB1x7WxiNvnRQT3e7paprkCx7JvKrDK7LMtSmTwJz9brmyOYgyGmF1WZ2kcj/KZhaG0ss24G",
-	"+leIUjSdX/XGWyRTXZrTppi6FGpbCMNX+bZqpLiuG17rG4At0biySlIyk2691FSsCWhU0XVu6gJdjdls",
-	"VeS3+yiswH+BIrEKKupd4xdRMRFdvMhbqTRfm1xvyl2/6Pe2Nspx6ZPAn3GQo1OC84ljHP3yvDWs2OoJ",
-	"6TSEfN7q6F8ullFXPHih4ezWAaFx+NbfOL0xjHHh4xVNts133J5UVaRNcwhpHK5ZUSBTeh3zVyGHFWZ1",
-	"S1XMuj3e4MYnoz+8ux4tOMRsooUd4gTrW8DWnOv6wMGaIx1/WAm2UW79QSTDIYANFHI/bVndfX9v/9/5",
-	"/s5+qK4b1q+ZCaFVE9qOBJxUBadVdelU3CAWPuBI9aUuc9IqYJ9QcWQ0VB25hpq3+qQNUX8sl/T+NsEn",
-	"4qjKIW1z1u/HH/0i3ct30PqHrnKQfId3Z/VBr+NM65Lsc1fTS95GdW8Jxd78JZjJCH6kQkR/l0gUbr8z",
-	"ZCrcTMzQJSPUzBdLocsclSa3xLXX1JorkQtheI4nLV02vA5ZM1NRXynS7oABWbjSKuvsoKk2985CpHVh",
-	"zOfqmQzcaXO3+hMjH1zq3N8TaajsD2H0hbovF76KubnC01HADhJtW0mXaRoTez8dohFhr52InbkfCnHd",
-	"HAuBCVw3MfUT9zsrC66RcgIusu8j9uvvPNvftYxsKjbVkcH9ysj6tzSvKSK7dAj8o4Zstxoyd8iuz5pu",
-	"HcefS5ZpF0OrO5uG1txaRbZ5xbpizaWc1q1SdwrfQ9xW/dmbIai5gaBoLln3f/Fkfx1MdYvyzj9idfWx",
-	"Ncwu9XRfRuHCbxeorgTHqnjuVoy/7XTavLqyZNZtWeo+801Cr64sGWhUt8MiyV2bVl0M6MbBXjSXoEoB",
-	"o0Od3BzmMr5x3xzGeVLfBnjgnrmrukqV+Y6cyeHh0fHX9CMVR5M/j/88JrvKb284rB5Sk0To/aGhVpz6",
-	"Lh1i2fYPvelgleEu6X5NWfhfnOqVF+q6vrC++a1VaKOkf6uVvx31f+Fu3aLNpWZN810/v9SazOchVufq",
-	"lmS33qhLsofX7/VPVNmD5n3qJbi7uvu/AAAA//8=",
+	"7H0Lcxs30uBfwc1dlaW6IUVSkh9UfVXndV7ajWyvLV8qMVUecAYkEQ0BZoCRzHWpKv/h7jfsD8svuULj",
+	"MZgXZ/TIJd64disW59EAuhv9QnfPpyDm6w1nhEkRTD8FK4ITksGfb4jMts8XkmTqV0JEnNGNpJwF0+At",
+	"iTlLBJIcXWMq0ZwseEZQpl6hbDkMwkDEK7LG6tU1ZXSdr4PpKAzkdkOCaUCZJEuSBTc3N2GwwRleE2mG",
+	"PU3IesMlYfH2H2RbH/o5yhn9JSfokmzRgmdIrqhAKV/SGKcoI7/kREi0h9G7d6dfhUjg7f4Qna8IEnit",
+	"X8IsQXOebNE1lSvK0OQIrXieiRnLiMwzJpBcEbSgmZAoI2LDmSCIMiEJThBfIBxLypYILzFlJ/CsA60g",
+	"IowSuliQjDCpx6EA+mcSS5LoR44mk+GMjRX+JsfHKF7hDMcKA2gv5jlTz2GB3jEa84R4t0PEuETzrSRi",
+	"P0RCjcBZTIYzFoQBVejRBAzCgOG1wrSHzoHCZ4kw+OP3hC3lKphOjo9DRSj7e+xIJWRG2TJQhDoj6znJ",
+	"TpM6URR+13D3kUA0GdrZbLBcFXNZ2/fDQNGJZiQJpjLLiT+pBc/WWAbTIM+perI+jXN+SVjbLKS6uWsS",
+	"0rx9nzncqJc1YwDP/g0nbzTjqV8xZ5Iw+BNvNimNsZrfwSbj85Ss/+fPQk32U0A+4vUm1QAou8IpTb6h",
+	"JE3ggsjXa5xtFQH1LbSAe4gyhIGrgjC4wmlONBokpmkwDSaI+o/vif0TJAhBJMt4JoIwMH9M338K4Ilg",
+	"qvESBmsiBF4CmXKhdjQa//br/xmPRh77BTdh8R5OU35Nkg90I96PL0oQFJNihk5fI5wkGREC8Qy9OP3q",
+	"DcowW5IpmgXj0RD+d3B4OAuCmwtFKyExi9X7B3hDD67GB0ArxbISy1wE06OREiFUpsRDjNnyBZlWUm7E",
+	"9EC/vcrnw4RcWeyLA3gJKALMtMapojZJNEMVeH+uWQnRBMkVlogK2HtarjQif3wH5BfcWMe/GWoXbg4Y",
+	"lwM8MGz6u6Hpxt8c/yMji2Aa/PeDQnMc6Lvi4LV+Xb9S35xWOlPhULWH0RxreRyiX3KSbZHTB6FiG7yL",
+	"DvsnMxZptEYopUIKRK4UDAUTcIz2sERrLiQaj0YhMg9/4GsqJUkiBOJWS/yMCLk/RM9TwRFm4ppkJJkx",
+	"yRFez+ky57ma9SaXUyXhc72xCfr721cvleyHya6VFpQrzBBnBMUZSQiTFKdoT15zFD3P5Ypn9F+A12jG",
+	"jLYNq3dARUV4Qz/A2iOA7f1G8prGZF+J/ZsweMHZIqXxHWRPiX1zQTIlC9AsEFfxIKazQCEbpxnByRZJ",
+	"rPdiAytquS5KHPis4EA3v56sF9vnH5rtLGChlbCieZxnoKfVxIliRoeF0rr3h2oyXyveuSeWleWTMZxq",
+	"qRC0b20fncflDW0gvCXZFcnQ1wZQL9za4R8Et8/ZFnG5IpleDODoG57NaZIQdk88gVWnd36K40u9Q0XM",
+	"N0bFD+OMYElCdL2i8Qq9gF9gGSBGSCKCngrlsEBsMfWeyFy4Fx6KU2OcpmBDnb52gk6r2RBhs3wq0JoK",
+	"oUzQPcWpibIJIo24aB9EhfSY/prnaTJj1zQhDF0rCSrdQGiNtyjhiu8Bdqi0Nvm4odk2NAocFLaRwzhb",
+	"Eomo2kh5msDsVviKzJimRXKCnCxWEzNSNU8JyDNtVJM0sXLrJZff8Jwl9+UUIPrjxTie4GdkcDR/kgyO",
+	"yAgPnsWH88Ekebo4Jk/weH40ghkvYMgdKrUPpBILHRUs9JJL9I0ZoBcLKf2tZ/QQLPSSI5HHK7NvlD4C",
+	"yYz2eAZrv6KCzlO1gzwm0LLtNd6mHCfnnH+vyHxPmljmM+4PShXMTGvGx8fHh4+1D9Nzk469TWrmic45",
+	"R3qmPTG90S8OJOcDmM6Dqxe7WMm5XjAg9pzzM8y2xj8Q90WsUlMpXVOpPNHj0ciOLg6E9oaB9KP5s+Tx",
+	"4gkZHMZjPDhaPCWDZ8lkPjjGj+Mn5OniGR7NEfkYE5KobQt+O8LK10djJHpqpaOJp+QVPdQ6kVtoT7qo",
+	"FQ1gReRhNsGbAkV2hUWcAOZQXnAEgY4BRDoiJHRkQzmP1VjIwAVDmmZmnj7wwiYwuXcMG9uO3FfSOV8F",
+	"lcxFpIdWzgZL0Cwo3ZyivxGckQzN8tHoMIb1w59kFrRZcyXpNi5oXFpKT/Lm/jsPI+NC5BARopxdMn7N",
+	"Qq22SKKkXkIFnqckMZZCAFTYZDxWLtY8JV8zSeX2nsSoBFbQLDhcTOa//frvWYCucWE358IGffy4UOGN",
+	"9RGAk4lPBG8lyCylr/XnzfmSbAcZUbN7MEFYRUk3GpTINPQR+WbDM0mSM5JQfA7LuacFWRHNzq/2AAGA",
+	"nlro2CeCmy6C+SKYcO894d4erNXbA3jt99JHSvNH1UVHaE8hiLPUc7itsaneiuIVzgSR/5XLxeBppKwE",
+	"N0GQidrk1jFBL/qFk4SqUXD6OuMbkklKRDBd4FSQMNh4lz4FhME21VRb4DyVNhRXXtQ36mWkjUxtVBq7",
+	"xm70YYH5OecpwWBfbkgGhjJnojlWCDavD/CRURACDONckJOSsWz5x5hQuSCI4Hg1RKdLxjOjZjBDOFlT",
+	"pjwTjlY8TWxMAoYboq/0UhHjjECMUpK16CL5W/XuS7wGLjFLxVmG1dbX8fBTDUbh7yYMMq53wy6YhnTq",
+	"yZvQuf87Iu7qdghhwcdHfsyaL1BKpI5PJ3RJpQhRNIxCFH1Q/xmYeMb/itRyvaDz46PumHMRpH1fTPHC",
+	"PcnnPxMdKfA8wLtxoxfPrOOgCGWSSjBToL3T11dH6uLp66vH+8Ax2gpTTDQnWvQtMr4+QWS9kVu0JpgJ",
+	"hNlW4cOJrvfBZHQ4HA3H48PhkyAsIqRP1Xodl1RQ1Isb7r7R9ELENZXxSinXxaJ5r2ntKz5gWcfdDyvC",
+	"fGCSbwS65tklZctQOa/gGeYyz8gJevPNC3R4ePjMurEpWeJ4i6Iff/zxx8HZ2eCrr9B3303PzqZv30Zo",
+	"7935i/0hegXmcIZYnqawB5nacCXkBpPR5MlgNB4cjs9Hoyn8/6cgDNQrCjcWHzXstm2JVb7GzNsR5UB5",
+	"hdHHo1EHp4cBv2ZNJ23FyQrIk2uapohfe/g8QYakouzWPRIIQA7RKyXjrVgCptQBLqZjN9ZHxEiQ7IrG",
+	"BOEYoqLm8CwIu85DlFpQkrThnNBIWI6WGWayLk6VfAQhqoSIXJH13STimjLD8eNeG0KscFbZD0YmlOd/",
+	"hi9JgepHAq2JxAmW2HeltXS3RFImTqQNT2X5RAfejwFO02iInitCCNC9TbupIvXM+YxBcZPo+8qowTcE",
+	"G3uougG3Loyu56eNmqlToJG1E8y2nJolfCge2KMSOApFRppEcK4JaNuH+DSwW8MbJFPQ7fUTBO9TtgTE",
+	"6vsZEZJnRCAq94foZZ6mM3ZdFhtmgk7lw5EnYfla4ag82cDspuLCRY+dDodvLsRb1g3muKaK2NdYWsYt",
+	"ThxCHYPBAkWKdJGO3XuHZZOLaNi0idwJUJ1++tzjOuNsqSlI5TDoUpd60gXcJtY5I/XFgpxokERZTlCZ",
+	"KI88+pbtHkGIAK2/xgwrJak3iXHIGjXIYkFiSa/IhzZhUjHZlBgBLnK6VhlkjF9rxnNPKtw5RsSpMEbZ",
+	"/gPYXkA0te37mVodYp4mlpc8gc+vWcNy7yWUz6vQHllsPQxKtOfUAQEMNff0B5r0m6c+1u/OEfD3gUa5",
+	"N5JDTQPXhYb9HWXtepp3jyV+1TzYkExwCMFWlKpmSE1VcDXUesr7b57TVLbuwIUxjOCpAbVq3QOrbnIu",
+	"hczwxtoIVKIYM0geIU6Ghighay5N0ISkRLa5UibAv9u8s1yLhTEhE7RnzbkQganm0y7BkgwkXZMm3i1Z",
+	"rHUTVduQnkzxJwBYyJmkqbq6RTgjyMDTSTvNa6T98lo6t90DuJ3aGIPDaEvfuiP5J3IdN8mtuCPFQipj",
+	"mS3vwyKfgcMKDOLmaVBb5pCC1UO38Uv7rYTediH02lgOZVHiGKSNrZUVqiPjG7zsz1OFPqsKf0Y+yg9x",
+	"ngmeNdlLQoBhpB+IwDEg+kRSvQiTOEF4bjLbtAeouMXOrgPfMPd2JL3haQO7RLDDomlpjxU0CncaM/o6",
+	"QB/OWKT/crDU/D1qQ4qKkrsAUa4IzbQzp3e/PSXV3gnijIiymVtRTRcNu8LGBuubgoFv/ezo+AkykUiU",
+	"8DhfEybrOshGURtN0WtFHW2MUsM9MRak0ai1OU81Oc4zVOQYmRypsJq9EyIve+fEy8u0K+AL7T3qXB9I",
+	"V7nGW4HwmmsHo79D6dn/kBf20XqUo1GdzctpRPXlfcevFbdsdUaQWw8QPSOgkuZky4HgXBDDGHCSb47Q",
+	"3TYAk9sGC10u7bieS+uHsT/tiAtvsFw10sqGupte/u78/DXSD6CYJz6xvQmY+HhdIIsVzyQy2XXWzL2k",
+	"DExeQ8zGOUlzEFAF+O7NKcoIHCPEIOitQ9kAtIgC9c5565I00oT7Yb0Oc02S5w2X94tL7gqtPUeMXJuM",
+	"DWcZarm050fSGsNnoHArAbj9E2R4Gl0SshGlJCnDg52eNL8iWYo3zbsiNRsTbTJyRXkukCBxRqQZz8UF",
+	"sUAYfctRkmdaROxFs2C8mgVKQ8+Cw9F6FkT7NqTKMzdvwhKh7F1scqPRcyNCnkxGqzI7jFeNhK7REEyo",
+	"unYtLa5RUhZJSxAAEI0svsx4vmnbsoLnWUzQAq9puvXgzYlCJITW9owqDxFAEqHRJyFK+VL89uu/9xuH",
+	"tbZTT9uxOSql514Om120YfB7qpm/l43ydWHqWhaNscQpX+a3tH3rZkpvs6FYf5NMg7ktMr4uzw7tRd9+",
+	"fY7sQaI29yMgglXkhmImic1pdAFRwsrPAU5T75K2Br0L2nHzL1ARc8YIZFxqligGMr/NON4vM4y54kYx",
+	"v90gYisUtgqA9oKB6P80IO0lB9NeqAAdVOdavlwaYFCfeflGZbBBdR04jokQgxhniTdi6aoZ0LvmD1d6",
+	"1I1WulqhjJ7DICMpCLQhTpLWe9VXcdzynn/DvaSBeXOpvrzjgSpRfPxVwex8pAqovoSGG40ssWsl3c8V",
+	"WMGSKOPQMb/+7RM1IVc0Ju4J/2flCQfVz0Z1P8375ci/u+C4Rf+sTnCQ8mWF25Ugd0BXaqzBPOXxJclK",
+	"t/TkBhsulC4fxCsSX5YeAAfCu1LzIMLg46CIGzayfk0SKrGu9BvSjyPN/E45TEubQknVpr1Xg6rPc+8G",
+	"02C0BvMruH43mICvGsQ3UBPGSjB7gzR8UAP6Dq73n2aFqM2T1GEkeMqDpX4HN52c0wyy6aWOETppYx/z",
+	"IJhLPpAOYujHesDoYOjdk6lt1+YJmcdaEVMTQ+3zcRLMA2OveaA68WOHbAOzW+jW4H5Lr4ixPVuZ1kLo",
+	"GqCNPc7xZXlHaMPLqPWdA3XKmDoQfcWD0MG1PSB0kUQ91Qmgiz+6p9Ehc3ZBaDFFmtnBhhd78UO7LdOX",
+	"D6zt2zFCgxVTN+yTxM0eEhd2cthO862B3GvuIacPC1dchTYebkCALcu6qfkKbWzcE0jhX9QBuXsW2CMk",
+	"iI5+doDt2CAmxtoNo2OP9FtjxzbZDaTF4G3eKMYZ6rdR2i3mvhvF+l4dI9xJBeh3b6UJepvvt1tf16Zq",
+	"dDjbtlYryBKUOtiOzXZXsB37xAd7S6gdO+euE+7YS7cG22WWGoBt9lanX9uoEew2lfx2LLbTN27TD3aw",
+	"W3N0T15uQHMJSC/O7QLSi097wOjFlV2T6cWDbUBaPe7m1ZUfb+XDUuCgjV7PX5/a08E9yNWH7K9KFhTJ",
+	"vJQmO4wp17qpRBkapnzFL/2BdgHpoKkD0gVjB037TaTLdWYJyuDgpQOe6yfSeGDq3g0B7zzXqWT6wKJ+",
+	"aHrnDPJbpozfKxe8VyqPyRV9iEwem2z0IXPZqbsi9pVc1h6pQDo33UciXywcvTLF3pQtyxmTD5C5XsXI",
+	"SUP6eSOGOo/PaK/WNp15SCkW8oNipD5LgyQLnMsVYRL6WiQI2wNjszK6uO/C/gy59LuTLLVwQbb3C6zX",
+	"ZCoJtMKmMPTOmZfuTLDY7Kb6Xid7meu5EhG23F9L/RVNSWMaK6LyxMuV1rdTriEUqSeIQgZxBvZFgiAJ",
+	"QXIeIqFrBgSBBEE0JzFfEy10TFep3yPHzM+/L9UL6MwXLZ0fFdn2e5oSOmNGi999tZ7WLHxIqtDY1Gjy",
+	"U/LhRLySlX+iEY11ar6Weuo5TXyXSVKXH0XSRGe661v9qEt6XVEmm7lUJ7mUM9Y0mdTSQ7XejMR8yahQ",
+	"bHFiOJUwni9XtjatMUe8Z7ZeoQAeIlmvKS2uXNZQksNhSZP6GXIG2XWtErosX8Na7Tl0FclYIkbTGTCQ",
+	"7tbpdcZou1N2XZEb/Xkk1/nM3ZBdB/nV0RTlQLIhilyJyLRUWRai+RbVq0x4pqQS1hxdFBzMmCvz3hOE",
+	"FFANS0T7JzanWSk2vsZKsaXpFj1BCaSIQfU/laDWNySxin04Y5EpJo+maKMQFBXMGVUy8mBxHkM6Tk4a",
+	"0/MAVT9QuXoLO9lYja8W0BSsD09UWVA2G6/nTligvUiuLj/89uu/o/0hertSyOUsJicISm4UAhi/7iZ/",
+	"Wxb8Ra0rkF9pVJjLIdLdFSGxMd0qWhspWxjruhQcturt6oqbJKhOt+NGdp0gbJIEU7KQSJmGOuFIzRB6",
+	"udXt+VbL82u44bUa8A2KPbUewcE51WKbmrYcYv+OhcqMXIOG5otSNuleRjYpjo3ty9PE2BGm6s4qewyd",
+	"OfXfLlulmnkuOf9MipEVMkx+t33sDmnaNSGm2e5WeXq/D9ft9CItNyhvUj2XKpe5zgeckf2Hdx1b98Nb",
+	"kOK+BwalL3eqFi6lNJZyE/umNFpXTPO8RoqGN7yPl6Km9YA+yq7qLG+/m1BP81b/U9bT1ux5Ra2cwSON",
+	"tbR9CmIr21UNSeI8o3L7Vs3f7JwNhf37PFdIrxkilb449ul6Z5wI/fbr/4WzhY00XR0UwrCkc5pSuR2i",
+	"c2XTzflHaLkjEPmIYwluGpZoy3OkpqtsMbVc3Z1H7/apvhO5sa1qDtEmIwv6EVEWp3lCTGPMzG6oJZEC",
+	"HY3G+8O2Rr+l1RVIxBv6DwLGox3znznJts1857eYrPTiHCI42sszvCTJFL17871AKcGXiDLJXYwTZgZv",
+	"FhNzMJsmNYfmRP0I1tbISJPLpBQvSKY8SOBqMkSnWoA8f32qREDKM5KFYNMRU7TrMOyZSSdWZMDzCCfK",
+	"fzSjR663NbAoXCz3fdFBRcoWfIdnsMrnalIDE1jSNYJTRIXISWib8ZkIJthHOkoLqfYmH9oENWdsBgxv",
+	"Azemwrs37vYc0vaH6BZ7ZMZsucoOrgHbA4IVdjdp3FYf0/Xhlr2svT9jTWymFgxlGgKgu6KWqK1BUOTq",
+	"XMQQ/e9qzQnaOxqN9qEAo6g+mTFTUFLUY5QayZ70aiSLXNNv14HUhJIYlyvtaszY83J3WR2mWSj3NDRu",
+	"/TInQqhdh5sbGjU193l3/s3g6T4ww4yBQrgkWzD80R5JBUFH42MlmNXiQ2CxAjjAjXGWbSttbKdodxtb",
+	"bIVdpX8tknxJ5Mp09K01sjXddtVchrBVXXNtReEZi17geEUGLziTGU+niPEB+C4R2qu5EGbe2HgdJ44g",
+	"NrS+INrh1NukmMq+duxSGhMmwAAw8uvs9feDyXDklbcE/hYOwuCKZELv7/FwpJ/kG8LwhgbT4HA4Gh4q",
+	"Iw/LFWipA7yhg4TH8GNJZOPJw3fnZ9+DX4723l7j5ZJk6N3pvo774ERXimVbHVt4/vp0iF5yP3xLORzB",
+	"KLMSfpwmwTT4lsjnr0+/NmItqPQwn4xGlYZbknyUByu5TksdtgItCv5bwmPQZeoB01AObqjfKMVs+V+z",
+	"gLBZULpHcOL/BnzqCz5KnejVTx14j/32679LLewbOrPXJa6T5DrQ4VsPwfT9RVjqti5Jpp360kyUiMdL",
+	"oRxhIN2FAmIz/DsJem7IhLzLUOHy97evXt6Cdl+pQTrpVutvVm6QZjXTfZhZQOth3co8z1Kj+aYHB+PJ",
+	"E+haNJ4+HT0dBTcXpaZmzd5UyQ53Fl4jJV9tCAM8usLFXcRsemMnIbXh30LCascJq/6q5whUTos+u6VA",
+	"P/SmiKotB6LpjPVqWBHCZeMZqdF9J3CInrOtrqj0BlUzRlRq0VbjqDNyb2YyvUKMQ1zv4fH+HvnxF353",
+	"DdcUwQzlH2MGk9Hk8WA8HozG56NnRXMn569qDqNq2U+TJ4vH5DgeHM0P8eBo8mw8eLoYkcEYT+aH8VFy",
+	"TB4vKiXa912EDn8U/ST8ALyb+mRUmnoRADHN2L1jrb5reAgaVLIHLrzuHqU4hd+8bHQwOVJP7iLRsVln",
+	"7XRYuec1yvnxAtfJa1Tu5AXU7dP3tnoA4NHg2fnY7w2m8R9TbaUPdPV3FvxJCGF9brMh7DlUEZL2D5kC",
+	"5dw8++e/xm38V6JLqS1LP6T2bl55RnY3P4cY8NFo3AbHyauDd5XWskejw+6XvvF7th9NnnW/UW3gDHM3",
+	"TcO63jXl5De+VvphxRFUzIMy8fQRBStbbqs6SeeVtimm772vXuhnQ8TTRFm8cIoYgg0PpiSWCCNJlV8M",
+	"h0WRd54U6dAwNk+KGWs9R+KMDKHNs9qT5pQ6qmbgRk06R831zH0swv/u0/v6adaSIEH/VYTb2uIL0Oq5",
+	"ZBQ68hyPICxnKuZNUK61fv4mrE7i1Qb/kkP9s+CZQ5CtW1aYelTBYtskzaHdLtO1PjozFb9+azmw+P24",
+	"d9NoXsuR9vEu7m1I6hDge085a3F9V918GE/IU3w8HjxZHCWDo/kzPHhKHseDcTJaTPDh/Cg+Th5SN9dl",
+	"qlHVts/GLknZoKn1a4qQvayVirp5OGuloXq4muXb2ywpz7HBLLmoHEsHZ+enj199+8/Dn37+KX35w9lt",
+	"NINrZNOgIV5ZKcYXRfo9SP1Rtxz2PtD1H65dIIey+CCP1S32ivLHNlzItoRTgbB5e6rzh0wXM9zdxww9",
+	"tycRMWa63ydE9GfMP7OkUlQ69lEpSLrQMShealWq4LgAj742nLE2zaOfbNQ7fqvquuJpQnLxyEHlg4Ra",
+	"bgK1/saT7e1E5sNs1CbfoN8Wa+rZfVM+6bdntmXVML7dOv9C8u920q3N9rXVTX9ugTbqIdBeeF/vOhr3",
+	"GKL65Rl477jPeho+GQBid9Ln5fr3IP4okW0r3VHRcbImtesOwcEn+znNGy3Md5VslLrmF+dJtRaKWwTf",
+	"0qDm+3VwWlFtIK2ksh5txuzFk6aWlF7DSdNbstVr0A80ym69ACe7K3LpqG3FSeg+8ubSb/702+uo+w33",
+	"0aw/ilttD4Vd3Bo2u6pvzOd1vXLOnX5kNGyOWjazwuiLivqioj6PPfQtkV0b6HY2qvsys7JON1jGDekU",
+	"L8zZM2ZbJPK5yS+y7BIixWxhKb9QKQrD8mqjrvkVZcvSEybFasbkiqx1gMRLPqolGZp0LvhctlUuuuAH",
+	"PqhtFZSus9H5kwDaSXD4aM0WiRW/bmhiH9aSgKeo0pR+3xYGzZjkebxS48KMvX7mRe5xpVe91Z9LTFnR",
+	"sh6yrMo6csbAddGlA05x8gyt8SVR4u8E4WZnCe30lYYzdr5TzzY1dja5++2iVkuVRuXr5+IG9/B7nOC0",
+	"HQ47pOFFb5nVlC3cy6P5oi5+X3VhBv9PVRufiSv0Byg3W4Lb050p8mAbbUa/DaT9hokSmSueWhNfiUnY",
+	"DaCwvNd3n4k3nk68teVIDxUav0OltAvje6Hs+ulAv6ZQDlaty9RNfxlbNO9sPblzjTn/CuHVogurW7jH",
+	"5fZDPT6Tu0PzrtirKUD1yneocE227dSAz3VqINgi03Ipz4y1RGJtigmVrnZUkHRRtwz8IxVlF7wlLFF2",
+	"TFT5wmMEdS7wNVXqZTmaslm3KP1NVbO21vDsuckR/uOis50ZDZU8hMPjhjyEImsgoRmJJc+2g8zmaheZ",
+	"AH00+i3DuqXald8jqnu3jI+KwXGnjI9GTIM91fNr3eWMDz3kTkrZFI+eZ5K3I2zf5A2Tt/Hku18mX2sy",
+	"lP8ZjUYjPI8TsmhK91Cv9bICe/NZtXqxRR14LTNK/TL+3Cbgl1j1bWLVrqLDaD1ju9S13sEn+KcjTP3G",
+	"xKOLnEnTvv3EVugWjTfAyqMCbzYEZ6JNe9mQck3b6KGstumOJ+vnky+BrwdgH9NsaAf79Agdt3fkaWGF",
+	"9lhyCxeM/qJ6sTS38fSwl03zp9CU/x/03k5t90U6PFhYfIdouJ1rcK71zu1j4joerhk1RMWWC5G30/3o",
+	"+Ikt/LZV3jN2ScjGHD5C5afOb/EaSUyhSDlqqlJuEWOdcdpCmt01TOtJFy1+brVbG/r23TaQe3sf5vOQ",
+	"1fqBz9ZjaaLs7yGaJw8rmm0M+j9TRP/1Isp3cDoOdFkoxN7urj0ao3anQuQQ39LtGiBaZ7/BBUec5sPV",
+	"yRD9AMWm5rtYUdj9/asZ05CwhA9mQZ+2mDORr0kmIKynOyc5Kzjh10zSNTnx7OLmccCZmjH3eSy/uRHi",
+	"G12fl26RINIu7s56yfv42R8a2Wswmx9XzWb31bJgvOovfxo+73Zj9Nbn61I8/suG2p79lB21htoWJInn",
+	"uLGy6qfs6HfQa7cPtRWi6Iu6+yvG596YliHFh901+/TQmV0lZrLoauh3HcJKUxC052eSLqBiwLSCumYk",
+	"QfMiOeYEcbki2TUVBJJ7dIqOSb1p/xLuft+ythnbVdeGblfWVukS2lbUdm5Pbr/UtPWpadNE1k1aFTBE",
+	"fslxKvQpp2uL1jRmZ1Xb7hFdBZ3WAm2juDajt5DVtrnr7hm43QCzcB0D7V802W+bk+tv6qbU0Yb4IQv8",
+	"vpz8fRbxzFotHtn+ffUTe5PG9PTx6c8/rc9+ONv+eJ6mp2x0S1OkT1ne55Fl/8eljVglUVfF5SYmn0pt",
+	"0d5fKJFS7m1XvmY6ur2/UAzgt2Zp+qCw/WS2fg7tRUuOspyh4YFILg/WPL7Udw7ideK+kz3Q1/RHbHc3",
+	"fHHLa05yCaGBUWhCM009zsofbPBToURDGtQ5fGGfb1INo1KlKFyZovsmslcVknHzlpdt6Y1ZfNHp066c",
+	"J69LYzVBzQNmxEQdVrkdgPeGawfQPH6lnZDN5Sneh/Y2Nxc3/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+)
+
+// The tokenhub_api_token list resource: `list "tokenhub_api_token" "…" {}` in a
+// .tfquery.hcl file, for `terraform query` (Terraform >= 1.14). It finds tokens
+// made outside Terraform so `terraform query -generate-config-out` can write
+// their configuration and import blocks (by identity, api_token_identity.go).
+
+var (
+	_ list.ListResource              = (*apiTokenListResource)(nil)
+	_ list.ListResourceWithConfigure = (*apiTokenListResource)(nil)
+)
+
+func newAPITokenListResource(now func() time.Time) list.ListResource {
+	return &apiTokenListResource{now: now}
+}
+
+type apiTokenListResource struct {
+	client *sdk.Client
+	now    func() time.Time
+}
+
+type apiTokenListModel struct {
+	Name           types.String `tfsdk:"name"`
+	NamePrefix     types.String `tfsdk:"name_prefix"`
+	Status         types.String `tfsdk:"status"`
+	Scope          types.String `tfsdk:"scope"`
+	Owner          types.String `tfsdk:"owner"`
+	ExpiringWithin types.String `tfsdk:"expiring_within"`
+}
+
+func (r *apiTokenListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_token"
+}
+
+func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token), " +
+			"oldest first, for `terraform query` (Terraform 1.14 and later). Filters combine: a token is listed " +
+			"when it matches all of them. `name` and `status` are applied by the server; the others by the " +
+			"provider as pages arrive. Each result carries the token's identity (`id`); with " +
+			"`include_resource = true` or `-generate-config-out` it carries the whole `tokenhub_api_token` " +
+			"object, with `token` (the secret) null as after any import.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with exactly this name (filtered by the server).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			},
+			"name_prefix": schema.StringAttribute{
+				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired` (filtered by the server).",
+				Optional:            true,
+				Validators: []validator.String{stringvalidator.OneOf(
+					string(sdk.StatusActive), string(sdk.StatusDisabled), string(sdk.StatusExpired))},
+			},
+			"scope": schema.StringAttribute{
+				MarkdownDescription: "Only tokens holding this scope, such as `token.read` (the `tokenhub_scopes` " +
+					"data source lists the catalogue).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(scopeCatalogue()...)},
+			},
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "Only tokens of this owner, as the token's `owner` attribute shows it.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"expiring_within": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with an expiry sooner than this Go duration from now, such as " +
+					"`720h` (30 days). Tokens that never expire are left out; tokens that already expired are " +
+					"included (add `status = \"active\"` to leave them out).",
+				Optional:   true,
+				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
+			},
+		},
+	}
+}
+
+func (r *apiTokenListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // validation runs before the provider is configured
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected List Resource Configure Type",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.client = data.client
+	if data.now != nil {
+		r.now = data.now
+	}
+}
+
+func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	ctx = maskSecrets(ctx, "")
+	var cfg apiTokenListModel
+	diags := req.Config.Get(ctx, &cfg)
+	f, d := cfg.filter(r.now())
+	diags.Append(d...)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	if r.client == nil {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic(
+			"Unconfigured tokenhub Provider", "The tokenhub_api_token list resource needs a configured provider "+
+				"(a provider block in the .tfquery.hcl file or the "+envEndpoint+" and "+envToken+" variables).")})
+		return
+	}
+
+	var template apiTokenResourceModel
+	if req.IncludeResource {
+		null := nullAttributes(ctx, tfsdk.Resource{Schema: req.ResourceSchema})
+		if d := null.Get(ctx, &template); d.HasError() {
+			stream.Results = list.ListResultsStreamDiagnostics(d)
+			return
+		}
+	}
+	identityType := req.ResourceIdentitySchema.Type().TerraformType(ctx)
+
+	// TODO(owner filter): send owner to the server once GET /api/v1/tokens has an
+	// `owner` query parameter (issue 10); until then it is matched here, per page.
+	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Limit: listPageSize}
+	tflog.Debug(ctx, "listing API tokens for terraform query", map[string]any{
+		"include_resource": req.IncludeResource, "limit": req.Limit})
+	stream.Results = streamResults(ctx, req, r.client.Tokens(ctx, opts), f.matches,
+		func(ctx context.Context, tok *sdk.Token, result *list.ListResult) {
+			result.DisplayName = tok.Name
+			result.Identity.Raw = tftypes.NewValue(identityType, map[string]tftypes.Value{
+				"id": tftypes.NewValue(tftypes.String, tok.Id.String()),
+			})
+			if req.IncludeResource {
+				m := template
+				result.Diagnostics.Append(m.fromAPI(tok)...)
+				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
+			}
+		},
+		func(err error) diag.Diagnostics {
+			return apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)
+		})
+}
+
+// apiTokenListFilter is the data source's filter plus the list resource's own
+// provider-side ones.
+type apiTokenListFilter struct {
+	tokenFilter
+	namePrefix, owner string
+}
+
+func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	f := apiTokenListFilter{
+		tokenFilter: tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString()},
+		namePrefix:  m.NamePrefix.ValueString(),
+		owner:       m.Owner.ValueString(),
+	}
+	if !m.ExpiringWithin.IsNull() && !m.ExpiringWithin.IsUnknown() {
+		d, err := time.ParseDuration(m.ExpiringWithin.ValueString())
+		if err != nil || d < 0 {
+			diags.AddAttributeError(path.Root("expiring_within"), "Invalid Duration",
+				fmt.Sprintf("Attribute expiring_within is %q; it must be a Go duration such as \"720h\".", m.ExpiringWithin.ValueString()))
+			return f, diags
+		}
+		before := now.Add(d)
+		f.expiresBefore = &before
+	}
+	return f, diags
+}
+
+func (f apiTokenListFilter) matches(t *sdk.Token) bool {
+	return strings.HasPrefix(t.Name, f.namePrefix) && (f.owner == "" || t.Owner == f.owner) && f.tokenFilter.matches(t)
+}
+
+// scopeCatalogue is the catalogue's scope names, for validators.
+func scopeCatalogue() []string {
+	names := make([]string, 0, len(sdk.AllScopes()))
+	for _, s := range sdk.AllScopes() {
+		names = append(names, string(s))
+	}
+	return names
+}

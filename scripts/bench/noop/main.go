@@ -1,0 +1,79 @@
+// Command noop is the framework floor for `make bench`: a provider built with the same
+// terraform-plugin-framework and protocol (v6) as tokenhub, whose one resource, noop_thing,
+// does nothing (no I/O, no plan modifiers). Applying 500 of them measures what Terraform plus
+// the framework cost per resource; tokenhub's figures are reported as a ratio to it.
+// Test-only: built by scripts/bench.sh, never released.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/tokenhub/noop"})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type noopProvider struct{}
+
+func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "noop"
+}
+func (noopProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (noopProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+}
+
+// thing has the shape of the smallest useful resource: a required name, a computed id.
+type thing struct{}
+
+type thingModel struct {
+	ID   types.String `tfsdk:"id"`
+	Name types.String `tfsdk:"name"`
+}
+
+func (thing) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (thing) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = rschema.Schema{Attributes: map[string]rschema.Attribute{
+		"id":   rschema.StringAttribute{Computed: true},
+		"name": rschema.StringAttribute{Required: true},
+	}}
+}
+
+func (thing) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.ID = m.Name
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (thing) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (thing) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+)
+
+// usageText is what -h prints around the flag list. Keep README's "The reference server"
+// section saying the same.
+const (
+	usageHead = `Usage: tokenhub-server [flags]
+
+tokenhub-server runs tokenhub's reference server: the whole API of openapi.yaml on
+one port, with an interactive explorer at /api-docs.
+
+Storage:
+  -db FILE      keep tokens in the SQLite database FILE (created with mode 0600).
+  -state FILE   the JSON state file of an earlier release: imported once into the
+                database, then no longer used.
+  With neither, tokens live in memory and are gone when the server stops.
+
+Flags:
+`
+	usageTail = `
+Environment:
+  TOKENHUB_BOOTSTRAP_TOKEN
+        The admin (bootstrap) token, which holds every scope. Its format is
+        thk_ + 32 base62 characters (0-9, A-Z, a-z) + a 6-character base62
+        checksum (CRC-32 of the 32), 42 characters in all; anything else is
+        refused. Without it, a token is generated at first start and printed
+        once to stderr; with a database it is kept there (as a digest) for the
+        next start.
+
+Limits: request headers 32 KiB, arriving within 10 s; the whole request within
+30 s; bodies 64 KiB of application/json; idle connections close after 60 s.
+
+Exit status: 0 after a clean shutdown (SIGINT, SIGTERM) or -h; 1 on any error.
+`
+)
+
+func printUsage(fs *flag.FlagSet) {
+	out := fs.Output()
+	fmt.Fprint(out, usageHead)
+	fs.PrintDefaults()
+	fmt.Fprint(out, usageTail)
+}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConvertKeepsOrderAndTypes(t *testing.T) {
+	t.Parallel()
+	got, err := convert([]byte("b: 1\na: [x, 2.5, true, null, '2030-01-01T00:00:00Z', 2030-01-01]\nc: {z: 0, y: {}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact := strings.Join(strings.Fields(string(got)), "")
+	want := `{"b":1,"a":["x",2.5,true,null,"2030-01-01T00:00:00Z","2030-01-01"],"c":{"z":0,"y":{}}}`
+	if compact != want {
+		t.Fatalf("got  %s\nwant %s", compact, want)
+	}
+}
+
+func TestConvertRefusesAmbiguity(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"a: 1\na: 2\n", "? [x]\n: 1\n", "a: !!custom x\n"} {
+		if _, err := convert([]byte(in)); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
