@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // `make demo` twice in a row with a user's files in the scratch folder: the files and the
@@ -103,6 +104,13 @@ func stopDemoServer(t *testing.T, dir string) {
 	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 		if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 			t.Logf("stopping the demo server (pid %d): %v", pid, err)
+			return
+		}
+		// Wait until it has exited: it saves its data as it stops, and the temporary
+		// folder is removed right after this cleanup.
+		deadline := time.Now().Add(15 * time.Second)
+		for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 }

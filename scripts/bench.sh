@@ -4,12 +4,16 @@
 #      handler), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
 #   2. Server throughput: scripts/bench/loadgen (fixed-duration rounds, loopback TCP, server and
 #      bare handler alternating), plus the tokenhub-server binary for GET.
-#   3. Server memory: VmRSS with 100k tokens (scripts/bench/rss), store-only and through the API.
+#   3. Server memory: VmRSS with 100k tokens (scripts/bench/rss), store-only and through the API
+#      (in memory and on the SQLite database).
+#   3b. Durable store: creates/s per 10k band from 0 to 100k tokens on the SQLite database and
+#      in memory in the same run, fsync cost (scripts/bench/dbcurve); GET and list on the
+#      database vs the bare handler (loadgen -db).
 #   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens against the
 #      SDK floor (scripts/bench/floor) at parallelism 10, with requests counted per phase from the
 #      server's request log; then the tokenhub_api_tokens data source over 10k tokens.
 # Everything is written to $BENCH_OUT (default .bench/), the summary to .bench/summary.txt.
-# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_TF=1 skip a part. Takes about 4 minutes on 2 cores.
+# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 4 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,7 +44,7 @@ note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "building the programs into ${out#"$root/"}/bin"
 go build -o "$out/bin/terraform-provider-tokenhub" .
 go build -o "$out/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
-for p in ratio loadgen rss floor provprof; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+for p in ratio loadgen rss floor provprof dbcurve; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
 go build -o "$out/bin/terraform-provider-noop" ./scripts/bench/noop # the framework floor (test-only)
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +82,7 @@ stop_server() {
 if [ "${SKIP_LOAD:-0}" != 1 ]; then
   say "server throughput (loadgen; in-process server and bare handler, plus the binary for GET)"
   start_server "$out/server-load.log"
-  "$out/bin/loadgen" -duration 2s -rounds 5 -conns 16 -external "$endpoint" -token "$admin" | tee "$out/loadgen.txt"
+  "$out/bin/loadgen" -duration 2s -rounds 5 -conns 16 -ops get,list,create -external "$endpoint" -token "$admin" | tee "$out/loadgen.txt"
   stop_server
   note ""
   note "Server throughput (loadgen, 16 keep-alive clients, 5 × 2 s rounds, medians):"
@@ -91,9 +95,22 @@ if [ "${SKIP_RSS:-0}" != 1 ]; then
   say "server memory with 100k tokens"
   "$out/bin/rss" -mode issue -tokens 100000 | tee "$out/rss.txt"
   "$out/bin/rss" -mode api -server "$out/bin/tokenhub-server" -tokens 100000 | tee -a "$out/rss.txt"
+  rm -f "$out/rss.db"*
+  "$out/bin/rss" -mode api -server "$out/bin/tokenhub-server" -db "$out/rss.db" -tokens 100000 | tee -a "$out/rss.txt"
   note ""
   note "Server memory (VmRSS):"
   sed 's/^RESULT /  /' "$out/rss.txt" >>"$summary"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [ "${SKIP_DB:-0}" != 1 ]; then
+  say "durable store: create curve to 100k tokens (SQLite vs memory), fsync cost, GET/list on the database"
+  "$out/bin/dbcurve" -tokens 100000 -band 10000 -conns 16 -dir "$out" | tee "$out/dbcurve.txt"
+  rm -f "$out/loadgen.db"*
+  "$out/bin/loadgen" -duration 2s -rounds 5 -conns 16 -ops get,list -db "$out/loadgen.db" -seed 10000 | tee "$out/loadgen-db.txt"
+  note ""
+  note "Durable store (dbcurve: 16 clients, each create with an Idempotency-Key; loadgen on the database with 10k tokens):"
+  grep RESULT "$out/dbcurve.txt" "$out/loadgen-db.txt" | sed 's/^[^:]*: *RESULT /  /' | tee -a "$summary" >/dev/null
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -129,15 +129,17 @@ if port_busy "$port"; then
   false
 fi
 endpoint="http://127.0.0.1:$port"
-say "starting the server on $endpoint (data in $(rel "$demo")/server-state.json, log in $(rel "$log"))"
+say "starting the server on $endpoint (database $(rel "$demo")/tokens.db, log in $(rel "$log"))"
+# A demo folder from before the database: import its state file once (later starts skip it).
+import=(); [ -f "$demo/server-state.json" ] && import=(-state "$demo/server-state.json")
 (umask 077 && : >"$log") # the first start prints the admin token here
 if [ -s "$tokenfile" ]; then
   # The admin token from an earlier run: the server takes it as its bootstrap token.
   TOKENHUB_BOOTSTRAP_TOKEN=$(cat "$tokenfile") \
-    "$bin/tokenhub-server" -listen "127.0.0.1:$port" -state "$demo/server-state.json" >>"$log" 2>&1 &
+    "$bin/tokenhub-server" -listen "127.0.0.1:$port" -db "$demo/tokens.db" "${import[@]}" >>"$log" 2>&1 &
 else
   env -u TOKENHUB_BOOTSTRAP_TOKEN \
-    "$bin/tokenhub-server" -listen "127.0.0.1:$port" -state "$demo/server-state.json" >>"$log" 2>&1 &
+    "$bin/tokenhub-server" -listen "127.0.0.1:$port" -db "$demo/tokens.db" "${import[@]}" >>"$log" 2>&1 &
 fi
 server_pid=$!
 echo "$server_pid" >"$pidfile"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -152,40 +153,57 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 	d := digestOf(secret)
 	now := s.cfg.clock.Now()
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.st.byDigest.find(d)
-	if t == nil || s.dueForDeletion(t, now) {
+	var c *caller
+	err := s.st.Authenticate(d, now, func(t *tokenRec) error {
+		p := s.admit(r, t, d, now)
+		if p != nil {
+			return refuse(p)
+		}
+		c = &caller{id: t.ID(), owner: t.Owner(), admin: t.Admin, scopes: t.Scopes()}
+		return nil
+	})
+	var ref refusal
+	switch {
+	case err == nil:
+		return c, nil
+	case errors.As(err, &ref):
+		return nil, ref.p
+	default:
 		return nil, unauthorized("unknown or revoked token")
+	}
+}
+
+// admit checks the token found for the request's secret digest d.
+func (s *Server) admit(r *http.Request, t *tokenRec, d digest, now time.Time) *problem {
+	if s.dueForDeletion(t, now) {
+		return unauthorized("unknown or revoked token")
 	}
 	if subtle.ConstantTimeCompare(d[:], t.Digest[:]) != 1 {
 		// find matched the previous secret.
 		if _, until := t.prev(); !now.Before(until) {
-			return nil, unauthorized("this secret was rotated and stopped working at %s", until.UTC().Format(time.RFC3339))
+			return unauthorized("this secret was rotated and stopped working at %s", until.UTC().Format(time.RFC3339))
 		}
 	}
 	id := t.ID()
 	if statusOf(t, now) == serverapi.Expired {
-		return nil, unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
+		return unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
 	}
 	if !t.Enabled {
-		return nil, unauthorized("token %s is disabled", id)
+		return unauthorized("token %s is disabled", id)
 	}
 	if allowed := t.allowed(); len(allowed) > 0 {
 		addr, ok := remoteAddr(r)
 		if !ok || !ipAllowed(allowed, addr) {
-			return nil, forbidden("caller IP %s is not in token %s's allowed_ips", addr, id)
+			return forbidden("caller IP %s is not in token %s's allowed_ips", addr, id)
 		}
 	}
 	if ok, wait := s.limiter.allow(id, now); !ok {
 		p := newProblem(http.StatusTooManyRequests, "rate-limited", "Too Many Requests",
 			"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, id, wait)
 		p.retryAfter = wait
-		return nil, p
+		return p
 	}
-	t.times.set(tLastUsed, now)
-	s.dirty.Store(true)
-	return &caller{id: id, owner: t.Owner(), admin: t.Admin, scopes: t.Scopes()}, nil
+	return nil
 }
 
 func ambiguousCredentials(field, format string, args ...any) *problem {

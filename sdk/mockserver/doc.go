@@ -1,5 +1,5 @@
-// Package mockserver is tokenhub's reference server: a faithful, in-memory implementation of
-// openapi.yaml. The acceptance tests, the demo and SDK users' own tests run against it, so it
+// Package mockserver is tokenhub's reference server: a faithful implementation of openapi.yaml,
+// in memory by default. The acceptance tests, the demo and SDK users' own tests run against it, so it
 // enforces every rule the real service does (authentication, scopes, least privilege, expiry,
 // rate limits, idempotency, validation) rather than replaying canned JSON.
 //
@@ -9,5 +9,6 @@
 // inspect or change state out of band, and [Faults] to inject errors, latency and dropped
 // connections.
 //
-// The runnable server is cmd/tokenhub-server.
+// With [WithDatabase] it keeps its tokens in a SQLite database instead, committing every write
+// before acknowledging it; the runnable server, cmd/tokenhub-server, does so with -db.
 package mockserver

@@ -39,13 +39,13 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	exp := now.Add(48 * time.Hour)
 	secret, _ := NewSecret()
 	allowed, _ := parseAllowedIP("10.0.0.0/8")
-	s.mu.Lock()
-	s.st.insert(newTokenRec(tokenFields{
+	if err := s.st.Create(newTokenRec(tokenFields{
 		ID: uuid.MustParse(fuzzTargetID), Name: "target", Owner: "admin", Scopes: []string{"members.read", "groups.read"},
 		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp, Enabled: true,
 		CreatedAt: now, UpdatedAt: now, Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}))
-	s.mu.Unlock()
+	}), nil); err != nil {
+		f.Fatal(err)
+	}
 	fs := fuzzServer{s}
 	// Warm the admin up: its last_used_at is set once, at the fixed clock reading.
 	if rec := fs.serve("GET", "/api/v1/me", "", "Bearer "+fuzzAdmin, nil); rec.Code != http.StatusOK {

@@ -3,6 +3,8 @@ package mockserver
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
@@ -48,40 +50,37 @@ func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensReque
 	}
 
 	now := h.s.cfg.clock.Now()
-	h.s.mu.RLock()
-	defer h.s.mu.RUnlock()
 	page := serverapi.ListTokens200JSONResponse{Items: []serverapi.Token{}}
-	for _, t := range h.s.st.ordered() {
-		if !h.s.visible(c, t, now) || (after != nil && !after.after(t)) {
-			continue
+	var last *tokenRec
+	h.s.st.List(after, func(t *tokenRec) bool {
+		if !h.s.visible(c, t, now) {
+			return true
 		}
 		if req.Params.Name != nil && t.Name != *req.Params.Name {
-			continue
+			return true
 		}
 		if req.Params.Status != nil && statusOf(t, now) != *req.Params.Status {
-			continue
+			return true
 		}
 		if len(page.Items) == limit {
 			// There is at least one more: point the cursor after the page's last item.
-			last := page.Items[len(page.Items)-1]
-			next := cursor{seq: h.s.st.tokens[last.Id].Seq, id: last.Id.String()}.encode()
+			next := cursor{seq: last.Seq, id: last.ID()}.encode()
 			page.NextCursor = &next
-			break
+			return false
 		}
 		page.Items = append(page.Items, toAPIToken(t, now))
-	}
+		last = t
+		return true
+	})
 	return page, nil
 }
 
 func (h *handlers) GetToken(ctx context.Context, req serverapi.GetTokenRequestObject) (serverapi.GetTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
-	id := req.TokenId.String()
 	now := h.s.cfg.clock.Now()
-	h.s.mu.RLock()
-	defer h.s.mu.RUnlock()
-	t := h.s.st.tokens[req.TokenId]
-	if t == nil || !h.s.visible(c, t, now) {
-		return fail(ctx, notFound(id)), nil
+	t, ok := h.s.st.Get(req.TokenId)
+	if !ok || !h.s.visible(c, t, now) {
+		return fail(ctx, notFound(req.TokenId.String())), nil
 	}
 	return serverapi.GetToken200JSONResponse(toAPIToken(t, now)), nil
 }
@@ -122,12 +121,16 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		f.DisabledAt = &now
 	}
 	t := newTokenRec(f)
-	h.s.mu.Lock()
-	h.s.st.insert(t)
-	out := withSecret(toAPIToken(t, now), secret)
-	h.s.mu.Unlock()
-	h.s.persist()
-	return serverapi.CreateToken201JSONResponse(out), nil
+	respond := func(t *tokenRec) serverapi.CreateToken201JSONResponse {
+		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), secret))
+	}
+	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
+		return respond(t).VisitCreateTokenResponse(w)
+	})
+	if err := h.s.st.Create(t, idem); err != nil {
+		return storeFailure[serverapi.CreateTokenResponseObject](ctx, err, "")
+	}
+	return respond(t), nil
 }
 
 func escalation(missing []string) *problem {
@@ -140,12 +143,6 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	body := req.Body
 	now := h.s.cfg.clock.Now()
 
-	h.s.mu.Lock()
-	t := h.s.st.tokens[req.TokenId]
-	if t == nil || !h.s.visible(c, t, now) {
-		h.s.mu.Unlock()
-		return fail(ctx, notFound(id)), nil
-	}
 	// Validate everything before changing anything.
 	var errs fieldErrs
 	if body.Name != nil {
@@ -155,55 +152,63 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	if body.Scopes != nil {
 		scopes = validateScopes(&errs, *body.Scopes)
 	}
-	var prefixes [][]netip.Prefix
+	var prefixes []netip.Prefix
 	if body.AllowedIps != nil {
-		prefixes = append(prefixes, validateAllowedIPs(&errs, *body.AllowedIps))
+		prefixes = validateAllowedIPs(&errs, *body.AllowedIps)
 	}
 	expires, expirySet := validateExpiry(&errs, "expires_at", body.ExpiresAt, now)
+	// An unknown or invisible token is 404 even when the body is also bad.
+	t, ok := h.s.st.Get(req.TokenId)
+	if !ok || !h.s.visible(c, t, now) {
+		return fail(ctx, notFound(id)), nil
+	}
 	if len(errs) > 0 {
-		h.s.mu.Unlock()
 		return fail(ctx, badRequest(errs)), nil
 	}
 	if body.Scopes != nil {
 		if missing := c.missing(scopes); len(missing) > 0 {
-			h.s.mu.Unlock()
 			return fail(ctx, escalation(missing)), nil
 		}
 	}
 
-	changed := false
-	if body.Name != nil && *body.Name != t.Name {
-		t.Name, changed = *body.Name, true
-	}
-	if body.Scopes != nil && !t.sameScopes(scopes) {
-		t.setScopes(scopes)
-		changed = true
-	}
-	if body.AllowedIps != nil && !slices.Equal(*body.AllowedIps, t.allowedIPs()) {
-		t.setAllowedIPs(*body.AllowedIps, prefixes[0])
-		changed = true
-	}
-	if expirySet && !timePtrEqual(expires, t.ExpiresAt()) {
-		t.setExpiresAt(expires)
-		changed = true
-	}
-	if body.Enabled != nil && *body.Enabled != t.Enabled {
-		t.Enabled, changed = *body.Enabled, true
-		if t.Enabled {
-			t.setDisabledAt(nil)
-		} else {
-			t.setDisabledAt(&now)
+	out, err := h.s.st.Update(req.TokenId, nil, func(t *tokenRec) (bool, error) {
+		// The token as the write sees it: check again, it may have changed since Get.
+		if !h.s.visible(c, t, now) {
+			return false, errNoToken
 		}
+		changed := false
+		if body.Name != nil && *body.Name != t.Name {
+			t.Name, changed = *body.Name, true
+		}
+		if body.Scopes != nil && !t.sameScopes(scopes) {
+			t.setScopes(scopes)
+			changed = true
+		}
+		if body.AllowedIps != nil && !slices.Equal(*body.AllowedIps, t.allowedIPs()) {
+			t.setAllowedIPs(*body.AllowedIps, prefixes)
+			changed = true
+		}
+		if expirySet && !timePtrEqual(expires, t.ExpiresAt()) {
+			t.setExpiresAt(expires)
+			changed = true
+		}
+		if body.Enabled != nil && *body.Enabled != t.Enabled {
+			t.Enabled, changed = *body.Enabled, true
+			if t.Enabled {
+				t.setDisabledAt(nil)
+			} else {
+				t.setDisabledAt(&now)
+			}
+		}
+		if changed {
+			t.setUpdatedAt(now)
+		}
+		return changed, nil
+	})
+	if err != nil {
+		return storeFailure[serverapi.UpdateTokenResponseObject](ctx, err, id)
 	}
-	if changed {
-		t.setUpdatedAt(now)
-	}
-	out := toAPIToken(t, now)
-	h.s.mu.Unlock()
-	if changed {
-		h.s.persist()
-	}
-	return serverapi.UpdateToken200JSONResponse(out), nil
+	return serverapi.UpdateToken200JSONResponse(toAPIToken(out, now)), nil
 }
 
 func timePtrEqual(a, b *time.Time) bool {
@@ -225,53 +230,84 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	if err != nil {
 		return nil, err
 	}
-
-	h.s.mu.Lock()
-	t := h.s.st.tokens[req.TokenId]
-	if t == nil || !h.s.visible(c, t, now) {
-		h.s.mu.Unlock()
-		return fail(ctx, notFound(id)), nil
-	}
 	var errs fieldErrs
 	overlap := validateOverlap(&errs, body.Overlap)
 	expires, expirySet := validateExpiry(&errs, "expires_at", body.ExpiresAt, now)
+	if t, ok := h.s.st.Get(req.TokenId); !ok || !h.s.visible(c, t, now) {
+		return fail(ctx, notFound(id)), nil
+	}
 	if len(errs) > 0 {
-		h.s.mu.Unlock()
 		return fail(ctx, badRequest(errs)), nil
 	}
-	// The new secret carries the token's scopes: handing it to a caller who lacks some of them
-	// would be an escalation.
-	if missing := c.missing(t.Scopes()); len(missing) > 0 {
-		h.s.mu.Unlock()
-		return fail(ctx, forbidden("cannot rotate a token holding scopes the calling token does not hold: %s",
-			strings.Join(missing, ", "))), nil
+
+	respond := func(t *tokenRec) serverapi.RotateToken200JSONResponse {
+		return serverapi.RotateToken200JSONResponse(withSecret(toAPIToken(t, now), secret))
 	}
-	h.s.st.setSecret(t, secret, now, overlap)
-	if expirySet {
-		t.setExpiresAt(expires)
+	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
+		return respond(t).VisitRotateTokenResponse(w)
+	})
+	out, err := h.s.st.Update(req.TokenId, idem, func(t *tokenRec) (bool, error) {
+		if !h.s.visible(c, t, now) {
+			return false, errNoToken
+		}
+		// The new secret carries the token's scopes: handing it to a caller who lacks some of
+		// them would be an escalation.
+		if missing := c.missing(t.Scopes()); len(missing) > 0 {
+			return false, refuse(forbidden("cannot rotate a token holding scopes the calling token does not hold: %s",
+				strings.Join(missing, ", ")))
+		}
+		t.rotate(secret, now, overlap)
+		if expirySet {
+			t.setExpiresAt(expires)
+		}
+		t.setUpdatedAt(now)
+		return true, nil
+	})
+	if err != nil {
+		return storeFailure[serverapi.RotateTokenResponseObject](ctx, err, id)
 	}
-	t.setUpdatedAt(now)
-	out := withSecret(toAPIToken(t, now), secret)
-	h.s.mu.Unlock()
-	h.s.persist()
-	return serverapi.RotateToken200JSONResponse(out), nil
+	return respond(out), nil
 }
 
 func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenRequestObject) (serverapi.RevokeTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
 	id := req.TokenId.String()
 	now := h.s.cfg.clock.Now()
-	h.s.mu.Lock()
-	t := h.s.st.tokens[req.TokenId]
-	if t == nil || !h.s.visible(c, t, now) {
-		h.s.mu.Unlock()
-		return fail(ctx, notFound(id)), nil
+	err := h.s.st.Revoke(req.TokenId, func(t *tokenRec) error {
+		if !h.s.visible(c, t, now) {
+			return errNoToken
+		}
+		return nil
+	})
+	if err != nil {
+		return storeFailure[serverapi.RevokeTokenResponseObject](ctx, err, id)
 	}
-	h.s.st.remove(req.TokenId)
-	h.s.mu.Unlock()
 	h.s.limiter.forget(id)
-	h.s.persist()
 	return serverapi.RevokeToken204Response{}, nil
+}
+
+// storeFailure answers a write the store did not make: 404 for an unknown (or invisible)
+// token, the problem a rule refused it with, 503 when it could not be saved.
+func storeFailure[R any](ctx context.Context, err error, id string) (R, error) {
+	var zero R
+	var ref refusal
+	var unavail *unavailableError
+	var p *problem
+	switch {
+	case errors.Is(err, errNoToken):
+		p = notFound(id)
+	case errors.As(err, &ref):
+		p = ref.p
+	case errors.As(err, &unavail):
+		p = unavailable()
+	default:
+		return zero, err
+	}
+	resp, ok := any(fail(ctx, p)).(R)
+	if !ok {
+		return zero, err
+	}
+	return resp, nil
 }
 
 func (h *handlers) ListScopes(ctx context.Context, _ serverapi.ListScopesRequestObject) (serverapi.ListScopesResponseObject, error) {
@@ -307,4 +343,12 @@ func (h *handlers) GetAPIExplorer(ctx context.Context, _ serverapi.GetAPIExplore
 		return nil, err
 	}
 	return serverapi.GetAPIExplorer200TexthtmlResponse{Body: bytes.NewReader(page), ContentLength: int64(len(page))}, nil
+}
+
+// unavailable answers a write that could not be saved: nothing changed, try again.
+func unavailable() *problem {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", "Service Unavailable",
+		"the change could not be saved, so it was not made; retry later")
+	p.retryAfter = 1
+	return p
 }

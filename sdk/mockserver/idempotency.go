@@ -2,8 +2,10 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -11,22 +13,15 @@ import (
 
 const idempotencyTTL = 24 * time.Hour
 
-// idemStore remembers, per caller token and Idempotency-Key, the first successful response
-// for 24 h. It never holds a secret or an Idempotency-Key in the clear: entries are indexed by
-// a digest of (caller, key), and each response is sealed (AES-256-GCM) under a key derived
-// from the Idempotency-Key, which only the client knows and presents again to replay. It is
-// never persisted.
+// idemStore coordinates requests under way with the same (caller, Idempotency-Key). The
+// responses themselves are remembered by the store, each written in the same transaction as
+// the change it reports (see idemRecord), so a retry after a crash gets the replay. It never
+// holds a secret or an Idempotency-Key in the clear: entries are indexed by a digest of
+// (caller, key), and each response is sealed (AES-256-GCM) under a key derived from the
+// Idempotency-Key, which only the client knows and presents again to replay.
 type idemStore struct {
 	mu      sync.Mutex
-	done    map[[sha256.Size]byte]idemDone     // finished requests, by idemIndex
 	pending map[[sha256.Size]byte]*idemPending // requests still running
-	peak    int                                // largest len(done) since the map was rebuilt
-}
-
-// idemDone is one remembered response: box = seal(fingerprint | compress(response)).
-type idemDone struct {
-	expires int64 // UnixNano
-	box     []byte
 }
 
 type idemPending struct {
@@ -35,27 +30,39 @@ type idemPending struct {
 }
 
 func newIdemStore() *idemStore {
-	return &idemStore{done: map[[sha256.Size]byte]idemDone{}, pending: map[[sha256.Size]byte]*idemPending{}}
+	return &idemStore{pending: map[[sha256.Size]byte]*idemPending{}}
 }
 
-// purge forgets keys older than 24 h. Go maps never shrink, so once most entries are gone
-// the map is rebuilt at its live size to give the memory back.
-func (st *idemStore) purge(now time.Time) {
-	t := now.UnixNano()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for k, d := range st.done {
-		if t >= d.expires {
-			delete(st.done, k)
-		}
+// idemCall is the Idempotency-Key of the request under way, for the write handler to store
+// its response with its change.
+type idemCall struct {
+	callerID, key string
+	idx, fp       [sha256.Size]byte
+	rec           *idemRecord
+}
+
+type idemCtxKey struct{}
+
+// idemRecord returns what a write handler passes to the store so that its response (written
+// by visit for the write's result) is saved in the write's own transaction; nil when the
+// request carries no Idempotency-Key.
+func (s *Server) idemRecord(ctx context.Context, now time.Time, visit func(t *tokenRec, w http.ResponseWriter) error) *idemRecord {
+	call, _ := ctx.Value(idemCtxKey{}).(*idemCall)
+	if call == nil {
+		return nil
 	}
-	if st.peak >= 1024 && len(st.done) <= st.peak/4 {
-		m := make(map[[sha256.Size]byte]idemDone, len(st.done))
-		for k, d := range st.done {
-			m[k] = d
+	call.rec = &idemRecord{idx: call.idx, expires: now.Add(idempotencyTTL), seal: func(t *tokenRec) ([]byte, error) {
+		buf := newBufferedWriter()
+		if err := visit(t, buf); err != nil {
+			return nil, err
 		}
-		st.done, st.peak = m, len(m)
-	}
+		box := sealResponse(call.callerID, call.key, call.idx, call.fp, buf)
+		if box == nil {
+			return nil, errors.New("mockserver: sealing the response failed")
+		}
+		return box, nil
+	}}
+	return call.rec
 }
 
 // fingerprint identifies "the same request": method, path and the body's JSON value (so key
@@ -88,13 +95,10 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 	for {
 		now := s.cfg.clock.Now()
 		st.mu.Lock()
-		if d, ok := st.done[idx]; ok {
-			if now.UnixNano() < d.expires {
-				st.mu.Unlock()
-				s.replayIdempotent(w, r, c, key, idx, fp, d.box)
-				return
-			}
-			delete(st.done, idx)
+		if box, ok := s.st.Remembered(idx, now); ok {
+			st.mu.Unlock()
+			s.replayIdempotent(w, r, c, key, idx, fp, box)
+			return
 		}
 		if p := st.pending[idx]; p != nil {
 			if p.fp != fp {
@@ -116,21 +120,26 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 		st.mu.Unlock()
 
 		buf := newBufferedWriter()
+		call := &idemCall{callerID: c.id, key: key, idx: idx, fp: fp}
+		r := r.WithContext(context.WithValue(r.Context(), idemCtxKey{}, call))
 		func() {
-			var box []byte
 			defer func() {
 				st.mu.Lock()
 				delete(st.pending, idx)
-				if box != nil {
-					st.done[idx] = idemDone{expires: now.Add(idempotencyTTL).UnixNano(), box: box}
-					st.peak = max(st.peak, len(st.done))
-				}
 				close(p.done)
 				st.mu.Unlock()
 			}()
 			next.ServeHTTP(buf, r)
-			if buf.status >= 200 && buf.status < 300 {
-				box = sealResponse(c.id, key, idx, fp, buf)
+			if buf.status < 200 || buf.status >= 300 || (call.rec != nil && call.rec.saved) {
+				return // failed (not remembered, so it can be retried) or saved with its change
+			}
+			// A success that changed nothing through the store: remember it on its own.
+			if box := sealResponse(c.id, key, idx, fp, buf); box != nil {
+				rec := idemDone{expires: now.Add(idempotencyTTL).UnixNano(), box: box}
+				if err := s.st.Remember(rec, idx); err != nil {
+					buf = newBufferedWriter()
+					unavailable().write(buf, r.URL.Path)
+				}
 			}
 		}()
 		buf.copyTo(w)

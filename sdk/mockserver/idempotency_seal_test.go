@@ -10,10 +10,11 @@ import (
 
 // cachedBoxes returns every remembered response as stored, with its index.
 func cachedBoxes(ts *TestServer) map[[32]byte][]byte {
-	ts.idem.mu.Lock()
-	defer ts.idem.mu.Unlock()
+	m := memOf(ts.st)
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	out := map[[32]byte][]byte{}
-	for k, d := range ts.idem.done {
+	for k, d := range m.idem {
 		out[k] = bytes.Clone(d.box)
 	}
 	return out
@@ -118,17 +119,17 @@ func TestIdempotencySeal_ExpiredEntriesAreForgotten(t *testing.T) {
 
 func TestIdempotencyStore_PurgeShrinksMap(t *testing.T) {
 	t.Parallel()
-	st := newIdemStore()
+	st := newMemStore()
 	now := time.Unix(0, 0)
 	for i := range 4096 {
 		var k [32]byte
 		k[0], k[1] = byte(i), byte(i>>8)
-		st.done[k] = idemDone{expires: now.Add(time.Duration(i) * time.Second).UnixNano()}
-		st.peak = max(st.peak, len(st.done))
+		st.idem[k] = idemDone{expires: now.Add(time.Duration(i) * time.Second).UnixNano()}
+		st.idemPeak = max(st.idemPeak, len(st.idem))
 	}
-	st.purge(now.Add(4000 * time.Second))
-	if len(st.done) != 95 || st.peak != 95 {
-		t.Fatalf("after purge: %d entries, peak %d; want 95 and a rebuilt map", len(st.done), st.peak)
+	st.purgeIdem(now.Add(4000 * time.Second))
+	if len(st.idem) != 95 || st.idemPeak != 95 {
+		t.Fatalf("after purge: %d entries, peak %d; want 95 and a rebuilt map", len(st.idem), st.idemPeak)
 	}
 }
 

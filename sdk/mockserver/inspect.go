@@ -35,10 +35,12 @@ func (s *Server) info(t *tokenRec, now time.Time) TokenInfo {
 // Lookup returns the stored token with this id, bypassing the API's visibility rules.
 func (s *Server) Lookup(id string) (TokenInfo, bool) {
 	now := s.cfg.clock.Now()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t := s.st.get(id)
-	if t == nil {
+	u, ok := parseTokenID(id)
+	if !ok {
+		return TokenInfo{}, false
+	}
+	t, ok := s.st.Get(u)
+	if !ok {
 		return TokenInfo{}, false
 	}
 	return s.info(t, now), true
@@ -47,46 +49,38 @@ func (s *Server) Lookup(id string) (TokenInfo, bool) {
 // Tokens returns every stored token (the bootstrap token included), in creation order.
 func (s *Server) Tokens() []TokenInfo {
 	now := s.cfg.clock.Now()
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ts := s.st.ordered()
-	out := make([]TokenInfo, len(ts))
-	for i, t := range ts {
-		out[i] = s.info(t, now)
-	}
+	var out []TokenInfo
+	s.st.List(nil, func(t *tokenRec) bool {
+		out = append(out, s.info(t, now))
+		return true
+	})
 	return out
 }
 
 // Count returns the number of stored tokens, the bootstrap token included.
-func (s *Server) Count() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.st.tokens)
-}
+func (s *Server) Count() int { return s.st.Count() }
 
-// Revoke deletes a token outside the API (for drift tests). It reports whether it existed.
+// Revoke deletes a token outside the API (for drift tests). It reports whether it existed
+// (and, with a database, was deleted from it).
 func (s *Server) Revoke(id string) bool {
 	u, ok := parseTokenID(id)
 	if !ok {
 		return false
 	}
-	s.mu.Lock()
-	ok = s.st.remove(u)
-	s.mu.Unlock()
-	if ok {
-		s.limiter.forget(id)
-		s.persist()
+	if s.st.Revoke(u, func(*tokenRec) error { return nil }) != nil {
+		return false
 	}
-	return ok
+	s.limiter.forget(id)
+	return true
 }
 
 // SetEnabled switches a token on or off outside the API, tracking when it was disabled.
 func (s *Server) SetEnabled(id string, enabled bool) bool {
 	now := s.cfg.clock.Now()
-	s.mu.Lock()
-	t := s.st.get(id)
-	ok := t != nil
-	if ok && t.Enabled != enabled {
+	return s.updateOutside(id, func(t *tokenRec) bool {
+		if t.Enabled == enabled {
+			return false
+		}
 		t.Enabled = enabled
 		t.setUpdatedAt(now)
 		if enabled {
@@ -94,30 +88,30 @@ func (s *Server) SetEnabled(id string, enabled bool) bool {
 		} else {
 			t.setDisabledAt(&now)
 		}
-	}
-	s.mu.Unlock()
-	if ok {
-		s.persist()
-	}
-	return ok
+		return true
+	})
 }
 
 // SetExpiresAt sets (nil: clears) a token's expiry outside the API; unlike the API it accepts
 // a time in the past (for drift tests).
 func (s *Server) SetExpiresAt(id string, t *time.Time) bool {
 	now := s.cfg.clock.Now()
-	s.mu.Lock()
-	tok := s.st.get(id)
-	ok := tok != nil
-	if ok {
+	return s.updateOutside(id, func(tok *tokenRec) bool {
 		tok.setExpiresAt(t)
 		tok.setUpdatedAt(now)
+		return true
+	})
+}
+
+// updateOutside changes token id outside the API; it reports whether the token exists and
+// the change was saved.
+func (s *Server) updateOutside(id string, change func(t *tokenRec) bool) bool {
+	u, ok := parseTokenID(id)
+	if !ok {
+		return false
 	}
-	s.mu.Unlock()
-	if ok {
-		s.persist()
-	}
-	return ok
+	_, err := s.st.Update(u, nil, func(t *tokenRec) (bool, error) { return change(t), nil })
+	return err == nil
 }
 
 // IssueToken creates a token outside the API (no least-privilege check) and returns its id
@@ -157,9 +151,8 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 		Enabled: true, CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
 	})
-	s.mu.Lock()
-	s.st.insert(t)
-	s.mu.Unlock()
-	s.persist()
+	if err := s.st.Create(t, nil); err != nil {
+		return "", "", err
+	}
 	return t.ID(), secret, nil
 }

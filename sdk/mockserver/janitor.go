@@ -17,8 +17,8 @@ func (s *Server) janitorLoop() {
 			if s.cfg.janitorHook != nil {
 				s.cfg.janitorHook(n)
 			}
-			if s.dirty.Load() {
-				s.persist() // flush last_used_at now and then
+			if err := s.st.Flush(); err != nil && s.cfg.logger != nil { // last_used_at, now and then
+				s.cfg.logger.Warn("saving last-use times failed; will retry", "error", err)
 			}
 		}
 	}
@@ -29,25 +29,15 @@ func (s *Server) janitorLoop() {
 // the number of tokens deleted.
 func (s *Server) RunJanitor() int {
 	now := s.cfg.clock.Now()
-	s.idem.purge(now)
-	var deleted []string
-	s.mu.Lock()
-	for id, t := range s.st.tokens {
-		if s.dueForDeletion(t, now) {
-			s.st.remove(id)
-			deleted = append(deleted, t.ID())
-			continue
+	deleted, err := s.st.Sweep(now, s.cfg.disabledMaxAge)
+	if err != nil {
+		if s.cfg.logger != nil {
+			s.cfg.logger.Warn("janitor: saving failed; will retry", "error", err)
 		}
-		if pd, until := t.prev(); pd != nil && !now.Before(until) {
-			s.st.dropPrev(t)
-		}
+		return 0
 	}
-	s.mu.Unlock()
 	for _, id := range deleted {
-		s.limiter.forget(id)
-	}
-	if len(deleted) > 0 {
-		s.persist()
+		s.limiter.forget(id.String())
 	}
 	return len(deleted)
 }

@@ -16,6 +16,7 @@ type config struct {
 	logger         *slog.Logger
 	faults         Faults
 	stateFile      string
+	database       string
 	bodyLimit      int64
 	janitorEvery   time.Duration
 	disabledMaxAge time.Duration
@@ -41,7 +42,7 @@ func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 func WithRateLimit(rps float64) Option { return func(cfg *config) { cfg.rateLimit = rps } }
 
 // WithBootstrapToken sets the admin (bootstrap) secret. It must be a well-formed thk_ secret
-// (see NewSecret); without it a random one is generated, unless the state file holds one.
+// (see NewSecret); without it a random one is generated, unless the database holds one.
 func WithBootstrapToken(secret string) Option { return func(cfg *config) { cfg.bootstrap = secret } }
 
 // WithAdminOwner sets the owner of the bootstrap token (default "admin"). Tokens created with
@@ -55,8 +56,15 @@ func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger =
 // WithFaults injects faults into a fraction of requests (see Faults).
 func WithFaults(f Faults) Option { return func(cfg *config) { cfg.faults = f } }
 
-// WithStateFile persists the store to path (written atomically after every change, loaded at
-// start). The file holds SHA-256 digests, never secrets.
+// WithDatabase keeps the tokens in the SQLite database at path (created, mode 0600, if
+// missing): every write is committed to it before it is acknowledged, and it is loaded at
+// start. It holds SHA-256 digests, never secrets. Without it the server is in memory only.
+func WithDatabase(path string) Option { return func(cfg *config) { cfg.database = path } }
+
+// WithStateFile imports the JSON state file of earlier releases (which persisted to one) into
+// the database given by WithDatabase, once: when the database holds no tokens yet. Tokens keep
+// their ids and secrets. On later starts the file is ignored if the database already holds
+// its tokens, and refused if it holds others. The file itself is never changed.
 func WithStateFile(path string) Option { return func(cfg *config) { cfg.stateFile = path } }
 
 // WithBodyLimit sets the largest accepted request body in bytes (default 64 KiB); larger

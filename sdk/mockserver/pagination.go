@@ -48,11 +48,6 @@ func decodeCursor(s string) (cursor, error) {
 	return cursor{seq: seq, id: parts[2]}, nil
 }
 
-// after reports whether t comes after the cursor in listing order.
-func (c cursor) after(t *tokenRec) bool {
-	return t.Seq > c.seq || (t.Seq == c.seq && t.ID() > c.id)
-}
-
 // validateListQuery checks every list parameter at once, so one 400 names all bad ones.
 func validateListQuery(q url.Values) []serverapi.FieldError {
 	var errs fieldErrs

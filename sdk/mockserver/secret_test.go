@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"github.com/google/uuid"
+
 	"regexp"
 	"strings"
 	"testing"
@@ -43,9 +45,7 @@ func TestSecret_StoredOnlyAsDigest(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	tok := admin.createToken(map[string]any{"name": "d", "scopes": []string{"members.read"}})
-	ts.mu.RLock()
-	rec := ts.st.get(tok.ID)
-	ts.mu.RUnlock()
+	rec, _ := ts.st.Get(uuid.MustParse(tok.ID))
 	if rec.Digest != digestOf(tok.Token) || rec.TokenHint() != tok.Token[:8] {
 		t.Fatal("stored digest or hint does not match the secret")
 	}

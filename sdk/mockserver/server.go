@@ -20,18 +20,14 @@ type Server struct {
 	handler http.Handler // the generated router around the strict handlers
 	mux     *http.ServeMux
 
-	mu sync.RWMutex // guards st
-	st store
+	st store // tokens and remembered responses; its methods own their locking
 
 	limiter     *rateLimiter
 	idem        *idemStore
 	faults      faultState
 	adminSecret string
 
-	persistMu  sync.Mutex
-	persistErr error
-	dirty      atomic.Bool  // last_used_at changed since the last save
-	lookups    atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
+	lookups atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
 
 	stop        chan struct{}
 	janitorDone chan struct{}
@@ -40,8 +36,9 @@ type Server struct {
 	closeErr    error
 }
 
-// New builds a Server. With WithStateFile it loads the file (failing on a corrupt or
-// unreadable one) and keeps it up to date. It starts the janitor goroutine: call Close.
+// New builds a Server, in memory, or with WithDatabase on a SQLite database it opens (and
+// with WithStateFile first imports an old state file into). It fails on a database or file
+// it cannot open, write or vouch for. It starts the janitor goroutine: call Close.
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -56,21 +53,21 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.rateLimit < 0 {
 		return nil, errors.New("mockserver: rate limit must not be negative")
 	}
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:         cfg,
-		st:          newStore(),
+		st:          st,
 		limiter:     newRateLimiter(cfg.rateLimit),
 		idem:        newIdemStore(),
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
 	s.faults.set(cfg.faults)
-	if cfg.stateFile != "" {
-		if err := s.loadState(); err != nil {
-			return nil, err
-		}
-	}
 	if err := s.setupBootstrap(); err != nil {
+		_ = st.Close()
 		return nil, err
 	}
 	s.mux = http.NewServeMux()
@@ -94,11 +91,12 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // AdminToken returns the bootstrap (admin) secret, or "" when the server loaded an existing
-// bootstrap token from its state file without being given the secret (only its digest is
+// bootstrap token from its database without being given the secret (only its digest is
 // stored).
 func (s *Server) AdminToken() string { return s.adminSecret }
 
-// Close stops the janitor and saves the state file. It is safe to call more than once.
+// Close stops the janitor and closes the store (saving the last-use times). It is safe to
+// call more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		if s.cancelClock != nil {
@@ -106,32 +104,28 @@ func (s *Server) Close() error {
 		}
 		close(s.stop)
 		<-s.janitorDone
-		if s.cfg.stateFile != "" {
-			s.persist()
-		}
-		s.persistMu.Lock()
-		s.closeErr = s.persistErr
-		s.persistMu.Unlock()
+		s.closeErr = s.st.Close()
 	})
 	return s.closeErr
 }
 
+// setupBootstrap makes sure the bootstrap (admin) token exists and, when a secret was given,
+// that it is that token's secret, saving either before the server serves anything.
 func (s *Server) setupBootstrap() error {
 	now := s.cfg.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var boot *tokenRec
-	for _, t := range s.st.tokens {
+	s.st.List(nil, func(t *tokenRec) bool {
 		if t.Bootstrap {
-			boot = t
+			boot = t.clone()
 		}
-	}
+		return boot == nil
+	})
 	secret := s.cfg.bootstrap
 	switch {
 	case secret != "" && !ValidSecret(secret):
 		return fmt.Errorf("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
 	case secret == "" && boot != nil:
-		return nil // kept from the state file; the secret is not known
+		return nil // kept from the database; the secret is not known
 	case secret == "":
 		var err error
 		if secret, err = NewSecret(); err != nil {
@@ -140,20 +134,18 @@ func (s *Server) setupBootstrap() error {
 	}
 	s.adminSecret = secret
 	if boot != nil {
-		if boot.Digest != digestOf(secret) {
-			s.st.setSecret(boot, secret, now, 0)
-			boot.setUpdatedAt(now)
+		if boot.Digest == digestOf(secret) {
+			return nil
 		}
-		return nil
+		_, err := s.st.Rotate(boot.id, secret, now, 0, nil, func(*tokenRec) error { return nil })
+		return err
 	}
-	t := newTokenRec(tokenFields{
+	return s.st.Create(newTokenRec(tokenFields{
 		ID: newTokenID(), Name: "bootstrap", Owner: s.cfg.adminOwner, Admin: true, Bootstrap: true,
 		Scopes: allScopeNames(), Enabled: true,
 		CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	})
-	s.st.insert(t)
-	return nil
+	}), nil)
 }
 
 func isDocsPath(p string) bool {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,11 +13,11 @@ import (
 	"time"
 )
 
-// startWithState runs a Server on a state file behind an httptest server.
-func startWithState(t *testing.T, path string, opts ...Option) (*Server, *apiClient, func()) {
+// startWithDB runs a Server on a database behind an httptest server.
+func startWithDB(t *testing.T, db string, opts ...Option) (*Server, *apiClient, func()) {
 	t.Helper()
 	clock := NewFakeClock(time.Now())
-	s, err := New(append([]Option{WithStateFile(path), WithClock(clock), WithRateLimit(0)}, opts...)...)
+	s, err := New(append([]Option{WithDatabase(db), WithClock(clock), WithRateLimit(0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,68 +31,75 @@ func startWithState(t *testing.T, path string, opts ...Option) (*Server, *apiCli
 	}
 }
 
-func TestState_SurvivesRestartWithoutSecrets(t *testing.T) {
-	t.Parallel()
+// oldStateFile is a state file as the previous release wrote it: the bootstrap token (whose
+// secret is admin) and one more token (secret member).
+func oldStateFile(t *testing.T, admin, member string) string {
+	t.Helper()
+	hexd := func(s string) string { d := digestOf(s); return hex.EncodeToString(d[:]) }
+	doc := `{"version":1,"seq":2,"tokens":[` +
+		`{"id":"3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"bootstrap","owner":"admin","admin":true,"bootstrap":true,` +
+		`"scopes":["token.read"],"allowed_ips":[],"enabled":true,"created_at":"2025-01-01T00:00:00Z",` +
+		`"updated_at":"2025-01-01T00:00:00Z","token_hint":"` + admin[:8] + `","sha256":"` + hexd(admin) + `","seq":1},` +
+		`{"id":"4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"ci","owner":"admin","scopes":["members.read"],` +
+		`"allowed_ips":["127.0.0.1"],"enabled":true,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z",` +
+		`"token_hint":"` + member[:8] + `","sha256":"` + hexd(member) + `","seq":2}]}`
 	path := filepath.Join(t.TempDir(), "state.json")
-	s1, c1, stop1 := startWithState(t, path)
-	admin := s1.AdminToken()
-	tok := c1.createToken(map[string]any{"name": "persist", "scopes": []string{"members.read"},
-		"allowed_ips": []string{"127.0.0.1"}, "expires_at": "2099-01-01T00:00:00Z"})
-	rot := c1.do("POST", "/api/v1/token/"+tok.ID+"/rotate", `{"overlap":"1h"}`).token(t)
+	mustDo(t, os.WriteFile(path, []byte(doc), 0o600))
+	return path
+}
 
-	// Written after the mutation, before shutdown.
-	data, err := os.ReadFile(path)
-	if err != nil || !strings.Contains(string(data), tok.ID) {
-		t.Fatalf("state not written after create: %v", err)
+// TestState_ImportedOnceWithoutNewSecrets: the previous release's state file comes over into
+// the database with its secrets working and no new admin token; later starts with the same
+// flags skip it; the file is never changed.
+func TestState_ImportedOnceWithoutNewSecrets(t *testing.T) {
+	t.Parallel()
+	admin, _ := NewSecret()
+	member, _ := NewSecret()
+	state := oldStateFile(t, admin, member)
+	before, _ := os.ReadFile(state)
+	db := filepath.Join(t.TempDir(), "tokens.db")
+
+	s1, c1, stop1 := startWithDB(t, db, WithStateFile(state))
+	if s1.AdminToken() != "" || s1.Count() != 2 {
+		t.Fatalf("admin token %q generated / %d tokens after import", s1.AdminToken(), s1.Count())
 	}
+	expectStatus(t, c1.as(admin).do("GET", "/api/v1/me", nil), http.StatusOK)
+	expectStatus(t, c1.as(member).do("GET", "/api/v1/me", nil), http.StatusOK)
+	c1.as(admin).do("DELETE", "/api/v1/token/4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil)
 	stop1()
 
-	data, _ = os.ReadFile(path)
-	for _, secret := range []string{admin, tok.Token, rot.Token} {
-		if strings.Contains(string(data), secret) || strings.Contains(string(data), secret[8:]) {
-			t.Fatal("state file holds a secret")
-		}
+	// Same flags again: already imported, so the revoked token stays revoked.
+	s2, c2, stop2 := startWithDB(t, db, WithStateFile(state))
+	if s2.Count() != 1 {
+		t.Fatalf("%d tokens on the second start, want 1 (the import is not repeated)", s2.Count())
 	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
-		t.Fatalf("state file mode %v, want 0600", fi.Mode().Perm())
-	}
-	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(leftovers) > 0 {
-		t.Fatalf("temp files left behind: %v", leftovers)
+	expectStatus(t, c2.as(admin).do("GET", "/api/v1/me", nil), http.StatusOK)
+	stop2()
+	if after, _ := os.ReadFile(state); string(after) != string(before) {
+		t.Fatal("the state file was changed")
 	}
 
-	// Restart without a bootstrap token: the old admin secret still works, nothing is printed.
-	s2, c2, stop2 := startWithState(t, path)
-	defer stop2()
-	if s2.AdminToken() != "" {
-		t.Fatal("a new admin token was generated although the state holds one")
+	// Another file into a database that holds tokens: refused, naming both.
+	other := oldStateFile(t, member, admin)
+	if _, err := New(WithDatabase(db), WithStateFile(other)); err == nil ||
+		!strings.Contains(err.Error(), db) || !strings.Contains(err.Error(), other) {
+		t.Fatalf("err = %v", err)
 	}
-	c2 = c2.as(admin)
-	got := c2.do("GET", "/api/v1/token/"+tok.ID, nil)
-	expectStatus(t, got, http.StatusOK)
-	if d := got.token(t); d.Name != "persist" || d.AllowedIPs[0] != "127.0.0.1" || d.TokenHint != rot.Token[:8] {
-		t.Fatalf("restored token %+v", d)
-	}
-	expectStatus(t, c2.as(rot.Token).do("GET", "/api/v1/me", nil), http.StatusOK)
-	expectStatus(t, c2.as(tok.Token).do("GET", "/api/v1/me", nil), http.StatusOK) // overlap survives too
-	if s2.Count() != 2 {
-		t.Fatalf("restored %d tokens, want 2", s2.Count())
-	}
-	// New tokens keep listing after restored ones.
-	n := c2.createToken(map[string]any{"name": "after", "scopes": []string{"members.read"}})
-	if all := s2.Tokens(); all[len(all)-1].ID != n.ID {
-		t.Fatal("creation order not preserved across restart")
+	// Without a database the state file is an error, not a silent in-memory server.
+	if _, err := New(WithStateFile(state)); err == nil || !strings.Contains(err.Error(), "WithDatabase") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestState_BootstrapFromOption(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "state.json")
+	db := filepath.Join(t.TempDir(), "tokens.db")
 	first, _ := NewSecret()
-	s1, _, stop1 := startWithState(t, path, WithBootstrapToken(first))
+	s1, _, stop1 := startWithDB(t, db, WithBootstrapToken(first))
 	id := s1.Tokens()[0].ID
 	stop1()
 	second, _ := NewSecret()
-	s2, c2, stop2 := startWithState(t, path, WithBootstrapToken(second))
+	s2, c2, stop2 := startWithDB(t, db, WithBootstrapToken(second))
 	defer stop2()
 	if s2.Tokens()[0].ID != id || s2.Count() != 1 {
 		t.Fatal("a changed bootstrap token created a second admin token")
@@ -104,30 +112,57 @@ func TestState_RefusesBadFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	good, _ := NewSecret()
+	token := func(id, name, scopes, ips, digest string) string {
+		return `{"id":"` + id + `","name":"` + name + `","owner":"o","scopes":` + scopes + `,"allowed_ips":` + ips +
+			`,"enabled":true,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","token_hint":"thk_","sha256":"` + digest + `","seq":1}`
+	}
+	id1, id2 := newTokenID().String(), newTokenID().String()
+	d1, d2 := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
+	doc := func(tokens ...string) string {
+		return `{"version":1,"seq":1,"tokens":[` + strings.Join(tokens, ",") + `]}`
+	}
 	cases := []struct {
-		name    string
-		setup   func(path string)
-		wantErr string
+		name, content, wantErr string
 	}{
-		{"garbage", func(p string) { mustDo(t, os.WriteFile(p, []byte("not json"), 0o600)) }, "corrupt"},
-		{"empty file", func(p string) { mustDo(t, os.WriteFile(p, nil, 0o600)) }, "corrupt"},
-		{"truncated", func(p string) { mustDo(t, os.WriteFile(p, []byte(`{"version":1,"tokens":[`), 0o600)) }, "corrupt"},
-		{"wrong version", func(p string) { mustDo(t, os.WriteFile(p, []byte(`{"version":9,"tokens":[]}`), 0o600)) }, "version"},
-		{"bad digest", func(p string) {
-			mustDo(t, os.WriteFile(p, []byte(`{"version":1,"seq":1,"tokens":[{"id":"`+newTokenID().String()+`","name":"x","owner":"o","scopes":["members.read"],"allowed_ips":[],"enabled":true,"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","token_hint":"thk_","sha256":"zz","seq":1}]}`), 0o600))
-		}, "sha256"},
-		{"unreadable (a directory)", func(p string) { mustDo(t, os.Mkdir(p, 0o700)) }, "reading state file"},
+		{"garbage", "not json", "corrupt"},
+		{"empty file", "", "corrupt"},
+		{"truncated", `{"version":1,"tokens":[`, "corrupt"},
+		{"wrong version", `{"version":9,"tokens":[]}`, "version 9"},
+		{"unknown field", `{"version":1,"tokens":[],"extra":1}`, "extra"},
+		{"bad digest", doc(token(id1, "x", `["members.read"]`, `[]`, "zz")), "sha256"},
+		{"duplicate id", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id1, "y", `["members.read"]`, `[]`, d2)), "duplicate id"},
+		{"duplicate digest", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id2, "y", `["members.read"]`, `[]`, d1)), "digest already belongs"},
+		{"duplicate seq", doc(token(id1, "x", `["members.read"]`, `[]`, d1), token(id2, "y", `["members.read"]`, `[]`, d2)), "duplicate seq 1"},
+		{"unknown scope", doc(token(id1, "x", `["root"]`, `[]`, d1)), `unknown scope "root"`},
+		{"bad IP", doc(token(id1, "x", `["members.read"]`, `["10.0.0.300"]`, d1)), "allowed_ips"},
+		{"over-long name", doc(token(id1, strings.Repeat("n", 101), `["members.read"]`, `[]`, d1)), "at most 100"},
+		{"non-canonical id", doc(token(strings.ToUpper(id1), "x", `["members.read"]`, `[]`, d1)), "bad id"},
+		{"unreadable (a directory)", "", "reading state file"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, "s"+string(rune('a'+i))+".json")
-			tc.setup(path)
-			_, err := New(WithStateFile(path), WithBootstrapToken(good))
+			if tc.name == "unreadable (a directory)" {
+				mustDo(t, os.Mkdir(path, 0o700))
+			} else {
+				mustDo(t, os.WriteFile(path, []byte(tc.content), 0o600))
+			}
+			db := filepath.Join(dir, "s"+string(rune('a'+i))+".db")
+			_, err := New(WithDatabase(db), WithStateFile(path), WithBootstrapToken(good))
 			if err == nil {
 				t.Fatal("New accepted a bad state file")
 			}
 			if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error %q does not name the file and %q", err, tc.wantErr)
+			}
+			// Nothing was imported.
+			s, err := New(WithDatabase(db), WithBootstrapToken(good))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if s.Count() != 1 {
+				t.Fatalf("%d tokens in the database after a refused import", s.Count())
 			}
 		})
 	}
@@ -148,11 +183,35 @@ func mustDo(t *testing.T, err error) {
 	}
 }
 
-// TestState_RoundTripsEveryField: a state file with every field set is written back as it
-// was read (the in-memory record is packed; the file format is not).
-func TestState_RoundTripsEveryField(t *testing.T) {
+// encodeState writes the store's tokens in the state file format (the previous release's
+// writer), to check an import loses nothing.
+func encodeState(st store) ([]byte, error) {
+	doc := stateDoc{Version: stateVersion, Tokens: []stateToken{}}
+	st.List(nil, func(t *tokenRec) bool {
+		s := stateToken{
+			ID: t.ID(), Name: t.Name, Owner: t.Owner(), Admin: t.Admin, Bootstrap: t.Bootstrap,
+			Scopes: t.Scopes(), AllowedIPs: t.AllowedIPs(), ExpiresAt: t.ExpiresAt(),
+			Enabled: t.Enabled, DisabledAt: t.DisabledAt(), CreatedAt: t.CreatedAt(),
+			UpdatedAt: t.UpdatedAt(), LastUsedAt: t.LastUsedAt(), TokenHint: t.TokenHint(),
+			Digest: hex.EncodeToString(t.Digest[:]), Seq: t.Seq,
+		}
+		if pd, until := t.prev(); pd != nil {
+			s.PrevDigest = hex.EncodeToString(pd[:])
+			u := until.UTC()
+			s.PrevUntil = &u
+		}
+		doc.Tokens = append(doc.Tokens, s)
+		doc.Seq = max(doc.Seq, t.Seq)
+		return true
+	})
+	return json.Marshal(doc)
+}
+
+// TestState_ImportKeepsEveryField: a state file with every field set comes out of the
+// database as it went in (the in-memory record is packed; the database has its own columns).
+func TestState_ImportKeepsEveryField(t *testing.T) {
 	t.Parallel()
-	in := `{"version":1,"seq":7,"tokens":[` +
+	in := `{"version":1,"seq":5,"tokens":[` +
 		`{"id":"3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"full","owner":"team-a","admin":true,"bootstrap":true,` +
 		`"scopes":["token.read","members.read"],"allowed_ips":["10.0.0.0/8","1.2.3.4"],` +
 		`"expires_at":"9999-12-31T23:59:59.999999999Z","enabled":false,"disabled_at":"2026-01-02T03:04:05.123456789Z",` +
@@ -162,11 +221,16 @@ func TestState_RoundTripsEveryField(t *testing.T) {
 		`{"id":"4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"plain","owner":"o","scopes":["members.read"],"allowed_ips":[],` +
 		`"enabled":true,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","token_hint":"thk_Ab12",` +
 		`"sha256":"` + strings.Repeat("ef", 32) + `","seq":5}]}`
-	st, err := decodeState([]byte(in))
-	if err != nil {
-		t.Fatal(err)
+	path := filepath.Join(t.TempDir(), "state.json")
+	mustDo(t, os.WriteFile(path, []byte(in), 0o600))
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	st, n, err := openSQLiteStore(db, path)
+	if err != nil || n != 2 {
+		t.Fatalf("import: %d tokens, %v", n, err)
 	}
-	out, err := (&Server{st: st}).snapshot()
+	mustDo(t, st.Close())
+	st = openTestDB(t, db) // read back from the file, not from the import's memory
+	out, err := encodeState(st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +238,6 @@ func TestState_RoundTripsEveryField(t *testing.T) {
 	mustDo(t, json.Unmarshal([]byte(in), &want))
 	mustDo(t, json.Unmarshal(out, &got))
 	if !reflect.DeepEqual(want, got) {
-		t.Fatalf("state changed on the round trip:\n got %s\nwant %s", out, in)
+		t.Fatalf("changed on the way through the database:\n got %s\nwant %s", out, in)
 	}
 }

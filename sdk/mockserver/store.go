@@ -1,587 +1,234 @@
 package mockserver
 
 import (
-	"bytes"
-	"cmp"
-	"crypto/subtle"
-	"encoding/binary"
-	"net/netip"
-	"slices"
+	"crypto/sha256"
+	"errors"
+	"fmt"
 	"time"
-	"unique"
 
 	"github.com/google/uuid"
-	"github.com/oapi-codegen/nullable"
-
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
-// tokenRec is one stored token. It never holds a secret: only the SHA-256 digest of the
-// current one and, during a rotation overlap, of the previous one.
+// store keeps the tokens and the idempotency records. Its methods own their locking and
+// transactions: handlers never lock. Reads see committed writes only. Every write is one
+// transaction: on success it is saved (for the SQLite store: committed to disk) before the
+// method returns; on error nothing changed, in memory or on disk.
 //
-// It is kept small (160 bytes), because a server may hold hundreds of thousands: the id is
-// its 16 bytes, times are packed (see stamps), owner and scope list are interned, and the
-// fields most tokens never use live behind one pointer (extra). The accessors convert to the
-// API's forms (id string, []string scopes, UTC times).
-type tokenRec struct {
-	id        uuid.UUID
-	Digest    digest
-	Seq       uint64 // creation order, for stable listing
-	Name      string
-	owner     unique.Handle[string]
-	scopes    unique.Handle[string] // catalogue indexes, one byte per scope, in the order given
-	extra     *tokenExtra           // nil unless allowed_ips, disabled_at or a rotation overlap is set
-	times     stamps
-	hint      [hintLen]byte // the token hint (the secret's first characters), hintN bytes of it
-	hintN     uint8
-	Admin     bool // sees and manages every token; holds every scope
-	Bootstrap bool // the admin token the server was started with
-	Enabled   bool
+// Two implementations pass one test suite (store_suite_test.go): the in-memory store
+// (newMemStore; NewTestServer and the acceptance tests) and the SQLite store
+// (openSQLiteStore; the runnable server).
+//
+// Growing it (members who own tokens): a migration 0002 adds a members table and the token
+// columns (owner member id, shared); the record gains the fields, change a kind for members;
+// "update a member and cascade to their tokens" is one Write whose fn puts the member and
+// each of the member's tokens, so all of it commits, or none.
+type store interface {
+	// Get returns a copy of the token with this id.
+	Get(id uuid.UUID) (*tokenRec, bool)
+	// List calls fn with each token after c (from the first when c is nil), in listing
+	// order, until fn returns false. t is the store's own record: read it, do not keep it.
+	List(c *cursor, fn func(t *tokenRec) bool)
+	// Count returns the number of stored tokens.
+	Count() int
+	// Authenticate runs check on the token holding d (its current or overlapping previous
+	// secret); when check returns nil it records now as the token's last use. It returns
+	// errNoToken when no token holds d.
+	Authenticate(d digest, now time.Time, check func(t *tokenRec) error) error
+	// Remembered returns the sealed response stored for an idempotency index, if it has not
+	// expired at now.
+	Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool)
+
+	// Create stores a new token (given its Seq), with idem's response in the same transaction.
+	Create(t *tokenRec, idem *idemRecord) error
+	// Update runs change on a copy of token id and saves the copy if change reports a
+	// change, with idem's response for it in the same transaction. An error from change (or
+	// errNoToken) aborts the write. It returns the token as saved.
+	Update(id uuid.UUID, idem *idemRecord, change func(t *tokenRec) (bool, error)) (*tokenRec, error)
+	// Rotate gives token id the secret after check accepts the token as it is, like Update.
+	Rotate(id uuid.UUID, secret string, now time.Time, overlap time.Duration, idem *idemRecord,
+		check func(t *tokenRec) error) (*tokenRec, error)
+	// Revoke deletes token id after check accepts it.
+	Revoke(id uuid.UUID, check func(t *tokenRec) error) error
+	// Remember stores a sealed response on its own (for a 2xx that wrote nothing).
+	Remember(rec idemDone, idx [sha256.Size]byte) error
+	// Sweep deletes tokens disabled for maxAge or longer, forgets previous secrets whose
+	// overlap ended and idempotency records that expired, all at now. It returns the ids of
+	// the deleted tokens.
+	Sweep(now time.Time, maxAge time.Duration) ([]uuid.UUID, error)
+	// Write runs fn as one transaction: every change fn makes through tx is saved, or none.
+	// The methods above are built on it; a write that changes several records at once (a
+	// member and each of their tokens) is one call.
+	Write(fn func(tx *txn) error) error
+	// Flush saves the last-use times recorded since the last flush. They are bookkeeping,
+	// not acknowledged writes: the janitor flushes them every minute, and Close does.
+	Flush() error
+	Close() error
 }
 
-// tokenExtra holds what few tokens have.
-type tokenExtra struct {
-	allowedIPs           []string       // as sent by the client; nil when empty
-	allowed              []netip.Prefix // parsed allowedIPs
-	disabledAt           time.Time      // when hasDisabled
-	prevUntil            time.Time      // the secret before the last rotation works until then...
-	prevDigest           digest         // ...when hasPrev
-	longHint             string         // a token hint longer than hintLen (only from a state file)
-	hasDisabled, hasPrev bool
+var errNoToken = errors.New("mockserver: no such token")
+
+// unavailableError is a write that could not be saved: the server answers 503 and nothing
+// changed.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return "mockserver: saving failed: " + e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// refusal carries a problem out of a store callback: the write is aborted and the handler
+// answers with the problem.
+type refusal struct{ p *problem }
+
+func (r refusal) Error() string { return fmt.Sprintf("refused: %s", r.p.kind) }
+
+func refuse(p *problem) error { return refusal{p} }
+
+// idemRecord asks a write to store its response for an Idempotency-Key in the same
+// transaction, so a client retrying after a crash gets the replay, never a second token.
+type idemRecord struct {
+	idx     [sha256.Size]byte
+	expires time.Time
+	// seal returns the sealed response for the write's result.
+	seal  func(t *tokenRec) ([]byte, error)
+	saved bool // set once the response is stored with the write
 }
 
-// stamps packs a token's four times: whole Unix seconds, and nanoseconds with a "set" bit
-// (created and updated are always set). 48 bytes instead of 96 for four time.Time values.
-type stamps struct {
-	sec  [4]int64
-	nsec [4]uint32
+// idemDone is one remembered response: box = seal(fingerprint | compress(response)).
+type idemDone struct {
+	expires int64 // UnixNano
+	box     []byte
 }
+
+// change is one effect of a write, saved in its transaction and applied to memory after
+// the commit.
+type change struct {
+	kind    changeKind
+	tok     *tokenRec // put: the new record (the write's own, never a stored one); touch
+	id      uuid.UUID // del
+	idem    idemDone  // remember
+	idemIdx [sha256.Size]byte
+	at      time.Time // purge: forget responses expired at this time
+}
+
+type changeKind uint8
 
 const (
-	tCreated = iota
-	tUpdated
-	tExpires
-	tLastUsed
-
-	stampSet = 1 << 31
+	changePut      changeKind = iota + 1 // insert or replace a token
+	changeDel                            // delete a token
+	changeTouch                          // save a token's last-use time (memory has it already)
+	changeRemember                       // store a sealed idempotent response
+	changePurge                          // forget expired idempotent responses
 )
 
-func (s *stamps) get(i int) (time.Time, bool) {
-	if s.nsec[i]&stampSet == 0 {
-		return time.Time{}, false
+// txn is one write's view of the store: it reads the committed tables plus the changes of
+// the writes before it in the same batch, and collects its own changes.
+type txn struct {
+	b       *batch
+	changes []change
+	seq     uint64 // the batch's seq before this write, to undo a failed write's claims
+}
+
+// get returns a copy of token id as this write sees it, or nil.
+func (tx *txn) get(id uuid.UUID) *tokenRec {
+	for i := len(tx.changes) - 1; i >= 0; i-- {
+		switch c := tx.changes[i]; {
+		case c.kind == changePut && c.tok.id == id:
+			return c.tok.clone()
+		case c.kind == changeDel && c.id == id:
+			return nil
+		}
 	}
-	return time.Unix(s.sec[i], int64(s.nsec[i]&^stampSet)).UTC(), true
-}
-
-func (s *stamps) set(i int, t time.Time) {
-	s.sec[i], s.nsec[i] = t.Unix(), uint32(t.Nanosecond())|stampSet
-}
-
-func (s *stamps) clear(i int) { s.sec[i], s.nsec[i] = 0, 0 }
-
-// setPtr sets time i to *t, or clears it for nil.
-func (s *stamps) setPtr(i int, t *time.Time) {
-	if t == nil {
-		s.clear(i)
-	} else {
-		s.set(i, *t)
+	if t, ok := tx.b.overlay[id]; ok {
+		if t == nil {
+			return nil
+		}
+		return t.clone()
 	}
+	return tx.b.st.live(id)
 }
 
-// ptr returns time i (UTC) or nil.
-func (s *stamps) ptr(i int) *time.Time {
-	t, ok := s.get(i)
-	if !ok {
+// put saves t (a record this write owns) as token t.id.
+func (tx *txn) put(t *tokenRec) { tx.changes = append(tx.changes, change{kind: changePut, tok: t}) }
+
+// del deletes token id.
+func (tx *txn) del(id uuid.UUID) { tx.changes = append(tx.changes, change{kind: changeDel, id: id}) }
+
+// nextSeq hands out the next creation sequence number.
+func (tx *txn) nextSeq() uint64 {
+	tx.b.seq++
+	return tx.b.seq
+}
+
+// remember stores rec's response for t in this transaction.
+func (tx *txn) remember(rec *idemRecord, t *tokenRec) error {
+	if rec == nil {
 		return nil
 	}
-	return &t
-}
-
-func (t *tokenRec) ID() string { return t.id.String() }
-
-func (t *tokenRec) Owner() string { return t.owner.Value() }
-
-func (t *tokenRec) setOwner(owner string) { t.owner = unique.Make(owner) }
-
-func (t *tokenRec) CreatedAt() time.Time { c, _ := t.times.get(tCreated); return c }
-
-func (t *tokenRec) UpdatedAt() time.Time { u, _ := t.times.get(tUpdated); return u }
-
-func (t *tokenRec) setUpdatedAt(now time.Time) { t.times.set(tUpdated, now) }
-
-// ExpiresAt is the expiry in UTC, or nil for none.
-func (t *tokenRec) ExpiresAt() *time.Time { return t.times.ptr(tExpires) }
-
-func (t *tokenRec) setExpiresAt(e *time.Time) { t.times.setPtr(tExpires, e) }
-
-// expired reports whether the token is past its expiry at now.
-func (t *tokenRec) expired(now time.Time) bool {
-	e, ok := t.times.get(tExpires)
-	return ok && !now.Before(e)
-}
-
-func (t *tokenRec) LastUsedAt() *time.Time { return t.times.ptr(tLastUsed) }
-
-// scopeIndex maps each catalogue scope name to its position.
-var scopeIndex = func() map[string]byte {
-	if len(catalogue) > 255 {
-		panic("mockserver: scope catalogue too large for one byte per scope")
+	box, err := rec.seal(t)
+	if err != nil {
+		return err
 	}
-	m := make(map[string]byte, len(catalogue))
-	for i, sc := range catalogue {
-		m[string(sc.Name)] = byte(i)
-	}
-	return m
-}()
-
-// Scopes returns a fresh copy of the token's scopes (nil for none).
-func (t *tokenRec) Scopes() []string {
-	enc := t.scopes.Value()
-	if len(enc) == 0 {
-		return nil
-	}
-	out := make([]string, len(enc))
-	for i := range len(enc) {
-		out[i] = string(catalogue[enc[i]].Name)
-	}
-	return out
-}
-
-// sameScopes reports whether scopes is the token's scope list, in order.
-func (t *tokenRec) sameScopes(scopes []string) bool {
-	enc := t.scopes.Value()
-	if len(enc) != len(scopes) {
-		return false
-	}
-	for i, sc := range scopes {
-		if string(catalogue[enc[i]].Name) != sc {
-			return false
-		}
-	}
-	return true
-}
-
-// setScopes stores scopes, which must all be catalogue names (callers validate them).
-func (t *tokenRec) setScopes(scopes []string) {
-	enc := make([]byte, len(scopes))
-	for i, sc := range scopes {
-		idx, ok := scopeIndex[sc]
-		if !ok {
-			panic("mockserver: scope not in the catalogue: " + sc)
-		}
-		enc[i] = idx
-	}
-	t.scopes = unique.Make(string(enc))
-}
-
-func (t *tokenRec) TokenHint() string {
-	if t.extra != nil && t.extra.longHint != "" {
-		return t.extra.longHint
-	}
-	return string(t.hint[:t.hintN])
-}
-
-func (t *tokenRec) setHint(h string) {
-	if len(h) > hintLen {
-		t.ext().longHint = h
-		t.hintN = 0
-		return
-	}
-	if t.extra != nil {
-		t.extra.longHint = ""
-	}
-	t.hintN = uint8(copy(t.hint[:], h))
-	t.tidy()
-}
-
-// AllowedIPs returns a fresh copy of the allowlist as sent (an empty, non-nil slice for none).
-func (t *tokenRec) AllowedIPs() []string {
-	if t.extra == nil {
-		return []string{}
-	}
-	return append([]string{}, t.extra.allowedIPs...)
-}
-
-// allowedIPs is the stored allowlist itself (nil for none): read only.
-func (t *tokenRec) allowedIPs() []string {
-	if t.extra == nil {
-		return nil
-	}
-	return t.extra.allowedIPs
-}
-
-func (t *tokenRec) allowed() []netip.Prefix {
-	if t.extra == nil {
-		return nil
-	}
-	return t.extra.allowed
-}
-
-// setAllowedIPs stores the allowlist (copied) and its parsed form.
-func (t *tokenRec) setAllowedIPs(ips []string, prefixes []netip.Prefix) {
-	if len(ips) == 0 {
-		if t.extra != nil {
-			t.extra.allowedIPs, t.extra.allowed = nil, nil
-			t.tidy()
-		}
-		return
-	}
-	e := t.ext()
-	e.allowedIPs, e.allowed = slices.Clone(ips), slices.Clip(prefixes)
-}
-
-// DisabledAt is when the token was disabled (UTC), or nil.
-func (t *tokenRec) DisabledAt() *time.Time {
-	if t.extra == nil || !t.extra.hasDisabled {
-		return nil
-	}
-	d := t.extra.disabledAt.UTC()
-	return &d
-}
-
-func (t *tokenRec) setDisabledAt(d *time.Time) {
-	if d == nil {
-		if t.extra != nil {
-			t.extra.hasDisabled, t.extra.disabledAt = false, time.Time{}
-			t.tidy()
-		}
-		return
-	}
-	e := t.ext()
-	e.hasDisabled, e.disabledAt = true, *d
-}
-
-// prev returns the digest of the secret before the last rotation and until when it works.
-func (t *tokenRec) prev() (d *digest, until time.Time) {
-	if t.extra == nil || !t.extra.hasPrev {
-		return nil, time.Time{}
-	}
-	return &t.extra.prevDigest, t.extra.prevUntil
-}
-
-func (t *tokenRec) setPrev(d digest, until time.Time) {
-	e := t.ext()
-	e.hasPrev, e.prevDigest, e.prevUntil = true, d, until
-}
-
-func (t *tokenRec) clearPrev() {
-	if t.extra != nil {
-		t.extra.hasPrev, t.extra.prevDigest, t.extra.prevUntil = false, digest{}, time.Time{}
-		t.tidy()
-	}
-}
-
-func (t *tokenRec) ext() *tokenExtra {
-	if t.extra == nil {
-		t.extra = &tokenExtra{}
-	}
-	return t.extra
-}
-
-// tidy drops extra once nothing is left in it.
-func (t *tokenRec) tidy() {
-	if e := t.extra; e != nil && len(e.allowedIPs) == 0 && !e.hasDisabled && !e.hasPrev && e.longHint == "" {
-		t.extra = nil
-	}
-}
-
-// tokenFields is a token in plain form, for building a tokenRec.
-type tokenFields struct {
-	ID                        uuid.UUID
-	Name, Owner               string
-	Admin, Bootstrap, Enabled bool
-	Scopes, AllowedIPs        []string
-	allowed                   []netip.Prefix
-	ExpiresAt, DisabledAt     *time.Time
-	CreatedAt, UpdatedAt      time.Time
-	LastUsedAt                *time.Time
-	TokenHint                 string
-	Digest                    digest
-	PrevDigest                *digest
-	PrevUntil                 time.Time
-	Seq                       uint64
-}
-
-func newTokenRec(f tokenFields) *tokenRec {
-	t := &tokenRec{
-		id: f.ID, Name: f.Name, Admin: f.Admin, Bootstrap: f.Bootstrap, Enabled: f.Enabled,
-		Digest: f.Digest, Seq: f.Seq,
-	}
-	t.setOwner(f.Owner)
-	t.setScopes(f.Scopes)
-	t.setAllowedIPs(f.AllowedIPs, f.allowed)
-	t.times.set(tCreated, f.CreatedAt)
-	t.times.set(tUpdated, f.UpdatedAt)
-	t.times.setPtr(tExpires, f.ExpiresAt)
-	t.times.setPtr(tLastUsed, f.LastUsedAt)
-	t.setDisabledAt(f.DisabledAt)
-	t.setHint(f.TokenHint)
-	if f.PrevDigest != nil {
-		t.setPrev(*f.PrevDigest, f.PrevUntil)
-	}
-	return t
-}
-
-// store is the in-memory token table. The Server's mutex guards it.
-type store struct {
-	tokens   map[uuid.UUID]*tokenRec
-	byDigest digestIndex // current and overlapping previous digests → token
-	seq      uint64
-	// order holds every token in listing order (Seq, then ID), maintained on insert and
-	// remove, so listing does not sort every token for every page.
-	order []*tokenRec
-}
-
-func newStore() store {
-	return store{tokens: map[uuid.UUID]*tokenRec{}, byDigest: newDigestIndex()}
-}
-
-// get returns the token with this id (canonical UUID form), or nil.
-func (st *store) get(id string) *tokenRec {
-	u, ok := parseTokenID(id)
-	if !ok {
-		return nil
-	}
-	return st.tokens[u]
-}
-
-// parseTokenID parses a token id in its canonical form (lower-case, hyphenated), the only
-// form the server hands out; other spellings name no token.
-func parseTokenID(id string) (uuid.UUID, bool) {
-	u, err := uuid.Parse(id)
-	if err != nil || len(id) != 36 || u.String() != id {
-		return uuid.UUID{}, false
-	}
-	return u, true
-}
-
-func (st *store) insert(t *tokenRec) {
-	if t.Seq == 0 {
-		st.seq++
-		t.Seq = st.seq
-	} else if t.Seq > st.seq {
-		st.seq = t.Seq
-	}
-	if old, dup := st.tokens[t.id]; dup {
-		st.unorder(old)
-	}
-	st.tokens[t.id] = t
-	// New tokens have the highest Seq and are appended; only a state file can hold others.
-	if n := len(st.order); n == 0 || listOrder(st.order[n-1], t) < 0 {
-		st.order = append(st.order, t)
-	} else {
-		i, _ := slices.BinarySearchFunc(st.order, t, listOrder)
-		st.order = slices.Insert(st.order, i, t)
-	}
-	st.byDigest.add(t.Digest, t)
-	if pd, _ := t.prev(); pd != nil {
-		st.byDigest.add(*pd, t)
-	}
-}
-
-func (st *store) remove(id uuid.UUID) bool {
-	t, ok := st.tokens[id]
-	if !ok {
-		return false
-	}
-	st.byDigest.del(t.Digest, t)
-	if pd, _ := t.prev(); pd != nil {
-		st.byDigest.del(*pd, t)
-	}
-	delete(st.tokens, id)
-	st.unorder(t)
-	return true
-}
-
-// unorder drops t from the listing order.
-func (st *store) unorder(t *tokenRec) {
-	if i, found := slices.BinarySearchFunc(st.order, t, listOrder); found && st.order[i] == t {
-		st.order = slices.Delete(st.order, i, i+1)
-	}
-}
-
-// dropPrev forgets t's previous secret.
-func (st *store) dropPrev(t *tokenRec) {
-	if pd, _ := t.prev(); pd != nil {
-		st.byDigest.del(*pd, t)
-		t.clearPrev()
-	}
-}
-
-// setSecret makes secret the token's current one; with overlap > 0 the old one keeps
-// working until now+overlap, otherwise it stops at once.
-func (st *store) setSecret(t *tokenRec, secret string, now time.Time, overlap time.Duration) {
-	st.dropPrev(t)
-	old := t.Digest
-	if overlap > 0 {
-		t.setPrev(old, now.Add(overlap))
-	} else {
-		st.byDigest.del(old, t)
-	}
-	t.Digest = digestOf(secret)
-	t.setHint(hintOf(secret))
-	st.byDigest.add(t.Digest, t)
-}
-
-// ordered returns all tokens in creation order (ties, which cannot happen, by id). The slice
-// is the store's own: read it only under the Server's mutex and do not modify it.
-func (st *store) ordered() []*tokenRec {
-	return st.order
-}
-
-// listOrder is the listing order: creation sequence, then id. The byte order of ids is the
-// order of their canonical strings (fixed-width lower-case hex).
-func listOrder(a, b *tokenRec) int {
-	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
-		return c
-	}
-	return bytes.Compare(a.id[:], b.id[:])
-}
-
-func newTokenID() uuid.UUID { return uuid.New() }
-
-// status: past expires_at wins over disabled, because it tells the client more (enabled is
-// in the token too) and it is what needs fixing.
-func statusOf(t *tokenRec, now time.Time) serverapi.TokenStatus {
-	switch {
-	case t.expired(now):
-		return serverapi.Expired
-	case !t.Enabled:
-		return serverapi.Disabled
-	default:
-		return serverapi.Active
-	}
-}
-
-// dueForDeletion: disabled tokens go 7 days after being disabled. The janitor deletes them;
-// this check hides them in between janitor runs.
-func (s *Server) dueForDeletion(t *tokenRec, now time.Time) bool {
-	if t.Enabled || t.extra == nil || !t.extra.hasDisabled {
-		return false
-	}
-	return !now.Before(t.extra.disabledAt.Add(s.cfg.disabledMaxAge))
-}
-
-// visible: admins see every token; others see their owner's non-admin tokens (so nobody can
-// rotate or revoke an admin token without being admin).
-func (s *Server) visible(c *caller, t *tokenRec, now time.Time) bool {
-	if s.dueForDeletion(t, now) {
-		return false
-	}
-	return c.admin || (!t.Admin && t.Owner() == c.owner)
-}
-
-func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
-	enc := t.scopes.Value()
-	scopes := make([]serverapi.ScopeName, len(enc))
-	for i := range len(enc) {
-		scopes[i] = catalogue[enc[i]].Name
-	}
-	out := serverapi.Token{
-		Id:         t.id,
-		Name:       t.Name,
-		Owner:      t.Owner(),
-		Scopes:     scopes,
-		AllowedIps: t.AllowedIPs(),
-		Enabled:    t.Enabled,
-		Status:     statusOf(t, now),
-		CreatedAt:  t.CreatedAt(),
-		UpdatedAt:  t.UpdatedAt(),
-		TokenHint:  t.TokenHint(),
-		ExpiresAt:  nullable.NewNullNullable[time.Time](),
-		LastUsedAt: nullable.NewNullNullable[time.Time](),
-	}
-	if e, ok := t.times.get(tExpires); ok {
-		out.ExpiresAt = nullable.NewNullableWithValue(e)
-	}
-	if u, ok := t.times.get(tLastUsed); ok {
-		out.LastUsedAt = nullable.NewNullableWithValue(u)
-	}
-	return out
-}
-
-func withSecret(t serverapi.Token, secret string) serverapi.TokenWithSecret {
-	return serverapi.TokenWithSecret{
-		Id: t.Id, Name: t.Name, Owner: t.Owner, Scopes: t.Scopes, AllowedIps: t.AllowedIps,
-		Enabled: t.Enabled, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		TokenHint: t.TokenHint, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, Token: secret,
-	}
-}
-
-// digestIndex finds tokens by secret digest. The digests are SHA-256 of random secrets, so
-// their first 8 bytes practically never collide: the index is keyed on those (16-byte map
-// entries instead of 40) and the token holds the full digest, which find compares in
-// constant time. A digest whose 8-byte prefix is already taken by another digest goes to
-// overflow, keyed by the full digest, so collisions are still handled exactly.
-type digestIndex struct {
-	byPrefix map[uint64]*tokenRec
-	overflow map[digest]*tokenRec
-}
-
-func newDigestIndex() digestIndex {
-	return digestIndex{byPrefix: map[uint64]*tokenRec{}, overflow: map[digest]*tokenRec{}}
-}
-
-func digestPrefix(d *digest) uint64 { return binary.LittleEndian.Uint64(d[:8]) }
-
-// holds reports whether d is t's current or overlapping previous digest.
-func (t *tokenRec) holds(d *digest) bool {
-	if subtle.ConstantTimeCompare(d[:], t.Digest[:]) == 1 {
-		return true
-	}
-	pd, _ := t.prev()
-	return pd != nil && subtle.ConstantTimeCompare(d[:], pd[:]) == 1
-}
-
-// add maps d to t; t must already hold d (as its current or previous digest).
-func (x *digestIndex) add(d digest, t *tokenRec) {
-	if _, ok := x.overflow[d]; ok {
-		x.overflow[d] = t
-		return
-	}
-	p := digestPrefix(&d)
-	if h := x.byPrefix[p]; h == nil || h.holds(&d) {
-		x.byPrefix[p] = t
-		return
-	}
-	x.overflow[d] = t
-}
-
-// del unmaps d if it maps to t.
-func (x *digestIndex) del(d digest, t *tokenRec) {
-	if h, ok := x.overflow[d]; ok {
-		if h == t {
-			delete(x.overflow, d)
-		}
-		return
-	}
-	p := digestPrefix(&d)
-	if x.byPrefix[p] != t || !t.holds(&d) {
-		return
-	}
-	delete(x.byPrefix, p)
-	// Promote a digest with the same prefix waiting in overflow, if any.
-	for od, ot := range x.overflow {
-		if digestPrefix(&od) == p {
-			delete(x.overflow, od)
-			x.byPrefix[p] = ot
-			break
-		}
-	}
-}
-
-// find returns the token holding d (current or overlapping previous secret), or nil.
-func (x *digestIndex) find(d digest) *tokenRec {
-	if len(x.overflow) > 0 {
-		if t, ok := x.overflow[d]; ok {
-			return t
-		}
-	}
-	if t := x.byPrefix[digestPrefix(&d)]; t != nil && t.holds(&d) {
-		return t
-	}
+	tx.changes = append(tx.changes, change{kind: changeRemember,
+		idem: idemDone{expires: rec.expires.UnixNano(), box: box}, idemIdx: rec.idx})
+	rec.saved = true
 	return nil
 }
 
-// len returns the number of digests indexed.
-func (x *digestIndex) len() int { return len(x.byPrefix) + len(x.overflow) }
+// batch is the writes committed together in one transaction (one, for the in-memory store;
+// as many as arrive during the previous commit, for the SQLite store: group commit).
+type batch struct {
+	st      *memStore
+	overlay map[uuid.UUID]*tokenRec // tokens changed by earlier writes of the batch; nil = deleted
+	changes []change
+	seq     uint64
+}
+
+// run adds fn's write to the batch, or leaves the batch as it was when fn fails. It reports
+// whether the write changed anything.
+func (b *batch) run(fn func(tx *txn) error) (bool, error) {
+	tx := &txn{b: b, seq: b.seq}
+	if err := fn(tx); err != nil {
+		b.seq = tx.seq
+		return false, err
+	}
+	for _, c := range tx.changes {
+		switch c.kind {
+		case changePut:
+			b.overlay[c.tok.id] = c.tok
+		case changeDel:
+			b.overlay[c.id] = nil
+		}
+	}
+	b.changes = append(b.changes, tx.changes...)
+	return len(tx.changes) > 0, nil
+}
+
+// openStore opens the store the configuration asks for: in memory, or the SQLite database
+// (importing an old state file into it first, if asked).
+func openStore(cfg config) (store, error) {
+	if cfg.database == "" {
+		if cfg.stateFile != "" {
+			return nil, fmt.Errorf("mockserver: state file %s: the state file is now imported into a database; give one with WithDatabase (tokenhub-server -db)", cfg.stateFile)
+		}
+		return newMemStore(), nil
+	}
+	st, imported, err := openSQLiteStore(cfg.database, cfg.stateFile)
+	if err != nil {
+		return nil, err
+	}
+	if imported > 0 && cfg.logger != nil {
+		cfg.logger.Info("imported the state file into the database", "state", cfg.stateFile,
+			"database", cfg.database, "tokens", imported)
+	}
+	return st, nil
+}
+
+// memOf returns the in-memory tables behind a store (tests and inspection).
+func memOf(st store) *memStore {
+	switch s := st.(type) {
+	case *memStore:
+		return s
+	case *sqliteStore:
+		return s.memStore
+	}
+	panic(fmt.Sprintf("mockserver: unknown store %T", st))
+}

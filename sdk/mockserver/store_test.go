@@ -25,14 +25,14 @@ func testIDName(id uuid.UUID) string {
 	return id.String()
 }
 
-// TestStoreOrder: the listing order is kept on insert (new tokens and tokens
-// loaded out of order from a state file) and remove, without sorting.
+// TestStoreOrder: the listing order is kept on insert (tokens loaded out of order) and
+// remove, without sorting; from starts after a cursor.
 func TestStoreOrder(t *testing.T) {
 	t.Parallel()
-	st := newStore()
-	ids := func() []string {
+	st := newTables()
+	ids := func(c *cursor) []string {
 		var out []string
-		for _, tok := range st.ordered() {
+		for _, tok := range st.from(c) {
 			out = append(out, testIDName(tok.id))
 		}
 		return out
@@ -40,23 +40,30 @@ func TestStoreOrder(t *testing.T) {
 	rec := func(id string, seq uint64) *tokenRec {
 		return &tokenRec{id: testIDs[id], Seq: seq, Digest: digestOf("secret-" + id)}
 	}
-	st.insert(rec("c", 3)) // as from a state file, out of order
+	st.insert(rec("c", 3)) // as from a database, out of order
 	st.insert(rec("a", 1))
 	st.insert(rec("b", 2))
 	st.insert(rec("b2", 2)) // same seq (cannot happen through the API): by id
-	st.insert(rec("d", 0))  // new: gets seq 4
-	if got, want := ids(), []string{"a", "b", "b2", "c", "d"}; !slices.Equal(got, want) {
+	st.insert(rec("d", 4))
+	if got, want := ids(nil), []string{"a", "b", "b2", "c", "d"}; !slices.Equal(got, want) {
 		t.Fatalf("order = %v, want %v", got, want)
+	}
+	if got, want := ids(&cursor{seq: 2, id: testIDs["b"].String()}), []string{"b2", "c", "d"}; !slices.Equal(got, want) {
+		t.Fatalf("after b = %v, want %v", got, want)
 	}
 	if !st.remove(testIDs["b"]) || st.remove(testIDs["b"]) || !st.remove(testIDs["d"]) {
 		t.Fatal("remove reported the wrong result")
 	}
-	st.insert(rec("e", 0))
-	if got, want := ids(), []string{"a", "b2", "c", "e"}; !slices.Equal(got, want) {
+	// A cursor at a deleted token still continues after it.
+	if got, want := ids(&cursor{seq: 2, id: testIDs["b"].String()}), []string{"b2", "c"}; !slices.Equal(got, want) {
+		t.Fatalf("after deleted b = %v, want %v", got, want)
+	}
+	st.insert(rec("e", 5))
+	if got, want := ids(nil), []string{"a", "b2", "c", "e"}; !slices.Equal(got, want) {
 		t.Fatalf("order after remove = %v, want %v", got, want)
 	}
-	if got := st.tokens[testIDs["e"]].Seq; got != 5 {
-		t.Fatalf("new token seq = %d, want 5 (never reused)", got)
+	if st.seq != 5 {
+		t.Fatalf("seq = %d, want 5", st.seq)
 	}
 	if len(st.order) != len(st.tokens) {
 		t.Fatalf("order has %d tokens, the table %d", len(st.order), len(st.tokens))

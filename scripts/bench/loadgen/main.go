@@ -53,28 +53,42 @@ var ops = map[string]op{
 		path: func(t target) string { return "/api/v1/token/" + t.id }, want: http.StatusOK},
 	"create": {name: "POST /api/v1/token", method: http.MethodPost,
 		path: func(target) string { return "/api/v1/token" }, body: createBody, want: http.StatusCreated},
+	"list": {name: "GET /api/v1/tokens?limit=50", method: http.MethodGet,
+		path: func(target) string { return "/api/v1/tokens?limit=50" }, want: http.StatusOK},
 }
 
 func main() {
 	duration := flag.Duration("duration", 2*time.Second, "length of one measured round per target")
 	rounds := flag.Int("rounds", 3, "rounds per target and operation")
 	conns := flag.Int("conns", 16, "concurrent keep-alive clients")
-	which := flag.String("ops", "get,create", "operations: get, create or both (comma-separated)")
+	which := flag.String("ops", "get,create", "operations: get, list, create (comma-separated)")
+	db := flag.String("db", "", "run the in-process server on this SQLite database (a new file) instead of in memory")
+	seed := flag.Int("seed", 0, "tokens to create in the server before measuring")
 	external := flag.String("external", "", "URL of a running server to measure too (GET only)")
 	token := flag.String("token", "", "admin token for -external")
 	flag.Parse()
-	if err := run(*duration, *rounds, *conns, *which, *external, *token); err != nil {
+	if err := run(*duration, *rounds, *conns, *which, *external, *token, *db, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, rounds, conns int, which, external, token string) error {
-	srv, err := mockserver.New(mockserver.WithRateLimit(0))
+func run(duration time.Duration, rounds, conns int, which, external, token, db string, seed int) error {
+	opts := []mockserver.Option{mockserver.WithRateLimit(0)}
+	store := "memory"
+	if db != "" {
+		opts, store = append(opts, mockserver.WithDatabase(db)), "sqlite"
+	}
+	srv, err := mockserver.New(opts...)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	for range seed {
+		if _, _, err := srv.IssueToken("admin", []string{"members.read"}, false); err != nil {
+			return err
+		}
+	}
 	id, _, err := srv.IssueToken("admin", []string{"members.read", "groups.read"}, false)
 	if err != nil {
 		return err
@@ -93,6 +107,10 @@ func run(duration time.Duration, rounds, conns int, which, external, token strin
 	if err != nil {
 		return err
 	}
+	listBody, err := send(hc, server, ops["list"])
+	if err != nil {
+		return err
+	}
 	bare := target{name: "bare", secret: server.secret, id: id}
 	if bare.url, err = listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -100,6 +118,10 @@ func run(duration time.Duration, rounds, conns int, which, external, token strin
 		if r.Method == http.MethodPost {
 			w.WriteHeader(http.StatusCreated)
 			_, _ = w.Write(postBody)
+			return
+		}
+		if r.URL.Path == "/api/v1/tokens" {
+			_, _ = w.Write(listBody)
 			return
 		}
 		_, _ = w.Write(getBody)
@@ -120,8 +142,8 @@ func run(duration time.Duration, rounds, conns int, which, external, token strin
 		ext.id = created.ID
 	}
 
-	fmt.Printf("loadgen: %d keep-alive clients, %d rounds of %s per target, GOMAXPROCS=%d, loopback TCP\n",
-		conns, rounds, duration, runtime.GOMAXPROCS(0))
+	fmt.Printf("loadgen: %d keep-alive clients, %d rounds of %s per target, GOMAXPROCS=%d, loopback TCP, store %s with %d tokens\n",
+		conns, rounds, duration, runtime.GOMAXPROCS(0), store, srv.Count())
 	for _, name := range splitOps(which) {
 		o, ok := ops[name]
 		if !ok {
@@ -161,8 +183,8 @@ func run(duration time.Duration, rounds, conns int, which, external, token strin
 			v := rps[t.name]
 			fmt.Printf("  %-8s %12.0f %12.0f %12.0f\n", t.name, median(v), slices.Min(v), slices.Max(v))
 		}
-		fmt.Printf("  RESULT op=%s server_rps=%.0f bare_rps=%.0f ratio=%.2f (median of per-round ratios; min %.2f max %.2f)\n",
-			name, median(rps["server"]), median(rps["bare"]), median(ratios), slices.Min(ratios), slices.Max(ratios))
+		fmt.Printf("  RESULT op=%s store=%s server_rps=%.0f bare_rps=%.0f ratio=%.2f (median of per-round ratios; min %.2f max %.2f)\n",
+			name, store, median(rps["server"]), median(rps["bare"]), median(ratios), slices.Min(ratios), slices.Max(ratios))
 		if ext != nil && name == "get" {
 			fmt.Printf("  RESULT op=get binary_rps=%.0f ratio_vs_bare=%.2f\n", median(rps["binary"]), median(rps["binary"])/median(rps["bare"]))
 		}

@@ -45,6 +45,7 @@ func main() {
 	server := flag.String("server", "bin/tokenhub-server", "server binary for -mode api")
 	workers := flag.Int("workers", 8, "concurrent creates for -mode api")
 	noIdem := flag.Bool("no-idem", false, "-mode api, api-inproc: send creates without Idempotency-Key")
+	flag.StringVar(&dbPath, "db", "", "-mode api: run the binary on this SQLite database (-db) instead of in memory")
 	flag.StringVar(&heapProfile, "memprofile", "", "-mode api-inproc: write a heap profile (after GC) to this file")
 	flag.Parse()
 	var err error
@@ -97,6 +98,9 @@ func inProcess(n int) error {
 	return nil
 }
 
+// dbPath is -db.
+var dbPath string
+
 func viaAPI(bin string, n, workers int, noIdem bool) error {
 	secret, err := mockserver.NewSecret()
 	if err != nil {
@@ -106,7 +110,11 @@ func viaAPI(bin string, n, workers int, noIdem bool) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "-listen", addr, "-rate-limit", "0")
+	args := []string{"-listen", addr, "-rate-limit", "0"}
+	if dbPath != "" {
+		args = append(args, "-db", dbPath)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "TOKENHUB_BOOTSTRAP_TOKEN="+secret)
 	cmd.Stdout, cmd.Stderr = nil, nil // the request log goes to /dev/null
 	if err := cmd.Start(); err != nil {
@@ -142,8 +150,8 @@ func viaAPI(bin string, n, workers int, noIdem bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RESULT rss mode=api idem=%t tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s (%.0f creates/s)\n",
-		!noIdem, n, mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n), took.Round(time.Millisecond), float64(n)/took.Seconds())
+	fmt.Printf("RESULT rss mode=api db=%t idem=%t tokens=%d rss_mb=%.1f peak_mb=%.1f empty_mb=%.1f per_token_bytes=%.0f seed=%s (%.0f creates/s)\n",
+		dbPath != "", !noIdem, n, mb(rss), mb(hwm), mb(before), float64(rss-before)/float64(n), took.Round(time.Millisecond), float64(n)/took.Seconds())
 	return nil
 }
 

@@ -1,7 +1,10 @@
-// Command tokenhub-server runs tokenhub's reference server: the whole API, in memory, with
-// optional persistence to a state file.
+// Command tokenhub-server runs tokenhub's reference server: the whole API, in memory or, with
+// -db, on a SQLite database file (every write committed before it is acknowledged).
 //
-//	go run ./sdk/mockserver/cmd/tokenhub-server -listen 127.0.0.1:8080 -state tokenhub.json
+//	go run ./sdk/mockserver/cmd/tokenhub-server -listen 127.0.0.1:8080 -db tokens.db
+//
+// -state FILE imports the JSON state file of releases before the database, once, into a new
+// database given by -db.
 //
 // The admin (bootstrap) token comes from TOKENHUB_BOOTSTRAP_TOKEN, or is generated and
 // printed once to stderr at first start. The API explorer is at /api-docs.
@@ -37,7 +40,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet("tokenhub-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
-	state := fs.String("state", "", "state file (JSON, mode 0600) to load at start and keep up to date; empty = in memory only")
+	db := fs.String("db", "", "SQLite database file (created, mode 0600, if missing) holding the tokens; empty = in memory only")
+	state := fs.String("state", "", "JSON state file of an earlier release to import, once, into a new -db database")
 	rate := fs.Float64("rate-limit", 500, "requests per second per token (0 = no limit)")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
 	fs.Usage = func() { printUsage(fs) }
@@ -62,6 +66,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 
 	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithLogger(logger)}
+	if *db != "" {
+		opts = append(opts, mockserver.WithDatabase(*db))
+	}
 	if *state != "" {
 		opts = append(opts, mockserver.WithStateFile(*state))
 	}
@@ -77,7 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	case envToken != "":
 		fmt.Fprintln(stderr, "tokenhub-server: admin (bootstrap) token taken from TOKENHUB_BOOTSTRAP_TOKEN")
 	case srv.AdminToken() == "":
-		fmt.Fprintf(stderr, "tokenhub-server: admin (bootstrap) token unchanged (kept in %s)\n", *state)
+		fmt.Fprintf(stderr, "tokenhub-server: admin (bootstrap) token unchanged (kept in %s)\n", *db)
 	default:
 		fmt.Fprintf(stderr, "tokenhub-server: generated admin (bootstrap) token; it is shown only this once:\n\n"+
 			"    TOKENHUB_TOKEN=%s\n\n", srv.AdminToken())
@@ -90,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	hs := mockserver.NewHTTPServer(srv, mockserver.DefaultHTTPLimits())
 	logger.Info("tokenhub-server listening", "addr", ln.Addr().String(),
-		"explorer", "http://"+ln.Addr().String()+"/api-docs", "state", *state)
+		"explorer", "http://"+ln.Addr().String()+"/api-docs", "db", *db)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -111,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	// Flush the state file after the last request has finished.
+	// Close the database after the last request has finished.
 	if cerr := srv.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

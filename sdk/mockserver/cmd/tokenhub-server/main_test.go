@@ -76,8 +76,8 @@ func get(t *testing.T, addr, path, token string) int {
 }
 
 func TestRun_BootstrapPrintedOnceAndStateKept(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "state.json")
-	addr, out, stop := start(t, []string{"-state", state, "-log-format", "json"}, nil)
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	addr, out, stop := start(t, []string{"-db", db, "-log-format", "json"}, nil)
 	m := tokenLine.FindStringSubmatch(out.String())
 	if m == nil {
 		t.Fatalf("no generated token printed:\n%s", out)
@@ -96,7 +96,7 @@ func TestRun_BootstrapPrintedOnceAndStateKept(t *testing.T) {
 		t.Fatalf("no JSON request log:\n%s", out)
 	}
 
-	addr, out, stop = start(t, []string{"-state", state}, nil)
+	addr, out, stop = start(t, []string{"-db", db}, nil)
 	defer stopped(t, stop)
 	if tokenLine.MatchString(out.String()) || !strings.Contains(out.String(), "unchanged") {
 		t.Fatalf("second start did not keep the token:\n%s", out)
@@ -107,7 +107,7 @@ func TestRun_BootstrapPrintedOnceAndStateKept(t *testing.T) {
 }
 
 func TestRun_EnvTokenAndErrors(t *testing.T) {
-	// Without -state every start is a first start: a token is generated and printed.
+	// Without -db every start is a first start: a token is generated and printed.
 	_, out, stop := start(t, nil, nil)
 	tok := tokenLine.FindStringSubmatch(out.String())[1]
 	stopped(t, stop)
@@ -126,9 +126,17 @@ func TestRun_EnvTokenAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var errOut bytes.Buffer
-	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-state", bad}, func(string) string { return "" }, &errOut, nil)
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db"), "-state", bad},
+		func(string) string { return "" }, &errOut, nil)
 	if err == nil || !strings.Contains(err.Error(), bad) {
 		t.Fatalf("corrupt state: err = %v", err)
+	}
+	// A database path that cannot be created or is not a database: refused, naming it.
+	for _, db := range []string{filepath.Join(t.TempDir(), "no", "such", "dir.db"), bad, t.TempDir()} {
+		err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-db", db}, func(string) string { return "" }, &errOut, nil)
+		if err == nil || !strings.Contains(err.Error(), db) {
+			t.Fatalf("-db %s: err = %v", db, err)
+		}
 	}
 	if err := run(context.Background(), []string{"-log-format", "xml"}, func(string) string { return "" }, &errOut, nil); err == nil {
 		t.Fatal("bad -log-format accepted")

@@ -1,0 +1,505 @@
+package mockserver
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver ("sqlite")
+)
+
+// The schema, one file per version (0001_….sql, 0002_….sql, …), applied in order at open,
+// each in its own transaction with the new version number. A database with a version newer
+// than the last file here was written by a newer server and is refused untouched.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// sqliteStore is the durable store: the in-memory tables for reads (memStore), with every
+// write committed to a SQLite database (WAL, synchronous=FULL) before it is applied in memory
+// and acknowledged. Concurrent writes share commits (group commit). One server owns a
+// database file at a time.
+type sqliteStore struct {
+	*memStore
+	path  string
+	db    *sql.DB
+	stop  chan struct{}
+	stmts map[changeKind]*sql.Stmt
+
+	unlock    func() // releases the database's lock file
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// openSQLiteStore opens (creating it, mode 0600, if missing) the database at path, migrates
+// it to the current schema version and loads it strictly: anything it cannot vouch for
+// (an unknown schema version, a duplicate id or digest, an invalid scope, IP or name) is an
+// error naming the path and the token, with the file left as it was.
+func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, 0, fmt.Errorf("mockserver: database path %q: must be a file name without ? or #", path)
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("mockserver: database %s: %s", path, fmt.Sprintf(format, args...))
+	}
+	// SQLite creates the file with the umask's mode; tokens' digests are not for every user.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		_ = f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, 0, fail("cannot create: %v", err)
+	}
+	if err := looksLikeSQLite(path); err != nil {
+		return nil, 0, fail("%v", err)
+	}
+	unlock, err := lockDatabase(path)
+	if err != nil {
+		return nil, 0, fail("%v", err)
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
+	// synchronous=FULL: a commit is on disk (the WAL fsynced) before it returns. A page cache
+	// of 8 MB (default 2 MB) and a checkpoint every 4096 pages (default 1000) keep the cost of
+	// a write flat as the tables outgrow the cache, within the server's memory budget.
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"+
+		"&_pragma=synchronous(FULL)&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate")
+	if err != nil {
+		return nil, 0, fail("cannot open: %v", err)
+	}
+	db.SetMaxOpenConns(1) // reads are served from memory; one connection writes
+	st = &sqliteStore{memStore: newMemStore(), path: path, db: db, stop: make(chan struct{}), unlock: unlock}
+	if imported, err = st.prepare(statePath); err != nil {
+		_ = db.Close()
+		if strings.HasPrefix(err.Error(), "mockserver: ") {
+			return nil, 0, err
+		}
+		return nil, 0, fail("%v", err)
+	}
+	st.save = st.saveBatch
+	st.queue = make(chan writeReq)
+	st.stopped = make(chan struct{})
+	go st.groupCommit(st.stop)
+	return st, imported, nil
+}
+
+// looksLikeSQLite refuses anything but an empty file or a SQLite database: SQLite would
+// overwrite a short file of something else.
+func looksLikeSQLite(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot open: %v", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	const magic = "SQLite format 3\x00"
+	head := make([]byte, len(magic))
+	n, _ := io.ReadFull(f, head)
+	if n > 0 && string(head[:n]) != magic {
+		return errors.New("not a SQLite database (left as it is)")
+	}
+	return nil
+}
+
+func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
+	var mode string
+	if err := st.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		return 0, fmt.Errorf("cannot open: %v", err)
+	}
+	if mode != "wal" {
+		return 0, fmt.Errorf("cannot use write-ahead logging (journal mode %q)", mode)
+	}
+	if err := st.migrate(); err != nil {
+		return 0, err
+	}
+	// Refuse to start rather than to fail every write: try one, and roll it back.
+	if err := st.probeWritable(); err != nil {
+		return 0, fmt.Errorf("cannot write: %v", err)
+	}
+	if statePath != "" {
+		if imported, err = st.importState(statePath); err != nil {
+			return 0, err
+		}
+	}
+	if err := st.load(); err != nil {
+		return 0, err
+	}
+	st.stmts = map[changeKind]*sql.Stmt{}
+	for kind, q := range map[changeKind]string{
+		changePut:      upsertTokenSQL,
+		changeDel:      `DELETE FROM tokens WHERE id = ?`,
+		changeTouch:    `UPDATE tokens SET last_used_at = ? WHERE id = ?`,
+		changeRemember: `INSERT OR REPLACE INTO idempotency (idx, expires_at, box) VALUES (?, ?, ?)`,
+		changePurge:    `DELETE FROM idempotency WHERE expires_at <= ?`,
+	} {
+		s, err := st.db.Prepare(q)
+		if err != nil {
+			return 0, err
+		}
+		st.stmts[kind] = s
+	}
+	return imported, nil
+}
+
+func (st *sqliteStore) probeWritable() error {
+	tx, err := st.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	_, err = tx.Exec(`UPDATE schema_version SET version = version`)
+	return err
+}
+
+// schemaVersion is the highest migration this server knows.
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(names))
+	for i, n := range names { // Glob sorts: 0001_…, 0002_…
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		if want := fmt.Sprintf("migrations/%04d_", i+1); !strings.HasPrefix(n, want) {
+			return nil, fmt.Errorf("migration %s out of sequence (want %s…)", n, want)
+		}
+		out[i] = string(b)
+	}
+	return out, nil
+}
+
+// migrate brings the schema to the newest version, one transaction per version.
+func (st *sqliteStore) migrate() error {
+	steps, err := migrations()
+	if err != nil {
+		return err
+	}
+	var tables, hasVersion int
+	if err := st.db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE name = 'schema_version')
+		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &hasVersion); err != nil {
+		return fmt.Errorf("cannot read: %v", err)
+	}
+	version := 0
+	switch {
+	case hasVersion == 1:
+		var rows int
+		if err := st.db.QueryRow(`SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&rows, &version); err != nil {
+			return fmt.Errorf("reading schema_version: %v", err)
+		}
+		if rows != 1 {
+			return fmt.Errorf("schema_version holds %d rows, want 1", rows)
+		}
+	case tables > 0:
+		return errors.New("not a tokenhub database (it has tables but no schema_version)")
+	}
+	if version < 0 || version > len(steps) {
+		return fmt.Errorf("schema version %d is not one this server knows (1 to %d): it was written by a newer tokenhub-server", version, len(steps))
+	}
+	for v := version + 1; v <= len(steps); v++ {
+		tx, err := st.db.Begin()
+		if err != nil {
+			return fmt.Errorf("migrating to version %d: %v", v, err)
+		}
+		if v == 1 {
+			_, err = tx.Exec(`CREATE TABLE schema_version (
+				one     INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
+				version INTEGER NOT NULL
+			) STRICT; INSERT INTO schema_version (one, version) VALUES (1, 0)`)
+		}
+		if err == nil {
+			_, err = tx.Exec(steps[v-1])
+		}
+		if err == nil {
+			_, err = tx.Exec(`UPDATE schema_version SET version = ?`, v)
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrating to version %d: %v", v, err)
+		}
+	}
+	return nil
+}
+
+const tokenColumns = `seq, id, name, owner, admin, bootstrap, enabled, scopes, allowed_ips, expires_at,
+	disabled_at, created_at, updated_at, last_used_at, token_hint, digest, prev_digest, prev_until`
+
+var upsertTokenSQL = `INSERT INTO tokens (` + tokenColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (seq) DO UPDATE SET id = excluded.id, name = excluded.name, owner = excluded.owner,
+	admin = excluded.admin, bootstrap = excluded.bootstrap, enabled = excluded.enabled,
+	scopes = excluded.scopes, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
+	disabled_at = excluded.disabled_at, created_at = excluded.created_at,
+	updated_at = excluded.updated_at, last_used_at = excluded.last_used_at,
+	token_hint = excluded.token_hint, digest = excluded.digest, prev_digest = excluded.prev_digest,
+	prev_until = excluded.prev_until`
+
+const timeLayout = time.RFC3339Nano
+
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func boolArg(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// tokenArgs are t's column values, in tokenColumns order.
+func tokenArgs(t *tokenRec) ([]any, error) {
+	scopes, err := json.Marshal(t.Scopes())
+	if err != nil {
+		return nil, err
+	}
+	ips, err := json.Marshal(t.AllowedIPs())
+	if err != nil {
+		return nil, err
+	}
+	created, updated := t.CreatedAt(), t.UpdatedAt()
+	var prevDigest, prevUntil any
+	if pd, until := t.prev(); pd != nil {
+		prevDigest, prevUntil = pd[:], timeArg(&until)
+	}
+	return []any{
+		int64(t.Seq), t.ID(), t.Name, t.Owner(), boolArg(t.Admin), boolArg(t.Bootstrap), boolArg(t.Enabled),
+		string(scopes), string(ips), timeArg(t.ExpiresAt()), timeArg(t.DisabledAt()),
+		timeArg(&created), timeArg(&updated), timeArg(t.LastUsedAt()), t.TokenHint(),
+		t.Digest[:], prevDigest, prevUntil,
+	}, nil
+}
+
+// saveBatch writes a batch's changes in one transaction and commits it (fsync).
+func (st *sqliteStore) saveBatch(changes []change) error {
+	tx, err := st.db.Begin()
+	if err != nil {
+		return err
+	}
+	stmts := map[changeKind]*sql.Stmt{}
+	for _, c := range changes {
+		stmt := stmts[c.kind]
+		if stmt == nil {
+			stmt = tx.Stmt(st.stmts[c.kind])
+			stmts[c.kind] = stmt
+		}
+		switch c.kind {
+		case changePut:
+			var args []any
+			if args, err = tokenArgs(c.tok); err == nil {
+				_, err = stmt.Exec(args...)
+			}
+		case changeDel:
+			_, err = stmt.Exec(c.id.String())
+		case changeTouch:
+			_, err = stmt.Exec(timeArg(c.tok.LastUsedAt()), c.tok.ID())
+		case changeRemember:
+			_, err = stmt.Exec(c.idemIdx[:], c.idem.expires, c.idem.box)
+		case changePurge:
+			_, err = stmt.Exec(c.at.UnixNano())
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// load reads every token and unexpired response into memory, refusing what it cannot vouch
+// for.
+func (st *sqliteStore) load() error {
+	rows, err := st.db.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("cannot read tokens: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			f                                      tokenFields
+			id, scopes, ips, created, updated      string
+			seq, admin, bootstrap, enabled         int64
+			expires, disabled, lastUsed, prevUntil sql.NullString
+			dig, prevDig                           []byte
+		)
+		if err := rows.Scan(&seq, &id, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
+			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil); err != nil {
+			return fmt.Errorf("token %q: %v", id, err)
+		}
+		errf := func(format string, args ...any) error {
+			return fmt.Errorf("token %s: %s", id, fmt.Sprintf(format, args...))
+		}
+		var ok bool
+		if f.ID, ok = parseTokenID(id); !ok {
+			return errf("id is not a canonical UUID")
+		}
+		if seq <= 0 {
+			return errf("seq %d: must be positive", seq)
+		}
+		f.Seq = uint64(seq)
+		for _, b := range []struct {
+			name string
+			v    int64
+			dst  *bool
+		}{{"admin", admin, &f.Admin}, {"bootstrap", bootstrap, &f.Bootstrap}, {"enabled", enabled, &f.Enabled}} {
+			if b.v != 0 && b.v != 1 {
+				return errf("%s is %d, want 0 or 1", b.name, b.v)
+			}
+			*b.dst = b.v == 1
+		}
+		if err := json.Unmarshal([]byte(scopes), &f.Scopes); err != nil {
+			return errf("scopes: not a JSON array of names: %v", err)
+		}
+		if err := json.Unmarshal([]byte(ips), &f.AllowedIPs); err != nil {
+			return errf("allowed_ips: not a JSON array of strings: %v", err)
+		}
+		for _, tc := range []struct {
+			name string
+			v    sql.NullString
+			dst  **time.Time
+		}{{"expires_at", expires, &f.ExpiresAt}, {"disabled_at", disabled, &f.DisabledAt},
+			{"last_used_at", lastUsed, &f.LastUsedAt}, {"created_at", sql.NullString{String: created, Valid: true}, nil},
+			{"updated_at", sql.NullString{String: updated, Valid: true}, nil},
+			{"prev_until", prevUntil, nil}} {
+			if !tc.v.Valid {
+				continue
+			}
+			tm, err := time.Parse(timeLayout, tc.v.String)
+			if err != nil {
+				return errf("%s: %v", tc.name, err)
+			}
+			switch {
+			case tc.dst != nil:
+				*tc.dst = &tm
+			case tc.name == "created_at":
+				f.CreatedAt = tm
+			case tc.name == "updated_at":
+				f.UpdatedAt = tm
+			default:
+				f.PrevUntil = tm
+			}
+		}
+		if len(dig) != len(f.Digest) {
+			return errf("digest: %d bytes, want a %d-byte SHA-256", len(dig), len(f.Digest))
+		}
+		copy(f.Digest[:], dig)
+		if prevDig != nil {
+			var pd digest
+			if len(prevDig) != len(pd) || !prevUntil.Valid {
+				return errf("prev_digest: want a %d-byte SHA-256 with prev_until", len(pd))
+			}
+			copy(pd[:], prevDig)
+			f.PrevDigest = &pd
+		}
+		if err := st.tb.add(f); err != nil {
+			return errf("%v", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("cannot read tokens: %v", err)
+	}
+	return st.loadRemembered()
+}
+
+func (st *sqliteStore) loadRemembered() error {
+	rows, err := st.db.Query(`SELECT idx, expires_at, box FROM idempotency WHERE expires_at > ?`, time.Now().UnixNano())
+	if err != nil {
+		return fmt.Errorf("cannot read idempotency records: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx, box []byte
+		var d idemDone
+		if err := rows.Scan(&idx, &d.expires, &box); err != nil {
+			return fmt.Errorf("idempotency record: %v", err)
+		}
+		var k [32]byte
+		if len(idx) != len(k) || len(box) == 0 {
+			return fmt.Errorf("idempotency record %x: malformed", idx)
+		}
+		copy(k[:], idx)
+		d.box = box
+		st.idem[k] = d
+	}
+	st.idemPeak = len(st.idem)
+	return rows.Err()
+}
+
+// Close commits the writes under way, saves the last-use times and closes the database.
+// It is safe to call more than once.
+func (st *sqliteStore) Close() error {
+	st.closeOnce.Do(func() {
+		err := st.Flush()
+		close(st.stop)
+		<-st.stopped
+		if cerr := st.db.Close(); err == nil {
+			err = cerr
+		}
+		st.unlock()
+		st.closeErr = err
+	})
+	return st.closeErr
+}
+
+// importState imports an old state file into a database holding no tokens yet, in one
+// transaction, and records that it did (by the file's SHA-256), so later starts with the same
+// file skip it. It reports how many tokens it imported.
+func (st *sqliteStore) importState(statePath string) (int, error) {
+	fields, data, err := readStateFile(statePath)
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(data)
+	tx, err := st.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var done, tokens int
+	if err := tx.QueryRow(`SELECT (SELECT count(*) FROM imports WHERE sha256 = ?), (SELECT count(*) FROM tokens)`,
+		sum[:]).Scan(&done, &tokens); err != nil {
+		return 0, err
+	}
+	switch {
+	case done > 0:
+		return 0, nil
+	case tokens > 0:
+		return 0, fmt.Errorf("mockserver: database %s already holds tokens: state file %s can only be imported into a new database", st.path, statePath)
+	}
+	for _, f := range fields {
+		args, err := tokenArgs(newTokenRec(f))
+		if err == nil {
+			_, err = tx.Exec(upsertTokenSQL, args...)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("mockserver: importing %s: token %s: %w", statePath, f.ID, err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO imports (sha256, path, imported_at, tokens) VALUES (?, ?, ?, ?)`,
+		sum[:], statePath, time.Now().UTC().Format(timeLayout), len(fields)); err != nil {
+		return 0, err
+	}
+	return len(fields), tx.Commit()
+}
+
+var _ store = (*sqliteStore)(nil)
