@@ -193,7 +193,7 @@ func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagn
 }
 
 func (f apiTokenListFilter) matches(t *sdk.Token) bool {
-	return strings.HasPrefix(t.Name, f.namePrefix) && (f.owner == "" || t.Owner == f.owner) && f.tokenFilter.matches(t)
+	return strings.HasPrefix(t.Name, f.namePrefix) && (f.owner == "" || t.Owner.String() == f.owner) && f.tokenFilter.matches(t)
 }
 
 // scopeCatalogue is the catalogue's scope names, for validators.
