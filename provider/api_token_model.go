@@ -31,29 +31,34 @@ type apiTokenFields struct {
 	AllowedIPs types.Set    `tfsdk:"allowed_ips"` // of ipOrCIDRValue; empty: any address
 	Enabled    types.Bool   `tfsdk:"enabled"`
 	Status     types.String `tfsdk:"status"`
-	Owner      types.String `tfsdk:"owner"`
-	TokenHint  types.String `tfsdk:"token_hint"`
-	CreatedAt  rfc3339Value `tfsdk:"created_at"`
-	UpdatedAt  rfc3339Value `tfsdk:"updated_at"`
-	LastUsedAt rfc3339Value `tfsdk:"last_used_at"` // null: never used
+	Owner      types.String `tfsdk:"owner"`  // member id
+	Shared     types.Bool   `tfsdk:"shared"` // metadata visible to every member
+	// DisabledReason is null unless status is "disabled": token_disabled or owner_disabled.
+	DisabledReason types.String `tfsdk:"disabled_reason"`
+	TokenHint      types.String `tfsdk:"token_hint"`
+	CreatedAt      rfc3339Value `tfsdk:"created_at"`
+	UpdatedAt      rfc3339Value `tfsdk:"updated_at"`
+	LastUsedAt     rfc3339Value `tfsdk:"last_used_at"` // null: never used
 }
 
 // apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
 // sources that return tokens as objects (types.ObjectValueFrom).
 func apiTokenFieldsAttrTypes() map[string]attr.Type {
 	return map[string]attr.Type{
-		"id":           types.StringType,
-		"name":         types.StringType,
-		"scopes":       types.SetType{ElemType: types.StringType},
-		"expires_at":   rfc3339Type{},
-		"allowed_ips":  types.SetType{ElemType: ipOrCIDRType{}},
-		"enabled":      types.BoolType,
-		"status":       types.StringType,
-		"owner":        types.StringType,
-		"token_hint":   types.StringType,
-		"created_at":   rfc3339Type{},
-		"updated_at":   rfc3339Type{},
-		"last_used_at": rfc3339Type{},
+		"id":              types.StringType,
+		"name":            types.StringType,
+		"scopes":          types.SetType{ElemType: types.StringType},
+		"expires_at":      rfc3339Type{},
+		"allowed_ips":     types.SetType{ElemType: ipOrCIDRType{}},
+		"enabled":         types.BoolType,
+		"status":          types.StringType,
+		"owner":           types.StringType,
+		"shared":          types.BoolType,
+		"disabled_reason": types.StringType,
+		"token_hint":      types.StringType,
+		"created_at":      rfc3339Type{},
+		"updated_at":      rfc3339Type{},
+		"last_used_at":    rfc3339Type{},
 	}
 }
 
@@ -93,6 +98,13 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	f.Enabled = types.BoolValue(t.Enabled)
 	f.Status = types.StringValue(string(t.Status))
 	f.Owner = types.StringValue(t.Owner.String())
+	f.Shared = types.BoolValue(t.Shared)
+	f.DisabledReason = types.StringNull()
+	if t.DisabledReason.IsSpecified() && !t.DisabledReason.IsNull() {
+		if reason, err := t.DisabledReason.Get(); err == nil {
+			f.DisabledReason = types.StringValue(string(reason))
+		}
+	}
 	f.TokenHint = types.StringValue(t.TokenHint)
 	f.CreatedAt = newRFC3339Time(t.CreatedAt)
 	f.UpdatedAt = newRFC3339Time(t.UpdatedAt)
