@@ -58,8 +58,13 @@ func ownerDisabledWarning(ctx context.Context, client *sdk.Client, state *apiTok
 // nil when the refusal has another cause, or the owner cannot be read.
 func ownerLacksScopes(ctx context.Context, client *sdk.Client, err error, plan apiTokenResourceModel, summary string) diag.Diagnostics {
 	var apiErr *sdk.APIError
-	if client == nil || !errors.Is(err, sdk.ErrForbidden) || !errors.As(err, &apiErr) ||
-		!slices.ContainsFunc(apiErr.FieldErrors, func(fe sdk.FieldError) bool { return fieldAttribute(fe.Field, []string{"scopes"}) != "" }) {
+	if client == nil || !errors.As(err, &apiErr) {
+		return nil
+	}
+	namesScopes := slices.ContainsFunc(apiErr.FieldErrors, func(fe sdk.FieldError) bool {
+		return fieldAttribute(fe.Field, []string{"scopes"}) != ""
+	})
+	if !namesScopes && !errors.Is(err, sdk.ErrForbidden) {
 		return nil
 	}
 	ownerID := plan.Owner.ValueString()
