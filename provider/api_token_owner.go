@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -16,6 +17,9 @@ import (
 // A token follows its owner (PRODUCT.md "Members and the authorization model"): it
 // stops working while the owner is disabled, and loses the scopes the owner loses.
 // Both happen outside Terraform; these helpers explain them in plans and errors.
+
+// memberIDPattern is a member id as the API returns it (lower case).
+var memberIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // ownerDisabled reports whether a token does not work because its owner is disabled.
 func ownerDisabled(f apiTokenFields) bool {

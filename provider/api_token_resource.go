@@ -153,8 +153,9 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"(a new id and secret).",
 				Optional: true,
 				Computed: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
-					"must be a member id, a UUID such as 0b9d6f7e-3c1a-4f8e-9d2b-5a6c7e8f9a0b")},
+				// Lower case, as the API spells ids: another spelling would differ from what apply stores.
+				Validators: []validator.String{stringvalidator.RegexMatches(memberIDPattern,
+					"must be a member id: a UUID in lower case, such as 0b9d6f7e-3c1a-4f8e-9d2b-5a6c7e8f9a0b")},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplaceIfConfigured(),
