@@ -74,6 +74,11 @@ func model(t *testing.T, name string, scopes []string, exp rfc3339Value, ips []s
 	return m
 }
 
+func withShared(m apiTokenResourceModel, shared bool) apiTokenResourceModel {
+	m.Shared = types.BoolValue(shared)
+	return m
+}
+
 func TestUpdateRequest(t *testing.T) {
 	t.Parallel()
 	exp := rfc3339Value{StringValue: types.StringValue("2027-01-01T00:00:00Z")}
@@ -99,6 +104,8 @@ func TestUpdateRequest(t *testing.T) {
 			`{"expires_at":"2028-01-01T00:00:00Z"}`},
 		{"remove expiry", model(t, "ci", []string{"token.read"}, newRFC3339Null(), []string{"10.0.0.1"}, true),
 			`{"expires_at":null}`},
+		{"share", withShared(model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, true), true),
+			`{"shared":true}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
