@@ -3,8 +3,8 @@ package mockserver
 import (
 	"context"
 	"crypto/subtle"
-	"fmt"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"

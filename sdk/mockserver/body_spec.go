@@ -34,7 +34,7 @@ var (
 		values: typedValues(memberErrors[serverapi.CreateMemberRequest]),
 	}
 	updateMemberSchema = &bodySpec{fields: createMemberSchema.fields, values: typedValues(memberErrors[serverapi.UpdateMemberRequest])}
-	rotateSchema = &bodySpec{
+	rotateSchema       = &bodySpec{
 		fields: []fieldSpec{{"overlap", kindString}, {"expires_at", kindNullableString}},
 		values: typedValues(rotateErrors),
 	}

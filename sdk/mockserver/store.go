@@ -112,20 +112,20 @@ type change struct {
 	id      uuid.UUID // del
 	idem    idemDone  // remember
 	idemIdx [sha256.Size]byte
-	at      time.Time // purge: forget responses expired at this time
+	at      time.Time  // purge: forget responses expired at this time
 	mem     *memberRec // memberPut: the new record (the write's own)
 }
 
 type changeKind uint8
 
 const (
-	changePut      changeKind = iota + 1 // insert or replace a token
-	changeDel                            // delete a token
-	changeTouch                          // save a token's last-use time (memory has it already)
-	changeRemember                       // store a sealed idempotent response
-	changePurge                          // forget expired idempotent responses
-	changeMemberPut                      // insert or replace a member
-	changeMemberDel                      // delete a member (id)
+	changePut       changeKind = iota + 1 // insert or replace a token
+	changeDel                             // delete a token
+	changeTouch                           // save a token's last-use time (memory has it already)
+	changeRemember                        // store a sealed idempotent response
+	changePurge                           // forget expired idempotent responses
+	changeMemberPut                       // insert or replace a member
+	changeMemberDel                       // delete a member (id)
 )
 
 // txn is one write's view of the store: it reads the committed tables plus the changes of
@@ -186,7 +186,7 @@ func (tx *txn) remember(rec *idemRecord, t *tokenRec) error {
 // as many as arrive during the previous commit, for the SQLite store: group commit).
 type batch struct {
 	st      *memStore
-	overlay map[uuid.UUID]*tokenRec // tokens changed by earlier writes of the batch; nil = deleted
+	overlay map[uuid.UUID]*tokenRec  // tokens changed by earlier writes of the batch; nil = deleted
 	members map[uuid.UUID]*memberRec // members changed by earlier writes of the batch; nil = deleted
 	changes []change
 	seq     uint64
