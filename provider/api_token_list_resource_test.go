@@ -172,7 +172,7 @@ func TestAPITokenList_filters(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stream list.ListResultsStream
-		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner, "name_prefix": "ci-r"}, 0, false), &stream)
+		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner.String(), "name_prefix": "ci-r"}, 0, false), &stream)
 		if got := resultIDs(t, stream); !slices.Equal(got, []string{ciRead}) {
 			t.Fatalf("owner %q: got %v, want [%s]", tok.Owner, got, ciRead)
 		}

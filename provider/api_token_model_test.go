@@ -21,7 +21,7 @@ func TestFromAPI(t *testing.T) {
 	tok := &sdk.Token{
 		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
 		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
-		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: "admin",
+		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: uuid.MustParse("3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d"),
 		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
 	}
 	var f apiTokenFields
@@ -29,7 +29,7 @@ func TestFromAPI(t *testing.T) {
 		t.Fatal(diags)
 	}
 	if f.ID.ValueString() != tok.Id.String() || f.Name.ValueString() != "ci" || f.Status.ValueString() != "active" ||
-		f.Owner.ValueString() != "admin" || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
+		f.Owner.ValueString() != "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d" || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
 		t.Fatalf("scalar fields wrong: %+v", f)
 	}
 	if f.ExpiresAt.ValueString() != "2027-01-01T00:00:00Z" || f.CreatedAt.ValueString() != "2026-12-31T23:00:00Z" {
