@@ -141,7 +141,7 @@ func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
 		"allowed_ips":  tftypes.NewValue(tfStringSet, ips),
 		"enabled":      tftypes.NewValue(tftypes.Bool, t.Enabled),
 		"status":       tftypes.NewValue(tftypes.String, string(t.Status)),
-		"owner":        tftypes.NewValue(tftypes.String, t.Owner),
+		"owner":        tftypes.NewValue(tftypes.String, t.Owner.String()),
 		"token_hint":   tftypes.NewValue(tftypes.String, t.TokenHint),
 		"created_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
 		"updated_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
