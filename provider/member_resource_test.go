@@ -36,7 +36,7 @@ func checkMembersGone(t *testing.T, srv *mockserver.TestServer) resource.TestChe
 			if rs.Type != "tokenhub_member" {
 				continue
 			}
-			_, err := adminClient(t, srv).GetMember(context.Background(), rs.Primary.ID)
+			_, err := operator(t, srv).GetMember(context.Background(), rs.Primary.ID)
 			if !errors.Is(err, sdk.ErrNotFound) {
 				return fmt.Errorf("member %s still there after destroy (err %v)", rs.Primary.ID, err)
 			}

@@ -15,8 +15,8 @@ import (
 
 // Changes made outside Terraform, as an operator with the admin token would make them.
 
-// adminClient is an SDK client with the test server's admin token.
-func adminClient(t *testing.T, srv *mockserver.TestServer) *sdk.Client {
+// operator is an SDK client with the test server's admin token.
+func operator(t *testing.T, srv *mockserver.TestServer) *sdk.Client {
 	t.Helper()
 	c, err := sdk.New(srv.URL, sdk.WithToken(srv.AdminToken))
 	if err != nil {
@@ -28,7 +28,7 @@ func adminClient(t *testing.T, srv *mockserver.TestServer) *sdk.Client {
 // outsideMember creates a member (role member) holding perms.
 func outsideMember(t *testing.T, srv *mockserver.TestServer, username string, perms ...sdk.ScopeName) *sdk.Member {
 	t.Helper()
-	m, err := adminClient(t, srv).CreateMember(context.Background(), sdk.CreateMemberRequest{
+	m, err := operator(t, srv).CreateMember(context.Background(), sdk.CreateMemberRequest{
 		Username: username, Role: sdk.Ptr(sdk.RoleMember), Permissions: &perms,
 	})
 	if err != nil {
@@ -40,7 +40,7 @@ func outsideMember(t *testing.T, srv *mockserver.TestServer, username string, pe
 // outsideToken issues a token for owner (a member id); it returns the token and its secret.
 func outsideToken(t *testing.T, srv *mockserver.TestServer, req sdk.CreateTokenRequest) *sdk.TokenWithSecret {
 	t.Helper()
-	tok, err := adminClient(t, srv).CreateToken(context.Background(), req)
+	tok, err := operator(t, srv).CreateToken(context.Background(), req)
 	if err != nil {
 		t.Fatalf("creating token %s outside Terraform: %v", req.Name, err)
 	}
@@ -50,7 +50,7 @@ func outsideToken(t *testing.T, srv *mockserver.TestServer, req sdk.CreateTokenR
 // updateMemberOutside changes a member outside Terraform, in a PreConfig.
 func updateMemberOutside(t *testing.T, srv *mockserver.TestServer, id string, req sdk.UpdateMemberRequest) func() {
 	return func() {
-		if _, err := adminClient(t, srv).UpdateMember(context.Background(), id, req); err != nil {
+		if _, err := operator(t, srv).UpdateMember(context.Background(), id, req); err != nil {
 			t.Fatalf("changing member %s outside Terraform: %v", id, err)
 		}
 	}
@@ -59,7 +59,7 @@ func updateMemberOutside(t *testing.T, srv *mockserver.TestServer, id string, re
 // adminMemberID is the id of the built-in admin (the bootstrap token's owner).
 func adminMemberID(t *testing.T, srv *mockserver.TestServer) string {
 	t.Helper()
-	me, err := adminClient(t, srv).Me(context.Background())
+	me, err := operator(t, srv).Me(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

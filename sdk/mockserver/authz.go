@@ -6,7 +6,7 @@ package mockserver
 // and ask these functions; nothing here reads or writes storage.
 //
 //  1. A request may use a scope only if the calling token holds it AND its owner holds it now
-//     (admins hold every scope): principal.effective.
+//     (admins hold every scope): caller.effective.
 //  2. A disabled owner's tokens stop working (401, "owner disabled"); authenticate checks it.
 //  3. Visibility: an admin's token sees every token; a member's token sees its owner's tokens
 //     and the shared ones (canSee).
@@ -35,23 +35,24 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
-// principal is the calling token as the rules see it.
-type principal struct {
-	tokenID   string
-	memberID  string
-	username  string
-	admin     bool     // the owner's role is admin
-	bootstrap bool     // the token the server was started with
+// caller is the authenticated calling token as the rules see it.
+type caller struct {
+	id        string // the token's id
+	owner     string // its owner's member id
+	username  string // its owner's username, for messages
+	admin     bool   // the owner's role is admin
+	bootstrap bool   // the token the server was started with
+	scopes    []string
 	effective []string // the token's scopes that its owner holds now
 	expiresAt *time.Time
 	allowed   []netip.Prefix // parsed allowed_ips; empty means any
 }
 
 // has reports whether the caller may use scope (rule 1).
-func (p *principal) has(scope string) bool { return slices.Contains(p.effective, scope) }
+func (p *caller) has(scope string) bool { return slices.Contains(p.effective, scope) }
 
 // missing returns the scopes in want the caller may not use, in order.
-func (p *principal) missing(want []string) []string {
+func (p *caller) missing(want []string) []string {
 	var out []string
 	for _, sc := range want {
 		if !p.has(sc) {
@@ -86,16 +87,16 @@ type tokenShape struct {
 }
 
 // canSee is rule 3.
-func (p *principal) canSee(owner string, shared bool) bool {
-	return p.admin || owner == p.memberID || shared
+func (p *caller) canSee(owner string, shared bool) bool {
+	return p.admin || owner == p.owner || shared
 }
 
 // canShape is rule 4: nil when the caller could have created a token shaped like t, else
 // a 403 naming every rule t breaks. verb says what was attempted ("create", "change",
 // "rotate", "revoke"), for the message.
-func (p *principal) canShape(verb string, t tokenShape) *problem {
+func (p *caller) canShape(verb string, t tokenShape) *problem {
 	var errs fieldErrs
-	if !p.admin && t.owner != p.memberID {
+	if !p.admin && t.owner != p.owner {
 		errs.add("owner", "only an admin's token can %s a token owned by another member", verb)
 	}
 	if t.shared && !p.admin {
@@ -140,7 +141,7 @@ type memberShape struct {
 }
 
 // canShapeMember is rule 5 for creating or changing a member into m (before is nil on create).
-func (p *principal) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
 	var errs fieldErrs
 	if !p.admin {
 		if m.role == string(serverapi.MemberRoleAdmin) {
@@ -152,7 +153,7 @@ func (p *principal) canShapeMember(verb string, before *memberShape, m memberSha
 		if missing := p.missing(m.permissions); len(missing) > 0 {
 			errs.add("permissions", "cannot grant permissions the calling token may not use: %s", strings.Join(missing, ", "))
 		}
-		if before != nil && before.id == p.memberID {
+		if before != nil && before.id == p.owner {
 			errs.add("id", "a member's token cannot change its own member; ask an admin")
 		}
 	}
@@ -171,14 +172,14 @@ func (p *principal) canShapeMember(verb string, before *memberShape, m memberSha
 }
 
 // canDeleteMember is rule 5 for DELETE.
-func (p *principal) canDeleteMember(m memberShape) *problem {
+func (p *caller) canDeleteMember(m memberShape) *problem {
 	var errs fieldErrs
 	switch {
 	case m.builtin:
 		errs.add("id", "the built-in admin cannot be deleted")
 	case m.role == string(serverapi.MemberRoleAdmin) && !p.admin:
 		errs.add("role", "only an admin's token can delete an admin")
-	case !p.admin && m.id == p.memberID:
+	case !p.admin && m.id == p.owner:
 		errs.add("id", "a member's token cannot delete its own member; ask an admin")
 	case !p.admin && len(p.missing(m.permissions)) > 0:
 		errs.add("permissions", "cannot delete a member who holds permissions the calling token may not use: %s",
@@ -213,8 +214,12 @@ func bootstrapGuard(enabled bool, expiresAt *time.Time, scopes []string) *proble
 }
 
 func widening(verb string, errs fieldErrs) *problem {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Field + ": " + e.Message
+	}
 	p := newProblem(http.StatusForbidden, "widening", "Forbidden",
-		"no widening: the calling token cannot %s this; see errors", verb)
+		"no widening: the calling token cannot %s this token: %s", verb, strings.Join(msgs, "; "))
 	p.errors = errs
 	return p
 }
@@ -235,4 +240,65 @@ func prefixList(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// shapeOf is a stored token as the no-widening rules see it.
+func shapeOf(t *tokenRec) tokenShape {
+	return tokenShape{owner: t.Owner(), shared: t.Shared, scopes: t.Scopes(), expiresAt: t.ExpiresAt(), allowed: t.allowed()}
+}
+
+// checkTokenWrite applies rules 4 and 6 to a write by c that turns before into after: before
+// is nil for a create, after nil for a revoke. owner is after's owner (rule 1's other half: a
+// member's token can be granted only the member's permissions).
+func (p *caller) checkTokenWrite(verb string, before, after *tokenRec, owner *memberRec) *problem {
+	if before != nil {
+		if pr := p.canShape(verb, shapeOf(before)); pr != nil {
+			return pr
+		}
+		if before.Bootstrap {
+			if after == nil {
+				return bootstrapRevoke()
+			}
+			if pr := bootstrapGuard(after.Enabled, after.ExpiresAt(), after.Scopes()); pr != nil {
+				return pr
+			}
+		}
+	}
+	if after == nil {
+		return nil
+	}
+	if pr := p.canShape(verb, shapeOf(after)); pr != nil {
+		return pr
+	}
+	return ownerHolds(owner, after.Scopes())
+}
+
+// ownerHolds: a token can hold only scopes its owner holds as permissions.
+func ownerHolds(owner *memberRec, scopes []string) *problem {
+	if owner == nil {
+		return badRequest(fieldErrs{{Field: "owner", Message: "no such member"}})
+	}
+	var missing []string
+	for _, sc := range scopes {
+		if !owner.holds(sc) {
+			missing = append(missing, sc)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	list := strings.Join(missing, ", ")
+	var errs fieldErrs
+	errs.add("scopes", "the owner, member %q (%s), does not hold the permission %s: grant it to the member first "+
+		"(permissions of tokenhub_member, or PATCH /api/v1/members/%s), or remove it from scopes",
+		owner.Username, owner.ID(), list, owner.ID())
+	pr := newProblem(http.StatusForbidden, "owner-permissions", "Forbidden",
+		"a token can hold only the permissions its owner holds; member %q lacks %s", owner.Username, list)
+	pr.errors = errs
+	return pr
+}
+
+func bootstrapRevoke() *problem {
+	return newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
+		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be revoked: it is the operator's way back in")
 }

@@ -29,13 +29,13 @@ func at(h int) *time.Time {
 
 func TestCanShape(t *testing.T) {
 	t.Parallel()
-	member := principal{memberID: "m1", effective: []string{"token.read", "token.update"}}
-	limited := principal{memberID: "m1", effective: []string{"token.read"}, expiresAt: at(10), allowed: pfx("10.0.0.0/8", "2001:db8::/32")}
-	admin := principal{memberID: "a", admin: true, effective: []string{"token.read", "token.create"}}
+	member := caller{owner: "m1", effective: []string{"token.read", "token.update"}}
+	limited := caller{owner: "m1", effective: []string{"token.read"}, expiresAt: at(10), allowed: pfx("10.0.0.0/8", "2001:db8::/32")}
+	admin := caller{owner: "a", admin: true, effective: []string{"token.read", "token.create"}}
 
 	tests := []struct {
 		name      string
-		p         principal
+		p         caller
 		t         tokenShape
 		wantField string // "" = allowed
 	}{
@@ -95,8 +95,8 @@ func TestEffectiveScopes(t *testing.T) {
 
 func TestCanShapeMember(t *testing.T) {
 	t.Parallel()
-	member := principal{memberID: "m1", effective: []string{"members.create", "token.read"}}
-	admin := principal{memberID: "a", admin: true, effective: []string{"members.update"}}
+	member := caller{owner: "m1", effective: []string{"members.create", "token.read"}}
+	admin := caller{owner: "a", admin: true, effective: []string{"members.update"}}
 	builtin := &memberShape{id: "b", role: "admin", enabled: true, builtin: true}
 
 	if p := member.canShapeMember("create", nil, memberShape{role: "member", permissions: []string{"token.read"}}); p != nil {

@@ -177,3 +177,13 @@ func newTS(t *testing.T, opts ...Option) (*TestServer, *apiClient) {
 	ts := NewTestServer(t, opts...)
 	return ts, newClient(t, ts, ts.AdminToken)
 }
+
+// mustMember is the id of the member named username.
+func mustMember(t *testing.T, ts *TestServer, username string) string {
+	t.Helper()
+	id, ok := ts.MemberID(username)
+	if !ok {
+		t.Fatalf("no member named %q", username)
+	}
+	return id
+}

@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -109,45 +108,6 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-// setupBootstrap makes sure the bootstrap (admin) token exists and, when a secret was given,
-// that it is that token's secret, saving either before the server serves anything.
-func (s *Server) setupBootstrap() error {
-	now := s.cfg.clock.Now()
-	var boot *tokenRec
-	s.st.List(nil, func(t *tokenRec) bool {
-		if t.Bootstrap {
-			boot = t.clone()
-		}
-		return boot == nil
-	})
-	secret := s.cfg.bootstrap
-	switch {
-	case secret != "" && !ValidSecret(secret):
-		return fmt.Errorf("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
-	case secret == "" && boot != nil:
-		return nil // kept from the database; the secret is not known
-	case secret == "":
-		var err error
-		if secret, err = NewSecret(); err != nil {
-			return err
-		}
-	}
-	s.adminSecret = secret
-	if boot != nil {
-		if boot.Digest == digestOf(secret) {
-			return nil
-		}
-		_, err := s.st.Rotate(boot.id, secret, now, 0, nil, func(*tokenRec) error { return nil })
-		return err
-	}
-	return s.st.Create(newTokenRec(tokenFields{
-		ID: newTokenID(), Name: "bootstrap", Owner: s.cfg.adminOwner, Admin: true, Bootstrap: true,
-		Scopes: allScopeNames(), Enabled: true,
-		CreatedAt: now, UpdatedAt: now,
-		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}), nil)
-}
-
 func isDocsPath(p string) bool {
 	return p == "/api/v1/api-docs" || p == "/api-docs" || strings.HasPrefix(p, "/api-docs/")
 }
@@ -205,6 +165,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		raw, p = s.readJSONBody(w, r, &serverapi.UpdateTokenRequest{}, updateSchema, true)
 	case "POST /api/v1/token/{tokenId}/rotate":
 		raw, p = s.readJSONBody(w, r, &serverapi.RotateTokenRequest{}, rotateSchema, false)
+	case "POST /api/v1/members":
+		raw, p = s.readJSONBody(w, r, &serverapi.CreateMemberRequest{}, createMemberSchema, true)
+	case "PATCH /api/v1/members/{memberId}":
+		raw, p = s.readJSONBody(w, r, &serverapi.UpdateMemberRequest{}, updateMemberSchema, true)
 	case "GET /api/v1/tokens":
 		if errs := append(malformedQuery(r.URL.RawQuery), validateListQuery(r.URL.Query())...); len(errs) > 0 {
 			p = badRequest(errs)
