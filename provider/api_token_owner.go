@@ -96,8 +96,8 @@ func ownerLacksScopes(ctx context.Context, client *sdk.Client, err error, plan a
 	var diags diag.Diagnostics
 	diags.AddAttributeError(path.Root("scopes"), summary,
 		fmt.Sprintf("API token %q cannot hold %s: its owner, member %q (id %s), does not have that permission, "+
-			"and a token can use only permissions its owner holds (the server said: %s). Grant %s to member %q "+
+			"and a token can use only permissions its owner holds (the server answered %d). Grant %s to member %q "+
 			"(its permissions in tokenhub_member, or in tokenhub) and apply again, or remove %s from scopes.",
-			plan.Name.ValueString(), list, m.Username, ownerID, apiErr.Error(), list, m.Username, list))
+			plan.Name.ValueString(), list, m.Username, ownerID, apiErr.StatusCode, list, m.Username, list))
 	return diags
 }
