@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -212,20 +213,30 @@ func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagn
 		diags.AddError(summary, fmt.Sprintf("%s: %s%s", detail, err, errorHint(err)))
 		return diags
 	}
+	status := fmt.Sprintf("%d %s", apiErr.StatusCode, apiErr.Title)
+	hint := ""
+	if apiErr.StatusCode == http.StatusForbidden {
+		hint = "\n\n" + noWideningHint
+	}
 	var unmapped []string
 	for _, fe := range apiErr.FieldErrors {
 		if a := fieldAttribute(fe.Field, attrs); a != "" {
 			diags.AddAttributeError(path.Root(a), summary,
-				fmt.Sprintf("%s: the tokenhub API rejected %s: %s", detail, fe.Field, fe.Message))
+				fmt.Sprintf("%s: the tokenhub API rejected %s (%s): %s%s", detail, fe.Field, status, fe.Message, hint))
 			continue
 		}
 		unmapped = append(unmapped, fe.Field+": "+fe.Message)
 	}
 	if len(unmapped) > 0 {
-		diags.AddError(summary, fmt.Sprintf("%s: %s", detail, strings.Join(unmapped, "; ")))
+		diags.AddError(summary, fmt.Sprintf("%s (%s): %s%s", detail, status, strings.Join(unmapped, "; "), hint))
 	}
 	return diags
 }
+
+// noWideningHint explains a 403 that names fields: the server's authorization rules.
+const noWideningHint = "No widening: a token can never make or change a token wider than itself (only scopes " +
+	"it may use, an expiry no later than its own, addresses inside its allowed_ips), a token can hold only " +
+	"permissions its owner holds, and only an admin's token manages other members' tokens or shared ones."
 
 // fieldAttribute maps an API field path ("allowed_ips[2]", "scopes.0") to a
 // top-level attribute name, or "" if none of attrs matches.
