@@ -41,19 +41,37 @@ func memberLabel(ctx context.Context, client *sdk.Client, id string) string {
 // the plan stays clean (enabled is untouched), but the token does not work, and
 // the server deletes it 7 days after it stopped working.
 func ownerDisabledWarning(ctx context.Context, client *sdk.Client, state *apiTokenResourceModel) diag.Diagnostics {
-	var diags diag.Diagnostics
 	if state == nil || !ownerDisabled(state.apiTokenFields) {
-		return diags
+		return nil
 	}
-	owner := memberLabel(ctx, client, state.Owner.ValueString())
+	return ownerOffWarning(state, memberLabel(ctx, client, state.Owner.ValueString()))
+}
+
+func ownerOffWarning(state *apiTokenResourceModel, owner string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	diags.AddAttributeWarning(path.Root("status"), "API Token's Owner Is Disabled",
-		fmt.Sprintf("API token %q (id %s) does not work because its owner, member %s, is disabled "+
-			"(status = \"disabled\", disabled_reason = \"owner_disabled\"; the token's own enabled is still true). "+
-			"Terraform plans no change for it. Re-enable the member (enabled = true on its tokenhub_member, or in "+
-			"tokenhub) to restore the token. The server deletes a token 7 days after it stopped working, so a "+
-			"member disabled for a week loses its tokens.",
+		fmt.Sprintf("API token %q (id %s) does not work because its owner, member %s, is disabled; the "+
+			"token's own enabled is left as configured and Terraform cannot make it work. Re-enable the member "+
+			"(enabled = true on its tokenhub_member, or in tokenhub) to restore the token. The server deletes a "+
+			"token 7 days after it stopped working, so a member disabled for a week loses its tokens.",
 			state.Name.ValueString(), state.ID.ValueString(), owner))
 	return diags
+}
+
+// ownerOffBehind reports, for a token a plan would make "active" again, whether its
+// owner is disabled too: the server then reports the token's own reason (expired,
+// token_disabled), not owner_disabled, and the fix would leave it disabled. It asks
+// the API only on that path; an owner it cannot read counts as enabled.
+func ownerOffBehind(ctx context.Context, client *sdk.Client, state *apiTokenResourceModel) diag.Diagnostics {
+	if client == nil || state == nil || state.Status.ValueString() == string(sdk.StatusActive) || ownerDisabled(state.apiTokenFields) {
+		return nil
+	}
+	id := state.Owner.ValueString()
+	m, err := client.GetMember(ctx, id)
+	if err != nil || m.Enabled {
+		return nil
+	}
+	return ownerOffWarning(state, fmt.Sprintf("%q (id %s)", m.Username, id))
 }
 
 // ownerLacksScopes turns a refused create or update into an error naming the

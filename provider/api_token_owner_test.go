@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -193,6 +194,7 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 	srv := testServer(t)
 	var w planWarnings
 	m := outsideMember(t, srv, "svc-batch", "token.read")
+	var id string
 	cfg := func(name string) string {
 		return tokenConfig(srv, fmt.Sprintf(`
   name   = %q
@@ -203,7 +205,8 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 		ProtoV6ProviderFactories: w.factories(srv),
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
-			{Config: cfg("batch"), Check: resource.TestCheckResourceAttr(tokenAddr, "status", "active")},
+			{Config: cfg("batch"), Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(tokenAddr, "status", "active"), captureID(&id))},
 			{
 				PreConfig: func() {
 					updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})()
@@ -230,6 +233,27 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 					resource.TestCheckResourceAttr(tokenAddr, "name", "batch-renamed"),
 					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
 					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
+				),
+			},
+			{
+				// The token is also switched off outside Terraform: the server now reports
+				// token_disabled, hiding the owner. Switching it back on applies and leaves it
+				// disabled by its owner, with the warning; no "active" is promised.
+				PreConfig: func() {
+					if _, err := operator(t, srv).UpdateToken(context.Background(), id, sdk.UpdateTokenRequest{Enabled: sdk.Ptr(false)}); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				Config: cfg("batch-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "enabled", "true"),
+					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
+					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
+					w.warningWith("API Token's Owner Is Disabled", `"svc-batch"`),
 				),
 			},
 			{

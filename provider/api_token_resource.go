@@ -250,7 +250,15 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
 	}
-	if status := predictStatus(plan, state, asOf, expiryAtApply); status != "" {
+	status := predictStatus(plan, state, asOf, expiryAtApply)
+	if status != "" {
+		// A disabled owner hidden behind the token's own status keeps it disabled.
+		if off := ownerOffBehind(ctx, r.client, state); off != nil {
+			resp.Diagnostics.Append(off...)
+			status = ""
+		}
+	}
+	if status != "" {
 		plan.Status = types.StringValue(status)
 		plan.DisabledReason = types.StringNull()
 	}
