@@ -213,6 +213,21 @@ func TestAPIErrorDiags(t *testing.T) {
 			t.Errorf("detail = %q", d)
 		}
 	})
+	t.Run("a refusal names the attribute, the status and the rule", func(t *testing.T) {
+		t.Parallel()
+		err := &sdk.APIError{StatusCode: 403, Title: "Forbidden", FieldErrors: []sdk.FieldError{
+			{Field: "allowed_ips[0]", Message: "10.0.0.0/8 is outside the calling token's allowed_ips [127.0.0.1/32]"},
+		}}
+		diags := apiErrorDiags("Error Creating API Token", `Could not create API token "ci"`, err, attrs)
+		d, ok := diags[0].(interface{ Path() path.Path })
+		if diags.ErrorsCount() != 1 || !ok || !d.Path().Equal(path.Root("allowed_ips")) {
+			t.Fatalf("got %v", diags)
+		}
+		if detail := diags[0].Detail(); !strings.Contains(detail, "rejected allowed_ips[0] (403 Forbidden): 10.0.0.0/8 is outside") ||
+			!strings.Contains(detail, "No widening") {
+			t.Errorf("detail = %q", detail)
+		}
+	})
 	t.Run("transport error", func(t *testing.T) {
 		t.Parallel()
 		diags := apiErrorDiags("Error Reading API Token", `Could not read API token "x"`, errors.New("connection refused"), nil)
