@@ -46,6 +46,8 @@ type tokenDoc struct {
 	Enabled    bool       `json:"enabled"`
 	Status     string     `json:"status"`
 	Owner      string     `json:"owner"`
+	Shared     bool       `json:"shared"`
+	Reason     *string    `json:"disabled_reason"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
