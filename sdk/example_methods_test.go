@@ -295,7 +295,7 @@ func ExampleWithIdempotencyKey() {
 }
 
 func ExampleOverlap() {
-	fmt.Println(*sdk.Overlap(24*time.Hour), sdk.Overlap(0) == nil)
+	fmt.Println(*sdk.Overlap(24 * time.Hour), sdk.Overlap(0) == nil)
 	// Output: 24h0m0s true
 }
 
