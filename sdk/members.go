@@ -34,8 +34,13 @@ func (o MemberListOptions) params() *apigen.ListMembersParams {
 
 // ListMembers returns one page of members, oldest first. Pass the page's
 // NextCursor as opts.Cursor for the next one, or use [Client.Members].
-func (c *Client) ListMembers(ctx context.Context, opts MemberListOptions) (*MemberPage, error) {
-	resp, err := c.api.ListMembers(ctx, opts.params())
+func (c *Client) ListMembers(ctx context.Context, opts MemberListOptions, callOpts ...CallOption) (*MemberPage, error) {
+	p, err := prepare(ctx, "list members", callOpts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.ListMembers(p.ctx, opts.params(), p.editors...)
 	var page MemberPage
 	if err := c.call("list members", "", resp, err, &page); err != nil {
 		return nil, err
@@ -45,11 +50,11 @@ func (c *Client) ListMembers(ctx context.Context, opts MemberListOptions) (*Memb
 
 // Members iterates over every member matching opts, fetching pages as needed.
 // It stops fetching when the loop breaks. On an error it yields the error once,
-// with a zero Member, and stops.
-func (c *Client) Members(ctx context.Context, opts MemberListOptions) iter.Seq2[Member, error] {
+// with a zero Member, and stops. callOpts apply to each page's request.
+func (c *Client) Members(ctx context.Context, opts MemberListOptions, callOpts ...CallOption) iter.Seq2[Member, error] {
 	return func(yield func(Member, error) bool) {
 		for {
-			page, err := c.ListMembers(ctx, opts)
+			page, err := c.ListMembers(ctx, opts, callOpts...)
 			if err != nil {
 				yield(Member{}, err)
 				return
@@ -72,12 +77,17 @@ func (c *Client) Members(ctx context.Context, opts MemberListOptions) iter.Seq2[
 }
 
 // GetMember returns one member.
-func (c *Client) GetMember(ctx context.Context, id string) (*Member, error) {
+func (c *Client) GetMember(ctx context.Context, id string, opts ...CallOption) (*Member, error) {
 	uid, err := c.parseMemberID(id)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.api.GetMember(ctx, uid)
+	p, err := prepare(ctx, "get member", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.GetMember(p.ctx, uid, p.editors...)
 	var m Member
 	if err := c.call("get member", id, resp, err, &m); err != nil {
 		return nil, err
@@ -87,10 +97,15 @@ func (c *Client) GetMember(ctx context.Context, id string) (*Member, error) {
 
 // CreateMember creates a member (a person or a service account). Like
 // CreateToken it sends an Idempotency-Key, so a retried create never makes a
-// second member.
-func (c *Client) CreateMember(ctx context.Context, req CreateMemberRequest) (*Member, error) {
-	params := &apigen.CreateMemberParams{IdempotencyKey: Ptr(uuid.NewString())}
-	resp, err := c.api.CreateMember(ctx, params, req)
+// second member, and takes [WithIdempotencyKey].
+func (c *Client) CreateMember(ctx context.Context, req CreateMemberRequest, opts ...CallOption) (*Member, error) {
+	p, err := prepare(ctx, "create member", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	params := &apigen.CreateMemberParams{IdempotencyKey: p.idempotencyKey(uuid.NewString)}
+	resp, err := c.api.CreateMember(p.ctx, params, req, p.editors...)
 	var m Member
 	if err := c.call("create member", "", resp, err, &m); err != nil {
 		return nil, err
@@ -100,12 +115,17 @@ func (c *Client) CreateMember(ctx context.Context, req CreateMemberRequest) (*Me
 
 // UpdateMember changes the fields set in req. Permissions removed are removed
 // from the member's tokens too; Enabled false stops all of their tokens.
-func (c *Client) UpdateMember(ctx context.Context, id string, req UpdateMemberRequest) (*Member, error) {
+func (c *Client) UpdateMember(ctx context.Context, id string, req UpdateMemberRequest, opts ...CallOption) (*Member, error) {
 	uid, err := c.parseMemberID(id)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.api.UpdateMember(ctx, uid, req)
+	p, err := prepare(ctx, "update member", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.UpdateMember(p.ctx, uid, req, p.editors...)
 	var m Member
 	if err := c.call("update member", id, resp, err, &m); err != nil {
 		return nil, err
@@ -115,12 +135,17 @@ func (c *Client) UpdateMember(ctx context.Context, id string, req UpdateMemberRe
 
 // DeleteMember deletes the member and revokes every token they own. An
 // unknown id is ErrNotFound.
-func (c *Client) DeleteMember(ctx context.Context, id string) error {
+func (c *Client) DeleteMember(ctx context.Context, id string, opts ...CallOption) error {
 	uid, err := c.parseMemberID(id)
 	if err != nil {
 		return err
 	}
-	resp, err := c.api.DeleteMember(ctx, uid)
+	p, err := prepare(ctx, "delete member", opts)
+	if err != nil {
+		return err
+	}
+	defer p.cancel()
+	resp, err := c.api.DeleteMember(p.ctx, uid, p.editors...)
 	return c.call("delete member", id, resp, err, nil)
 }
 

@@ -16,8 +16,9 @@ import (
 
 // reqInfo travels in the request context from the outer layer to the strict handlers.
 type reqInfo struct {
-	caller *caller
-	path   string
+	caller    *caller
+	path      string
+	requestID string
 }
 
 type ctxKey struct{}

@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -116,8 +118,11 @@ func isDocsPath(p string) bool {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	lw := &logWriter{ResponseWriter: w}
-	info := &reqInfo{path: r.URL.Path}
+	info := &reqInfo{path: r.URL.Path, requestID: newRequestID()}
 	r = r.WithContext(withInfo(r.Context(), info))
+	// Every response names its request, and the request log says the same id, so a client's
+	// error (the SDK's APIError.RequestID) leads straight to the server's log line.
+	w.Header().Set("X-Request-Id", info.requestID)
 	if s.cfg.logger != nil {
 		defer func() { s.logRequest(r, lw, info, start) }()
 	}
@@ -270,6 +275,7 @@ func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start
 		slog.String("path", redactSecrets(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", info.requestID),
 	}
 	if info.caller != nil {
 		attrs = append(attrs, slog.String("token_id", info.caller.id))
@@ -278,4 +284,11 @@ func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start
 		attrs = append(attrs, slog.String("fault", lw.fault))
 	}
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// newRequestID is 16 random hex characters: unique enough to find one request in a log.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
