@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    tokenhub = {
+      source = "tokenhub/tokenhub"
+    }
+  }
+}
+
 # A service account for the CI pipeline. Its tokens can use only the permissions listed here:
 # a token granted anything else is refused, and removing a permission here removes it from
 # every token the account owns.
