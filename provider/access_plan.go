@@ -127,4 +127,3 @@ func knownElems(s types.Set) []attr.Value {
 	}
 	return s.Elements()
 }
-

@@ -224,4 +224,3 @@ data "tokenhub_scopes" "all" {}
 		t.Errorf("GET /api/v1/me: %d with 1 resource, %d with 30; want the same, non-zero count", one, thirty)
 	}
 }
-
