@@ -224,3 +224,40 @@ data "tokenhub_scopes" "all" {}
 		t.Errorf("GET /api/v1/me: %d with 1 resource, %d with 30; want the same, non-zero count", one, thirty)
 	}
 }
+
+// TestAccPlanCheck_Members: a member's (non-admin) token cannot plan an admin, grant a
+// permission it may not use, or create members without members.create.
+func TestAccPlanCheck_Members(t *testing.T) {
+	srv := testServer(t)
+	issue := func(owner string, scopes ...string) string {
+		_, secret, err := srv.IssueToken(owner, scopes, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	lead := issue("team-lead", "members.create", "members.read", "members.update", "members.delete", "token.read")
+	noCreate := issue("viewer", "members.read")
+	member := func(body string) string { return providerBlock(srv) + "resource \"tokenhub_member\" \"m\" {\n" + body + "\n}\n" }
+	cases := []struct{ name, secret, body, msg string }{
+		{"no members.create", noCreate, `username = "a"`, `Provider Token Lacks members\.create`},
+		{"admin role", lead, `username = "b"
+  role = "admin"`, `Only Admins Manage Admins[\s\S]*role = "member"`},
+		{"permission beyond", lead, `username = "c"
+  permissions = ["token.read", "token.delete"]`, `Permission Cannot Be Granted[\s\S]*token\.delete`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(tc.secret)),
+				Steps:                    []resource.TestStep{planFails(member(tc.body), tc.msg)},
+			})
+		})
+	}
+	t.Run("within bounds", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(lead)),
+			Steps:                    []resource.TestStep{{Config: member(`username = "d"` + "\n" + `permissions = ["token.read"]`)}},
+		})
+	})
+}
