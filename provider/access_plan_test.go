@@ -238,7 +238,9 @@ func TestAccPlanCheck_Members(t *testing.T) {
 	}
 	lead := issue("team-lead", "members.create", "members.read", "members.update", "members.delete", "token.read")
 	noCreate := issue("viewer", "members.read")
-	member := func(body string) string { return providerBlock(srv) + "resource \"tokenhub_member\" \"m\" {\n" + body + "\n}\n" }
+	member := func(body string) string {
+		return providerBlock(srv) + "resource \"tokenhub_member\" \"m\" {\n" + body + "\n}\n"
+	}
 	cases := []struct{ name, secret, body, msg string }{
 		{"no members.create", noCreate, `username = "a"`, `Provider Token Lacks members\.create`},
 		{"admin role", lead, `username = "b"
