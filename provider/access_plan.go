@@ -27,7 +27,7 @@ func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyP
 	case req.Plan.Raw.IsNull(): // destroy: revoke
 		diags.Append(a.requireScope("token.delete", "revoke (destroy) a tokenhub_api_token")...)
 		if before, d := tokenFrom(ctx, req.State.GetAttribute, types.StringNull(), now); !d.HasError() {
-			diags.Append(a.checkToken(before)...)
+			diags.Append(asExisting(a.checkToken(before), "revoke")...)
 		}
 	case req.State.Raw.IsNull(): // create
 		diags.Append(a.requireScope("token.create", "create a tokenhub_api_token")...)
@@ -40,10 +40,43 @@ func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyP
 		diags.Append(d...)
 		after, d := tokenFrom(ctx, resp.Plan.GetAttribute, configLifetime(ctx, req.Config), now)
 		diags.Append(d...)
-		diags.Append(a.checkToken(before)...)
-		diags.Append(a.checkToken(after)...)
+		existing := asExisting(a.checkToken(before), "change")
+		diags.Append(existing...)
+		for _, d := range a.checkToken(after) {
+			if !sameRule(existing, d) {
+				diags.Append(d)
+			}
+		}
 	}
 	resp.Diagnostics.Append(diags...)
+}
+
+// asExisting rewords errors about the token as it is now (state): the server refuses to change
+// or revoke a token wider than the calling token, whatever the change, so the fix is a wider
+// provider token (or changing the token outside Terraform with one), not this configuration.
+func asExisting(diags diag.Diagnostics, verb string) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		detail := "The token as it is now: " + d.Detail() + " The server refuses to " + verb + " a token wider than " +
+			"the calling token, whatever the change, so configure the provider with a token at least as wide " +
+			"(or an admin's)."
+		if p, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeError(p.Path(), d.Summary(), detail)
+		} else {
+			out.AddError(d.Summary(), detail)
+		}
+	}
+	return out
+}
+
+// sameRule: d (about the plan) repeats an error already reported about the token as it is.
+func sameRule(existing diag.Diagnostics, d diag.Diagnostic) bool {
+	for _, e := range existing {
+		if e.Summary() == d.Summary() {
+			return true
+		}
+	}
+	return false
 }
 
 type attrGetter func(context.Context, path.Path, any) diag.Diagnostics

@@ -263,3 +263,25 @@ func TestAccPlanCheck_Members(t *testing.T) {
 		})
 	})
 }
+
+// TestAccPlanCheck_Update: changing a token needs token.update, and the token as it is now
+// must be within the provider token's bounds too (the server checks before and after).
+func TestAccPlanCheck_Update(t *testing.T) {
+	srv, admin := accServer(t)
+	noUpdate := factories(srv.Clock.Now, tokenEnv(narrowToken(t, srv, []string{"token.create", "token.read", "token.delete"}, 0)))
+	narrow := factories(srv.Clock.Now, tokenEnv(narrowToken(t, srv, []string{"token.read", "token.update", "token.delete"}, 0)))
+	config := func(name string) string {
+		return tokenConfig(srv, fmt.Sprintf("name = %q\n  scopes = [\"token.read\", \"members.delete\"]", name))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: admin, Config: config("a")},
+			{ProtoV6ProviderFactories: noUpdate, Config: config("b"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Provider Token Lacks token\.update`)},
+			{ProtoV6ProviderFactories: narrow, Config: config("b"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Scope Cannot Be Granted[\s\S]*The token as it is now[\s\S]*members\.delete`)},
+			{ProtoV6ProviderFactories: narrow, Config: config("a"), PlanOnly: true}, // no change: nothing to check
+			{ProtoV6ProviderFactories: admin, Config: config("a")},
+		},
+	})
+}
