@@ -108,7 +108,8 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout for each HTTP request attempt, as a Go duration such as `30s` or `1m`. " +
-					"Defaults to `30s`.",
+					"Defaults to `30s`. Also bounds the whole credentials check at configure (`GET /api/v1/me`, " +
+					"retries included), so a wrong endpoint fails a plan within it.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
