@@ -44,6 +44,7 @@ type apiTokenResource struct {
 	client        *sdk.Client
 	now           func() time.Time
 	expiryWarning time.Duration
+	access        *callerAccess // nil: no plan-time permission checks (access_plan.go)
 }
 
 type apiTokenResourceModel struct {
@@ -212,6 +213,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 		r.now = data.now
 	}
 	r.expiryWarning = data.expiryWarning
+	r.access = data.access
 }
 
 // ModifyPlan settles everything apply must not decide on its own, such as
@@ -223,6 +225,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 // soon without rotation.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	ctx = maskSecrets(ctx, "")
+	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}

@@ -498,10 +498,17 @@ func TestAccAPIToken_validation(t *testing.T) {
 	})
 }
 
+const escalation = `
+resource "tokenhub_api_token" "test" {
+  name   = "escalation"
+  scopes = ["token.read", "members.delete"]
+}`
+
 func TestAccAPIToken_forbiddenScope(t *testing.T) {
 	srv := testServer(t)
-	// A non-admin provider token cannot grant a scope it lacks: the API's 403
-	// surfaces as a clear create error, and nothing is created.
+	// A non-admin provider token cannot grant a scope it lacks: the plan fails (access_plan.go);
+	// with the plan-time checks skipped, the API's 403 surfaces as a clear create error. Nothing
+	// is created either way.
 	_, secret, err := srv.IssueToken("team-a", []string{"token.create", "token.read", "token.update", "token.delete"}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -510,12 +517,12 @@ func TestAccAPIToken_forbiddenScope(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(secret)),
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv) + `
-resource "tokenhub_api_token" "test" {
-  name   = "escalation"
-  scopes = ["token.read", "members.delete"]
-}`,
-			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*403`),
+			Config:      providerBlock(srv) + escalation,
+			ExpectError: regexp.MustCompile(`(?s)Scope Cannot Be Granted.*members\.delete`),
+		}, {
+			Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  skip_credentials_validation = true\n}\n", srv.URL) +
+				escalation,
+			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*may not use.*members\.delete`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := srv.Count(); n != before {

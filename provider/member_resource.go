@@ -33,6 +33,7 @@ func newMemberResource() resource.Resource { return &memberResource{} }
 // memberResource is a person or service account that owns tokens.
 type memberResource struct {
 	client *sdk.Client
+	access *callerAccess // nil: no plan-time permission checks (member_access_plan.go)
 }
 
 type memberResourceModel struct {
@@ -113,12 +114,14 @@ func (r *memberResource) ConfigValidators(context.Context) []resource.ConfigVali
 func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := resourceProviderData(req, resp); data != nil {
 		r.client = data.client
+		r.access = data.access
 	}
 }
 
 // ModifyPlan settles permissions when they are not configured: none for a member,
 // all for an admin, so the plan shows exactly what apply will store.
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return
 	}

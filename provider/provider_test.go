@@ -181,8 +181,9 @@ provider "tokenhub" {
 				ExpectError: regexp.MustCompile(`(?s)Unknown tokenhub Provider Configuration.*must be known at plan time`),
 			},
 			{
-				Config:      fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  token = \"thk_wrong\"\n}", srv.URL) + minimalToken,
-				ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*401`),
+				Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  token = \"thk_wrong\"\n}", srv.URL) + minimalToken,
+				// Configure checks the token (GET /api/v1/me): the plan fails, not the apply.
+				ExpectError: regexp.MustCompile(`(?s)tokenhub Rejected the Provider's Token \(malformed\).*TOKENHUB_TOKEN`),
 			},
 		},
 	})
