@@ -308,6 +308,8 @@ provider "tokenhub" {
   alias           = "bob"
   endpoint        = "` + srv.URL + `"
   token           = tokenhub_api_token.bob.token
+  # bob's last step proves the server's refusal at apply; the plan-time check would stop it first.
+  skip_credentials_validation = true
   max_retries     = 1
   request_timeout = "10s"
 }
@@ -383,8 +385,10 @@ func TestAccAPIToken_noWidening(t *testing.T) {
   scopes      = ["token.read"]
   expires_at  = %q
   allowed_ips = ["127.0.0.1"]`, exp)
+	// The plan-time checks (access_plan.go, TestAccPlanCheck_*) would stop these at plan;
+	// here they are off, so what is proven is the server's refusal and its message at apply.
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(c.Token)),
+		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnvServerChecks(c.Token)),
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
 			{

@@ -522,7 +522,7 @@ func TestAccAPIToken_forbiddenScope(t *testing.T) {
 		}, {
 			Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  skip_credentials_validation = true\n}\n", srv.URL) +
 				escalation,
-			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*may not use.*members\.delete`),
+			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*may\s+not\s+use.*members\.delete`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := srv.Count(); n != before {

@@ -61,6 +61,20 @@ func tokenEnv(secret string) func(string) string {
 	}
 }
 
+// tokenEnvServerChecks is tokenEnv with the plan-time access checks off, for tests of what
+// the server itself refuses at apply (it stays the authority) and how the provider says so.
+func tokenEnvServerChecks(secret string) func(string) string {
+	return func(k string) string {
+		switch k {
+		case envToken:
+			return secret
+		case envSkipCredentials:
+			return "true"
+		}
+		return ""
+	}
+}
+
 // accServer starts an in-process reference server for one test. The provider
 // shares its clock, so plan-time expiry checks and the server agree, and gets
 // the admin token from its environment (see tokenEnv).
