@@ -36,7 +36,7 @@ func TestDocPages_SayWhichScopesTheProviderNeeds(t *testing.T) {
 			continue
 		}
 		section, _, _ := strings.Cut(doc[i+1:], "\n## Example Usage")
-		if !regexp.MustCompile("`token\\.[a-z-]+`|no scope is needed").MatchString(section) {
+		if !regexp.MustCompile("`(token|members)\\.[a-z-]+`|no scope is needed").MatchString(section) {
 			t.Errorf("%s: the Permissions section names no scope:\n%s", p, section)
 		}
 	}
@@ -63,7 +63,7 @@ func TestDocPages_ResourcePageStructure(t *testing.T) {
 		last = i
 	}
 	for _, want := range []string{"\n-> **Edits outside Terraform are reverted in place.**", "\n~> **Revoked or purged outside Terraform",
-		"import {", "-generate-config-out", "/api/v1/tokens?name=", "Nothing replaces the\ntoken today"} {
+		"import {", "-generate-config-out", "/api/v1/tokens?name=", "changing `owner` replaces the token", "## Owners and shared tokens", "owner_disabled"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the resource page lacks %q", want)
 		}

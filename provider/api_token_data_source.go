@@ -93,7 +93,17 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"owner": schema.StringAttribute{
-			MarkdownDescription: "Who owns the token.",
+			MarkdownDescription: "The id of the member who owns the token (the `tokenhub_member` data source " +
+				"looks the member up).",
+			Computed: true,
+		},
+		"shared": schema.BoolAttribute{
+			MarkdownDescription: "Whether the token's metadata is visible to every member with `token.read` or " +
+				"`token.read-all` (never its secret).",
+			Computed: true,
+		},
+		"disabled_reason": schema.StringAttribute{
+			MarkdownDescription: disabledReasonDescription,
 			Computed:            true,
 		},
 		"token_hint": schema.StringAttribute{
@@ -118,8 +128,12 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 	}
 }
 
-// The audit timestamps, described alike wherever a token is shown.
+// The audit timestamps and the disabled reason, described alike wherever a token is shown.
 const (
+	disabledReasonDescription = "Why a token with `status = \"disabled\"` does not work: `token_disabled` (its " +
+		"own `enabled` is false) or `owner_disabled` (its owner member is disabled; `enabled` is untouched and the " +
+		"token works again when the owner is re-enabled). Null otherwise. The server deletes a token 7 days after " +
+		"it stopped working for either reason."
 	updatedAtDescription = "When the token was last changed (RFC 3339, UTC): by an update, a rotation, or the " +
 		"server itself (an owner's permissions reduced)."
 	lastUsedAtDescription = "When the token last authenticated a request (RFC 3339, UTC); null if never. " +

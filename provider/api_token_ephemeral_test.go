@@ -44,7 +44,15 @@ func registryFactories(srv *mockserver.TestServer, reg *ephemeralRegistry) map[s
 // ephemeralConfig opens an ephemeral token, configures a second provider with it
 // and creates a token through that provider: the child exists only if the
 // ephemeral secret worked during apply.
+//
+// The child is no wider than the ephemeral token that makes it (the server refuses
+// otherwise): it expires within a minute, before the ephemeral token does, and when the
+// ephemeral token is limited to addresses the child is limited to them too.
 func ephemeralConfig(srv *mockserver.TestServer, extra string) string {
+	childIPs := ""
+	if strings.Contains(extra, "allowed_ips") {
+		childIPs = `allowed_ips = ["127.0.0.1"]`
+	}
 	return providerBlock(srv) + fmt.Sprintf(`
 ephemeral "tokenhub_api_token" "run" {
   name   = "ephemeral run"
@@ -63,6 +71,8 @@ resource "tokenhub_api_token" "child" {
   provider = tokenhub.run
   name     = "made with the ephemeral token"
   scopes   = ["token.read"]
+  lifetime = "1m"
+  %s
 }
 
 provider "echo" {
@@ -74,7 +84,7 @@ provider "echo" {
 }
 
 resource "echo" "run" {}
-`, extra, srv.URL)
+`, extra, srv.URL, childIPs)
 }
 
 // checkNoEphemeralLeft: no token named like the ephemeral one remains, and the

@@ -57,7 +57,7 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token), " +
 			"oldest first, for `terraform query` (Terraform 1.14 and later). Filters combine: a token is listed " +
-			"when it matches all of them. `name` and `status` are applied by the server; the others by the " +
+			"when it matches all of them. `name`, `status` and `owner` are applied by the server; the others by the " +
 			"provider as pages arrive. Each result carries the token's identity (`id`); with " +
 			"`include_resource = true` or `-generate-config-out` it carries the whole `tokenhub_api_token` " +
 			"object, with `token` (the secret) null as after any import.",
@@ -85,9 +85,11 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators: []validator.String{stringvalidator.OneOf(scopeCatalogue()...)},
 			},
 			"owner": schema.StringAttribute{
-				MarkdownDescription: "Only tokens of this owner, as the token's `owner` attribute shows it.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Only tokens of this member: a member id, as the token's `owner` attribute " +
+					"shows it (filtered by the server).",
+				Optional: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
+					"must be a member id, a UUID such as 0b9d6f7e-3c1a-4f8e-9d2b-5a6c7e8f9a0b")},
 			},
 			"expiring_within": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with an expiry sooner than this Go duration from now, such as " +
@@ -143,9 +145,7 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	identityType := req.ResourceIdentitySchema.Type().TerraformType(ctx)
 
-	// TODO(owner filter): send owner to the server once GET /api/v1/tokens has an
-	// `owner` query parameter (issue 10); until then it is matched here, per page.
-	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Limit: listPageSize}
+	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Owner: f.owner, Limit: listPageSize}
 	tflog.Debug(ctx, "listing API tokens for terraform query", map[string]any{
 		"include_resource": req.IncludeResource, "limit": req.Limit})
 	stream.Results = streamResults(ctx, req, r.client.Tokens(ctx, opts), f.matches,
@@ -165,8 +165,8 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 		})
 }
 
-// apiTokenListFilter is the data source's filter plus the list resource's own
-// provider-side ones.
+// apiTokenListFilter is the data source's filter plus the list resource's own:
+// namePrefix is matched here, owner by the server.
 type apiTokenListFilter struct {
 	tokenFilter
 	namePrefix, owner string
@@ -193,7 +193,7 @@ func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagn
 }
 
 func (f apiTokenListFilter) matches(t *sdk.Token) bool {
-	return strings.HasPrefix(t.Name, f.namePrefix) && (f.owner == "" || t.Owner == f.owner) && f.tokenFilter.matches(t)
+	return strings.HasPrefix(t.Name, f.namePrefix) && f.tokenFilter.matches(t)
 }
 
 // scopeCatalogue is the catalogue's scope names, for validators.

@@ -152,7 +152,7 @@ func TestAPITokenList_filters(t *testing.T) {
 		{"expiring_within includes expired", map[string]string{"expiring_within": "3h"}, []string{ciSoon, expired}},
 		{"expiring_within and active", map[string]string{"expiring_within": "12h", "status": "active"}, []string{ciSoon, other}},
 		{"all combined", map[string]string{"name_prefix": "ci-", "scope": "token.read", "expiring_within": "24h"}, []string{ciSoon}},
-		{"owner", map[string]string{"owner": "nobody-has-this-owner"}, []string{}},
+		{"owner", map[string]string{"owner": "00000000-0000-4000-8000-000000000000"}, []string{}},
 		{"prefix matching nothing", map[string]string{"name_prefix": "CI-"}, []string{}},
 	}
 	for _, tc := range cases {
@@ -172,7 +172,7 @@ func TestAPITokenList_filters(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stream list.ListResultsStream
-		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner, "name_prefix": "ci-r"}, 0, false), &stream)
+		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner.String(), "name_prefix": "ci-r"}, 0, false), &stream)
 		if got := resultIDs(t, stream); !slices.Equal(got, []string{ciRead}) {
 			t.Fatalf("owner %q: got %v, want [%s]", tok.Owner, got, ciRead)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -31,29 +32,34 @@ type apiTokenFields struct {
 	AllowedIPs types.Set    `tfsdk:"allowed_ips"` // of ipOrCIDRValue; empty: any address
 	Enabled    types.Bool   `tfsdk:"enabled"`
 	Status     types.String `tfsdk:"status"`
-	Owner      types.String `tfsdk:"owner"`
-	TokenHint  types.String `tfsdk:"token_hint"`
-	CreatedAt  rfc3339Value `tfsdk:"created_at"`
-	UpdatedAt  rfc3339Value `tfsdk:"updated_at"`
-	LastUsedAt rfc3339Value `tfsdk:"last_used_at"` // null: never used
+	Owner      types.String `tfsdk:"owner"`  // member id
+	Shared     types.Bool   `tfsdk:"shared"` // metadata visible to every member
+	// DisabledReason is null unless status is "disabled": token_disabled or owner_disabled.
+	DisabledReason types.String `tfsdk:"disabled_reason"`
+	TokenHint      types.String `tfsdk:"token_hint"`
+	CreatedAt      rfc3339Value `tfsdk:"created_at"`
+	UpdatedAt      rfc3339Value `tfsdk:"updated_at"`
+	LastUsedAt     rfc3339Value `tfsdk:"last_used_at"` // null: never used
 }
 
 // apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
 // sources that return tokens as objects (types.ObjectValueFrom).
 func apiTokenFieldsAttrTypes() map[string]attr.Type {
 	return map[string]attr.Type{
-		"id":           types.StringType,
-		"name":         types.StringType,
-		"scopes":       types.SetType{ElemType: types.StringType},
-		"expires_at":   rfc3339Type{},
-		"allowed_ips":  types.SetType{ElemType: ipOrCIDRType{}},
-		"enabled":      types.BoolType,
-		"status":       types.StringType,
-		"owner":        types.StringType,
-		"token_hint":   types.StringType,
-		"created_at":   rfc3339Type{},
-		"updated_at":   rfc3339Type{},
-		"last_used_at": rfc3339Type{},
+		"id":              types.StringType,
+		"name":            types.StringType,
+		"scopes":          types.SetType{ElemType: types.StringType},
+		"expires_at":      rfc3339Type{},
+		"allowed_ips":     types.SetType{ElemType: ipOrCIDRType{}},
+		"enabled":         types.BoolType,
+		"status":          types.StringType,
+		"owner":           types.StringType,
+		"shared":          types.BoolType,
+		"disabled_reason": types.StringType,
+		"token_hint":      types.StringType,
+		"created_at":      rfc3339Type{},
+		"updated_at":      rfc3339Type{},
+		"last_used_at":    rfc3339Type{},
 	}
 }
 
@@ -92,7 +98,14 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 
 	f.Enabled = types.BoolValue(t.Enabled)
 	f.Status = types.StringValue(string(t.Status))
-	f.Owner = types.StringValue(t.Owner)
+	f.Owner = types.StringValue(t.Owner.String())
+	f.Shared = types.BoolValue(t.Shared)
+	f.DisabledReason = types.StringNull()
+	if t.DisabledReason.IsSpecified() && !t.DisabledReason.IsNull() {
+		if reason, err := t.DisabledReason.Get(); err == nil {
+			f.DisabledReason = types.StringValue(string(reason))
+		}
+	}
 	f.TokenHint = types.StringValue(t.TokenHint)
 	f.CreatedAt = newRFC3339Time(t.CreatedAt)
 	f.UpdatedAt = newRFC3339Time(t.UpdatedAt)
@@ -151,7 +164,7 @@ func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
 	return &sdk.Token{
 		Id: t.Id, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIps: t.AllowedIps,
 		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint,
+		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint, Shared: t.Shared, DisabledReason: t.DisabledReason,
 	}
 }
 
@@ -200,20 +213,30 @@ func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagn
 		diags.AddError(summary, fmt.Sprintf("%s: %s%s", detail, err, errorHint(err)))
 		return diags
 	}
+	status := fmt.Sprintf("%d %s", apiErr.StatusCode, apiErr.Title)
+	hint := ""
+	if apiErr.StatusCode == http.StatusForbidden {
+		hint = "\n\n" + noWideningHint
+	}
 	var unmapped []string
 	for _, fe := range apiErr.FieldErrors {
 		if a := fieldAttribute(fe.Field, attrs); a != "" {
 			diags.AddAttributeError(path.Root(a), summary,
-				fmt.Sprintf("%s: the tokenhub API rejected %s: %s", detail, fe.Field, fe.Message))
+				fmt.Sprintf("%s: the tokenhub API rejected %s (%s): %s%s", detail, fe.Field, status, fe.Message, hint))
 			continue
 		}
 		unmapped = append(unmapped, fe.Field+": "+fe.Message)
 	}
 	if len(unmapped) > 0 {
-		diags.AddError(summary, fmt.Sprintf("%s: %s", detail, strings.Join(unmapped, "; ")))
+		diags.AddError(summary, fmt.Sprintf("%s (%s): %s%s", detail, status, strings.Join(unmapped, "; "), hint))
 	}
 	return diags
 }
+
+// noWideningHint explains a 403 that names fields: the server's authorization rules.
+const noWideningHint = "No widening: a token can never make or change a token wider than itself (only scopes " +
+	"it may use, an expiry no later than its own, addresses inside its allowed_ips), a token can hold only " +
+	"permissions its owner holds, and only an admin's token manages other members' tokens or shared ones."
 
 // fieldAttribute maps an API field path ("allowed_ips[2]", "scopes.0") to a
 // top-level attribute name, or "" if none of attrs matches.

@@ -21,15 +21,23 @@ func TestFromAPI(t *testing.T) {
 	tok := &sdk.Token{
 		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
 		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
-		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: "admin",
+		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner,
 		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
 	}
 	var f apiTokenFields
 	if diags := f.fromAPI(tok); diags.HasError() {
 		t.Fatal(diags)
 	}
+	if f.Shared.ValueBool() || !f.DisabledReason.IsNull() {
+		t.Fatalf("shared/disabled_reason wrong: %v %v", f.Shared, f.DisabledReason)
+	}
+	tok.Shared, tok.Status, tok.DisabledReason = true, sdk.StatusDisabled, nullable.NewNullableWithValue(sdk.DisabledByOwner)
+	var g apiTokenFields
+	if diags := g.fromAPI(tok); diags.HasError() || !g.Shared.ValueBool() || g.DisabledReason.ValueString() != "owner_disabled" {
+		t.Fatalf("shared/disabled_reason of an owner-disabled shared token: %v %v %v", diags, g.Shared, g.DisabledReason)
+	}
 	if f.ID.ValueString() != tok.Id.String() || f.Name.ValueString() != "ci" || f.Status.ValueString() != "active" ||
-		f.Owner.ValueString() != "admin" || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
+		f.Owner.ValueString() != testOwner.String() || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
 		t.Fatalf("scalar fields wrong: %+v", f)
 	}
 	if f.ExpiresAt.ValueString() != "2027-01-01T00:00:00Z" || f.CreatedAt.ValueString() != "2026-12-31T23:00:00Z" {
@@ -66,6 +74,11 @@ func model(t *testing.T, name string, scopes []string, exp rfc3339Value, ips []s
 	return m
 }
 
+func withShared(m apiTokenResourceModel, shared bool) apiTokenResourceModel {
+	m.Shared = types.BoolValue(shared)
+	return m
+}
+
 func TestUpdateRequest(t *testing.T) {
 	t.Parallel()
 	exp := rfc3339Value{StringValue: types.StringValue("2027-01-01T00:00:00Z")}
@@ -91,6 +104,8 @@ func TestUpdateRequest(t *testing.T) {
 			`{"expires_at":"2028-01-01T00:00:00Z"}`},
 		{"remove expiry", model(t, "ci", []string{"token.read"}, newRFC3339Null(), []string{"10.0.0.1"}, true),
 			`{"expires_at":null}`},
+		{"share", withShared(model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, true), true),
+			`{"shared":true}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +165,13 @@ func TestPredictStatus(t *testing.T) {
 			if got := predictStatus(plan, state, tt.asOf, tt.expiryAtApply); got != tt.want {
 				t.Fatalf("predictStatus = %q, want %q", got, tt.want)
 			}
+			// A token whose owner is disabled stays disabled whatever the plan does.
+			if state != nil {
+				state.DisabledReason = types.StringValue(string(sdk.DisabledByOwner))
+				if got := predictStatus(plan, state, tt.asOf, tt.expiryAtApply); got != "" {
+					t.Fatalf("owner disabled: predictStatus = %q, want none", got)
+				}
+			}
 		})
 	}
 }
@@ -191,6 +213,21 @@ func TestAPIErrorDiags(t *testing.T) {
 			t.Errorf("detail = %q", d)
 		}
 	})
+	t.Run("a refusal names the attribute, the status and the rule", func(t *testing.T) {
+		t.Parallel()
+		err := &sdk.APIError{StatusCode: 403, Title: "Forbidden", FieldErrors: []sdk.FieldError{
+			{Field: "allowed_ips[0]", Message: "10.0.0.0/8 is outside the calling token's allowed_ips [127.0.0.1/32]"},
+		}}
+		diags := apiErrorDiags("Error Creating API Token", `Could not create API token "ci"`, err, attrs)
+		d, ok := diags[0].(interface{ Path() path.Path })
+		if diags.ErrorsCount() != 1 || !ok || !d.Path().Equal(path.Root("allowed_ips")) {
+			t.Fatalf("got %v", diags)
+		}
+		if detail := diags[0].Detail(); !strings.Contains(detail, "rejected allowed_ips[0] (403 Forbidden): 10.0.0.0/8 is outside") ||
+			!strings.Contains(detail, "No widening") {
+			t.Errorf("detail = %q", detail)
+		}
+	})
 	t.Run("transport error", func(t *testing.T) {
 		t.Parallel()
 		diags := apiErrorDiags("Error Reading API Token", `Could not read API token "x"`, errors.New("connection refused"), nil)
@@ -212,3 +249,6 @@ func TestFieldAttribute(t *testing.T) {
 		}
 	}
 }
+
+// testOwner is a member id for tokens built in unit tests.
+var testOwner = uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a00ff")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -43,6 +44,7 @@ type apiTokenResource struct {
 	client        *sdk.Client
 	now           func() time.Time
 	expiryWarning time.Duration
+	access        *callerAccess // nil: no plan-time permission checks (access_plan.go)
 }
 
 type apiTokenResourceModel struct {
@@ -57,7 +59,7 @@ type apiTokenResourceModel struct {
 }
 
 // apiTokenAttributes are the attributes the API's field errors may name.
-var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled"}
+var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled", "owner", "shared"}
 
 // activeMargin: a kept expiry closer than this to the last sync is not predicted
 // "active" in a plan, because it may well pass before apply.
@@ -145,9 +147,33 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 			},
 			"owner": schema.StringAttribute{
-				MarkdownDescription: "Who owns the token: the owner of the token the provider is configured with.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The id of the member who owns the token (`tokenhub_member.<name>.id`). Omit it " +
+					"for a token of the provider's own member; only an admin may name another member, such as a " +
+					"service account. The token can use a scope only while its owner holds it, and stops working " +
+					"while its owner is disabled. A token never changes hands: changing `owner` replaces the token " +
+					"(a new id and secret).",
+				Optional: true,
+				Computed: true,
+				// Lower case, as the API spells ids: another spelling would differ from what apply stores.
+				Validators: []validator.String{stringvalidator.RegexMatches(memberIDPattern,
+					"must be a member id: a UUID in lower case, such as 0b9d6f7e-3c1a-4f8e-9d2b-5a6c7e8f9a0b")},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIfConfigured(),
+				},
+			},
+			"shared": schema.BoolAttribute{
+				MarkdownDescription: "Whether every member whose token holds `token.read` or `token.read-all` may see " +
+					"the token's metadata (never its secret). Only an admin may create a shared token or change this; " +
+					"it changes in place. Defaults to `false` (private: only the owner and admins see it).",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"disabled_reason": schema.StringAttribute{
+				MarkdownDescription: disabledReasonDescription + " A plan stays clean while the owner is " +
+					"disabled, with a warning naming the owner.",
+				Computed: true,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the token was created (RFC 3339, UTC).",
@@ -187,6 +213,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 		r.now = data.now
 	}
 	r.expiryWarning = data.expiryWarning
+	r.access = data.access
 }
 
 // ModifyPlan settles everything apply must not decide on its own, such as
@@ -198,6 +225,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 // soon without rotation.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	ctx = maskSecrets(ctx, "")
+	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
@@ -225,12 +253,22 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
 	}
-	if status := predictStatus(plan, state, asOf, expiryAtApply); status != "" {
+	status := predictStatus(plan, state, asOf, expiryAtApply)
+	if status != "" {
+		// A disabled owner hidden behind the token's own status keeps it disabled.
+		if off := ownerOffBehind(ctx, r.client, state); off != nil {
+			resp.Diagnostics.Append(off...)
+			status = ""
+		}
+	}
+	if status != "" {
 		plan.Status = types.StringValue(status)
+		plan.DisabledReason = types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
+	resp.Diagnostics.Append(ownerDisabledWarning(ctx, r.client, state)...)
 }
 
 // predictStatus returns "active" when the token will certainly be usable after
@@ -238,12 +276,15 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // ahead), else "". Other statuses are left to the server: a disabled token that
 // also expired may report either, and guessing wrong would fail the apply.
 //
+// A token whose owner is disabled stays disabled whatever this apply does to it
+// (api_token_owner.go), so it is never predicted "active".
+//
 // It reads no clock (plan_clock.go): an expiry this apply sets is in the future
 // or the apply fails (pastExpiry, the server); one apply computes from lifetime
 // (expiryAtApply) is at least a minute after apply; a kept expiry is judged as of
 // the last sync, asOf (nil: unknown, so no prediction).
 func predictStatus(plan apiTokenResourceModel, state *apiTokenResourceModel, asOf *time.Time, expiryAtApply bool) string {
-	if plan.Enabled.IsUnknown() || !plan.Enabled.ValueBool() {
+	if plan.Enabled.IsUnknown() || !plan.Enabled.ValueBool() || (state != nil && ownerDisabled(state.apiTokenFields)) {
 		return ""
 	}
 	switch {
@@ -274,6 +315,16 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 		Name:    name,
 		Scopes:  scopeNames(plan.Scopes),
 		Enabled: sdk.Ptr(plan.Enabled.ValueBool()),
+		Shared:  sdk.Ptr(plan.Shared.ValueBool()),
+	}
+	if owner := plan.Owner; !owner.IsNull() && !owner.IsUnknown() {
+		id, err := uuid.Parse(owner.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("owner"), "Error Creating API Token",
+				fmt.Sprintf("owner %q is not a member id: %s", owner.ValueString(), err))
+			return
+		}
+		body.Owner = &id
 	}
 	if ips := ipStrings(plan.AllowedIPs); len(ips) > 0 {
 		body.AllowedIps = &ips
@@ -289,6 +340,10 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 
 	created, err := r.client.CreateToken(ctx, body)
 	if err != nil {
+		if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Creating API Token"); d != nil {
+			resp.Diagnostics.Append(d...)
+			return
+		}
 		resp.Diagnostics.Append(apiErrorDiags("Error Creating API Token",
 			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
 		return
@@ -367,6 +422,10 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	if !rotate || !emptyPatch(body) {
 		updated, err := r.client.UpdateToken(ctx, id, body)
 		if err != nil {
+			if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Updating API Token"); d != nil {
+				resp.Diagnostics.Append(d...)
+				return
+			}
 			resp.Diagnostics.Append(apiErrorDiags("Error Updating API Token",
 				fmt.Sprintf("Could not update API token %q", id), err, apiTokenAttributes)...)
 			return
@@ -435,6 +494,10 @@ func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTok
 		body.Enabled = sdk.Ptr(plan.Enabled.ValueBool())
 		changed = true
 	}
+	if !plan.Shared.IsUnknown() && !plan.Shared.Equal(state.Shared) {
+		body.Shared = sdk.Ptr(plan.Shared.ValueBool())
+		changed = true
+	}
 	setExpiry := !sameInstant(plan.ExpiresAt, state.ExpiresAt)
 	if statusFix && !changed && !setExpiry {
 		body.Enabled = sdk.Ptr(plan.Enabled.ValueBool())
@@ -457,7 +520,8 @@ func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTok
 
 // emptyPatch reports whether a PATCH body would change nothing.
 func emptyPatch(b sdk.UpdateTokenRequest) bool {
-	return b.Name == nil && b.Scopes == nil && b.AllowedIps == nil && b.Enabled == nil && !b.ExpiresAt.IsSpecified()
+	return b.Name == nil && b.Scopes == nil && b.AllowedIps == nil && b.Enabled == nil && b.Shared == nil &&
+		!b.ExpiresAt.IsSpecified()
 }
 
 func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -102,7 +102,9 @@ func TestAccAPIToken_basic(t *testing.T) {
 					})),
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("owner"), knownvalue.StringExact("admin")),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("owner"), knownvalue.StringRegexp(uuidPattern)),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("shared"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("disabled_reason"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_hint"), knownvalue.StringRegexp(regexp.MustCompile(`^thk_`))),
 					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`Z$`))),
 					sameID.AddStateValue(tokenAddr, tfjsonpath.New("id")),
@@ -496,10 +498,17 @@ func TestAccAPIToken_validation(t *testing.T) {
 	})
 }
 
+const escalation = `
+resource "tokenhub_api_token" "test" {
+  name   = "escalation"
+  scopes = ["token.read", "members.delete"]
+}`
+
 func TestAccAPIToken_forbiddenScope(t *testing.T) {
 	srv := testServer(t)
-	// A non-admin provider token cannot grant a scope it lacks: the API's 403
-	// surfaces as a clear create error, and nothing is created.
+	// A non-admin provider token cannot grant a scope it lacks: the plan fails (access_plan.go);
+	// with the plan-time checks skipped, the API's 403 surfaces as a clear create error. Nothing
+	// is created either way.
 	_, secret, err := srv.IssueToken("team-a", []string{"token.create", "token.read", "token.update", "token.delete"}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -508,12 +517,12 @@ func TestAccAPIToken_forbiddenScope(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(secret)),
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv) + `
-resource "tokenhub_api_token" "test" {
-  name   = "escalation"
-  scopes = ["token.read", "members.delete"]
-}`,
-			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*403`),
+			Config:      providerBlock(srv) + escalation,
+			ExpectError: regexp.MustCompile(`(?s)Scope Cannot Be Granted.*members\.delete`),
+		}, {
+			Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  skip_credentials_validation = true\n}\n", srv.URL) +
+				escalation,
+			ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*Could not create API token "escalation".*may\s+not\s+use.*members\.delete`),
 		}},
 		CheckDestroy: func(*terraform.State) error {
 			if n := srv.Count(); n != before {

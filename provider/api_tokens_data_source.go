@@ -134,19 +134,33 @@ func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
 		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(v).ValueString())
 	}
 	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
-		"id":           tftypes.NewValue(tftypes.String, t.Id.String()),
-		"name":         tftypes.NewValue(tftypes.String, t.Name),
-		"scopes":       tftypes.NewValue(tfStringSet, scopes),
-		"expires_at":   expires,
-		"allowed_ips":  tftypes.NewValue(tfStringSet, ips),
-		"enabled":      tftypes.NewValue(tftypes.Bool, t.Enabled),
-		"status":       tftypes.NewValue(tftypes.String, string(t.Status)),
-		"owner":        tftypes.NewValue(tftypes.String, t.Owner),
-		"token_hint":   tftypes.NewValue(tftypes.String, t.TokenHint),
-		"created_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
-		"updated_at":   tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
-		"last_used_at": lastUsed,
+		"id":              tftypes.NewValue(tftypes.String, t.Id.String()),
+		"name":            tftypes.NewValue(tftypes.String, t.Name),
+		"scopes":          tftypes.NewValue(tfStringSet, scopes),
+		"expires_at":      expires,
+		"allowed_ips":     tftypes.NewValue(tfStringSet, ips),
+		"enabled":         tftypes.NewValue(tftypes.Bool, t.Enabled),
+		"status":          tftypes.NewValue(tftypes.String, string(t.Status)),
+		"owner":           tftypes.NewValue(tftypes.String, t.Owner.String()),
+		"shared":          tftypes.NewValue(tftypes.Bool, t.Shared),
+		"disabled_reason": disabledReasonValue(t),
+		"token_hint":      tftypes.NewValue(tftypes.String, t.TokenHint),
+		"created_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
+		"updated_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
+		"last_used_at":    lastUsed,
 	}), diags
+}
+
+// disabledReasonValue is the token's disabled_reason; null when it works.
+func disabledReasonValue(t *sdk.Token) tftypes.Value {
+	if !t.DisabledReason.IsSpecified() || t.DisabledReason.IsNull() {
+		return tfNullStr
+	}
+	reason, err := t.DisabledReason.Get()
+	if err != nil {
+		return tfNullStr
+	}
+	return tftypes.NewValue(tftypes.String, string(reason))
 }
 
 func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -303,11 +303,12 @@ func TestTokenListElement(t *testing.T) {
 	toks := []*sdk.Token{{
 		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
 		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
-		AllowedIps: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: "admin",
+		AllowedIps: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner, Shared: true,
 		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
 	}, {
 		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002"), Name: "off", ExpiresAt: nullable.NewNullNullable[time.Time](),
-		Status: sdk.StatusDisabled, Owner: "o", CreatedAt: exp,
+		Status: sdk.StatusDisabled, Owner: testOwner, CreatedAt: exp,
+		DisabledReason: nullable.NewNullableWithValue(sdk.DisabledByOwner),
 	}, {
 		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0003"), Name: "unset", Scopes: []sdk.ScopeName{}, CreatedAt: exp,
 	}}

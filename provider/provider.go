@@ -62,6 +62,9 @@ type providerData struct {
 	now           func() time.Time
 	expiryWarning time.Duration // warn when a token without rotation expires within this
 	ephemerals    *ephemeralRegistry
+	// access is the provider's own token from GET /api/v1/me, for plan-time permission
+	// checks; nil when skip_credentials_validation is set.
+	access *callerAccess
 }
 
 type providerModel struct {
@@ -70,6 +73,7 @@ type providerModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	ExpiryWarning  types.String `tfsdk:"expiry_warning"`
+	SkipCredValid  types.Bool   `tfsdk:"skip_credentials_validation"`
 }
 
 func (p *tokenhubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -104,7 +108,8 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout for each HTTP request attempt, as a Go duration such as `30s` or `1m`. " +
-					"Defaults to `30s`.",
+					"Defaults to `30s`. Also bounds the whole credentials check at configure (`GET /api/v1/me`, " +
+					"retries included), so a wrong endpoint fails a plan within it.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
@@ -113,6 +118,14 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"whose expiry is closer than this Go duration. Defaults to `168h` (7 days); `0s` turns the warning off.",
 				Optional:   true,
 				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
+			},
+			"skip_credentials_validation": schema.BoolAttribute{
+				MarkdownDescription: "Skip the check of the provider's token when the provider is configured (one " +
+					"`GET /api/v1/me` per plan or apply) and with it every plan-time permission check; the API then " +
+					"refuses what the token may not do only at apply. For offline plans of configurations without " +
+					"existing resources. Defaults to `false`; may also be set with the `" + envSkipCredentials +
+					"` environment variable.",
+				Optional: true,
 			},
 		},
 	}
@@ -132,7 +145,7 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 
 	for attr, v := range map[string]interface{ IsUnknown() bool }{
 		"endpoint": cfg.Endpoint, "token": cfg.Token, "max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout,
-		"expiry_warning": cfg.ExpiryWarning,
+		"expiry_warning": cfg.ExpiryWarning, "skip_credentials_validation": cfg.SkipCredValid,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown tokenhub Provider Configuration",
@@ -183,6 +196,8 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	resp.Diagnostics.Append(d...)
 	expiryWarning, d := durationOrDefault(cfg.ExpiryWarning, path.Root("expiry_warning"), defaultExpiryWarning)
 	resp.Diagnostics.Append(d...)
+	skip, d := skipCredentials(cfg.SkipCredValid, p.getenv)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -205,6 +220,13 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
 
 	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals}
+	if !skip {
+		me, d := fetchMe(ctx, client, endpoint, timeout)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
+		data.access = newCallerAccess(me)
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -230,6 +252,7 @@ func checkEndpoint(raw string) error {
 func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return newAPITokenResource(p.now) },
+		newMemberResource,
 	}
 }
 
@@ -249,5 +272,6 @@ func (p *tokenhubProvider) DataSources(context.Context) []func() datasource.Data
 		newAPITokenDataSource,
 		newAPITokensDataSource,
 		newScopesDataSource,
+		newMemberDataSource,
 	}
 }

@@ -61,6 +61,20 @@ func tokenEnv(secret string) func(string) string {
 	}
 }
 
+// tokenEnvServerChecks is tokenEnv with the plan-time access checks off, for tests of what
+// the server itself refuses at apply (it stays the authority) and how the provider says so.
+func tokenEnvServerChecks(secret string) func(string) string {
+	return func(k string) string {
+		switch k {
+		case envToken:
+			return secret
+		case envSkipCredentials:
+			return "true"
+		}
+		return ""
+	}
+}
+
 // accServer starts an in-process reference server for one test. The provider
 // shares its clock, so plan-time expiry checks and the server agree, and gets
 // the admin token from its environment (see tokenEnv).
@@ -181,8 +195,9 @@ provider "tokenhub" {
 				ExpectError: regexp.MustCompile(`(?s)Unknown tokenhub Provider Configuration.*must be known at plan time`),
 			},
 			{
-				Config:      fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  token = \"thk_wrong\"\n}", srv.URL) + minimalToken,
-				ExpectError: regexp.MustCompile(`(?s)Error Creating API Token.*401`),
+				Config: fmt.Sprintf("provider \"tokenhub\" {\n  endpoint = %q\n  token = \"thk_wrong\"\n}", srv.URL) + minimalToken,
+				// Configure checks the token (GET /api/v1/me): the plan fails, not the apply.
+				ExpectError: regexp.MustCompile(`(?s)tokenhub Rejected the Provider's Token \(malformed\).*TOKENHUB_TOKEN`),
 			},
 		},
 	})

@@ -18,16 +18,53 @@
 // exponential backoff and jitter, honouring Retry-After on 429 and 503 (capped
 // by the maximum wait). GET, PATCH and DELETE are idempotent and always
 // retryable. A POST is retried only when it carries an Idempotency-Key; the SDK
-// sets a fresh key for every CreateToken and RotateToken call and reuses it
-// across that call's retries, so a retried create never makes a second token.
-// When retries run out, the last response is returned as an [*APIError].
+// sets a fresh key for every CreateToken, RotateToken and CreateMember call and
+// reuses it across that call's retries, so a retried create never makes a second
+// token. When retries run out, the last response is returned as an [*APIError]
+// ([ErrServer] for a 5xx, with [APIError.Attempts]).
+//
+// # Per-call options
+//
+// Every method takes optional [CallOption]s after its arguments:
+// [WithIdempotencyKey] (a key of the caller's, so that a job which gives up and
+// runs again later still creates once), [WithHeader] and [WithCallTimeout] (the
+// whole call, retries included).
 //
 // # Errors
 //
 // Every non-2xx response becomes an [*APIError] carrying the RFC 9457 problem
 // fields. Test for classes of failure with errors.Is and [ErrNotFound],
 // [ErrUnauthorized], [ErrForbidden], [ErrRateLimited], [ErrValidation] or
-// [ErrConflict], or use errors.As to read the field errors. A successful
+// [ErrConflict] (and [ErrServer] for 5xx), or use errors.As to read the field
+// errors, the server's request id, the attempt count and the response headers.
+// The SDK's own argument checks (a malformed id, an invalid option) fail before
+// sending, as [ErrValidation] without an *APIError. A successful
 // response larger than [WithMaxResponseBytes] (8 MiB by default) is not
 // decoded: the call fails with [ErrResponseTooLarge].
+//
+// # Scopes, durations, logging
+//
+// Scope names are typed constants generated from the contract ([ScopeTokenRead],
+// …; [AllScopes] lists them), so a typo does not compile; [ScopeName.Valid]
+// checks a name read at run time. [Overlap] turns a time.Duration into a
+// rotation overlap. [WithSlog] logs every HTTP attempt to a *slog.Logger.
+//
+// # Go version and module
+//
+// Measured (November 2026): the SDK's own code needs Go 1.23 (iterators; it also
+// uses math/rand/v2 from 1.22), and its dependencies raise that to Go 1.24.0
+// (github.com/oapi-codegen/runtime v1.8.0; uuid, go-retryablehttp and nullable
+// need less). As a module of its own it would require 4 modules (+2 indirect)
+// and a go.sum of 37 lines, and `go vet` (stdversion) passes at go 1.24.0.
+// Today it is a package of the provider's module: consumers must use Go 1.26
+// and their go.sum carries the provider's 253-module build list (463 lines).
+// The reference server (sdk/mockserver, with NewTestServer) needs Go 1.26
+// itself (modernc.org/sqlite, go-json-experiment).
+//
+// Decision: it stays in the provider's module for now. Splitting costs an
+// sdk/go.mod with a go.work for development, sdk/vX.Y.Z tags released apart
+// from the provider, a CI job on Go 1.24, and a choice for mockserver: in the
+// SDK's module it pulls the floor back to 1.26 and its dependencies into the
+// consumers' go.sum, so it would need a module of its own (a third tag line).
+// It is worth it once the SDK has users outside this repository.
 package sdk

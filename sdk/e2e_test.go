@@ -69,7 +69,7 @@ func TestE2E_everyOperation(t *testing.T) {
 
 	// The new secret works, with its own identity.
 	ci := e2eClient(t, ts, created.Token)
-	if me, err := ci.Me(ctx); err != nil || me.TokenId != created.Id || me.Admin {
+	if me, err := ci.Me(ctx); err != nil || me.TokenId != created.Id || len(me.EffectiveScopes) != len(created.Scopes) {
 		t.Errorf("Me with the new token = %+v, %v", me, err)
 	}
 

@@ -15,7 +15,10 @@ import (
 // Sentinels for errors.Is on an [*APIError]:
 //
 //	404 ErrNotFound, 401 ErrUnauthorized, 403 ErrForbidden, 429 ErrRateLimited,
-//	400, 413 and 415 ErrValidation, 409 and 422 ErrConflict.
+//	400, 413 and 415 ErrValidation, 409 and 422 ErrConflict, 5xx ErrServer.
+//
+// ErrValidation also matches the SDK's own argument checks (a malformed id, an
+// invalid [CallOption]), which fail before anything is sent.
 var (
 	ErrNotFound     = errors.New("tokenhub: not found")
 	ErrUnauthorized = errors.New("tokenhub: unauthorized")
@@ -23,6 +26,9 @@ var (
 	ErrRateLimited  = errors.New("tokenhub: rate limited")
 	ErrValidation   = errors.New("tokenhub: validation failed")
 	ErrConflict     = errors.New("tokenhub: conflict")
+	// ErrServer is a 5xx answer: the server failed, and when it was retryable
+	// (all but 501) the retries ran out (see [APIError.Attempts]).
+	ErrServer = errors.New("tokenhub: server error")
 
 	// ErrResponseTooLarge is returned (wrapped) when a successful response body is
 	// larger than the client reads (see [WithMaxResponseBytes]).
@@ -43,6 +49,13 @@ type APIError struct {
 	FieldErrorsOmitted int
 	// RetryAfter is the server's Retry-After on 429 and 503, if any.
 	RetryAfter time.Duration
+	// RequestID is the server's X-Request-Id for this response, if it sent one:
+	// quote it to support, it finds the request in the server's log.
+	RequestID string
+	// Attempts is how many HTTP requests the call made (1 without retries).
+	Attempts int
+	// Header is the response's headers.
+	Header http.Header
 }
 
 // Error reads like "tokenhub: 404 Not Found: token … not found", followed by
@@ -89,6 +102,8 @@ func (e *APIError) Is(target error) bool {
 			e.StatusCode == http.StatusUnsupportedMediaType
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusUnprocessableEntity
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
 	}
 	return false
 }
@@ -100,7 +115,12 @@ const maxErrorBody = 1 << 20
 // secret is scrubbed from every text field, in case a server echoes it.
 func newAPIError(resp *http.Response, secret string) *APIError {
 	defer resp.Body.Close()
-	e := &APIError{StatusCode: resp.StatusCode}
+	e := &APIError{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: resp.Header.Get("X-Request-Id"), Attempts: 1}
+	if resp.Request != nil {
+		if st := stateFrom(resp.Request.Context()); st != nil && st.attempts.Load() > 0 {
+			e.Attempts = int(st.attempts.Load())
+		}
+	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
@@ -124,6 +144,7 @@ func newAPIError(resp *http.Response, secret string) *APIError {
 	if secret != "" {
 		r := strings.NewReplacer(secret, redacted)
 		e.Title, e.Detail, e.Type, e.Instance = r.Replace(e.Title), r.Replace(e.Detail), r.Replace(e.Type), r.Replace(e.Instance)
+		e.RequestID = r.Replace(e.RequestID)
 		for i := range e.FieldErrors {
 			e.FieldErrors[i].Field = r.Replace(e.FieldErrors[i].Field)
 			e.FieldErrors[i].Message = r.Replace(e.FieldErrors[i].Message)
@@ -190,4 +211,15 @@ func redactURL(raw string) string {
 	}
 	u.RawQuery, u.ForceQuery, u.Fragment, u.User = "", false, "", nil
 	return u.String()
+}
+
+// validationError is a bad argument found by the SDK before sending: it is
+// [ErrValidation] for errors.Is, without a status code.
+type validationError struct{ msg string }
+
+func (e *validationError) Error() string        { return e.msg }
+func (e *validationError) Is(target error) bool { return target == ErrValidation }
+
+func validationErrorf(format string, args ...any) error {
+	return &validationError{msg: fmt.Sprintf(format, args...)}
 }

@@ -20,6 +20,7 @@ var sentinels = map[string]error{
 	"ErrRateLimited":  sdk.ErrRateLimited,
 	"ErrValidation":   sdk.ErrValidation,
 	"ErrConflict":     sdk.ErrConflict,
+	"ErrServer":       sdk.ErrServer,
 }
 
 func TestAPIError_mapping(t *testing.T) {
@@ -37,8 +38,8 @@ func TestAPIError_mapping(t *testing.T) {
 		{415, "ErrValidation"},
 		{422, "ErrConflict"},
 		{429, "ErrRateLimited"},
-		{500, ""},
-		{501, ""},
+		{500, "ErrServer"},
+		{501, "ErrServer"},
 	}
 	for _, tt := range tests {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {

@@ -114,7 +114,7 @@ func writeProblem(w http.ResponseWriter, status int, title, detail string, field
 func tokenJSON(id, name string) map[string]any {
 	return map[string]any{
 		"id": id, "name": name, "scopes": []string{"token.read"}, "expires_at": nil,
-		"allowed_ips": []string{}, "enabled": true, "status": "active", "owner": "admin",
+		"allowed_ips": []string{}, "enabled": true, "status": "active", "owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d",
 		"created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
 		"last_used_at": nil, "token_hint": "thk_abcd",
 	}

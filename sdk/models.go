@@ -37,6 +37,32 @@ type (
 	Problem = apigen.Problem
 	// FieldError names one bad field of a rejected request.
 	FieldError = apigen.FieldError
+	// DisabledReason says why a disabled token is not working: its own switch
+	// or its owner.
+	DisabledReason = apigen.DisabledReason
+
+	// Member is a person or service account that owns tokens.
+	Member = apigen.Member
+	// MemberRole is admin or member.
+	MemberRole = apigen.MemberRole
+	// CreateMemberRequest is the body of CreateMember.
+	CreateMemberRequest = apigen.CreateMemberRequest
+	// UpdateMemberRequest is the body of UpdateMember: only the fields set are sent.
+	UpdateMemberRequest = apigen.UpdateMemberRequest
+	// MemberPage is one page of ListMembers.
+	MemberPage = apigen.MemberPage
+)
+
+// Member roles.
+const (
+	RoleAdmin  MemberRole = apigen.MemberRoleAdmin
+	RoleMember MemberRole = apigen.MemberRoleMember
+)
+
+// Why a token is disabled.
+const (
+	DisabledByToken DisabledReason = apigen.TokenDisabled
+	DisabledByOwner DisabledReason = apigen.OwnerDisabled
 )
 
 // Token statuses.
@@ -45,26 +71,6 @@ const (
 	StatusDisabled TokenStatus = apigen.Disabled
 	StatusExpired  TokenStatus = apigen.Expired
 )
-
-// allScopes is the catalogue in contract order (openapi.yaml), which the
-// generated constants (sorted by name) do not keep.
-var allScopes = []ScopeName{
-	"members.create", "members.read", "members.read-all", "members.update", "members.delete", "members.disconnect",
-	"groups.create", "groups.read", "groups.read-all", "groups.update", "groups.delete",
-	"systems.create", "systems.read", "systems.read-all", "systems.update", "systems.delete",
-	"system-groups.create", "system-groups.read", "system-groups.read-all", "system-groups.update", "system-groups.delete",
-	"access-cards.create", "access-cards.read", "access-card.read-all", "access-cards.update", "access-cards.delete",
-	"member-group-relation.add", "member-group-relation.delete",
-	"member-ac-relation.add", "member-ac-relation.delete",
-	"group-access-card-relation.add", "group-access-card-relation.delete",
-	"system-system-group-relation.add", "system-system-group-relation.delete",
-	"system-ac-relation.add", "system-ac-relation.delete",
-	"system-group-access-card-relation.add", "system-group-access-card-relation.delete",
-	"gateways.read", "gateway.read-all",
-	"devices.read", "devices.read-all", "devices.delete",
-	"token.create", "token.read", "token.read-all", "token.update", "token.delete",
-	"gateway-log.read", "system-logs.read", "threat-blocker-logs.read", "device-posture-check-logs.read", "admin-logs.read",
-}
 
 // AllScopes returns the 53 scope names of the catalogue, in contract order.
 // The slice is a fresh copy: callers may modify it.

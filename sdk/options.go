@@ -76,8 +76,8 @@ type settings struct {
 	retryMax     int
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
-	logger       Logger
-	maxResponse  int64 // largest 2xx body read, in bytes
+	logger       Logger // from WithLogger or WithSlog
+	maxResponse  int64  // largest 2xx body read, in bytes
 	// waitHook sees every computed backoff and returns the wait actually
 	// used; tests inject one to record waits without sleeping.
 	waitHook func(time.Duration) time.Duration
@@ -186,6 +186,8 @@ func WithRetryWait(min, max time.Duration) Option {
 }
 
 // WithLogger sets the logger for HTTP attempts; nil (the default) is silent.
+// Prefer [WithSlog], which takes a *slog.Logger; WithLogger stays for adapters
+// to other logging systems (the provider's tflog).
 func WithLogger(l Logger) Option {
 	return func(s *settings) error {
 		s.logger = l

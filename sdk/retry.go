@@ -16,7 +16,7 @@ import (
 // request context, which go-retryablehttp reuses across attempts).
 type callState struct {
 	noRetry  bool         // a POST without Idempotency-Key must not be repeated
-	attempts atomic.Int32 // counted by the logging transport
+	attempts atomic.Int32 // set before each attempt (countAttempt); read by the log and APIError
 }
 
 type callStateKey struct{}
@@ -31,7 +31,6 @@ func stateFrom(ctx context.Context) *callState {
 type retryDoer struct {
 	rc     *retryablehttp.Client
 	secret string
-	logs   bool // a logTransport counts attempts in the callState
 }
 
 func newRetryDoer(s settings) *retryDoer {
@@ -55,16 +54,16 @@ func newRetryDoer(s settings) *retryDoer {
 	bo := backoff{waitHook: s.waitHook}
 	return &retryDoer{
 		secret: s.token,
-		logs:   s.logger != nil,
 		rc: &retryablehttp.Client{
-			HTTPClient:   hc,
-			Logger:       nil, // its messages carry the URL, which may hold api_token
-			RetryWaitMin: s.retryWaitMin,
-			RetryWaitMax: s.retryWaitMax,
-			RetryMax:     s.retryMax,
-			CheckRetry:   checkRetry,
-			Backoff:      bo.wait,
-			ErrorHandler: keepLastResponse,
+			HTTPClient:     hc,
+			Logger:         nil, // its messages carry the URL, which may hold api_token
+			RetryWaitMin:   s.retryWaitMin,
+			RetryWaitMax:   s.retryWaitMax,
+			RetryMax:       s.retryMax,
+			CheckRetry:     checkRetry,
+			Backoff:        bo.wait,
+			ErrorHandler:   keepLastResponse,
+			RequestLogHook: countAttempt,
 		},
 	}
 }
@@ -72,12 +71,10 @@ func newRetryDoer(s settings) *retryDoer {
 // Do sends req with retries. The error, if any, never contains the secret.
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	noRetry := req.Method == http.MethodPost && req.Header.Get("Idempotency-Key") == ""
-	// The call state costs three allocations per call; it is only needed when something
-	// reads it: checkRetry for a POST without a key, the logging transport for attempts.
-	if noRetry || d.logs {
-		st := &callState{noRetry: noRetry}
-		req = req.WithContext(context.WithValue(req.Context(), callStateKey{}, st))
-	}
+	// The call state (three allocations per call) carries the attempt count to the
+	// log and to an *APIError, and tells checkRetry about a POST without a key.
+	st := &callState{noRetry: noRetry}
+	req = req.WithContext(context.WithValue(req.Context(), callStateKey{}, st))
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, scrubError(err, d.secret)
@@ -87,6 +84,13 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		return nil, scrubError(err, d.secret)
 	}
 	return resp, nil
+}
+
+// countAttempt runs before every attempt (n is 0 for the first).
+func countAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
+	if st := stateFrom(req.Context()); st != nil {
+		st.attempts.Store(int32(n + 1))
+	}
 }
 
 // checkRetry retries connection errors, 429 and 5xx except 501 — but never a
@@ -190,7 +194,7 @@ type logTransport struct {
 func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := 1
 	if st := stateFrom(req.Context()); st != nil {
-		attempt = int(st.attempts.Add(1))
+		attempt = int(st.attempts.Load())
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)

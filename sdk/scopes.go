@@ -7,8 +7,13 @@ import (
 )
 
 // ListScopes returns the scope catalogue: every scope a token can hold.
-func (c *Client) ListScopes(ctx context.Context) ([]Scope, error) {
-	resp, err := c.api.ListScopes(ctx)
+func (c *Client) ListScopes(ctx context.Context, opts ...CallOption) ([]Scope, error) {
+	p, err := prepare(ctx, "list scopes", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.ListScopes(p.ctx, p.editors...)
 	var list apigen.ScopeList
 	if err := c.call("list scopes", "", resp, err, &list); err != nil {
 		return nil, err
@@ -17,8 +22,13 @@ func (c *Client) ListScopes(ctx context.Context) ([]Scope, error) {
 }
 
 // Me describes the calling token: owner, id, scopes and whether it is an admin.
-func (c *Client) Me(ctx context.Context) (*Me, error) {
-	resp, err := c.api.GetMe(ctx)
+func (c *Client) Me(ctx context.Context, opts ...CallOption) (*Me, error) {
+	p, err := prepare(ctx, "me", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.GetMe(p.ctx, p.editors...)
 	var me Me
 	if err := c.call("me", "", resp, err, &me); err != nil {
 		return nil, err

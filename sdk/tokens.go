@@ -18,6 +18,8 @@ type ListOptions struct {
 	Cursor string
 	Name   string
 	Status TokenStatus
+	// Owner keeps only the tokens of this member (a member id).
+	Owner string
 }
 
 func (o ListOptions) params() *apigen.ListTokensParams {
@@ -34,13 +36,28 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 	if o.Status != "" {
 		p.Status = Ptr(o.Status)
 	}
+	if o.Owner != "" {
+		// ListTokens checked it is a UUID.
+		u := uuid.MustParse(o.Owner)
+		p.Owner = &u
+	}
 	return p
 }
 
 // ListTokens returns one page of the tokens the caller may see, oldest first.
 // Pass the page's NextCursor as opts.Cursor for the next one, or use [Client.Tokens].
-func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*TokenPage, error) {
-	resp, err := c.api.ListTokens(ctx, opts.params())
+func (c *Client) ListTokens(ctx context.Context, opts ListOptions, callOpts ...CallOption) (*TokenPage, error) {
+	if opts.Owner != "" {
+		if _, err := c.parseMemberID(opts.Owner); err != nil {
+			return nil, err
+		}
+	}
+	p, err := prepare(ctx, "list tokens", callOpts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.ListTokens(p.ctx, opts.params(), p.editors...)
 	var page TokenPage
 	if err := c.call("list tokens", "", resp, err, &page); err != nil {
 		return nil, err
@@ -50,11 +67,12 @@ func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*TokenPage, 
 
 // Tokens iterates over every token matching opts, fetching pages as needed
 // (starting at opts.Cursor). It stops fetching when the loop breaks. On an
-// error it yields the error once, with a zero Token, and stops.
-func (c *Client) Tokens(ctx context.Context, opts ListOptions) iter.Seq2[Token, error] {
+// error it yields the error once, with a zero Token, and stops. callOpts apply
+// to each page's request ([WithCallTimeout] bounds each page, not the loop).
+func (c *Client) Tokens(ctx context.Context, opts ListOptions, callOpts ...CallOption) iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
 		for {
-			page, err := c.ListTokens(ctx, opts)
+			page, err := c.ListTokens(ctx, opts, callOpts...)
 			if err != nil {
 				yield(Token{}, err)
 				return
@@ -78,12 +96,17 @@ func (c *Client) Tokens(ctx context.Context, opts ListOptions) iter.Seq2[Token, 
 }
 
 // GetToken returns one token, without its secret.
-func (c *Client) GetToken(ctx context.Context, id string) (*Token, error) {
+func (c *Client) GetToken(ctx context.Context, id string, opts ...CallOption) (*Token, error) {
 	uid, err := c.parseID(id)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.api.GetToken(ctx, uid)
+	p, err := prepare(ctx, "get token", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.GetToken(p.ctx, uid, p.editors...)
 	var t Token
 	if err := c.call("get token", id, resp, err, &t); err != nil {
 		return nil, err
@@ -93,10 +116,16 @@ func (c *Client) GetToken(ctx context.Context, id string) (*Token, error) {
 
 // CreateToken creates a token; the secret is in the result and never again.
 // Each call sends a fresh Idempotency-Key, reused across its retries, so a
-// retried create never makes a second token.
-func (c *Client) CreateToken(ctx context.Context, req CreateTokenRequest) (*TokenWithSecret, error) {
-	params := &apigen.CreateTokenParams{IdempotencyKey: Ptr(uuid.NewString())}
-	resp, err := c.api.CreateToken(ctx, params, req)
+// retried create never makes a second token; [WithIdempotencyKey] supplies a
+// key of the caller's, so that a later call with it does not create again.
+func (c *Client) CreateToken(ctx context.Context, req CreateTokenRequest, opts ...CallOption) (*TokenWithSecret, error) {
+	p, err := prepare(ctx, "create token", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	params := &apigen.CreateTokenParams{IdempotencyKey: p.idempotencyKey(uuid.NewString)}
+	resp, err := c.api.CreateToken(p.ctx, params, req, p.editors...)
 	var t TokenWithSecret
 	if err := c.call("create token", "", resp, err, &t); err != nil {
 		return nil, err
@@ -107,12 +136,17 @@ func (c *Client) CreateToken(ctx context.Context, req CreateTokenRequest) (*Toke
 // UpdateToken changes the fields set in req; nil fields and an unset
 // ExpiresAt are left out and keep their value, and ExpiresAt set to
 // [NoExpiry] removes the expiry.
-func (c *Client) UpdateToken(ctx context.Context, id string, req UpdateTokenRequest) (*Token, error) {
+func (c *Client) UpdateToken(ctx context.Context, id string, req UpdateTokenRequest, opts ...CallOption) (*Token, error) {
 	uid, err := c.parseID(id)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.api.UpdateToken(ctx, uid, req)
+	p, err := prepare(ctx, "update token", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	resp, err := c.api.UpdateToken(p.ctx, uid, req, p.editors...)
 	var t Token
 	if err := c.call("update token", id, resp, err, &t); err != nil {
 		return nil, err
@@ -120,15 +154,22 @@ func (c *Client) UpdateToken(ctx context.Context, id string, req UpdateTokenRequ
 	return &t, nil
 }
 
-// RotateToken issues a new secret for the token. With req.Overlap the
-// previous secret keeps working that long. Like CreateToken it is safe to retry.
-func (c *Client) RotateToken(ctx context.Context, id string, req RotateTokenRequest) (*TokenWithSecret, error) {
+// RotateToken issues a new secret for the token. With req.Overlap (see
+// [Overlap]) the previous secret keeps working that long. req.ExpiresAt sets
+// the new expiry; [NoExpiry] clears it. Like CreateToken it is safe to retry,
+// and takes [WithIdempotencyKey].
+func (c *Client) RotateToken(ctx context.Context, id string, req RotateTokenRequest, opts ...CallOption) (*TokenWithSecret, error) {
 	uid, err := c.parseID(id)
 	if err != nil {
 		return nil, err
 	}
-	params := &apigen.RotateTokenParams{IdempotencyKey: Ptr(uuid.NewString())}
-	resp, err := c.api.RotateToken(ctx, uid, params, req)
+	p, err := prepare(ctx, "rotate token", opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.cancel()
+	params := &apigen.RotateTokenParams{IdempotencyKey: p.idempotencyKey(uuid.NewString)}
+	resp, err := c.api.RotateToken(p.ctx, uid, params, req, p.editors...)
 	var t TokenWithSecret
 	if err := c.call("rotate token", id, resp, err, &t); err != nil {
 		return nil, err
@@ -137,24 +178,32 @@ func (c *Client) RotateToken(ctx context.Context, id string, req RotateTokenRequ
 }
 
 // RevokeToken revokes the token at once. An unknown id is ErrNotFound.
-func (c *Client) RevokeToken(ctx context.Context, id string) error {
+func (c *Client) RevokeToken(ctx context.Context, id string, opts ...CallOption) error {
 	uid, err := c.parseID(id)
 	if err != nil {
 		return err
 	}
-	resp, err := c.api.RevokeToken(ctx, uid)
+	p, err := prepare(ctx, "revoke token", opts)
+	if err != nil {
+		return err
+	}
+	defer p.cancel()
+	resp, err := c.api.RevokeToken(p.ctx, uid, p.editors...)
 	return c.call("revoke token", id, resp, err, nil)
 }
 
 // parseID checks a token id locally, so a malformed one never reaches the server.
-// The id is echoed in the error, scrubbed in case a secret was passed by mistake.
-func (c *Client) parseID(id string) (uuid.UUID, error) {
+func (c *Client) parseID(id string) (uuid.UUID, error) { return c.parseKindID("token", id) }
+
+// parseKindID checks an id of the given kind ("token", "member") locally. The
+// id is echoed in the error, scrubbed in case a secret was passed by mistake.
+func (c *Client) parseKindID(kind, id string) (uuid.UUID, error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
 		if c.secret != "" {
 			id = strings.ReplaceAll(id, c.secret, redacted)
 		}
-		return uuid.UUID{}, fmt.Errorf("tokenhub: invalid token id %q: not a UUID", id)
+		return uuid.UUID{}, validationErrorf("tokenhub: invalid %s id %q: not a UUID", kind, id)
 	}
 	return u, nil
 }

@@ -330,7 +330,7 @@ func TestListScopesAndMe(t *testing.T) {
 				map[string]any{"name": "admin-logs.read", "group": "logs", "description": "Read admin logs"},
 			}})
 		case "/api/v1/me":
-			writeJSON(w, 200, map[string]any{"owner": "alice", "token_id": tokenID, "scopes": []string{"token.read"}, "admin": false})
+			writeJSON(w, 200, map[string]any{"owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d", "token_id": tokenID, "scopes": []string{"token.read"}, "admin": false})
 		default:
 			w.WriteHeader(404)
 		}
@@ -347,7 +347,7 @@ func TestListScopesAndMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me.Owner != "alice" || me.Admin || me.TokenId.String() != tokenID || len(me.Scopes) != 1 {
+	if me.Owner.String() == "" || me.Admin || me.TokenId.String() != tokenID || len(me.Scopes) != 1 {
 		t.Errorf("me = %+v", me)
 	}
 }

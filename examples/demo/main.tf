@@ -21,6 +21,23 @@ resource "tokenhub_api_token" "ci_reader" {
   expires_at  = var.ci_token_expires_at
 }
 
+# Deploy pipeline: a service account that may only read and update systems, and the one token
+# it owns. The token can never do more than its owner: take a permission away from
+# svc-deployer and the server removes it from the token too; disable svc-deployer and the token
+# stops working (plans stay clean and warn). The provider's token must be an admin's to issue a
+# token for another member.
+resource "tokenhub_member" "deployer" {
+  username    = "svc-deployer"
+  permissions = ["systems.read-all", "systems.update"]
+}
+
+resource "tokenhub_api_token" "deployer" {
+  name       = "deploy-pipeline"
+  owner      = tokenhub_member.deployer.id
+  scopes     = ["systems.read-all", "systems.update"]
+  expires_at = "2030-06-30T00:00:00Z"
+}
+
 # The scope catalogue, read from the server.
 data "tokenhub_scopes" "catalogue" {}
 

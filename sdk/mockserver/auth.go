@@ -8,38 +8,17 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
-// caller is the authenticated token behind a request.
-type caller struct {
-	id     string
-	owner  string
-	admin  bool
-	scopes []string
-}
-
-func (c *caller) has(scope string) bool { return c.admin || slices.Contains(c.scopes, scope) }
-
-// missing returns the scopes in want the caller does not hold.
-func (c *caller) missing(want []string) []string {
-	var out []string
-	for _, sc := range want {
-		if !c.has(sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
-}
-
 // reqInfo travels in the request context from the outer layer to the strict handlers.
 type reqInfo struct {
-	caller *caller
-	path   string
+	caller    *caller
+	path      string
+	requestID string
 }
 
 type ctxKey struct{}
@@ -65,6 +44,12 @@ var opScopes = map[string]string{
 	"UpdateToken": "token.update",
 	"RotateToken": "token.update",
 	"RevokeToken": "token.delete",
+
+	"ListMembers":  "members.read-all",
+	"GetMember":    "members.read",
+	"CreateMember": "members.create",
+	"UpdateMember": "members.update",
+	"DeleteMember": "members.delete",
 }
 
 // scopeMiddleware answers 403, naming the scope, when the caller lacks the operation's scope.
@@ -154,12 +139,14 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 	now := s.cfg.clock.Now()
 
 	var c *caller
-	err := s.st.Authenticate(d, now, func(t *tokenRec) error {
-		p := s.admit(r, t, d, now)
-		if p != nil {
+	err := s.st.Authenticate(d, now, func(t *tokenRec, owner *memberRec) error {
+		if owner == nil {
+			return refuse(unauthorized("unknown or revoked token"))
+		}
+		if p := s.admit(r, t, d, now); p != nil {
 			return refuse(p)
 		}
-		c = &caller{id: t.ID(), owner: t.Owner(), admin: t.Admin, scopes: t.Scopes()}
+		c = callerOf(t, owner)
 		return nil
 	})
 	var ref refusal
@@ -170,6 +157,17 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 		return nil, ref.p
 	default:
 		return nil, unauthorized("unknown or revoked token")
+	}
+}
+
+// callerOf is a token and its owner as the rules see them (authz.go).
+func callerOf(t *tokenRec, owner *memberRec) *caller {
+	scopes := t.Scopes()
+	return &caller{
+		id: t.ID(), owner: owner.ID(), username: owner.Username, admin: owner.admin(),
+		bootstrap: t.Bootstrap, scopes: scopes,
+		effective: effectiveScopes(scopes, owner.admin(), owner.Permissions),
+		expiresAt: t.ExpiresAt(), allowed: t.allowed(),
 	}
 }
 
@@ -190,6 +188,9 @@ func (s *Server) admit(r *http.Request, t *tokenRec, d digest, now time.Time) *p
 	}
 	if !t.Enabled {
 		return unauthorized("token %s is disabled", id)
+	}
+	if t.OwnerOffAt() != nil {
+		return unauthorized("token %s is disabled because its owner is disabled", id)
 	}
 	if allowed := t.allowed(); len(allowed) > 0 {
 		addr, ok := remoteAddr(r)

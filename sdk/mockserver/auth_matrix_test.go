@@ -20,8 +20,14 @@ type endpoint struct {
 func TestAuthMatrix(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
+	// The callers below belong to member "ops"; the tokens they try to change are ops's too
+	// (siblings), so what refuses them is the rule under test, not visibility.
+	if _, err := ts.ensureMember("ops", false); err != nil {
+		t.Fatal(err)
+	}
+	opsID := mustMember(t, ts, "ops")
 	mk := func(name string, extra map[string]any) tokenDoc {
-		body := map[string]any{"name": name, "scopes": []string{"members.read", "token.read"}}
+		body := map[string]any{"name": name, "scopes": []string{"members.read", "token.read"}, "owner": opsID}
 		for k, v := range extra {
 			body[k] = v
 		}
@@ -59,12 +65,12 @@ func TestAuthMatrix(t *testing.T) {
 	wrongIP := mk("wrong-ip", map[string]any{"allowed_ips": []string{"192.0.2.0/24", "2001:db8::/32"},
 		"scopes": []string{"members.read", "token.create", "token.read", "token.read-all", "token.update", "token.delete"}})
 	// An owner's token with every token.* scope but one data scope; it tries to escalate.
-	_, limited, err := ts.IssueToken("admin", []string{"token.create", "token.read", "token.read-all", "token.update", "token.delete", "members.read"}, false)
+	_, limited, err := ts.IssueToken("ops", []string{"token.create", "token.read", "token.read-all", "token.update", "token.delete", "members.read"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A token holding no token.* scope at all.
-	_, noScope, err := ts.IssueToken("admin", []string{"members.read"}, false)
+	_, noScope, err := ts.IssueToken("ops", []string{"members.read"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,10 +249,10 @@ func TestAuthMatrix(t *testing.T) {
 	t.Logf("%d refused requests, store unchanged after each", n)
 }
 
-// mustID issues a token owned by "admin" outside the API and returns its id.
+// mustID issues a token owned by member "ops" outside the API and returns its id.
 func mustID(t *testing.T, ts *TestServer, scopes []string) string {
 	t.Helper()
-	id, _, err := ts.IssueToken("admin", scopes, false)
+	id, _, err := ts.IssueToken("ops", scopes, false)
 	if err != nil {
 		t.Fatal(err)
 	}

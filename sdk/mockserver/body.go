@@ -222,6 +222,7 @@ const (
 	kindNullableString           // string or null
 	kindBool
 	kindStringArray
+	kindUUID // a string holding a canonical UUID (a member id)
 )
 
 type fieldSpec struct {
@@ -248,6 +249,13 @@ func checkShape(obj map[string]any, schema []fieldSpec) []serverapi.FieldError {
 		case kindNullableString:
 			if _, ok := v.(string); !ok && v != nil {
 				errs.add(f.name, "must be a string or null, not %s", jsonKind(v))
+			}
+		case kindUUID:
+			str, ok := v.(string)
+			if !ok {
+				errs.add(f.name, "must be a string, not %s", jsonKind(v))
+			} else if _, ok := parseTokenID(str); !ok {
+				errs.add(f.name, "must be a member id: a UUID in its canonical form")
 			}
 		case kindBool:
 			if _, ok := v.(bool); !ok {

@@ -20,11 +20,21 @@ type bodySpec struct {
 var (
 	createSchema = &bodySpec{
 		fields: []fieldSpec{{"name", kindString}, {"scopes", kindStringArray}, {"expires_at", kindNullableString},
-			{"allowed_ips", kindStringArray}, {"enabled", kindBool}},
+			{"allowed_ips", kindStringArray}, {"enabled", kindBool}, {"owner", kindUUID}, {"shared", kindBool}},
 		values: typedValues(createErrors),
 	}
-	updateSchema = &bodySpec{fields: createSchema.fields, values: typedValues(updateErrors)}
-	rotateSchema = &bodySpec{
+	updateSchema = &bodySpec{
+		fields: []fieldSpec{{"name", kindString}, {"scopes", kindStringArray}, {"expires_at", kindNullableString},
+			{"allowed_ips", kindStringArray}, {"enabled", kindBool}, {"shared", kindBool}},
+		values: typedValues(updateErrors),
+	}
+	createMemberSchema = &bodySpec{
+		fields: []fieldSpec{{"username", kindString}, {"role", kindString}, {"permissions", kindStringArray},
+			{"enabled", kindBool}},
+		values: typedValues(memberErrors[serverapi.CreateMemberRequest]),
+	}
+	updateMemberSchema = &bodySpec{fields: createMemberSchema.fields, values: typedValues(memberErrors[serverapi.UpdateMemberRequest])}
+	rotateSchema       = &bodySpec{
 		fields: []fieldSpec{{"overlap", kindString}, {"expires_at", kindNullableString}},
 		values: typedValues(rotateErrors),
 	}

@@ -18,7 +18,7 @@ func TestCRUD_Lifecycle(t *testing.T) {
 	if !strings.HasPrefix(created.Token, "thk_") || !ValidSecret(created.Token) {
 		t.Fatalf("secret %q is not a valid thk_ secret", created.Token)
 	}
-	if created.TokenHint != created.Token[:8] || created.Status != "active" || created.Owner != "admin" ||
+	if created.TokenHint != created.Token[:8] || created.Status != "active" || created.Owner != mustMember(t, ts, "admin") ||
 		!created.Enabled || created.ExpiresAt == nil || !created.ExpiresAt.Equal(exp) || created.LastUsedAt != nil {
 		t.Fatalf("unexpected created token: %+v", created)
 	}
@@ -58,7 +58,7 @@ func TestCRUD_MeAndScopes(t *testing.T) {
 	r := admin.do("GET", "/api/v1/me", nil)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &me)
-	if !me.Admin || me.Owner != "admin" || len(me.Scopes) != 53 {
+	if !me.Admin || me.Owner != mustMember(t, ts, "admin") || len(me.Scopes) != 53 {
 		t.Fatalf("me = %+v", me)
 	}
 	if info, ok := ts.Lookup(me.TokenID); !ok || !info.Admin {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
@@ -62,6 +61,9 @@ func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensReque
 		if req.Params.Status != nil && statusOf(t, now) != *req.Params.Status {
 			return true
 		}
+		if req.Params.Owner != nil && t.Owner() != req.Params.Owner.String() {
+			return true
+		}
 		if len(page.Items) == limit {
 			// There is at least one more: point the cursor after the page's last item.
 			next := cursor{seq: last.Seq, id: last.ID()}.encode()
@@ -102,8 +104,9 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
-	if missing := c.missing(scopes); len(missing) > 0 {
-		return fail(ctx, escalation(missing)), nil
+	owner := c.owner
+	if body.Owner != nil {
+		owner = body.Owner.String()
 	}
 
 	secret, err := NewSecret()
@@ -112,7 +115,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	}
 	enabled := body.Enabled == nil || *body.Enabled
 	f := tokenFields{
-		ID: newTokenID(), Name: body.Name, Owner: c.owner, Scopes: scopes,
+		ID: newTokenID(), Name: body.Name, Owner: owner, Scopes: scopes, Shared: body.Shared != nil && *body.Shared,
 		AllowedIPs: ips, allowed: prefixes,
 		ExpiresAt: expires, Enabled: enabled, CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
@@ -127,14 +130,25 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitCreateTokenResponse(w)
 	})
-	if err := h.s.st.Create(t, idem); err != nil {
+	err = h.s.st.Write(func(tx *txn) error {
+		om := tx.getMember(t.ownerID())
+		if om == nil || om.ID() != owner {
+			return refuse(badRequest(fieldErrs{{Field: "owner", Message: "no member with id " + owner}}))
+		}
+		if p := c.checkTokenWrite("create", nil, t, om); p != nil {
+			return refuse(p)
+		}
+		if !om.Enabled {
+			t.setOwnerOff(&om.DisabledAt) // born stopped, like the owner's other tokens
+		}
+		t.Seq = tx.nextSeq()
+		tx.put(t.clone())
+		return tx.remember(idem, t)
+	})
+	if err != nil {
 		return storeFailure[serverapi.CreateTokenResponseObject](ctx, err, "")
 	}
 	return respond(t), nil
-}
-
-func escalation(missing []string) *problem {
-	return forbidden("cannot grant scopes the calling token does not hold: %s", strings.Join(missing, ", "))
 }
 
 func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenRequestObject) (serverapi.UpdateTokenResponseObject, error) {
@@ -165,18 +179,19 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
-	if body.Scopes != nil {
-		if missing := c.missing(scopes); len(missing) > 0 {
-			return fail(ctx, escalation(missing)), nil
-		}
-	}
 
-	out, err := h.s.st.Update(req.TokenId, nil, func(t *tokenRec) (bool, error) {
+	var out *tokenRec
+	err := h.s.st.Write(func(tx *txn) error {
 		// The token as the write sees it: check again, it may have changed since Get.
-		if !h.s.visible(c, t, now) {
-			return false, errNoToken
+		t := tx.get(req.TokenId)
+		if t == nil || !h.s.visible(c, t, now) {
+			return errNoToken
 		}
+		before := t.clone()
 		changed := false
+		if body.Shared != nil && *body.Shared != t.Shared {
+			t.Shared, changed = *body.Shared, true
+		}
 		if body.Name != nil && *body.Name != t.Name {
 			t.Name, changed = *body.Name, true
 		}
@@ -200,10 +215,16 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 				t.setDisabledAt(&now)
 			}
 		}
+		// Rules on the token as it is and as it would be: nothing changes when either fails.
+		if p := c.checkTokenWrite("change", before, t, tx.getMember(t.ownerID())); p != nil {
+			return refuse(p)
+		}
 		if changed {
 			t.setUpdatedAt(now)
+			tx.put(t)
 		}
-		return changed, nil
+		out = t.clone()
+		return nil
 	})
 	if err != nil {
 		return storeFailure[serverapi.UpdateTokenResponseObject](ctx, err, id)
@@ -246,22 +267,26 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitRotateTokenResponse(w)
 	})
-	out, err := h.s.st.Update(req.TokenId, idem, func(t *tokenRec) (bool, error) {
-		if !h.s.visible(c, t, now) {
-			return false, errNoToken
+	var out *tokenRec
+	err = h.s.st.Write(func(tx *txn) error {
+		t := tx.get(req.TokenId)
+		if t == nil || !h.s.visible(c, t, now) {
+			return errNoToken
 		}
-		// The new secret carries the token's scopes: handing it to a caller who lacks some of
-		// them would be an escalation.
-		if missing := c.missing(t.Scopes()); len(missing) > 0 {
-			return false, refuse(forbidden("cannot rotate a token holding scopes the calling token does not hold: %s",
-				strings.Join(missing, ", ")))
-		}
+		before := t.clone()
 		t.rotate(secret, now, overlap)
 		if expirySet {
 			t.setExpiresAt(expires)
 		}
 		t.setUpdatedAt(now)
-		return true, nil
+		// The new secret carries the token's scopes and expiry: the caller must be able to
+		// have made the token as it is and as it will be.
+		if p := c.checkTokenWrite("rotate", before, t, tx.getMember(t.ownerID())); p != nil {
+			return refuse(p)
+		}
+		tx.put(t)
+		out = t.clone()
+		return tx.remember(idem, t)
 	})
 	if err != nil {
 		return storeFailure[serverapi.RotateTokenResponseObject](ctx, err, id)
@@ -276,6 +301,9 @@ func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenReq
 	err := h.s.st.Revoke(req.TokenId, func(t *tokenRec) error {
 		if !h.s.visible(c, t, now) {
 			return errNoToken
+		}
+		if p := c.checkTokenWrite("revoke", t, nil, nil); p != nil {
+			return refuse(p)
 		}
 		return nil
 	})
@@ -316,21 +344,26 @@ func (h *handlers) ListScopes(ctx context.Context, _ serverapi.ListScopesRequest
 
 func (h *handlers) GetMe(ctx context.Context, _ serverapi.GetMeRequestObject) (serverapi.GetMeResponseObject, error) {
 	c := infoFrom(ctx).caller
-	var scopes []serverapi.ScopeName
-	if c.admin {
-		for _, sc := range catalogue {
-			scopes = append(scopes, sc.Name)
-		}
-	} else {
-		for _, sc := range c.scopes {
-			scopes = append(scopes, serverapi.ScopeName(sc))
-		}
+	now := h.s.cfg.clock.Now()
+	tid, _ := parseTokenID(c.id)
+	mid, _ := parseTokenID(c.owner)
+	t, okT := h.s.st.Get(tid)
+	m, okM := h.s.st.Member(mid)
+	if !okT || !okM {
+		return fail(ctx, unauthorized("unknown or revoked token")), nil // revoked since authentication
 	}
-	me := serverapi.GetMe200JSONResponse{Owner: c.owner, Admin: c.admin, Scopes: scopes}
-	if err := me.TokenId.UnmarshalText([]byte(c.id)); err != nil {
-		return nil, err
+	names := func(in []string) []serverapi.ScopeName {
+		out := make([]serverapi.ScopeName, len(in))
+		for i, sc := range in {
+			out[i] = serverapi.ScopeName(sc)
+		}
+		return out
 	}
-	return me, nil
+	return serverapi.GetMe200JSONResponse{
+		Owner: m.id, TokenId: t.id, Admin: c.admin,
+		Scopes: names(c.scopes), EffectiveScopes: names(c.effective),
+		Member: toAPIMember(m), Token: toAPIToken(t, now),
+	}, nil
 }
 
 func (h *handlers) GetAPIDocs(ctx context.Context, _ serverapi.GetAPIDocsRequestObject) (serverapi.GetAPIDocsResponseObject, error) {

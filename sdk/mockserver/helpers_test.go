@@ -46,6 +46,8 @@ type tokenDoc struct {
 	Enabled    bool       `json:"enabled"`
 	Status     string     `json:"status"`
 	Owner      string     `json:"owner"`
+	Shared     bool       `json:"shared"`
+	Reason     *string    `json:"disabled_reason"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
@@ -176,4 +178,14 @@ func newTS(t *testing.T, opts ...Option) (*TestServer, *apiClient) {
 	t.Helper()
 	ts := NewTestServer(t, opts...)
 	return ts, newClient(t, ts, ts.AdminToken)
+}
+
+// mustMember is the id of the member named username.
+func mustMember(t *testing.T, ts *TestServer, username string) string {
+	t.Helper()
+	id, ok := ts.MemberID(username)
+	if !ok {
+		t.Fatalf("no member named %q", username)
+	}
+	return id
 }

@@ -115,8 +115,9 @@ func (s *Server) updateOutside(id string, change func(t *tokenRec) bool) bool {
 }
 
 // IssueToken creates a token outside the API (no least-privilege check) and returns its id
-// and secret. Admin tokens hold every scope whatever scopes says; others need at least one
-// scope from the catalogue.
+// and secret. owner is a member's username: a missing member is created (an admin when admin
+// is set, else a member holding every permission, so the token's scopes are its limit).
+// Admin tokens hold every scope whatever scopes says; others need at least one scope.
 func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secret string, err error) {
 	if owner == "" {
 		return "", "", fmt.Errorf("mockserver: IssueToken: owner must not be empty")
@@ -146,8 +147,12 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 	if admin {
 		name = "issued-admin"
 	}
+	ownerID, err := s.ensureMember(owner, admin)
+	if err != nil {
+		return "", "", err
+	}
 	t := newTokenRec(tokenFields{
-		ID: newTokenID(), Name: name, Owner: owner, Admin: admin, Scopes: clean,
+		ID: newTokenID(), Name: name, Owner: ownerID.String(), Admin: admin, Scopes: clean,
 		Enabled: true, CreatedAt: now, UpdatedAt: now,
 		Digest: digestOf(secret), TokenHint: hintOf(secret),
 	})
@@ -155,4 +160,13 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 		return "", "", err
 	}
 	return t.ID(), secret, nil
+}
+
+// MemberID returns the id of the member named username (IssueToken creates members by name).
+func (s *Server) MemberID(username string) (string, bool) {
+	m, ok := s.st.MemberByName(username)
+	if !ok {
+		return "", false
+	}
+	return m.ID(), true
 }

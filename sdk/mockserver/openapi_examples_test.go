@@ -88,8 +88,8 @@ func TestContract_ExamplesForEveryOperation(t *testing.T) {
 			}
 		}
 	}
-	if ops != 10 {
-		t.Fatalf("checked %d operations, want 10", ops)
+	if ops != 15 {
+		t.Fatalf("checked %d operations, want 15", ops)
 	}
 }
 

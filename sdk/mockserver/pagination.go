@@ -65,7 +65,12 @@ func validateListQuery(q url.Values) []serverapi.FieldError {
 	if q.Has("status") && !serverapi.TokenStatus(q.Get("status")).Valid() {
 		errs.add("status", "must be one of active, disabled, expired")
 	}
-	for _, name := range []string{"limit", "cursor", "name", "status"} {
+	if q.Has("owner") {
+		if _, ok := parseTokenID(q.Get("owner")); !ok {
+			errs.add("owner", "must be a member id (a UUID)")
+		}
+	}
+	for _, name := range []string{"limit", "cursor", "name", "status", "owner"} {
 		if len(q[name]) > 1 {
 			errs.add(name, "must be given once")
 		}

@@ -65,7 +65,7 @@ func TestLeastPrivilege(t *testing.T) {
 
 	t.Run("create within own scopes", func(t *testing.T) {
 		got := c.createToken(map[string]any{"name": "ok", "scopes": []string{"members.read"}})
-		if got.Owner != "alice" {
+		if want, _ := ts.MemberID("alice"); got.Owner != want {
 			t.Fatalf("owner = %q, want the caller's owner alice", got.Owner)
 		}
 	})
@@ -120,8 +120,9 @@ func TestVisibility_OwnersAndAdmins(t *testing.T) {
 	// Alice sees her owner's tokens only: never bob's, never an admin token.
 	var page pageDoc
 	admin.as(alice).do("GET", "/api/v1/tokens", nil).decode(t, &page)
+	aliceID, _ := ts.MemberID("alice")
 	for _, it := range page.Items {
-		if it.Owner != "alice" {
+		if it.Owner != aliceID {
 			t.Fatalf("alice lists a token of %q", it.Owner)
 		}
 	}

@@ -1,8 +1,9 @@
 package mockserver
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -109,45 +110,6 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-// setupBootstrap makes sure the bootstrap (admin) token exists and, when a secret was given,
-// that it is that token's secret, saving either before the server serves anything.
-func (s *Server) setupBootstrap() error {
-	now := s.cfg.clock.Now()
-	var boot *tokenRec
-	s.st.List(nil, func(t *tokenRec) bool {
-		if t.Bootstrap {
-			boot = t.clone()
-		}
-		return boot == nil
-	})
-	secret := s.cfg.bootstrap
-	switch {
-	case secret != "" && !ValidSecret(secret):
-		return fmt.Errorf("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
-	case secret == "" && boot != nil:
-		return nil // kept from the database; the secret is not known
-	case secret == "":
-		var err error
-		if secret, err = NewSecret(); err != nil {
-			return err
-		}
-	}
-	s.adminSecret = secret
-	if boot != nil {
-		if boot.Digest == digestOf(secret) {
-			return nil
-		}
-		_, err := s.st.Rotate(boot.id, secret, now, 0, nil, func(*tokenRec) error { return nil })
-		return err
-	}
-	return s.st.Create(newTokenRec(tokenFields{
-		ID: newTokenID(), Name: "bootstrap", Owner: s.cfg.adminOwner, Admin: true, Bootstrap: true,
-		Scopes: allScopeNames(), Enabled: true,
-		CreatedAt: now, UpdatedAt: now,
-		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}), nil)
-}
-
 func isDocsPath(p string) bool {
 	return p == "/api/v1/api-docs" || p == "/api-docs" || strings.HasPrefix(p, "/api-docs/")
 }
@@ -156,8 +118,11 @@ func isDocsPath(p string) bool {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	lw := &logWriter{ResponseWriter: w}
-	info := &reqInfo{path: r.URL.Path}
+	info := &reqInfo{path: r.URL.Path, requestID: newRequestID()}
 	r = r.WithContext(withInfo(r.Context(), info))
+	// Every response names its request, and the request log says the same id, so a client's
+	// error (the SDK's APIError.RequestID) leads straight to the server's log line.
+	w.Header().Set("X-Request-Id", info.requestID)
 	if s.cfg.logger != nil {
 		defer func() { s.logRequest(r, lw, info, start) }()
 	}
@@ -205,6 +170,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		raw, p = s.readJSONBody(w, r, &serverapi.UpdateTokenRequest{}, updateSchema, true)
 	case "POST /api/v1/token/{tokenId}/rotate":
 		raw, p = s.readJSONBody(w, r, &serverapi.RotateTokenRequest{}, rotateSchema, false)
+	case "POST /api/v1/members":
+		raw, p = s.readJSONBody(w, r, &serverapi.CreateMemberRequest{}, createMemberSchema, true)
+	case "PATCH /api/v1/members/{memberId}":
+		raw, p = s.readJSONBody(w, r, &serverapi.UpdateMemberRequest{}, updateMemberSchema, true)
 	case "GET /api/v1/tokens":
 		if errs := append(malformedQuery(r.URL.RawQuery), validateListQuery(r.URL.Query())...); len(errs) > 0 {
 			p = badRequest(errs)
@@ -306,6 +275,7 @@ func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start
 		slog.String("path", redactSecrets(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", info.requestID),
 	}
 	if info.caller != nil {
 		attrs = append(attrs, slog.String("token_id", info.caller.id))
@@ -314,4 +284,11 @@ func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start
 		attrs = append(attrs, slog.String("fault", lw.fault))
 	}
 	s.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// newRequestID is 16 random hex characters: unique enough to find one request in a log.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -33,7 +33,13 @@ type store interface {
 	// Authenticate runs check on the token holding d (its current or overlapping previous
 	// secret); when check returns nil it records now as the token's last use. It returns
 	// errNoToken when no token holds d.
-	Authenticate(d digest, now time.Time, check func(t *tokenRec) error) error
+	Authenticate(d digest, now time.Time, check func(t *tokenRec, owner *memberRec) error) error
+	// Member returns a copy of member id; MemberByName by username.
+	Member(id uuid.UUID) (*memberRec, bool)
+	MemberByName(username string) (*memberRec, bool)
+	// Members calls fn with each member after seq (0: from the first), in listing order,
+	// until fn returns false. m is the store's own record: read it, do not keep it.
+	Members(afterSeq uint64, fn func(m *memberRec) bool)
 	// Remembered returns the sealed response stored for an idempotency index, if it has not
 	// expired at now.
 	Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool)
@@ -106,17 +112,20 @@ type change struct {
 	id      uuid.UUID // del
 	idem    idemDone  // remember
 	idemIdx [sha256.Size]byte
-	at      time.Time // purge: forget responses expired at this time
+	at      time.Time  // purge: forget responses expired at this time
+	mem     *memberRec // memberPut: the new record (the write's own)
 }
 
 type changeKind uint8
 
 const (
-	changePut      changeKind = iota + 1 // insert or replace a token
-	changeDel                            // delete a token
-	changeTouch                          // save a token's last-use time (memory has it already)
-	changeRemember                       // store a sealed idempotent response
-	changePurge                          // forget expired idempotent responses
+	changePut       changeKind = iota + 1 // insert or replace a token
+	changeDel                             // delete a token
+	changeTouch                           // save a token's last-use time (memory has it already)
+	changeRemember                        // store a sealed idempotent response
+	changePurge                           // forget expired idempotent responses
+	changeMemberPut                       // insert or replace a member
+	changeMemberDel                       // delete a member (id)
 )
 
 // txn is one write's view of the store: it reads the committed tables plus the changes of
@@ -177,7 +186,8 @@ func (tx *txn) remember(rec *idemRecord, t *tokenRec) error {
 // as many as arrive during the previous commit, for the SQLite store: group commit).
 type batch struct {
 	st      *memStore
-	overlay map[uuid.UUID]*tokenRec // tokens changed by earlier writes of the batch; nil = deleted
+	overlay map[uuid.UUID]*tokenRec  // tokens changed by earlier writes of the batch; nil = deleted
+	members map[uuid.UUID]*memberRec // members changed by earlier writes of the batch; nil = deleted
 	changes []change
 	seq     uint64
 }
@@ -196,6 +206,10 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 			b.overlay[c.tok.id] = c.tok
 		case changeDel:
 			b.overlay[c.id] = nil
+		case changeMemberPut:
+			b.members[c.mem.id] = c.mem
+		case changeMemberDel:
+			b.members[c.id] = nil
 		}
 	}
 	b.changes = append(b.changes, tx.changes...)

@@ -20,10 +20,12 @@ type tables struct {
 	// order holds every token in listing order (Seq, then ID), maintained on insert and
 	// remove, so listing does not sort every token for every page.
 	order []*tokenRec
+	// members: the people and service accounts that own the tokens.
+	members memberTables
 }
 
 func newTables() tables {
-	return tables{tokens: map[uuid.UUID]*tokenRec{}, byDigest: newDigestIndex()}
+	return tables{tokens: map[uuid.UUID]*tokenRec{}, byDigest: newDigestIndex(), members: newMemberTables()}
 }
 
 // parseTokenID parses a token id in its canonical form (lower-case, hyphenated), the only

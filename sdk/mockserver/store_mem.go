@@ -70,14 +70,14 @@ func (m *memStore) Count() int {
 	return len(m.tb.tokens)
 }
 
-func (m *memStore) Authenticate(d digest, now time.Time, check func(t *tokenRec) error) error {
+func (m *memStore) Authenticate(d digest, now time.Time, check func(t *tokenRec, owner *memberRec) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.tb.byDigest.find(d)
 	if t == nil {
 		return errNoToken
 	}
-	if err := check(t); err != nil {
+	if err := check(t, m.tb.members.byID[t.ownerID()]); err != nil {
 		return err
 	}
 	t.times.set(tLastUsed, now)
@@ -302,7 +302,7 @@ func (m *memStore) groupCommit(stop <-chan struct{}) {
 // fails every write that changed something fails with it. The caller holds wmu.
 func (m *memStore) commit(fns []func(tx *txn) error) []error {
 	m.mu.RLock()
-	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, seq: m.tb.seq}
+	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, members: map[uuid.UUID]*memberRec{}, seq: m.tb.seq}
 	m.mu.RUnlock()
 	errs := make([]error, len(fns))
 	changed := make([]bool, len(fns))
@@ -343,6 +343,10 @@ func (m *memStore) apply(b *batch) {
 			m.idemPeak = max(m.idemPeak, len(m.idem))
 		case changePurge:
 			m.purgeIdem(c.at)
+		case changeMemberPut:
+			m.tb.members.put(c.mem)
+		case changeMemberDel:
+			m.tb.members.remove(c.id)
 		}
 	}
 }

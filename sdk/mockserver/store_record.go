@@ -27,9 +27,10 @@ type tokenRec struct {
 	times     stamps
 	hint      [hintLen]byte // the token hint (the secret's first characters), hintN bytes of it
 	hintN     uint8
-	Admin     bool // sees and manages every token; holds every scope
+	Admin     bool // legacy flag from before members; admin power now comes from the owner's role
 	Bootstrap bool // the admin token the server was started with
 	Enabled   bool
+	Shared    bool // metadata visible to every member with token.read/read-all
 }
 
 // tokenExtra holds what few tokens have.
@@ -40,7 +41,9 @@ type tokenExtra struct {
 	prevUntil            time.Time      // the secret before the last rotation works until then...
 	prevDigest           digest         // ...when hasPrev
 	longHint             string         // a token hint longer than hintLen (only from an imported state file or a database)
+	ownerOffAt           time.Time      // when hasOwnerOff: the owner was disabled then
 	hasDisabled, hasPrev bool
+	hasOwnerOff          bool
 }
 
 // stamps packs a token's four times: whole Unix seconds, and nanoseconds with a "set" bit
@@ -93,6 +96,34 @@ func (s *stamps) ptr(i int) *time.Time {
 func (t *tokenRec) ID() string { return t.id.String() }
 
 func (t *tokenRec) Owner() string { return t.owner.Value() }
+
+// ownerID is the owner as a member id (the zero UUID for a legacy label not migrated yet).
+func (t *tokenRec) ownerID() uuid.UUID {
+	u, _ := uuid.Parse(t.owner.Value())
+	return u
+}
+
+// OwnerOffAt is when the token stopped working because its owner was disabled, or nil.
+func (t *tokenRec) OwnerOffAt() *time.Time {
+	if t.extra == nil || !t.extra.hasOwnerOff {
+		return nil
+	}
+	d := t.extra.ownerOffAt.UTC()
+	return &d
+}
+
+// setOwnerOff records that the owner was disabled at *d, or (nil) enabled again.
+func (t *tokenRec) setOwnerOff(d *time.Time) {
+	if d == nil {
+		if t.extra != nil {
+			t.extra.hasOwnerOff, t.extra.ownerOffAt = false, time.Time{}
+			t.tidy()
+		}
+		return
+	}
+	e := t.ext()
+	e.hasOwnerOff, e.ownerOffAt = true, *d
+}
 
 func (t *tokenRec) setOwner(owner string) { t.owner = unique.Make(owner) }
 
@@ -273,7 +304,7 @@ func (t *tokenRec) ext() *tokenExtra {
 
 // tidy drops extra once nothing is left in it.
 func (t *tokenRec) tidy() {
-	if e := t.extra; e != nil && len(e.allowedIPs) == 0 && !e.hasDisabled && !e.hasPrev && e.longHint == "" {
+	if e := t.extra; e != nil && len(e.allowedIPs) == 0 && !e.hasDisabled && !e.hasPrev && !e.hasOwnerOff && e.longHint == "" {
 		t.extra = nil
 	}
 }
@@ -283,6 +314,8 @@ type tokenFields struct {
 	ID                        uuid.UUID
 	Name, Owner               string
 	Admin, Bootstrap, Enabled bool
+	Shared                    bool
+	OwnerOffAt                *time.Time
 	Scopes, AllowedIPs        []string
 	allowed                   []netip.Prefix
 	ExpiresAt, DisabledAt     *time.Time
@@ -298,8 +331,9 @@ type tokenFields struct {
 func newTokenRec(f tokenFields) *tokenRec {
 	t := &tokenRec{
 		id: f.ID, Name: f.Name, Admin: f.Admin, Bootstrap: f.Bootstrap, Enabled: f.Enabled,
-		Digest: f.Digest, Seq: f.Seq,
+		Shared: f.Shared, Digest: f.Digest, Seq: f.Seq,
 	}
+	t.setOwnerOff(f.OwnerOffAt)
 	t.setOwner(f.Owner)
 	t.setScopes(f.Scopes)
 	t.setAllowedIPs(f.AllowedIPs, f.allowed)

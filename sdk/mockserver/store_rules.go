@@ -10,15 +10,42 @@ import (
 
 // status: past expires_at wins over disabled, because it tells the client more (enabled is
 // in the token too) and it is what needs fixing.
+// A token whose owner is disabled is disabled too (reason owner_disabled), its own enabled
+// untouched.
 func statusOf(t *tokenRec, now time.Time) serverapi.TokenStatus {
 	switch {
 	case t.expired(now):
 		return serverapi.Expired
-	case !t.Enabled:
+	case !t.Enabled || t.OwnerOffAt() != nil:
 		return serverapi.Disabled
 	default:
 		return serverapi.Active
 	}
+}
+
+// disabledReason says why a disabled token is not working; nil when it is not disabled.
+func disabledReason(t *tokenRec, now time.Time) *serverapi.DisabledReason {
+	if statusOf(t, now) != serverapi.Disabled {
+		return nil
+	}
+	r := serverapi.OwnerDisabled
+	if !t.Enabled {
+		r = serverapi.TokenDisabled
+	}
+	return &r
+}
+
+// stoppedAt is when the token stopped working for either reason (its own switch or its
+// owner's), the earlier of the two; nil while it works. The 7-day removal counts from it.
+func stoppedAt(t *tokenRec) *time.Time {
+	var at *time.Time
+	if !t.Enabled {
+		at = t.DisabledAt()
+	}
+	if o := t.OwnerOffAt(); o != nil && (at == nil || o.Before(*at)) {
+		at = o
+	}
+	return at
 }
 
 // dueForDeletion: disabled tokens go 7 days after being disabled. The janitor deletes them;
@@ -28,19 +55,17 @@ func (s *Server) dueForDeletion(t *tokenRec, now time.Time) bool {
 }
 
 func disabledLongerThan(t *tokenRec, now time.Time, maxAge time.Duration) bool {
-	if t.Enabled || t.extra == nil || !t.extra.hasDisabled {
-		return false
-	}
-	return !now.Before(t.extra.disabledAt.Add(maxAge))
+	at := stoppedAt(t)
+	return at != nil && !now.Before(at.Add(maxAge))
 }
 
-// visible: admins see every token; others see their owner's non-admin tokens (so nobody can
-// rotate or revoke an admin token without being admin).
+// visible: an admin's token sees every token; a member's token its owner's and the shared
+// ones (authz.go, rule 3).
 func (s *Server) visible(c *caller, t *tokenRec, now time.Time) bool {
 	if s.dueForDeletion(t, now) {
 		return false
 	}
-	return c.admin || (!t.Admin && t.Owner() == c.owner)
+	return c.canSee(t.Owner(), t.Shared)
 }
 
 func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
@@ -50,18 +75,23 @@ func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
 		scopes[i] = catalogue[enc[i]].Name
 	}
 	out := serverapi.Token{
-		Id:         t.id,
-		Name:       t.Name,
-		Owner:      t.Owner(),
-		Scopes:     scopes,
-		AllowedIps: t.AllowedIPs(),
-		Enabled:    t.Enabled,
-		Status:     statusOf(t, now),
-		CreatedAt:  t.CreatedAt(),
-		UpdatedAt:  t.UpdatedAt(),
-		TokenHint:  t.TokenHint(),
-		ExpiresAt:  nullable.NewNullNullable[time.Time](),
-		LastUsedAt: nullable.NewNullNullable[time.Time](),
+		Id:             t.id,
+		Name:           t.Name,
+		Owner:          t.ownerID(),
+		Shared:         t.Shared,
+		Scopes:         scopes,
+		AllowedIps:     t.AllowedIPs(),
+		Enabled:        t.Enabled,
+		Status:         statusOf(t, now),
+		CreatedAt:      t.CreatedAt(),
+		UpdatedAt:      t.UpdatedAt(),
+		TokenHint:      t.TokenHint(),
+		ExpiresAt:      nullable.NewNullNullable[time.Time](),
+		LastUsedAt:     nullable.NewNullNullable[time.Time](),
+		DisabledReason: nullable.NewNullNullable[serverapi.DisabledReason](),
+	}
+	if r := disabledReason(t, now); r != nil {
+		out.DisabledReason = nullable.NewNullableWithValue(*r)
 	}
 	if e, ok := t.times.get(tExpires); ok {
 		out.ExpiresAt = nullable.NewNullableWithValue(e)
@@ -77,5 +107,6 @@ func withSecret(t serverapi.Token, secret string) serverapi.TokenWithSecret {
 		Id: t.Id, Name: t.Name, Owner: t.Owner, Scopes: t.Scopes, AllowedIps: t.AllowedIps,
 		Enabled: t.Enabled, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		TokenHint: t.TokenHint, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, Token: secret,
+		Shared: t.Shared, DisabledReason: t.DisabledReason,
 	}
 }

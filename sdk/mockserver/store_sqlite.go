@@ -138,11 +138,13 @@ func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 	}
 	st.stmts = map[changeKind]*sql.Stmt{}
 	for kind, q := range map[changeKind]string{
-		changePut:      upsertTokenSQL,
-		changeDel:      `DELETE FROM tokens WHERE id = ?`,
-		changeTouch:    `UPDATE tokens SET last_used_at = ? WHERE id = ?`,
-		changeRemember: `INSERT OR REPLACE INTO idempotency (idx, expires_at, box) VALUES (?, ?, ?)`,
-		changePurge:    `DELETE FROM idempotency WHERE expires_at <= ?`,
+		changePut:       upsertTokenSQL,
+		changeDel:       `DELETE FROM tokens WHERE id = ?`,
+		changeTouch:     `UPDATE tokens SET last_used_at = ? WHERE id = ?`,
+		changeRemember:  `INSERT OR REPLACE INTO idempotency (idx, expires_at, box) VALUES (?, ?, ?)`,
+		changePurge:     `DELETE FROM idempotency WHERE expires_at <= ?`,
+		changeMemberPut: upsertMemberSQL,
+		changeMemberDel: `DELETE FROM members WHERE id = ?`,
 	} {
 		s, err := st.db.Prepare(q)
 		if err != nil {
@@ -239,17 +241,39 @@ func (st *sqliteStore) migrate() error {
 }
 
 const tokenColumns = `seq, id, name, owner, admin, bootstrap, enabled, scopes, allowed_ips, expires_at,
-	disabled_at, created_at, updated_at, last_used_at, token_hint, digest, prev_digest, prev_until`
+	disabled_at, created_at, updated_at, last_used_at, token_hint, digest, prev_digest, prev_until,
+	shared, owner_off_at`
 
 var upsertTokenSQL = `INSERT INTO tokens (` + tokenColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (seq) DO UPDATE SET id = excluded.id, name = excluded.name, owner = excluded.owner,
 	admin = excluded.admin, bootstrap = excluded.bootstrap, enabled = excluded.enabled,
 	scopes = excluded.scopes, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
 	disabled_at = excluded.disabled_at, created_at = excluded.created_at,
 	updated_at = excluded.updated_at, last_used_at = excluded.last_used_at,
 	token_hint = excluded.token_hint, digest = excluded.digest, prev_digest = excluded.prev_digest,
-	prev_until = excluded.prev_until`
+	prev_until = excluded.prev_until, shared = excluded.shared, owner_off_at = excluded.owner_off_at`
+
+const memberColumns = `seq, id, username, role, permissions, enabled, builtin, disabled_at, created_at, updated_at`
+
+var upsertMemberSQL = `INSERT INTO members (` + memberColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (seq) DO UPDATE SET id = excluded.id, username = excluded.username, role = excluded.role,
+	permissions = excluded.permissions, enabled = excluded.enabled, builtin = excluded.builtin,
+	disabled_at = excluded.disabled_at, created_at = excluded.created_at, updated_at = excluded.updated_at`
+
+// memberArgs are m's column values, in memberColumns order.
+func memberArgs(m *memberRec) ([]any, error) {
+	perms, err := json.Marshal(m.Permissions)
+	if err != nil {
+		return nil, err
+	}
+	var disabled *time.Time
+	if !m.Enabled {
+		disabled = &m.DisabledAt
+	}
+	return []any{int64(m.Seq), m.ID(), m.Username, m.Role, string(perms), boolArg(m.Enabled), boolArg(m.Builtin),
+		timeArg(disabled), timeArg(&m.CreatedAt), timeArg(&m.UpdatedAt)}, nil
+}
 
 const timeLayout = time.RFC3339Nano
 
@@ -286,7 +310,7 @@ func tokenArgs(t *tokenRec) ([]any, error) {
 		int64(t.Seq), t.ID(), t.Name, t.Owner(), boolArg(t.Admin), boolArg(t.Bootstrap), boolArg(t.Enabled),
 		string(scopes), string(ips), timeArg(t.ExpiresAt()), timeArg(t.DisabledAt()),
 		timeArg(&created), timeArg(&updated), timeArg(t.LastUsedAt()), t.TokenHint(),
-		t.Digest[:], prevDigest, prevUntil,
+		t.Digest[:], prevDigest, prevUntil, boolArg(t.Shared), timeArg(t.OwnerOffAt()),
 	}, nil
 }
 
@@ -317,6 +341,13 @@ func (st *sqliteStore) saveBatch(changes []change) error {
 			_, err = stmt.Exec(c.idemIdx[:], c.idem.expires, c.idem.box)
 		case changePurge:
 			_, err = stmt.Exec(c.at.UnixNano())
+		case changeMemberPut:
+			var args []any
+			if args, err = memberArgs(c.mem); err == nil {
+				_, err = stmt.Exec(args...)
+			}
+		case changeMemberDel:
+			_, err = stmt.Exec(c.id.String())
 		}
 		if err != nil {
 			_ = tx.Rollback()
@@ -339,11 +370,14 @@ func (st *sqliteStore) load() error {
 			f                                      tokenFields
 			id, scopes, ips, created, updated      string
 			seq, admin, bootstrap, enabled         int64
+			shared                                 int64
 			expires, disabled, lastUsed, prevUntil sql.NullString
+			ownerOff                               sql.NullString
 			dig, prevDig                           []byte
 		)
 		if err := rows.Scan(&seq, &id, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
-			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil); err != nil {
+			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil,
+			&shared, &ownerOff); err != nil {
 			return fmt.Errorf("token %q: %v", id, err)
 		}
 		errf := func(format string, args ...any) error {
@@ -361,7 +395,8 @@ func (st *sqliteStore) load() error {
 			name string
 			v    int64
 			dst  *bool
-		}{{"admin", admin, &f.Admin}, {"bootstrap", bootstrap, &f.Bootstrap}, {"enabled", enabled, &f.Enabled}} {
+		}{{"admin", admin, &f.Admin}, {"bootstrap", bootstrap, &f.Bootstrap}, {"enabled", enabled, &f.Enabled},
+			{"shared", shared, &f.Shared}} {
 			if b.v != 0 && b.v != 1 {
 				return errf("%s is %d, want 0 or 1", b.name, b.v)
 			}
@@ -378,6 +413,7 @@ func (st *sqliteStore) load() error {
 			v    sql.NullString
 			dst  **time.Time
 		}{{"expires_at", expires, &f.ExpiresAt}, {"disabled_at", disabled, &f.DisabledAt},
+			{"owner_off_at", ownerOff, &f.OwnerOffAt},
 			{"last_used_at", lastUsed, &f.LastUsedAt}, {"created_at", sql.NullString{String: created, Valid: true}, nil},
 			{"updated_at", sql.NullString{String: updated, Valid: true}, nil},
 			{"prev_until", prevUntil, nil}} {
@@ -417,6 +453,9 @@ func (st *sqliteStore) load() error {
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("cannot read tokens: %v", err)
+	}
+	if err := st.loadMembers(); err != nil {
+		return err
 	}
 	return st.loadRemembered()
 }
@@ -503,3 +542,59 @@ func (st *sqliteStore) importState(statePath string) (int, error) {
 }
 
 var _ store = (*sqliteStore)(nil)
+
+// loadMembers reads every member into memory, refusing what it cannot vouch for.
+func (st *sqliteStore) loadMembers() error {
+	rows, err := st.db.Query(`SELECT ` + memberColumns + ` FROM members ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("cannot read members: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			m                       memberRec
+			seq, enabled, builtin   int64
+			id, perms, created, upd string
+			disabled                sql.NullString
+		)
+		if err := rows.Scan(&seq, &id, &m.Username, &m.Role, &perms, &enabled, &builtin, &disabled, &created, &upd); err != nil {
+			return fmt.Errorf("member %q: %v", id, err)
+		}
+		errf := func(format string, args ...any) error {
+			return fmt.Errorf("member %s: %s", id, fmt.Sprintf(format, args...))
+		}
+		var ok bool
+		if m.id, ok = parseTokenID(id); !ok {
+			return errf("id is not a canonical UUID")
+		}
+		if seq <= 0 {
+			return errf("seq %d: must be positive", seq)
+		}
+		m.Seq, m.Enabled, m.Builtin = uint64(seq), enabled == 1, builtin == 1
+		if !usernamePattern.MatchString(m.Username) {
+			return errf("username %q is not a valid username", m.Username)
+		}
+		if err := json.Unmarshal([]byte(perms), &m.Permissions); err != nil {
+			return errf("permissions: not a JSON array of names: %v", err)
+		}
+		for _, p := range m.Permissions {
+			if !knownScope(p) {
+				return errf("permissions: %q is not a scope of the catalogue", p)
+			}
+		}
+		for _, tc := range []struct {
+			name string
+			v    string
+			dst  *time.Time
+		}{{"created_at", created, &m.CreatedAt}, {"updated_at", upd, &m.UpdatedAt}, {"disabled_at", disabled.String, &m.DisabledAt}} {
+			if tc.name == "disabled_at" && !disabled.Valid {
+				continue
+			}
+			if *tc.dst, err = time.Parse(timeLayout, tc.v); err != nil {
+				return errf("%s: %v", tc.name, err)
+			}
+		}
+		st.tb.members.put(&m)
+	}
+	return rows.Err()
+}

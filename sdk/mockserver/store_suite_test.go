@@ -101,6 +101,8 @@ func listNames(st store, c *cursor) []string {
 
 func accept(*tokenRec) error { return nil }
 
+func acceptAuth(*tokenRec, *memberRec) error { return nil }
+
 func TestStore_CreateGetList(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind, st store) {
 		a, _ := mustCreate(t, st, "a")
@@ -218,7 +220,7 @@ func TestStore_RotateAndAuthenticate(t *testing.T) {
 		st = k.reopen(t, st)
 		for _, s := range []string{oldSecret, newSecret} { // overlap: both authenticate
 			var found uuid.UUID
-			if err := st.Authenticate(digestOf(s), suiteNow, func(t *tokenRec) error { found = t.id; return nil }); err != nil || found != a.id {
+			if err := st.Authenticate(digestOf(s), suiteNow, func(t *tokenRec, _ *memberRec) error { found = t.id; return nil }); err != nil || found != a.id {
 				t.Fatalf("Authenticate = %v, %v", found, err)
 			}
 		}
@@ -227,14 +229,14 @@ func TestStore_RotateAndAuthenticate(t *testing.T) {
 		}
 		// A refused check records no use.
 		later := suiteNow.Add(time.Minute)
-		if err := st.Authenticate(digestOf(newSecret), later, func(*tokenRec) error { return errors.New("no") }); err == nil {
+		if err := st.Authenticate(digestOf(newSecret), later, func(*tokenRec, *memberRec) error { return errors.New("no") }); err == nil {
 			t.Fatal("check's refusal not returned")
 		}
 		if got, _ := st.Get(a.id); !got.LastUsedAt().Equal(suiteNow) {
 			t.Fatal("a refused authentication recorded a use")
 		}
 		unknown, _ := NewSecret()
-		if err := st.Authenticate(digestOf(unknown), suiteNow, accept); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(digestOf(unknown), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatalf("unknown secret: %v", err)
 		}
 		// Rotating again without overlap ends the old secrets at once.
@@ -243,7 +245,7 @@ func TestStore_RotateAndAuthenticate(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range []string{oldSecret, newSecret} {
-			if err := st.Authenticate(digestOf(s), suiteNow, accept); !errors.Is(err, errNoToken) {
+			if err := st.Authenticate(digestOf(s), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 				t.Fatalf("a replaced secret still authenticates: %v", err)
 			}
 		}
@@ -274,7 +276,7 @@ func TestStore_Revoke(t *testing.T) {
 		if _, ok := st.Get(a.id); ok || st.Count() != 0 {
 			t.Fatal("revoked token still stored")
 		}
-		if err := st.Authenticate(digestOf(secret), suiteNow, accept); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(digestOf(secret), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatal("revoked token's secret still found")
 		}
 	})
@@ -350,7 +352,7 @@ func TestStore_Sweep(t *testing.T) {
 		if names := listNames(st, nil); !slices.Equal(names, []string{"disabled recently", "rotated"}) {
 			t.Fatalf("after sweep: %v", names)
 		}
-		if err := st.Authenticate(digestOf(prev), suiteNow, accept); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(digestOf(prev), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatal("an overlap that ended still authenticates")
 		}
 		if memOf(st).idem[[32]byte{9}].box != nil {

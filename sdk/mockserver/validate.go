@@ -200,3 +200,26 @@ func validateOverlap(errs *fieldErrs, v *string) time.Duration {
 	}
 	return d
 }
+
+// memberErrors are the value checks of both member bodies (their fields are alike; every
+// one is optional in the update).
+func memberErrors[T serverapi.CreateMemberRequest | serverapi.UpdateMemberRequest](b *T, _ time.Time) fieldErrs {
+	var errs fieldErrs
+	var username *string
+	var role *serverapi.MemberRole
+	var perms *[]serverapi.ScopeName
+	switch v := any(b).(type) {
+	case *serverapi.CreateMemberRequest:
+		username, role, perms = &v.Username, v.Role, v.Permissions
+	case *serverapi.UpdateMemberRequest:
+		username, role, perms = v.Username, v.Role, v.Permissions
+	}
+	if username != nil {
+		validateUsername(&errs, *username)
+	}
+	if role != nil {
+		validateRole(&errs, *role)
+	}
+	memberPerms(&errs, string(serverapi.MemberRoleMember), perms)
+	return errs
+}

@@ -2,6 +2,7 @@
 // the ScopeName enum of openapi.yaml (order and names) and its x-scopes extension (group and
 // description of each name). `make generate` runs it before tfplugindocs, which copies the page
 // to docs/guides/scopes.md; CI fails when the committed page differs, so it cannot drift.
+// With -go it writes the SDK's typed scope constants (sdk/scopes_gen.go) from the same catalogue.
 package main
 
 //go:generate go run . -spec ../../../openapi.yaml -out ../../../templates/guides/scopes.md
@@ -23,14 +24,26 @@ type scope struct{ Name, Group, Description string }
 
 func main() {
 	spec := flag.String("spec", "openapi.yaml", "the OpenAPI document")
-	out := flag.String("out", "scopes.md", "the page to write")
+	out := flag.String("out", "", "the page to write")
+	goOut := flag.String("go", "", "the Go file of the SDK's scope constants to write")
 	flag.Parse()
 	scopes, err := load(*spec)
 	if err != nil {
 		log.Fatalf("scopesdoc: %s: %v", *spec, err)
 	}
-	if err := os.WriteFile(*out, render(scopes), 0o644); err != nil {
-		log.Fatalf("scopesdoc: %v", err)
+	if *out != "" {
+		if err := os.WriteFile(*out, render(scopes), 0o644); err != nil {
+			log.Fatalf("scopesdoc: %v", err)
+		}
+	}
+	if *goOut != "" {
+		src, err := goSource(scopes)
+		if err != nil {
+			log.Fatalf("scopesdoc: %v", err)
+		}
+		if err := os.WriteFile(*goOut, src, 0o644); err != nil {
+			log.Fatalf("scopesdoc: %v", err)
+		}
 	}
 }
 

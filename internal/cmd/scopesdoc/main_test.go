@@ -57,3 +57,37 @@ components:
 		})
 	}
 }
+
+// TestGoSourceIsCommitted fails when sdk/scopes_gen.go differs from what the
+// contract generates (the enum changed and `go generate` was not run).
+func TestGoSourceIsCommitted(t *testing.T) {
+	t.Parallel()
+	scopes, err := load("../../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := goSource(scopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../../../sdk/scopes_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatal("sdk/scopes_gen.go is out of date with openapi.yaml: run `make generate`")
+	}
+	for _, want := range []string{`ScopeTokenRead ScopeName = "token.read"`, `ScopeAccessCardReadAll ScopeName = "access-card.read-all"`,
+		`ScopeSystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"`} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("scopes_gen.go lacks %s", want)
+		}
+	}
+}
+
+func TestGoSourceRefusesCollidingNames(t *testing.T) {
+	t.Parallel()
+	if _, err := goSource([]scope{{Name: "a.b-c"}, {Name: "a-b.c"}}); err == nil || !strings.Contains(err.Error(), "ScopeABC") {
+		t.Fatalf("err = %v, want the collision named", err)
+	}
+}

@@ -26,6 +26,42 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for DisabledReason.
+const (
+	OwnerDisabled DisabledReason = "owner_disabled"
+	TokenDisabled DisabledReason = "token_disabled"
+)
+
+// Valid indicates whether the value is a known member of the DisabledReason enum.
+func (e DisabledReason) Valid() bool {
+	switch e {
+	case OwnerDisabled:
+		return true
+	case TokenDisabled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberRole.
+const (
+	MemberRoleAdmin  MemberRole = "admin"
+	MemberRoleMember MemberRole = "member"
+)
+
+// Valid indicates whether the value is a known member of the MemberRole enum.
+func (e MemberRole) Valid() bool {
+	switch e {
+	case MemberRoleAdmin:
+		return true
+	case MemberRoleMember:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ScopeName.
 const (
 	AccessCardReadAll                   ScopeName = "access-card.read-all"
@@ -218,6 +254,22 @@ func (e TokenStatus) Valid() bool {
 	}
 }
 
+// CreateMemberRequest defines model for CreateMemberRequest.
+type CreateMemberRequest struct {
+	// Enabled False creates the member disabled.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Permissions The scopes the member's tokens may use; the caller must be able to use each. Ignored for an admin, who holds every scope. Default none.
+	Permissions *[]ScopeName `json:"permissions,omitempty"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role *MemberRole `json:"role,omitempty"`
+
+	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
+	Username string `json:"username"`
+}
+
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
 	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from; empty means any.
@@ -236,9 +288,20 @@ type CreateTokenRequest struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
+	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	Owner *openapi_types.UUID `json:"owner,omitempty"`
+
 	// Scopes Scopes to grant; the caller must hold each of them.
 	Scopes []ScopeName `json:"scopes"`
+
+	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
+	Shared *bool `json:"shared,omitempty"`
 }
+
+// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+// when the token is not disabled.
+type DisabledReason string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -251,18 +314,68 @@ type FieldError struct {
 
 // Me defines model for Me.
 type Me struct {
-	// Admin True for an admin (bootstrap) token, which sees and manages every token.
+	// Admin True when the token's owner is an admin, who sees and manages every token.
 	Admin bool `json:"admin"`
 
-	// Owner The owner of the calling token.
-	Owner string `json:"owner"`
+	// EffectiveScopes The scopes the calling token may use now (its scopes that its owner also holds).
+	EffectiveScopes []ScopeName `json:"effective_scopes"`
+
+	// Member A person or service account that owns tokens.
+	Member Member `json:"member"`
+
+	// Owner The id of the member who owns the calling token.
+	Owner openapi_types.UUID `json:"owner"`
 
 	// Scopes The calling token's scopes.
 	Scopes []ScopeName `json:"scopes"`
 
+	// Token An API token, without its secret.
+	Token Token `json:"token"`
+
 	// TokenId The calling token's id.
 	TokenId openapi_types.UUID `json:"token_id"`
 }
+
+// Member A person or service account that owns tokens.
+type Member struct {
+	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
+	Builtin bool `json:"builtin"`
+
+	// CreatedAt When the member was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at"`
+
+	// Enabled False stops every token the member owns until they are enabled again.
+	Enabled bool `json:"enabled"`
+
+	// Id The member's id.
+	Id openapi_types.UUID `json:"id"`
+
+	// Permissions The scopes the member's tokens may use (a set). An admin holds every scope.
+	Permissions []ScopeName `json:"permissions"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role MemberRole `json:"role"`
+
+	// UpdatedAt When the member was last changed (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
+	Username string `json:"username"`
+}
+
+// MemberPage defines model for MemberPage.
+type MemberPage struct {
+	// Items The members on this page.
+	Items []Member `json:"items"`
+
+	// NextCursor Pass as `cursor` to get the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// MemberRole `admin`: holds every permission, sees and manages every token and member.
+// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+type MemberRole string
 
 // Problem An RFC 9457 problem document.
 type Problem struct {
@@ -330,6 +443,11 @@ type Token struct {
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
 
+	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+	// when the token is not disabled.
+	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
@@ -345,13 +463,18 @@ type Token struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
-	// Owner Who owns the token (inherited from the token that created it).
-	Owner string `json:"owner"`
+	// Owner The id of the member who owns the token. A token never changes hands.
+	Owner openapi_types.UUID `json:"owner"`
 
-	// Scopes What the token may do (a set, at least one).
+	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
+	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
 
-	// Status `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
+	Shared bool `json:"shared"`
+
+	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
@@ -371,7 +494,8 @@ type TokenPage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
-// TokenStatus `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+// TokenStatus `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 // `expired`: past `expires_at`.
 type TokenStatus string
 
@@ -382,6 +506,11 @@ type TokenWithSecret struct {
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
+
+	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
+	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
+	// when the token is not disabled.
+	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
@@ -398,13 +527,18 @@ type TokenWithSecret struct {
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
 
-	// Owner Who owns the token (inherited from the token that created it).
-	Owner string `json:"owner"`
+	// Owner The id of the member who owns the token. A token never changes hands.
+	Owner openapi_types.UUID `json:"owner"`
 
-	// Scopes What the token may do (a set, at least one).
+	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
+	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
 
-	// Status `active`: usable. `disabled`: switched off (deleted automatically 7 days later).
+	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
+	Shared bool `json:"shared"`
+
+	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
+	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
@@ -416,6 +550,22 @@ type TokenWithSecret struct {
 
 	// UpdatedAt When the token was last changed (RFC 3339, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// UpdateMemberRequest The fields to change; a field left out keeps its value.
+type UpdateMemberRequest struct {
+	// Enabled Enable or disable the member (and so all of their tokens).
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Permissions The new set of permissions (replaces the old set). Scopes removed are removed from the member's tokens too.
+	Permissions *[]ScopeName `json:"permissions,omitempty"`
+
+	// Role `admin`: holds every permission, sees and manages every token and member.
+	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
+	Role *MemberRole `json:"role,omitempty"`
+
+	// Username A new unique username.
+	Username *string `json:"username,omitempty"`
 }
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
@@ -434,16 +584,25 @@ type UpdateTokenRequest struct {
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
 	Scopes *[]ScopeName `json:"scopes,omitempty"`
+
+	// Shared Share or unshare the token's metadata. Admins only.
+	Shared *bool `json:"shared,omitempty"`
 }
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
+
+// MemberId defines model for MemberId.
+type MemberId = openapi_types.UUID
 
 // TokenId defines model for TokenId.
 type TokenId = openapi_types.UUID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
+
+// Conflict An RFC 9457 problem document.
+type Conflict = Problem
 
 // Error An RFC 9457 problem document.
 type Error = Problem
@@ -468,6 +627,27 @@ type UnprocessableEntity = Problem
 
 // UnsupportedMediaType An RFC 9457 problem document.
 type UnsupportedMediaType = Problem
+
+// ListMembersParams defines parameters for ListMembers.
+type ListMembersParams struct {
+	// Limit Page size, 1–100.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Username Only the member with this username.
+	Username *string `form:"username,omitempty" json:"username,omitempty"`
+}
+
+// CreateMemberParams defines parameters for CreateMember.
+type CreateMemberParams struct {
+	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
+	// returns the first response instead of acting again; the same key with a different body is
+	// rejected with 422.
+	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
 
 // CreateTokenParams defines parameters for CreateToken.
 type CreateTokenParams struct {
@@ -500,7 +680,16 @@ type ListTokensParams struct {
 
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Owner Only tokens owned by this member (a member id).
+	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
 }
+
+// CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
+type CreateMemberJSONRequestBody = CreateMemberRequest
+
+// UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
+type UpdateMemberJSONRequestBody = UpdateMemberRequest
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = CreateTokenRequest
@@ -522,6 +711,21 @@ type ServerInterface interface {
 	// GetMe Who is calling
 	// (GET /api/v1/me)
 	GetMe(w http.ResponseWriter, r *http.Request)
+	// ListMembers List members
+	// (GET /api/v1/members)
+	ListMembers(w http.ResponseWriter, r *http.Request, params ListMembersParams)
+	// CreateMember Create a member
+	// (POST /api/v1/members)
+	CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams)
+	// DeleteMember Delete a member
+	// (DELETE /api/v1/members/{memberId})
+	DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	// GetMember Get a member
+	// (GET /api/v1/members/{memberId})
+	GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	// UpdateMember Update a member
+	// (PATCH /api/v1/members/{memberId})
+	UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(w http.ResponseWriter, r *http.Request)
@@ -587,6 +791,184 @@ func (siw *ServerInterfaceWrapper) GetMe(w http.ResponseWriter, r *http.Request)
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMe(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMembers operation middleware
+func (siw *ServerInterfaceWrapper) ListMembers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMembersParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "username" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "username", r.URL.Query(), &params.Username, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "username"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "username", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMembers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMember operation middleware
+func (siw *ServerInterfaceWrapper) CreateMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateMemberParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMember(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteMember operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteMember(w, r, memberId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMember operation middleware
+func (siw *ServerInterfaceWrapper) GetMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMember(w, r, memberId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateMember operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMember(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "memberId" -------------
+	var memberId MemberId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateMember(w, r, memberId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -840,6 +1222,19 @@ func (siw *ServerInterfaceWrapper) ListTokens(w http.ResponseWriter, r *http.Req
 		return
 	}
 
+	// ------------- Optional query parameter "owner" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "owner", r.URL.Query(), &params.Owner, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListTokens(w, r, params)
 	}))
@@ -977,6 +1372,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members", wrapper.ListMembers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/members", wrapper.CreateMember)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.DeleteMember)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.GetMember)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.UpdateMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/scopes", wrapper.ListScopes)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
@@ -986,6 +1386,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
 
 type ErrorApplicationProblemPlusJSONResponse Problem
 
@@ -1136,6 +1538,692 @@ type GetMedefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetMedefaultApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersRequestObject struct {
+	Params ListMembersParams
+}
+
+type ListMembersResponseObject interface {
+	VisitListMembersResponse(w http.ResponseWriter) error
+}
+
+type ListMembers200JSONResponse MemberPage
+
+func (response ListMembers200JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers400ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers401ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers403ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListMembers429ApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMembersdefaultApplicationProblemPlusJSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMemberRequestObject struct {
+	Params CreateMemberParams
+	Body   *CreateMemberJSONRequestBody
+}
+
+type CreateMemberResponseObject interface {
+	VisitCreateMemberResponse(w http.ResponseWriter) error
+}
+
+type CreateMember201JSONResponse Member
+
+func (response CreateMember201JSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember400ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember401ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember403ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember409ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember413ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember415ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember422ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMember429ApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateMemberdefaultApplicationProblemPlusJSONResponse) VisitCreateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+}
+
+type DeleteMemberResponseObject interface {
+	VisitDeleteMemberResponse(w http.ResponseWriter) error
+}
+
+type DeleteMember204Response struct {
+}
+
+func (response DeleteMember204Response) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember400ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember401ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember403ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember404ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMember429ApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteMemberdefaultApplicationProblemPlusJSONResponse) VisitDeleteMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+}
+
+type GetMemberResponseObject interface {
+	VisitGetMemberResponse(w http.ResponseWriter) error
+}
+
+type GetMember200JSONResponse Member
+
+func (response GetMember200JSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember400ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember401ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember403ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember404ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response GetMember429ApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetMemberdefaultApplicationProblemPlusJSONResponse) VisitGetMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberRequestObject struct {
+	MemberId MemberId `json:"memberId"`
+	Body     *UpdateMemberJSONRequestBody
+}
+
+type UpdateMemberResponseObject interface {
+	VisitUpdateMemberResponse(w http.ResponseWriter) error
+}
+
+type UpdateMember200JSONResponse Member
+
+func (response UpdateMember200JSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember400ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember401ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember403ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember404ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember409ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember413ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember415ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMember429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMember429ApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemberdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMemberdefaultApplicationProblemPlusJSONResponse) VisitUpdateMemberResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2073,6 +3161,21 @@ type StrictServerInterface interface {
 	// GetMe Who is calling
 	// (GET /api/v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ListMembers List members
+	// (GET /api/v1/members)
+	ListMembers(ctx context.Context, request ListMembersRequestObject) (ListMembersResponseObject, error)
+	// CreateMember Create a member
+	// (POST /api/v1/members)
+	CreateMember(ctx context.Context, request CreateMemberRequestObject) (CreateMemberResponseObject, error)
+	// DeleteMember Delete a member
+	// (DELETE /api/v1/members/{memberId})
+	DeleteMember(ctx context.Context, request DeleteMemberRequestObject) (DeleteMemberResponseObject, error)
+	// GetMember Get a member
+	// (GET /api/v1/members/{memberId})
+	GetMember(ctx context.Context, request GetMemberRequestObject) (GetMemberResponseObject, error)
+	// UpdateMember Update a member
+	// (PATCH /api/v1/members/{memberId})
+	UpdateMember(ctx context.Context, request UpdateMemberRequestObject) (UpdateMemberResponseObject, error)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(ctx context.Context, request ListScopesRequestObject) (ListScopesResponseObject, error)
@@ -2200,6 +3303,150 @@ func (sh *strictHandler) GetMe(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMeResponseObject); ok {
 		if err := validResponse.VisitGetMeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMembers operation middleware
+func (sh *strictHandler) ListMembers(w http.ResponseWriter, r *http.Request, params ListMembersParams) {
+	var request ListMembersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMembers(ctx, request.(ListMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMembers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMembersResponseObject); ok {
+		if err := validResponse.VisitListMembersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMember operation middleware
+func (sh *strictHandler) CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams) {
+	var request CreateMemberRequestObject
+
+	request.Params = params
+
+	var body CreateMemberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMember(ctx, request.(CreateMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMemberResponseObject); ok {
+		if err := validResponse.VisitCreateMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMember operation middleware
+func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request DeleteMemberRequestObject
+
+	request.MemberId = memberId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMember(ctx, request.(DeleteMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteMemberResponseObject); ok {
+		if err := validResponse.VisitDeleteMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMember operation middleware
+func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request GetMemberRequestObject
+
+	request.MemberId = memberId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMember(ctx, request.(GetMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMemberResponseObject); ok {
+		if err := validResponse.VisitGetMemberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMember operation middleware
+func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+	var request UpdateMemberRequestObject
+
+	request.MemberId = memberId
+
+	var body UpdateMemberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMember(ctx, request.(UpdateMemberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMember")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateMemberResponseObject); ok {
+		if err := validResponse.VisitUpdateMemberResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2417,115 +3664,146 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rjtu2tvCrrE/fB9TGJ3tsz0wuHuwf2WnTzt5JmpNMTtHGg4iWlm12ZNIlqXG8gwH6Duc8Qx+sT3LA",
-	"i2TqYltz6QU9Gy2QkUQukuu+Fhfpz0HMlyvOkCkZjD8HCyQJCvPnW1Ri82ymUOinBGUs6EpRzoJx8A5j",
-	"zhIJisOaUAVTnHGBIHQXyub9IAxkvMAl0V2XlNFltgzGgzBQmxUG44AyhXMUwc3NTRisiCBLVG7Y8wSX",
-	"K66QxZt/4qY+9DPIGP0pQ7jCDcy4ALWgElI+pzFJQeBPGUoFHQLv359/GYIkm24fLhYIkixtJ8ISmPJk",
-	"A2uqFpTB6AQWPBNywgSqTDAJaoEwo0IqEChXnEkEyqRCkgCfAYkVZXMgc0LZmWlbgNYQgUBCZzMUyJQd",
-	"hxrQP2KsMLFNTkaj/oQNNf5Gp6cQL4ggscYAdGKeMd2OSHjPaMwT9D6HwLiC6Uah7IYg9QicxdifsCAM",
-	"qEaPJWAQBowsNaY9dPY0PkuEIZ9eIpurRTAenZ6GmlD587AglVSCsnmgCXXBr5CdJ3WaaPQq/fELCTTp",
-	"53NZEbXYzkS53mGgiUQFJsFYiQz9Gc24WBIVjIMso7pldQ43urOliGGWv5PkraW4foo5U8jMn2S1SmlM",
-	"9PyOVoJPU1z+/x+lnuznAD+R5Sq1ACi7JilNXlBME/NCZsslERuNOfsJZuYbUAbEkDMIg2uSZmjRoAhN",
-	"g3EwAuo378juGUhEQCG4kEEYuD/GHz4HpkUwtngJgyVKSeZ6mctMalGC4a8//9dwMPDoHtyE234kTfka",
-	"k490JT8ML0sQNHcQBudvgCSJQCmBC3h+/uVbEITNcQyTYDjom/+Ojo8nQXBzqWklFWGx7n9EVvToenhk",
-	"aKV5RRGVyWB8MtCyS1WKHmKcrG3JtFBqJcdHtvcim/YTvM6xL49MJ0MRw0xLkmpqY2IZaov3Z5aVgCag",
-	"FkQBlYbprUA3In94B+RvubGOfzfUPtwcMa56pOfY9DdD040vHP9P4CwYB//3aKuyj+xXefTGdrdd6sKZ",
-	"q0UqC1R1CEyJVYQh/JSh2EChiEPNNmQfHbpnExZZtEaQUqkk4LWGoWEaHEOHKFhyqWA4GITgGn/kS6oU",
-	"JhEYPWdVrUCpun14lkoOhMk1CkwmTHEgyymdZzzTs15laqxVa2YFG+Ef7759rZWumexSmx+1IAw4Q4gF",
-	"JsgUJSl01JpD9CxTCy7ovwxeowlzZi6sfjG2ISIr+tGsPTKwvWdQaxpjV+vbmzD4Si/p9oqnxLvaEgpG",
-	"UsuswW6Okx6fnZb5zEF4h+IaBXzlALXitnz44CE47RnbAFcLFHYxfQ30BRdTmiTI7oknY+UtQ6YkvrKM",
-	"I2O+cpanHwskCkNYL2i8gOfmyRgsYIiJDFrqueMtYrdTb4nMWdHhoeQ2JmmK4gupNXouf1b7h0Dc8qmE",
-	"JZVSuyQdbVISbaoii7ioazhYeSpgzbM0gbkgTFkAFpV2JItbQ7jXXL3gGUvuSzdDgkezYTwiT7F3Mn2c",
-	"9E5wQHpP4+Npb5Q8mZ3iYzKcngzM6mZmyD16tw2kEkFPtgR9zRW8cAO0IqhW8nZGD0HQ1xxkFi8cF3e4",
-	"MCu+ppJOU83FHh26hgRvyCblJLng/CURc7wnJXIGcC4ppBqmsErz0enp8SPrV7YUlKEnKG6ecME52Jm2",
-	"xO/KduwpzntmOsFDG7x8sYpzu2CD2AvOXxG2ca6jvC9itTVK6ZIqHR2cDgb56PJI2gjFEHwwfZo8mj3G",
-	"3nE8JL2T2RPsPU1G094peRQ/xiezp2QwBfwUIyaYnNlYCoiOv2AIsqVlOBk93dJF00OvE4qFtqSLXlHP",
-	"rAgfhvXfblGUr3Abu5k5lBccmeCzZ6LPCKSNNnVcUY1Pe0WA2jQz1/rIC2XN5N4z4sw+3le/FW4slDwJ",
-	"sENrP5QlMAlKH8fwdyQCBUyyweA4Nus3f+IkaKazCRS2Om24pXFpKS3Jm/l9HkazhVAgIoSMXTG+ZiHg",
-	"p5WO87QJSqgk0xQTZ60DQ4WV4LH2vqcpfsUUVZt7EqMS7MIkOJ6Npr/+/MskgDWRQFKBJNlAJvNA3I/V",
-	"t456GwU4GvlE8FYCbiltPTBvzle46QnUs3swRVhFyWE0aJXp6COz1YoLhckrTCi5MMu5pxdXUc1FyOUB",
-	"MgBaWqFTnwjFdMHMF8yEW8tE0bu31L17pttvZY+05Y+qi46goxHEWerFYrnDp3tF8YIIiepvmZr1nkTa",
-	"SygmaHSi5/Z6eRGSJFQPQtI3gq9QKIoyGM9IKjEMVt6rz35uoZ7m2aYVsJJYkNA5f3N9ol+ev7l+1DWu",
-	"jDV7S7LRBDa8NhN8eQa4XKkNLJEwCYRttFoveOVDMBoc9wf94fC4/zgIt9mKJ4GOxhUuzbwqeaGCxkQI",
-	"oiXPpgjPbXMlMrwJA2RGAdllzUiWqjz/VF7lC40XsOGE9BYi11TFC63NZrP+lq2mnKdIjMtv1Z38SFQd",
-	"d98tkPnAFF9JWHNxRdk81B67yTlmKhN4Bm9fPIfj4+Onue+e4pzEG4i+//7773uvXvW+/BK++Wb86tX4",
-	"3bsIOu8vnnf78K3xPwSwLE2NbWU6IC8hNxgNRo97g2HveHgxGIzN/z8EYaC7aNzk+Khh12bw6pnYRbYk",
-	"DPTXsCFppcf2UoxDHbTuTTFqVtYBSUO+2QUq3AYuZ37IYlTIgqcJIIkX2gVTC1yaJGTOLvsE14B+rRd4",
-	"Y6bnmGbYgqdu/FTmhzyf59ZwWQDg0x8xViYYppgmRdagLHkuMVVd+Rui8jVtcyuhDSSIhEgPGtkshZcW",
-	"HF1G/aABv0Wuq86eNsOzFpzNrU2gqgFEZcl20lu4TYt+hfXFkmRJWUMeWWRoeJcwME2gM+VcSSXIqmsl",
-	"Jw/wJaI02ZolYUQrIJt+ct5Fk3TyNWvaytDa2XzKsazZSgfTVVCHufSi2vsL6ULsu3FjiQH1s4b5kSbt",
-	"RraJ+EMZ9TI9LY68kYrFho5mTRTObV9dQzCjyp6enD4GZ2kh4XG2RGaYq8wUuZfQyJtr7ZpY7jTKkkqI",
-	"icRG+uTp3iqgF1zANr3q0sNhNXEZgpe4PPP2gvIV8JnVNDbNSbU/tSYbCWSpZ3cr5eMpBJMS/5Rrn8Gg",
-	"Tv5yBrW+vG/4WkvDxiZDi/UYGyYQiH6JG84SUAsu0aRtXbbIZXLPgEzNptJaWyvGmcFvsX83rO/f+W7a",
-	"5z1+z4qoRbMsOVeuqfM3FxdvwDaAmCc+sb0JOP+vbp3kggsFbmMhl+4ryswmniNm45yUc3SrAN+/PQeB",
-	"xk2OUZs9aundBHRrdFun+w8Jp3LurFlvgbkmgXzL1f3cwH2ezDNguLahXb4Bm3s1Hd9xafRWQnh/8bzi",
-	"73TPwPE0XCGuXD4yE8JubxqyH3RR+DWKlKyapSJ1ggkrgdeUZxIkxgKVG69ww3RsBF9zSDJhVUQnmgTD",
-	"xSSIQogmwfFgOQmibu7BclHMG1kigSqtOcx+LDxzKuTxaLAos8Nw0UjoGg2NJahbztLiGjXlNjFuPALZ",
-	"yOJzwbPVLpGVPBMxwowsabrx4E1RI9K4YZ0lLqdmB8VAkqHlABlCyufy159/6TYOmzuSLU1gs4Nl5152",
-	"2y93YfAltcxfxmKhnMvL/8pYApdWZ84bUCTl8wxvZ8Lr5ruyFgtq57Rf7/C47dx0HFWeHXSir7+6gDxQ",
-	"tkY7MkRApnX3h8BRzG2UGKfNvhBIkspjj6Sp9ypbJeUuCaZYfkFlzBnTS3AE8gZyz24c78kN494Uo7jn",
-	"YhC5kRpbW4D5CwfRf3Qg81cFzPxFBWivOtfy69IAvfrMyx8qg/Wq6yBxjFL2YiISb8TSWzeg984frtS0",
-	"GK30tkIZO4eewNQotD5Jkp3fql1JvKOf/6HoZIF5c6l23tOgShQff1Uwe5tUAdWX0PChkSX2reRwuy1W",
-	"iELtHBbMb599oiZ4TWMsWviPlRYFVH/Hs3h0/bcPrrd9UXCLfaxOsJfyeYXbtSIvgC70WL1pyuMrFKVP",
-	"dnK9FZfalvfiBcZXpQYmbvDeXFbtQhh86m1DqkbWr2lCrda1fQPbHCzzF8ZhXBIKrVWbZK8G1abP7gbT",
-	"YbQG80vz/m4wDb5qEN+aOjRWgtkapOODGtD35n37aVaI2jxJG8ObVh4s/RzcHOScZpBNnQ6McJA2eTMP",
-	"gnvlAzlADNusBYwDDL1/MjVxbZ6Qa7YTMTU1tHs+hQbzwOTvPFAH8ZMPuQvMfqVbg/s1vUbne+5k2hzC",
-	"oQF2sccFuSpLhHW8nFnfO9BBHVMHYt94EA5wbQsIh0iiWx0EcIg/Dk/jgM7ZB2GHK9LMDs4ZbccPu32Z",
-	"tnyQ+74HRmjwYuqOfZIUszdJ7r0cttd9ayD3knvIacPClVBhFw83IMC98oEcYOOWQLbxRR1Q8S0H9gVI",
-	"lFKv5gDYAwJim7WAcUBG2q3xgJjsB7LD4W0WFBcMtROU3R5zW0HJY68DI9zJBNi+t7IErd33263vkFA1",
-	"Bpy7RGsnyBKUOtgDwnZXsAfkxAd7S6gHJOeuEz4gS7cGe8gtdQB3+VsH49pGi5CLqeK3Y7G9sfEu+5AP",
-	"dmuObsnLDWguAWnFuYeAtOLTFjBaceWhybTiwV1AdkbczasrN9/Jh6XEwS56PXtz7rK50DG1KGY7uF4r",
-	"vOBpIrv+MK4c8aaSZWiY8jW/8gfaB+QATQsgh2DsoWm7iRwKnVkCwmy8HIBXHKVq3DAt+oYG7zxTQFW+",
-	"YVHfNL1zwc4tK3TuVXpjGS5pUxizJtLV3iTb7SSza9QtbWdrlPcUXWLjBrBf6lOv7XGVPD4O+GxWoFto",
-	"7qRsXq6AeIA6n+qCzhqKdRoXeHD3i7Y6lHegFiAMUiLVR80HbZamGwPJ1AKZMidyEiD5fq9bGZ3dd2G/",
-	"W+XRjuqQ7xYc+Jr5rNKhbIGCKict3hdzTCpnXqq6tyoeKfbutkKZcOgQkKhMSUKKGuGcYff3qG3yd+b3",
-	"DWEU2TvbtChRWVCmmhnSVlJ4513dtrxVb6F2dQTGfM6oRKCajzT/ADKezRf6a2beN2LW6ufWWsbwb7zQ",
-	"2vDOqqa6qZfkx129uhlPW4Qldb3VUwWyw6ICx1OZpZVVhLSE8abdREOfN67mq9UmaKE3JHBXabMi8/b7",
-	"n9a0NZQvMfykPsaZkFw01blJaQrabIPIpEHQSoTuaOZQ1KdwS0xDwnxyB0izc7/V5+DatCISK3qN0Rgy",
-	"U9zdhyivZI/GpZJQ6FhvJ9E6kS+J1olpuoHHkJCN5jaFotufsMgVxUdjWOnpR1v+iOw57nzD1g4dhEE+",
-	"YsFMDZso+UK+o2rxzgiT8w6+nZlzr20oVmUQ1eykXBTyCp1ILa4+/vrzL1G3D+8WfM1M/cOZtntCCyow",
-	"vj5MHDtQnTiXtROGufzaAkVZ6A17cl9TQjus041Tw55TZkvajSDdqjCmSYfZqirutMcZEFcLluJMgXYh",
-	"bF2JnqA5rXxLt+3C8PzaHOPW7VLto3YErlISO6+Fp8b77T68r7bTd3pnmN33mZgpgblLNXSphqhUDNS2",
-	"hih3noSJXi1SLLz+ffwKPa3foZ45p7BEc2bMxVZ1EktU3T9PsXNFOvX6MM4EVZt3Gr7j7BU18vUs00ip",
-	"6dPKQai8df0oVAS//vzfJtm2Uu60mF4QUXRKU6o2fbjQpmnKP5kzVhLwE4mVjla1I7XhGejpapOi0WeP",
-	"Y1lpHNsvUTF2rsNCWAmc0U9AWZxmCbpD8iJn+DkqCSeDYbe/67aN0uq2UkFW9J9obGA+5n9kKDbNfOEf",
-	"N6+cy++DyXVngswxGcP7ty+ldguvgDLFi6DfzMz03E6sgNk0qak5jdaOYLtOrllyuRq7GQqBCRiuwz6c",
-	"WwHXkS1+WqVcoAiN8UNX1l5g2LMnZ7lIm/Y6jpUQudGj4oIZo3PMy/JBHxtlUzbjexycRTbVk+q5UA3F",
-	"NY1xDFTKDEMrlGEe0htDYtMWpvbUFQi6KH/CJobh81DIGqj2uOsUSOv24RYyMmHElPPu5RpT+UvM5QpO",
-	"mixuq82ohGTLXjDFmGQSJ6yJzfSCTd2yNNCLKu9o14mwqCj8ln34z2oRNnROBoOuqUjelmNPmKuw3hYo",
-	"ly6VOGt1qQQUN+/ktcjWapszWAvK5pZ45ZsmNC4EzrSXHboQZJ6hlFrqSPMJtqbTXO8vXvSedA0zTJhR",
-	"2Fe4MR4SdDCVCCfDU23m9OJDw2Jb4AZuTITYVK60GMP+Ky1Iruwqd1mA4nNUC3e7R+1SC3fzhp5L34hq",
-	"cdGOpvCERc9JvMDec86U4OkYGO8ZJy+CTs3XcvMmzj07KwiS55pmaP1mKybbqXStB5zSGJk0Btrpr1dv",
-	"XvZG/YFX7x34IhyEwTUKaeV72B/YlnyFjKxoMA6O+4P+sXbCiFoYK3VEVrSX8Ng8zFE1puK+uXj10oQX",
-	"0Hm3JvM5Cnh/3rUxKknMepXY2BDp2ZvzPrzmfkKEcpOT1G6feThPgnHwNapnb86/cmotqNxnNBoMKics",
-	"FX5SRwu1TEtHKgOrCv5PwmNjy3QDd4LYfNDPkBI2/9skQDYJSt+QJP6zwad94aO0UL221ZHX7Neffynd",
-	"I9VwS1Nd4xaa3MZrvvcQjD9chqWblxQKG/2UZqJVPJlLHTEY0l1qIHnJ60GCXjgygffalHz/4923r29B",
-	"uy/1IAfpVjvQWj4Rm1um+zCzNPe92GuNMpE6yzc+OhqOHptTk8Pxk8GTQXBzWTrF2hztlPzkwsNrpOS3",
-	"K2QGj8VJnn3EbOqxl5DWMd9BwvoxJ5MwCYFaeXTHreAZ29ijPl46Tfd0uaMaXV/hvUnqzrS5sNHlE93b",
-	"bSTw4eGKNy/9E2FBm+sl2h9nfoX7r6Qx0fTJYLgLToHKo/eVywZOBseHO73wb9I5GT093KN6pYeZuzvl",
-	"e6ivO4B147PtdwsO5oyZ4TaPYakxw2pTZtptoNfIuP7BgvxerZgwE8mF22yG2SkyfOx1vyUzv6RSvctz",
-	"j/dUUjb8+3CnvbfyvX+WwW/Cu5UZFrBqdYsV3XYw9jXHQXZydnHU4y/O3Abr23M9xcI9Ns9PMftMXuQD",
-	"V1yqXdvHMmdwd+umTRSai+esp1Rcqan53PrW5irNcTlpOGHP8qSHlhR7YZXJ7rlsCbWJEJNmw3TWN7fc",
-	"UIHuzC1EvqKN+hP2DrWDzSCq3IkRgQ6NzP0z1AsT7NTiYlH2Fhq3NuOmlgXPu3shKF9quiP9um1yVLn0",
-	"9OYyzK9r+jtPNre0Q35q0b9PYXA0OtFGw0/M6c+nvcGwN6hcCWDlLaa9hAqMFRebnsiTHVtb1nBmqFrb",
-	"015AGy6vuClnil2KsqLVhg+MH3+3OhgNRo96w2Fv9PRi6OGnyJJav6kNSo2Vbnl9WXkjlmVpeoAku92N",
-	"NiTabvZtNx2csAdqcfXx8Tc/jb6yGCz/MxgMBmQaJzgr70Rtu5V3r3bgszWLVLc4dmhyr36iVDxhNPTg",
-	"sM70rpX9HS3BsEWP6pVwpt9pm+k13OVjzM+oTef6RU1/lOnKj+hAkc10Bsu5HXWDdfTZ3fV6Y03WvpIk",
-	"f5/fneU904amXMZhHDQqyWqFRMhdhseOFNU9NDtUbigqyuxk19SSPzv72qnv71FcKvlHsY+rPNvDPmGz",
-	"B//WXQ2u3d7d5Vk7WEFr2qgx7tzBBYO/ukkrTWI4Pm7ld/xGRu53MFl7DdW/BfsBBPtrVPul+nYOeX7V",
-	"vfbEV0TFDTtjz902AmEbkNnUbeXazWPLmfkFiFqIQvCE1FgQJ29neT1BXjwwYVeIK22IqNuwtFsDXqHI",
-	"2Ox9R02b3zs0kGXoqClu8WoignuEHb6+sA7rrcSzof66feTQUNbRKnL4k6lZi7Y/b5zQRKMH0aqjh9Wq",
-	"bpy/qHb9Y8KEP0Cl53X1d3H1j+xGpElW3V3xN6a5zqXMTELIFvCY9FZ+DZL5IZj8ZxP68J3Z3nRXE0Xh",
-	"4SuIJsxCIsrcWRSC5BBzJrMlCmnyYLbksPA9E75mii7xzPNGm8cxIcyEFTcU+XWHwFd2RyjdgESVL+7O",
-	"JsW7f+oPTYU1+LCPqj5scXFUMFy01z8NN2zd1H+e5s/qyD/6C+Wmnv4gTnbmpmaYxFPSZJJ0t9/AJN0+",
-	"N7XVIv+2VP8bE1pvXX3Z9sZQyz4tzN3u/caX5hd51LaS3y8hJRvz60gdkqb559Kdq45DzS+5rKlEr/MX",
-	"csKMOH/hru2X3RB4mqBU9mhHaBIkpmaGmICMLrEPprg/8ur/I3t0hriW27J/87M/pbp/znBfWkUriUYb",
-	"pFFwkW9FVkxQ9ejBHEHSf22LfndVUZpfMCiVvhSkPx2Y4mB3UaYrDd55bWZ9I/TbFfkpM9ceSi4K7OQ2",
-	"XKPpiwoKd03SnbDYV6BTH52lm5wX1uZyUA0M8KeMpNJu2xWF7E1jFmde7jai1oVmEKvqd41SHJK5hULO",
-	"jyZZP+JhdsP/vYP0WyfXLiunhQLc/GPxA3ubxvT80fmPPyxfffdq8/1Fmp6zwS0ttDkL1WCbv831Fp8V",
-	"Z3f/3Pb4j6scyNVq3UKVC8E+l0rLP1xqNVA+H1B+56riP1xqBvDL25puKc3v4bXtoBPNOYiMQf9IJldH",
-	"Sx5f2S9H8TIpLt/t2Xf2Zsz9RXPF8prrHEJTBBq6ZENTnXj5FLhfDSMbKmFKFSjeoZBquZAHy4loHVa5",
-	"eMnrURQvNY9fqY7MKyu2/U213s3lzf8EAAD//w==",
+	"7H0Lcxs30uBfwc1dlaW6IUVSkh9UfVXndV7ajWyvLV8qMVUecAYkEQ0BZoCRzHWpKv/h7jfsD8svuULj",
+	"MZgXZ/TIJd64disW59EAuhv9QnfPpyDm6w1nhEkRTD8FK4ITksGfb4jMts8XkmTqV0JEnNGNpJwF0+At",
+	"iTlLBJIcXWMq0ZwseEZQpl6hbDkMwkDEK7LG6tU1ZXSdr4PpKAzkdkOCaUCZJEuSBTc3N2GwwRleE2mG",
+	"PU3IesMlYfH2H2RbH/o5yhn9JSfokmzRgmdIrqhAKV/SGKcoI7/kREi0h9G7d6dfhUjg7f4Qna8IEnit",
+	"X8IsQXOebNE1lSvK0OQIrXieiRnLiMwzJpBcEbSgmZAoI2LDmSCIMiEJThBfIBxLypYILzFlJ/CsA60g",
+	"IowSuliQjDCpx6EA+mcSS5LoR44mk+GMjRX+JsfHKF7hDMcKA2gv5jlTz2GB3jEa84R4t0PEuETzrSRi",
+	"P0RCjcBZTIYzFoQBVejRBAzCgOG1wrSHzoHCZ4kw+OP3hC3lKphOjo9DRSj7e+xIJWRG2TJQhDoj6znJ",
+	"TpM6URR+13D3kUA0GdrZbLBcFXNZ2/fDQNGJZiQJpjLLiT+pBc/WWAbTIM+perI+jXN+SVjbLKS6uWsS",
+	"0rx9nzncqJc1YwDP/g0nbzTjqV8xZ5Iw+BNvNimNsZrfwSbj85Ss/+fPQk32U0A+4vUm1QAou8IpTb6h",
+	"JE3ggsjXa5xtFQH1LbSAe4gyhIGrgjC4wmlONBokpmkwDSaI+o/vif0TJAhBJMt4JoIwMH9M338K4Ilg",
+	"qvESBmsiBF4CmXKhdjQa//br/xmPRh77BTdh8R5OU35Nkg90I96PL0oQFJNihk5fI5wkGREC8Qy9OP3q",
+	"DcowW5IpmgXj0RD+d3B4OAuCmwtFKyExi9X7B3hDD67GB0ArxbISy1wE06OREiFUpsRDjNnyBZlWUm7E",
+	"9EC/vcrnw4RcWeyLA3gJKALMtMapojZJNEMVeH+uWQnRBMkVlogK2HtarjQif3wH5BfcWMe/GWoXbg4Y",
+	"lwM8MGz6u6Hpxt8c/yMji2Aa/PeDQnMc6Lvi4LV+Xb9S35xWOlPhULWH0RxreRyiX3KSbZHTB6FiG7yL",
+	"DvsnMxZptEYopUIKRK4UDAUTcIz2sERrLiQaj0YhMg9/4GsqJUkiBOJWS/yMCLk/RM9TwRFm4ppkJJkx",
+	"yRFez+ky57ma9SaXUyXhc72xCfr721cvleyHya6VFpQrzBBnBMUZSQiTFKdoT15zFD3P5Ypn9F+A12jG",
+	"jLYNq3dARUV4Qz/A2iOA7f1G8prGZF+J/ZsweMHZIqXxHWRPiX1zQTIlC9AsEFfxIKazQCEbpxnByRZJ",
+	"rPdiAytquS5KHPis4EA3v56sF9vnH5rtLGChlbCieZxnoKfVxIliRoeF0rr3h2oyXyveuSeWleWTMZxq",
+	"qRC0b20fncflDW0gvCXZFcnQ1wZQL9za4R8Et8/ZFnG5IpleDODoG57NaZIQdk88gVWnd36K40u9Q0XM",
+	"N0bFD+OMYElCdL2i8Qq9gF9gGSBGSCKCngrlsEBsMfWeyFy4Fx6KU2OcpmBDnb52gk6r2RBhs3wq0JoK",
+	"oUzQPcWpibIJIo24aB9EhfSY/prnaTJj1zQhDF0rCSrdQGiNtyjhiu8Bdqi0Nvm4odk2NAocFLaRwzhb",
+	"Eomo2kh5msDsVviKzJimRXKCnCxWEzNSNU8JyDNtVJM0sXLrJZff8Jwl9+UUIPrjxTie4GdkcDR/kgyO",
+	"yAgPnsWH88Ekebo4Jk/weH40ghkvYMgdKrUPpBILHRUs9JJL9I0ZoBcLKf2tZ/QQLPSSI5HHK7NvlD4C",
+	"yYz2eAZrv6KCzlO1gzwm0LLtNd6mHCfnnH+vyHxPmljmM+4PShXMTGvGx8fHh4+1D9Nzk469TWrmic45",
+	"R3qmPTG90S8OJOcDmM6Dqxe7WMm5XjAg9pzzM8y2xj8Q90WsUlMpXVOpPNHj0ciOLg6E9oaB9KP5s+Tx",
+	"4gkZHMZjPDhaPCWDZ8lkPjjGj+Mn5OniGR7NEfkYE5KobQt+O8LK10djJHpqpaOJp+QVPdQ6kVtoT7qo",
+	"FQ1gReRhNsGbAkV2hUWcAOZQXnAEgY4BRDoiJHRkQzmP1VjIwAVDmmZmnj7wwiYwuXcMG9uO3FfSOV8F",
+	"lcxFpIdWzgZL0Cwo3ZyivxGckQzN8tHoMIb1w59kFrRZcyXpNi5oXFpKT/Lm/jsPI+NC5BARopxdMn7N",
+	"Qq22SKKkXkIFnqckMZZCAFTYZDxWLtY8JV8zSeX2nsSoBFbQLDhcTOa//frvWYCucWE358IGffy4UOGN",
+	"9RGAk4lPBG8lyCylr/XnzfmSbAcZUbN7MEFYRUk3GpTINPQR+WbDM0mSM5JQfA7LuacFWRHNzq/2AAGA",
+	"nlro2CeCmy6C+SKYcO894d4erNXbA3jt99JHSvNH1UVHaE8hiLPUc7itsaneiuIVzgSR/5XLxeBppKwE",
+	"N0GQidrk1jFBL/qFk4SqUXD6OuMbkklKRDBd4FSQMNh4lz4FhME21VRb4DyVNhRXXtQ36mWkjUxtVBq7",
+	"xm70YYH5OecpwWBfbkgGhjJnojlWCDavD/CRURACDONckJOSsWz5x5hQuSCI4Hg1RKdLxjOjZjBDOFlT",
+	"pjwTjlY8TWxMAoYboq/0UhHjjECMUpK16CL5W/XuS7wGLjFLxVmG1dbX8fBTDUbh7yYMMq53wy6YhnTq",
+	"yZvQuf87Iu7qdghhwcdHfsyaL1BKpI5PJ3RJpQhRNIxCFH1Q/xmYeMb/itRyvaDz46PumHMRpH1fTPHC",
+	"PcnnPxMdKfA8wLtxoxfPrOOgCGWSSjBToL3T11dH6uLp66vH+8Ax2gpTTDQnWvQtMr4+QWS9kVu0JpgJ",
+	"hNlW4cOJrvfBZHQ4HA3H48PhkyAsIqRP1Xodl1RQ1Isb7r7R9ELENZXxSinXxaJ5r2ntKz5gWcfdDyvC",
+	"fGCSbwS65tklZctQOa/gGeYyz8gJevPNC3R4ePjMurEpWeJ4i6Iff/zxx8HZ2eCrr9B3303PzqZv30Zo",
+	"7935i/0hegXmcIZYnqawB5nacCXkBpPR5MlgNB4cjs9Hoyn8/6cgDNQrCjcWHzXstm2JVb7GzNsR5UB5",
+	"hdHHo1EHp4cBv2ZNJ23FyQrIk2uapohfe/g8QYakouzWPRIIQA7RKyXjrVgCptQBLqZjN9ZHxEiQ7IrG",
+	"BOEYoqLm8CwIu85DlFpQkrThnNBIWI6WGWayLk6VfAQhqoSIXJH13STimjLD8eNeG0KscFbZD0YmlOd/",
+	"hi9JgepHAq2JxAmW2HeltXS3RFImTqQNT2X5RAfejwFO02iInitCCNC9TbupIvXM+YxBcZPo+8qowTcE",
+	"G3uougG3Loyu56eNmqlToJG1E8y2nJolfCge2KMSOApFRppEcK4JaNuH+DSwW8MbJFPQ7fUTBO9TtgTE",
+	"6vsZEZJnRCAq94foZZ6mM3ZdFhtmgk7lw5EnYfla4ag82cDspuLCRY+dDodvLsRb1g3muKaK2NdYWsYt",
+	"ThxCHYPBAkWKdJGO3XuHZZOLaNi0idwJUJ1++tzjOuNsqSlI5TDoUpd60gXcJtY5I/XFgpxokERZTlCZ",
+	"KI88+pbtHkGIAK2/xgwrJak3iXHIGjXIYkFiSa/IhzZhUjHZlBgBLnK6VhlkjF9rxnNPKtw5RsSpMEbZ",
+	"/gPYXkA0te37mVodYp4mlpc8gc+vWcNy7yWUz6vQHllsPQxKtOfUAQEMNff0B5r0m6c+1u/OEfD3gUa5",
+	"N5JDTQPXhYb9HWXtepp3jyV+1TzYkExwCMFWlKpmSE1VcDXUesr7b57TVLbuwIUxjOCpAbVq3QOrbnIu",
+	"hczwxtoIVKIYM0geIU6Ghighay5N0ISkRLa5UibAv9u8s1yLhTEhE7RnzbkQganm0y7BkgwkXZMm3i1Z",
+	"rHUTVduQnkzxJwBYyJmkqbq6RTgjyMDTSTvNa6T98lo6t90DuJ3aGIPDaEvfuiP5J3IdN8mtuCPFQipj",
+	"mS3vwyKfgcMKDOLmaVBb5pCC1UO38Uv7rYTediH02lgOZVHiGKSNrZUVqiPjG7zsz1OFPqsKf0Y+yg9x",
+	"ngmeNdlLQoBhpB+IwDEg+kRSvQiTOEF4bjLbtAeouMXOrgPfMPd2JL3haQO7RLDDomlpjxU0CncaM/o6",
+	"QB/OWKT/crDU/D1qQ4qKkrsAUa4IzbQzp3e/PSXV3gnijIiymVtRTRcNu8LGBuubgoFv/ezo+AkykUiU",
+	"8DhfEybrOshGURtN0WtFHW2MUsM9MRak0ai1OU81Oc4zVOQYmRypsJq9EyIve+fEy8u0K+AL7T3qXB9I",
+	"V7nGW4HwmmsHo79D6dn/kBf20XqUo1GdzctpRPXlfcevFbdsdUaQWw8QPSOgkuZky4HgXBDDGHCSb47Q",
+	"3TYAk9sGC10u7bieS+uHsT/tiAtvsFw10sqGupte/u78/DXSD6CYJz6xvQmY+HhdIIsVzyQy2XXWzL2k",
+	"DExeQ8zGOUlzEFAF+O7NKcoIHCPEIOitQ9kAtIgC9c5565I00oT7Yb0Oc02S5w2X94tL7gqtPUeMXJuM",
+	"DWcZarm050fSGsNnoHArAbj9E2R4Gl0SshGlJCnDg52eNL8iWYo3zbsiNRsTbTJyRXkukCBxRqQZz8UF",
+	"sUAYfctRkmdaROxFs2C8mgVKQ8+Cw9F6FkT7NqTKMzdvwhKh7F1scqPRcyNCnkxGqzI7jFeNhK7REEyo",
+	"unYtLa5RUhZJSxAAEI0svsx4vmnbsoLnWUzQAq9puvXgzYlCJITW9owqDxFAEqHRJyFK+VL89uu/9xuH",
+	"tbZTT9uxOSql514Om120YfB7qpm/l43ydWHqWhaNscQpX+a3tH3rZkpvs6FYf5NMg7ktMr4uzw7tRd9+",
+	"fY7sQaI29yMgglXkhmImic1pdAFRwsrPAU5T75K2Br0L2nHzL1ARc8YIZFxqligGMr/NON4vM4y54kYx",
+	"v90gYisUtgqA9oKB6P80IO0lB9NeqAAdVOdavlwaYFCfeflGZbBBdR04jokQgxhniTdi6aoZ0LvmD1d6",
+	"1I1WulqhjJ7DICMpCLQhTpLWe9VXcdzynn/DvaSBeXOpvrzjgSpRfPxVwex8pAqovoSGG40ssWsl3c8V",
+	"WMGSKOPQMb/+7RM1IVc0Ju4J/2flCQfVz0Z1P8375ci/u+C4Rf+sTnCQ8mWF25Ugd0BXaqzBPOXxJclK",
+	"t/TkBhsulC4fxCsSX5YeAAfCu1LzIMLg46CIGzayfk0SKrGu9BvSjyPN/E45TEubQknVpr1Xg6rPc+8G",
+	"02C0BvMruH43mICvGsQ3UBPGSjB7gzR8UAP6Dq73n2aFqM2T1GEkeMqDpX4HN52c0wyy6aWOETppYx/z",
+	"IJhLPpAOYujHesDoYOjdk6lt1+YJmcdaEVMTQ+3zcRLMA2OveaA68WOHbAOzW+jW4H5Lr4ixPVuZ1kLo",
+	"GqCNPc7xZXlHaMPLqPWdA3XKmDoQfcWD0MG1PSB0kUQ91Qmgiz+6p9Ehc3ZBaDFFmtnBhhd78UO7LdOX",
+	"D6zt2zFCgxVTN+yTxM0eEhd2cthO862B3GvuIacPC1dchTYebkCALcu6qfkKbWzcE0jhX9QBuXsW2CMk",
+	"iI5+doDt2CAmxtoNo2OP9FtjxzbZDaTF4G3eKMYZ6rdR2i3mvhvF+l4dI9xJBeh3b6UJepvvt1tf16Zq",
+	"dDjbtlYryBKUOtiOzXZXsB37xAd7S6gdO+euE+7YS7cG22WWGoBt9lanX9uoEew2lfx2LLbTN27TD3aw",
+	"W3N0T15uQHMJSC/O7QLSi097wOjFlV2T6cWDbUBaPe7m1ZUfb+XDUuCgjV7PX5/a08E9yNWH7K9KFhTJ",
+	"vJQmO4wp17qpRBkapnzFL/2BdgHpoKkD0gVjB037TaTLdWYJyuDgpQOe6yfSeGDq3g0B7zzXqWT6wKJ+",
+	"aHrnDPJbpozfKxe8VyqPyRV9iEwem2z0IXPZqbsi9pVc1h6pQDo33UciXywcvTLF3pQtyxmTD5C5XsXI",
+	"SUP6eSOGOo/PaK/WNp15SCkW8oNipD5LgyQLnMsVYRL6WiQI2wNjszK6uO/C/gy59LuTLLVwQbb3C6zX",
+	"ZCoJtMKmMPTOmZfuTLDY7Kb6Xid7meu5EhG23F9L/RVNSWMaK6LyxMuV1rdTriEUqSeIQgZxBvZFgiAJ",
+	"QXIeIqFrBgSBBEE0JzFfEy10TFep3yPHzM+/L9UL6MwXLZ0fFdn2e5oSOmNGi999tZ7WLHxIqtDY1Gjy",
+	"U/LhRLySlX+iEY11ar6Weuo5TXyXSVKXH0XSRGe661v9qEt6XVEmm7lUJ7mUM9Y0mdTSQ7XejMR8yahQ",
+	"bHFiOJUwni9XtjatMUe8Z7ZeoQAeIlmvKS2uXNZQksNhSZP6GXIG2XWtErosX8Na7Tl0FclYIkbTGTCQ",
+	"7tbpdcZou1N2XZEb/Xkk1/nM3ZBdB/nV0RTlQLIhilyJyLRUWRai+RbVq0x4pqQS1hxdFBzMmCvz3hOE",
+	"FFANS0T7JzanWSk2vsZKsaXpFj1BCaSIQfU/laDWNySxin04Y5EpJo+maKMQFBXMGVUy8mBxHkM6Tk4a",
+	"0/MAVT9QuXoLO9lYja8W0BSsD09UWVA2G6/nTligvUiuLj/89uu/o/0hertSyOUsJicISm4UAhi/7iZ/",
+	"Wxb8Ra0rkF9pVJjLIdLdFSGxMd0qWhspWxjruhQcturt6oqbJKhOt+NGdp0gbJIEU7KQSJmGOuFIzRB6",
+	"udXt+VbL82u44bUa8A2KPbUewcE51WKbmrYcYv+OhcqMXIOG5otSNuleRjYpjo3ty9PE2BGm6s4qewyd",
+	"OfXfLlulmnkuOf9MipEVMkx+t33sDmnaNSGm2e5WeXq/D9ft9CItNyhvUj2XKpe5zgeckf2Hdx1b98Nb",
+	"kOK+BwalL3eqFi6lNJZyE/umNFpXTPO8RoqGN7yPl6Km9YA+yq7qLG+/m1BP81b/U9bT1ux5Ra2cwSON",
+	"tbR9CmIr21UNSeI8o3L7Vs3f7JwNhf37PFdIrxkilb449ul6Z5wI/fbr/4WzhY00XR0UwrCkc5pSuR2i",
+	"c2XTzflHaLkjEPmIYwluGpZoy3OkpqtsMbVc3Z1H7/apvhO5sa1qDtEmIwv6EVEWp3lCTGPMzG6oJZEC",
+	"HY3G+8O2Rr+l1RVIxBv6DwLGox3znznJts1857eYrPTiHCI42sszvCTJFL17871AKcGXiDLJXYwTZgZv",
+	"FhNzMJsmNYfmRP0I1tbISJPLpBQvSKY8SOBqMkSnWoA8f32qREDKM5KFYNMRU7TrMOyZSSdWZMDzCCfK",
+	"fzSjR663NbAoXCz3fdFBRcoWfIdnsMrnalIDE1jSNYJTRIXISWib8ZkIJthHOkoLqfYmH9oENWdsBgxv",
+	"Azemwrs37vYc0vaH6BZ7ZMZsucoOrgHbA4IVdjdp3FYf0/Xhlr2svT9jTWymFgxlGgKgu6KWqK1BUOTq",
+	"XMQQ/e9qzQnaOxqN9qEAo6g+mTFTUFLUY5QayZ70aiSLXNNv14HUhJIYlyvtaszY83J3WR2mWSj3NDRu",
+	"/TInQqhdh5sbGjU193l3/s3g6T4ww4yBQrgkWzD80R5JBUFH42MlmNXiQ2CxAjjAjXGWbSttbKdodxtb",
+	"bIVdpX8tknxJ5Mp09K01sjXddtVchrBVXXNtReEZi17geEUGLziTGU+niPEB+C4R2qu5EGbe2HgdJ44g",
+	"NrS+INrh1NukmMq+duxSGhMmwAAw8uvs9feDyXDklbcE/hYOwuCKZELv7/FwpJ/kG8LwhgbT4HA4Gh4q",
+	"Iw/LFWipA7yhg4TH8GNJZOPJw3fnZ9+DX4723l7j5ZJk6N3pvo774ERXimVbHVt4/vp0iF5yP3xLORzB",
+	"KLMSfpwmwTT4lsjnr0+/NmItqPQwn4xGlYZbknyUByu5TksdtgItCv5bwmPQZeoB01AObqjfKMVs+V+z",
+	"gLBZULpHcOL/BnzqCz5KnejVTx14j/32679LLewbOrPXJa6T5DrQ4VsPwfT9RVjqti5Jpp360kyUiMdL",
+	"oRxhIN2FAmIz/DsJem7IhLzLUOHy97evXt6Cdl+pQTrpVutvVm6QZjXTfZhZQOth3co8z1Kj+aYHB+PJ",
+	"E+haNJ4+HT0dBTcXpaZmzd5UyQ53Fl4jJV9tCAM8usLFXcRsemMnIbXh30LCascJq/6q5whUTos+u6VA",
+	"P/SmiKotB6LpjPVqWBHCZeMZqdF9J3CInrOtrqj0BlUzRlRq0VbjqDNyb2YyvUKMQ1zv4fH+HvnxF353",
+	"DdcUwQzlH2MGk9Hk8WA8HozG56NnRXMn569qDqNq2U+TJ4vH5DgeHM0P8eBo8mw8eLoYkcEYT+aH8VFy",
+	"TB4vKiXa912EDn8U/ST8ALyb+mRUmnoRADHN2L1jrb5reAgaVLIHLrzuHqU4hd+8bHQwOVJP7iLRsVln",
+	"7XRYuec1yvnxAtfJa1Tu5AXU7dP3tnoA4NHg2fnY7w2m8R9TbaUPdPV3FvxJCGF9brMh7DlUEZL2D5kC",
+	"5dw8++e/xm38V6JLqS1LP6T2bl55RnY3P4cY8NFo3AbHyauDd5XWskejw+6XvvF7th9NnnW/UW3gDHM3",
+	"TcO63jXl5De+VvphxRFUzIMy8fQRBStbbqs6SeeVtimm772vXuhnQ8TTRFm8cIoYgg0PpiSWCCNJlV8M",
+	"h0WRd54U6dAwNk+KGWs9R+KMDKHNs9qT5pQ6qmbgRk06R831zH0swv/u0/v6adaSIEH/VYTb2uIL0Oq5",
+	"ZBQ68hyPICxnKuZNUK61fv4mrE7i1Qb/kkP9s+CZQ5CtW1aYelTBYtskzaHdLtO1PjozFb9+azmw+P24",
+	"d9NoXsuR9vEu7m1I6hDg+57KuSJdH045NxTLVpNae2vh8hwbtPBF5RQ2ODs/ffzq238e/vTzT+nLH85u",
+	"Iwhd35YGgfjKblq+KLLNQciNusWO9z2q/3BhCimDxfdnrCi1V5T7seFCtuVXCoTN21OdLmOaduHutl3o",
+	"uQ28x5jp9pYQwJ4x/4iOSlFpUEelIOlCh1x4qTOnguPiGfracMbaBK1+slHM+p2Z63K2CcnFIweV7+9p",
+	"MQHU+htPtreTEA+zUZtM4X5brKlF9U35YNseUZYl4fh26/wLyb/bSbc2U88W8/y5Bdqoh0B74X2s6mjc",
+	"Y4jqh1bgveM+62nokA9id9Ln5frnD/4okW0Lu1HRYLEmtev278En+/XIGy3Md1UolJrEF8cntY6BWwSf",
+	"jqDmc20QnK/2S1ZSWY82Y/biSVMHRq+/omml2Gok6wcaZbdegJPdFbl01LbiJHTfNHPZJn/67XXU/Yb7",
+	"RtQfxa22ZcAubg2bPbM35muyXvXiTrcpGjYH6ZpZYfRFRX1RUZ/HHvqWyK4NdDsb1X2IWFmnGyzjhuyB",
+	"F+aoFbMtEvncpNNYdgmRYrawlE6nFIVhebVR1/yKsmXpCZNRNGNyRdY6HuDl2tRy6kz2Enwd2ioXXd8C",
+	"34+2CkqXleh0QQDtJDh8o2WLxIpfN/RsD2s5r1NU6cG+b+tgZkzyPF6pcWHGXvvuItW20prd6s8lpqzo",
+	"0A5JRWUdOWPguuhMeac4eYbW+JIo8XeCcLOzhHb6SsMZO9+pZ5v6GJtU9XZRq6VKo/L1U0+De/g9TnDa",
+	"hn4d0vCit8xqSo7t5dF8URe/r7owg/+nqo3PxBX6A5SbrTjt6c4UaZ+NNqPf9dB+skOJzBVPrYmvxCTs",
+	"BlBY3uu7j4Abg/FvbfXNQ0WC71AYXP4yvz4NqwfD+/VAcrBqTZVu+svYoldl60GV60P5VwivFk1H3cI9",
+	"LrffpfGZ3J0Rd8VeTb2lV61ChespbacGfK4z4cAWmZYrV2asJRJrMyqodKWSgqSLumXgn8oqu+AtYYmy",
+	"Y6LKBw0jKOuAj4dSL6nPVIm6RelPiJq1tYZnz01K7B8Xne08wK8cux8eNxy7F4fkCc1ILHm2HWQ2Nbk4",
+	"+O6j0W8Z1i2VavweUd27JThUDI47JTg0YhrsqZ4fpy4nOOghd1LKZjQcxhPyFB+PB08WR8ngaP4MD56S",
+	"x/FgnIwWE3w4P4qPk1sTtm+ugklTePLdL5OvNRnK/4xGoxGexwlZNGU3qNd6WYG9+axarNeiDrwOEaX2",
+	"EH9uE/BLrPo2sWpXwGC0nrFd6lrv4BP80xGmfmPi0UWKoOlWfmILUos+E2DlUYE3G4Iz0aa9bEi5pm30",
+	"UFbbdMeT9fPJl8DXA7CP6a2zg316hI7bG9C0sEJ7LLmFC0Z/Ub1Ymtt4etjLpvlTaMr/D3pvp7b7Ih0e",
+	"LCy+QzTczjU413rn9jFxHQ/XjGq/o6+2XIi8ne5Hx09snbMtap6xS0I25vARCh11fovXN2EKNblRU1Fu",
+	"ixjrjNMW0uyuYVpPumjxc6vd2tCm7raB3Nv7MJ+HrNYPfLYeSxNlfw/RPHlY0Wxj0P+ZIvqvF1G+g9Nx",
+	"oKsgIfZ2d+3RGLU7FSKH+JbuTgDROvvJKTjiNN9pToboB6itNJ+BisLuzz3NmIaEJXwfCtqSxZyJfE0y",
+	"AWE93SjIWcEJv2aSrsmJZxc3jwPO1Iy5r0H5vXwQ3+hytHSLBJF2cXfWS963vv7QyF6D2fy4aja7j3QF",
+	"41V/+dPwNbMbo7c+X5fi8V821Pbsp+yoNdS2IEk8x42FRD9lR7+DXrt9qK0QRV/U3V8xPvfGdMgovmOu",
+	"2aeHzuyqqJJFEz+/yQ5WmoKgPT+TdAEVA6bz0TUjCZoXyTEniMsVya6pIJDco1N0TOpN+4df9/tWcc3Y",
+	"rjIudLsqrkpTzLYarnN7cvulhKtPCZcmsu5JqoAh8kuOU6FPOV0XsKYxO4u4do/oCsa0FmgbxXXVvIWs",
+	"tr1Md8/A7QaYhWuQZ/+iyX7bnFw7Tzelro/+P2A925eTv88inlmrxSPbv69+Ym/SmJ4+Pv35p/XZD2fb",
+	"H8/T9JSNbmmK9CnL+zyy7P+4tBGrJOqquNyz41OpC9j7CyVSyq3cytdMA7P3F4oB/E4kTd/PtV+I1s+h",
+	"vWjJUZYzNDwQyeXBmseX+s5BvE7cZ6EH+pr+Zuvu/iZuec1JLiH06wlNaKappVf5+wR+KpRoSIM6hw/K",
+	"802qYVSqFIUrU3SfAPaqQjJu3vKyLb0xiw8YfdqV8+Q1JawmqHnAjJiowypXv3tvuOr35vEr3XNsLk/x",
+	"PnRzubm4+X8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,455 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
+)
+
+// words matches a phrase however Terraform wraps it: each space matches any run of
+// white space (Terraform breaks long error lines).
+func words(phrase string) *regexp.Regexp {
+	parts := strings.Fields(phrase)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
+
+// sameValue fails when an attribute changes between steps (it records the first value).
+func sameValue(addr, attr string, v *string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(addr, attr, func(got string) error {
+		if *v == "" {
+			*v = got
+			return nil
+		}
+		if got != *v {
+			return fmt.Errorf("%s.%s changed: %s, was %s", addr, attr, got, *v)
+		}
+		return nil
+	})
+}
+
+// A service account managed in Terraform, owning a least-privilege token: the
+// token follows the member's id, shares in place, and moves to another owner
+// only by replacement.
+func TestAccAPIToken_serviceAccountOwner(t *testing.T) {
+	srv, f := accServer(t)
+	members := providerBlock(srv) + `
+resource "tokenhub_member" "ci" {
+  username    = "svc-ci"
+  permissions = ["token.read", "members.read-all"]
+}
+
+resource "tokenhub_member" "deploy" {
+  username    = "svc-deploy"
+  permissions = ["token.read"]
+}
+`
+	tok := func(owner, extra string) string {
+		return members + fmt.Sprintf(`
+resource "tokenhub_api_token" "test" {
+  name   = "ci-reader"
+  owner  = tokenhub_member.%s.id
+  scopes = ["token.read"]
+%s
+}
+`, owner, extra)
+	}
+	var id, replaced string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checkDestroyed(srv), checkMembersGone(t, srv)),
+		Steps: []resource.TestStep{
+			{
+				Config: tok("ci", ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair(tokenAddr, "owner", "tokenhub_member.ci", "id"),
+					resource.TestCheckResourceAttr(tokenAddr, "shared", "false"),
+					resource.TestCheckResourceAttr(tokenAddr, "status", "active"),
+					resource.TestCheckNoResourceAttr(tokenAddr, "disabled_reason"),
+					sameValue(tokenAddr, "id", &id),
+					func(s *terraform.State) error {
+						owner := s.RootModule().Resources["tokenhub_member.ci"].Primary.ID
+						return checkServer(srv, &id, func(info mockserver.TokenInfo) error {
+							if info.Owner != owner {
+								return fmt.Errorf("server: owner %q, want %q", info.Owner, owner)
+							}
+							return nil
+						})(s)
+					},
+				),
+			},
+			{
+				// shared changes in place.
+				Config: tok("ci", "  shared = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "shared", "true"),
+					sameValue(tokenAddr, "id", &id),
+				),
+			},
+			{
+				// A token never changes hands: a new owner is a new token.
+				Config: tok("deploy", "  shared = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair(tokenAddr, "owner", "tokenhub_member.deploy", "id"),
+					resource.TestCheckResourceAttrWith(tokenAddr, "id", func(v string) error {
+						if v == id {
+							return fmt.Errorf("owner changed but the token kept id %s", v)
+						}
+						replaced = v
+						return nil
+					}),
+					func(*terraform.State) error {
+						if _, ok := srv.Lookup(id); ok {
+							return fmt.Errorf("the replaced token %s still exists", id)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Leaving owner out keeps the token's owner: no diff, no replacement.
+				Config: members + `
+resource "tokenhub_api_token" "test" {
+  name   = "ci-reader"
+  scopes = ["token.read"]
+  shared = true
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: sameValue(tokenAddr, "id", &replaced),
+			},
+		},
+	})
+}
+
+// Seed 002: the owner loses a permission outside Terraform, so the server takes it
+// from the token. The plan shows drift on scopes; putting it back fails with an
+// error naming the owner, the permission and the fix; once the owner holds it
+// again, the same configuration applies.
+func TestAccAPIToken_ownerPermissionsReduced(t *testing.T) {
+	srv, f := accServer(t)
+	m := outsideMember(t, srv, "svc-reader", "token.read", "members.read-all")
+	cfg := tokenConfig(srv, fmt.Sprintf(`
+  name   = "reader"
+  owner  = %q
+  scopes = ["token.read", "members.read-all"]`, m.Id))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2")},
+			{
+				PreConfig: updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{
+					Permissions: &[]sdk.ScopeName{"token.read"},
+				}),
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true, // the drift: scopes planned back to the configuration
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "1"),
+					resource.TestCheckTypeSetElemAttr(tokenAddr, "scopes.*", "token.read"),
+				),
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				ExpectError: regexp.MustCompile(`(?s)cannot hold members\.read-all.*owner, member\s+"svc-reader".*does\s+not\s+have\s+that\s+permission.*Grant\s+members\.read-all\s+to\s+member\s+"svc-reader"`),
+			},
+			{
+				PreConfig: updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{
+					Permissions: &[]sdk.ScopeName{"token.read", "members.read-all"},
+				}),
+				Config: cfg,
+				Check:  resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
+			},
+		},
+	})
+}
+
+// Seed 002: the owner is disabled outside Terraform. The token stops working but
+// its own enabled stays true, so the plan is clean, with a warning naming the
+// owner; a change to the token still applies; re-enabling the owner restores it.
+func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
+	srv := testServer(t)
+	var w planWarnings
+	m := outsideMember(t, srv, "svc-batch", "token.read")
+	var id string
+	cfg := func(name string) string {
+		return tokenConfig(srv, fmt.Sprintf(`
+  name   = %q
+  owner  = %q
+  scopes = ["token.read"]`, name, m.Id))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: w.factories(srv),
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg("batch"), Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(tokenAddr, "status", "active"), captureID(&id))},
+			{
+				PreConfig: func() {
+					updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})()
+					w.reset()
+				},
+				Config: cfg("batch"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
+					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
+					resource.TestCheckResourceAttr(tokenAddr, "enabled", "true"),
+					w.warningWith("API Token's Owner Is Disabled", `"svc-batch"`, m.Id.String(), "7 days"),
+				),
+			},
+			{
+				// A change while the owner is disabled applies: no "active" is promised.
+				Config: cfg("batch-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "name", "batch-renamed"),
+					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
+					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
+				),
+			},
+			{
+				// The token is also switched off outside Terraform: the server now reports
+				// token_disabled, hiding the owner. Switching it back on applies and leaves it
+				// disabled by its owner, with the warning; no "active" is promised.
+				PreConfig: func() {
+					if _, err := operator(t, srv).UpdateToken(context.Background(), id, sdk.UpdateTokenRequest{Enabled: sdk.Ptr(false)}); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				Config: cfg("batch-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "enabled", "true"),
+					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
+					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
+					w.warningWith("API Token's Owner Is Disabled", `"svc-batch"`),
+				),
+			},
+			{
+				PreConfig: func() {
+					updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(true)})()
+					w.reset()
+				},
+				Config: cfg("batch-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "status", "active"),
+					resource.TestCheckNoResourceAttr(tokenAddr, "disabled_reason"),
+					w.check("API Token's Owner Is Disabled", false),
+				),
+			},
+		},
+	})
+}
+
+// Seed 002: a shared token's metadata is visible to another member's provider,
+// a private one is not, and only an admin may make a token shared.
+func TestAccAPIToken_sharedVisibleToMembers(t *testing.T) {
+	srv, f := accServer(t)
+	base := providerBlock(srv) + `
+resource "tokenhub_member" "bob" {
+  username    = "bob"
+  permissions = ["token.read", "token.read-all", "token.create"]
+}
+
+resource "tokenhub_api_token" "bob" {
+  name   = "bob-cli"
+  owner  = tokenhub_member.bob.id
+  scopes = ["token.read", "token.read-all", "token.create"]
+}
+
+resource "tokenhub_api_token" "shared" {
+  name   = "team-dashboard"
+  scopes = ["token.read"]
+  shared = true
+}
+
+resource "tokenhub_api_token" "private" {
+  name   = "admin-only"
+  scopes = ["token.read"]
+}
+`
+	// A second provider configured with bob's token: bob's view.
+	asBob := base + `
+provider "tokenhub" {
+  alias           = "bob"
+  endpoint        = "` + srv.URL + `"
+  token           = tokenhub_api_token.bob.token
+  # bob's last step proves the server's refusal at apply; the plan-time check would stop it first.
+  skip_credentials_validation = true
+  max_retries     = 1
+  request_timeout = "10s"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: base},
+			{
+				Config: asBob + `
+data "tokenhub_api_token" "shared" {
+  provider = tokenhub.bob
+  id       = tokenhub_api_token.shared.id
+}
+
+data "tokenhub_api_tokens" "seen" {
+  provider = tokenhub.bob
+}
+`,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.tokenhub_api_token.shared", "name", "team-dashboard"),
+					resource.TestCheckResourceAttr("data.tokenhub_api_token.shared", "shared", "true"),
+					resource.TestCheckNoResourceAttr("data.tokenhub_api_token.shared", "token"),
+					// bob's own token and the shared one; never the admin's private one.
+					resource.TestCheckResourceAttr("data.tokenhub_api_tokens.seen", "tokens.#", "2"),
+					resource.TestCheckTypeSetElemNestedAttrs("data.tokenhub_api_tokens.seen", "tokens.*",
+						map[string]string{"name": "team-dashboard", "shared": "true"}),
+					resource.TestCheckTypeSetElemNestedAttrs("data.tokenhub_api_tokens.seen", "tokens.*",
+						map[string]string{"name": "bob-cli", "shared": "false"}),
+				),
+			},
+			{
+				Config: asBob + `
+data "tokenhub_api_token" "private" {
+  provider = tokenhub.bob
+  id       = tokenhub_api_token.private.id
+}
+`,
+				ExpectError: words("API Token Not Found"),
+			},
+			{
+				Config: asBob + `
+resource "tokenhub_api_token" "bob_shared" {
+  provider = tokenhub.bob
+  name     = "bob-shares"
+  scopes   = ["token.read"]
+  shared   = true
+}
+`,
+				ExpectError: words("only an admin's token can create a shared token"),
+			},
+		},
+	})
+}
+
+// Item 7: a provider configured with a limited token C (its owner holds only
+// token.*, C expires in two hours and works only from 127.0.0.1) can never make
+// or change a token wider than C. Each refusal names the rule; the last steps
+// show that a token inside C's bounds is fine and stays so.
+func TestAccAPIToken_noWidening(t *testing.T) {
+	srv := testServer(t)
+	perms := []sdk.ScopeName{"token.read", "token.create", "token.update", "token.delete"}
+	m := outsideMember(t, srv, "limited", perms...)
+	c := outsideToken(t, srv, sdk.CreateTokenRequest{
+		Name: "limited-terraform", Owner: &m.Id, Scopes: perms,
+		ExpiresAt: sdk.Expiry(srv.Clock.Now().Add(2 * time.Hour)), AllowedIps: &[]string{"127.0.0.1"},
+	})
+	admin := adminMemberID(t, srv)
+	exp := rfc3339(inAnHour(srv))
+	cfg := func(body string) string { return tokenConfig(srv, "  name = \"child\"\n"+body) }
+	inside := fmt.Sprintf(`
+  scopes      = ["token.read"]
+  expires_at  = %q
+  allowed_ips = ["127.0.0.1"]`, exp)
+	// The plan-time checks (access_plan.go, TestAccPlanCheck_*) would stop these at plan;
+	// here they are off, so what is proven is the server's refusal and its message at apply.
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnvServerChecks(c.Token)),
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(fmt.Sprintf(`
+  scopes      = ["members.read-all"]
+  expires_at  = %q
+  allowed_ips = ["127.0.0.1"]`, exp)),
+				ExpectError: words("scopes the calling token may not use: members.read-all"),
+			},
+			{
+				Config: cfg(`
+  scopes      = ["token.read"]
+  allowed_ips = ["127.0.0.1"]`),
+				ExpectError: words("so the token must expire no later"),
+			},
+			{
+				Config: cfg(fmt.Sprintf(`
+  scopes      = ["token.read"]
+  expires_at  = %q
+  allowed_ips = ["10.0.0.0/8"]`, exp)),
+				ExpectError: words("10.0.0.0/8 is outside the calling token's allowed_ips"),
+			},
+			{
+				Config: cfg(fmt.Sprintf(`
+  scopes      = ["token.read"]
+  expires_at  = %q
+  allowed_ips = ["127.0.0.1"]
+  owner       = %q`, exp, admin)),
+				ExpectError: words("only an admin's token can create a token owned by another member"),
+			},
+			{
+				Config:      cfg(inside + "\n  shared = true"),
+				ExpectError: words("only an admin's token can create a shared token"),
+			},
+			{
+				Config: cfg(inside),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(tokenAddr, "owner", m.Id.String()),
+					resource.TestCheckResourceAttr(tokenAddr, "status", "active"),
+				),
+			},
+			{
+				// PATCH cannot widen either: clearing the allowlist or the expiry is refused.
+				Config: cfg(fmt.Sprintf(`
+  scopes      = ["token.read"]
+  expires_at  = %q`, exp)),
+				ExpectError: words("so the token must be limited too"),
+			},
+			{
+				Config: cfg(`
+  scopes      = ["token.read"]
+  allowed_ips = ["127.0.0.1"]`),
+				ExpectError: words("so the token must expire no later"),
+			},
+			{
+				// Nothing was half-applied: the configuration inside the bounds plans nothing.
+				Config: cfg(inside),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

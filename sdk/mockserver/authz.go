@@ -1,0 +1,304 @@
+package mockserver
+
+// The authorization rules, in one place, top to bottom (PRODUCT.md "Members and the
+// authorization model"). Everything here is plain Go over plain values: the handlers gather
+// the facts (who calls, what the target is and would become) inside the store's transaction
+// and ask these functions; nothing here reads or writes storage.
+//
+//  1. A request may use a scope only if the calling token holds it AND its owner holds it now
+//     (admins hold every scope): caller.effective.
+//  2. A disabled owner's tokens stop working (401, "owner disabled"); authenticate checks it.
+//  3. Visibility: an admin's token sees every token; a member's token sees its owner's tokens
+//     and the shared ones (canSee).
+//  4. No widening (canShape), for create, PATCH, rotate and revoke by calling token C on target
+//     T (T may be C itself or a sibling), applied to T as it is AND as it would become:
+//     a. T's scopes ⊆ C's effective scopes;
+//     b. if C expires, T expires, and no later than C;
+//     c. if C has allowed_ips, T's are non-empty and each inside one of C's ranges;
+//     d. T's owner is C's owner, unless C's owner is an admin;
+//     e. a shared T is created or changed only by an admin's token.
+//  5. Members are managed within the same bounds (canShapeMember): a caller grants only
+//     permissions its token may use, only an admin's token makes, changes or deletes an admin,
+//     and the built-in admin cannot be disabled, demoted or deleted.
+//  6. No lock-out: the bootstrap token cannot be disabled, expired or scoped down (bootstrapGuard).
+//
+// Refusals are 403 problems of type "widening" whose errors name the field and the rule.
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+// caller is the authenticated calling token as the rules see it.
+type caller struct {
+	id        string // the token's id
+	owner     string // its owner's member id
+	username  string // its owner's username, for messages
+	admin     bool   // the owner's role is admin
+	bootstrap bool   // the token the server was started with
+	scopes    []string
+	effective []string // the token's scopes that its owner holds now
+	expiresAt *time.Time
+	allowed   []netip.Prefix // parsed allowed_ips; empty means any
+}
+
+// has reports whether the caller may use scope (rule 1).
+func (p *caller) has(scope string) bool { return slices.Contains(p.effective, scope) }
+
+// missing returns the scopes in want the caller may not use, in order.
+func (p *caller) missing(want []string) []string {
+	var out []string
+	for _, sc := range want {
+		if !p.has(sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// effectiveScopes is rule 1: the token's scopes its owner holds. An admin holds every scope.
+func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string) []string {
+	if ownerAdmin {
+		return slices.Clone(tokenScopes)
+	}
+	out := make([]string, 0, len(tokenScopes))
+	for _, sc := range tokenScopes {
+		if slices.Contains(ownerPerms, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// tokenShape is a token as the no-widening rules see it: as it is, or as a request would
+// leave it.
+type tokenShape struct {
+	owner     string
+	shared    bool
+	scopes    []string
+	expiresAt *time.Time
+	allowed   []netip.Prefix
+}
+
+// canSee is rule 3.
+func (p *caller) canSee(owner string, shared bool) bool {
+	return p.admin || owner == p.owner || shared
+}
+
+// canShape is rule 4: nil when the caller could have created a token shaped like t, else
+// a 403 naming every rule t breaks. verb says what was attempted ("create", "change",
+// "rotate", "revoke"), for the message.
+func (p *caller) canShape(verb string, t tokenShape) *problem {
+	var errs fieldErrs
+	if !p.admin && t.owner != p.owner {
+		errs.add("owner", "only an admin's token can %s a token owned by another member", verb)
+	}
+	if t.shared && !p.admin {
+		errs.add("shared", "only an admin's token can %s a shared token", verb)
+	}
+	if missing := p.missing(t.scopes); len(missing) > 0 {
+		errs.add("scopes", "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(missing, ", "))
+	}
+	if p.expiresAt != nil {
+		limit := p.expiresAt.UTC().Format(time.RFC3339)
+		switch {
+		case t.expiresAt == nil:
+			errs.add("expires_at", "the calling token expires at %s, so the token must expire no later; set expires_at", limit)
+		case t.expiresAt.After(*p.expiresAt):
+			errs.add("expires_at", "must be no later than %s, when the calling token expires", limit)
+		}
+	}
+	if len(p.allowed) > 0 {
+		ranges := prefixList(p.allowed)
+		if len(t.allowed) == 0 {
+			errs.add("allowed_ips", "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them", ranges)
+		}
+		for i, pre := range t.allowed {
+			if !prefixWithin(pre, p.allowed) {
+				errs.add(fmt.Sprintf("allowed_ips[%d]", i), "%s is outside the calling token's allowed_ips %s", pre, ranges)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return widening(verb, errs)
+}
+
+// memberShape is a member as rule 5 sees it.
+type memberShape struct {
+	id          string
+	role        string
+	permissions []string
+	enabled     bool
+	builtin     bool
+}
+
+// canShapeMember is rule 5 for creating or changing a member into m (before is nil on create).
+func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+	var errs fieldErrs
+	if !p.admin {
+		if m.role == string(serverapi.MemberRoleAdmin) {
+			errs.add("role", "only an admin's token can %s an admin", verb)
+		}
+		if before != nil && before.role == string(serverapi.MemberRoleAdmin) && m.role != before.role {
+			errs.add("role", "only an admin's token can %s an admin", verb)
+		}
+		if missing := p.missing(m.permissions); len(missing) > 0 {
+			errs.add("permissions", "cannot grant permissions the calling token may not use: %s", strings.Join(missing, ", "))
+		}
+		if before != nil && before.id == p.owner {
+			errs.add("id", "a member's token cannot change its own member; ask an admin")
+		}
+	}
+	if before != nil && before.builtin {
+		if m.role != before.role {
+			errs.add("role", "the built-in admin cannot be demoted")
+		}
+		if !m.enabled {
+			errs.add("enabled", "the built-in admin cannot be disabled")
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return widening(verb, errs)
+}
+
+// canDeleteMember is rule 5 for DELETE.
+func (p *caller) canDeleteMember(m memberShape) *problem {
+	var errs fieldErrs
+	switch {
+	case m.builtin:
+		errs.add("id", "the built-in admin cannot be deleted")
+	case m.role == string(serverapi.MemberRoleAdmin) && !p.admin:
+		errs.add("role", "only an admin's token can delete an admin")
+	case !p.admin && m.id == p.owner:
+		errs.add("id", "a member's token cannot delete its own member; ask an admin")
+	case !p.admin && len(p.missing(m.permissions)) > 0:
+		errs.add("permissions", "cannot delete a member who holds permissions the calling token may not use: %s",
+			strings.Join(p.missing(m.permissions), ", "))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return widening("delete", errs)
+}
+
+// bootstrapGuard is rule 6: nil unless a request would disable, expire or scope down the
+// bootstrap token.
+func bootstrapGuard(enabled bool, expiresAt *time.Time, scopes []string) *problem {
+	var errs fieldErrs
+	if !enabled {
+		errs.add("enabled", "the bootstrap token cannot be disabled: it is the operator's way back in")
+	}
+	if expiresAt != nil {
+		errs.add("expires_at", "the bootstrap token cannot expire: it is the operator's way back in")
+	}
+	if len(scopes) < len(catalogue) {
+		errs.add("scopes", "the bootstrap token keeps every scope: it is the operator's way back in")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	p := newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
+		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be disabled, expired or scoped down; see errors")
+	p.errors = errs
+	return p
+}
+
+func widening(verb string, errs fieldErrs) *problem {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Field + ": " + e.Message
+	}
+	p := newProblem(http.StatusForbidden, "widening", "Forbidden",
+		"no widening: the calling token cannot %s this token: %s", verb, strings.Join(msgs, "; "))
+	p.errors = errs
+	return p
+}
+
+// prefixWithin reports whether every address of pre lies inside one of outer.
+func prefixWithin(pre netip.Prefix, outer []netip.Prefix) bool {
+	for _, o := range outer {
+		if o.Addr().Is4() == pre.Addr().Is4() && o.Bits() <= pre.Bits() && o.Contains(pre.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// shapeOf is a stored token as the no-widening rules see it.
+func shapeOf(t *tokenRec) tokenShape {
+	return tokenShape{owner: t.Owner(), shared: t.Shared, scopes: t.Scopes(), expiresAt: t.ExpiresAt(), allowed: t.allowed()}
+}
+
+// checkTokenWrite applies rules 4 and 6 to a write by c that turns before into after: before
+// is nil for a create, after nil for a revoke. owner is after's owner (rule 1's other half: a
+// member's token can be granted only the member's permissions).
+func (p *caller) checkTokenWrite(verb string, before, after *tokenRec, owner *memberRec) *problem {
+	if before != nil {
+		if pr := p.canShape(verb, shapeOf(before)); pr != nil {
+			return pr
+		}
+		if before.Bootstrap {
+			if after == nil {
+				return bootstrapRevoke()
+			}
+			if pr := bootstrapGuard(after.Enabled, after.ExpiresAt(), after.Scopes()); pr != nil {
+				return pr
+			}
+		}
+	}
+	if after == nil {
+		return nil
+	}
+	if pr := p.canShape(verb, shapeOf(after)); pr != nil {
+		return pr
+	}
+	return ownerHolds(owner, after.Scopes())
+}
+
+// ownerHolds: a token can hold only scopes its owner holds as permissions.
+func ownerHolds(owner *memberRec, scopes []string) *problem {
+	if owner == nil {
+		return badRequest(fieldErrs{{Field: "owner", Message: "no such member"}})
+	}
+	var missing []string
+	for _, sc := range scopes {
+		if !owner.holds(sc) {
+			missing = append(missing, sc)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	list := strings.Join(missing, ", ")
+	var errs fieldErrs
+	errs.add("scopes", "the owner, member %q (%s), does not hold the permission %s: grant it to the member first "+
+		"(permissions of tokenhub_member, or PATCH /api/v1/members/%s), or remove it from scopes",
+		owner.Username, owner.ID(), list, owner.ID())
+	pr := newProblem(http.StatusForbidden, "owner-permissions", "Forbidden",
+		"a token can hold only the permissions its owner holds; member %q lacks %s", owner.Username, list)
+	pr.errors = errs
+	return pr
+}
+
+func bootstrapRevoke() *problem {
+	return newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
+		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be revoked: it is the operator's way back in")
+}

@@ -1,0 +1,146 @@
+package mockserver
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The rules of authz.go, one case per way around them. The HTTP-level proofs (each rule
+// answered 403 and nothing changed) are in authz_http_test.go.
+
+func pfx(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		p, err := parseAllowedIP(s)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func at(h int) *time.Time {
+	t := time.Date(2030, 1, 1, h, 0, 0, 0, time.UTC)
+	return &t
+}
+
+func TestCanShape(t *testing.T) {
+	t.Parallel()
+	member := caller{owner: "m1", effective: []string{"token.read", "token.update"}}
+	limited := caller{owner: "m1", effective: []string{"token.read"}, expiresAt: at(10), allowed: pfx("10.0.0.0/8", "2001:db8::/32")}
+	admin := caller{owner: "a", admin: true, effective: []string{"token.read", "token.create"}}
+
+	tests := []struct {
+		name      string
+		p         caller
+		t         tokenShape
+		wantField string // "" = allowed
+	}{
+		{"own token, held scopes", member, tokenShape{owner: "m1", scopes: []string{"token.read"}}, ""},
+		{"scope the caller lacks", member, tokenShape{owner: "m1", scopes: []string{"token.delete"}}, "scopes"},
+		{"another member's token", member, tokenShape{owner: "m2", scopes: []string{"token.read"}}, "owner"},
+		{"shared token by a member", member, tokenShape{owner: "m1", shared: true, scopes: []string{"token.read"}}, "shared"},
+		{"admin: another member's shared token", admin, tokenShape{owner: "m2", shared: true, scopes: []string{"token.read"}}, ""},
+		{"admin still bound by its token's scopes", admin, tokenShape{owner: "m2", scopes: []string{"token.delete"}}, "scopes"},
+		{"caller expires, target never", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, allowed: pfx("10.1.0.0/16")}, "expires_at"},
+		{"caller expires, target later", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(11), allowed: pfx("10.1.0.0/16")}, "expires_at"},
+		{"caller expires, target same time", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(10), allowed: pfx("10.1.0.0/16")}, ""},
+		{"caller limited, target any IP", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9)}, "allowed_ips"},
+		{"caller limited, target wider range", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("10.0.0.0/7")}, "allowed_ips[0]"},
+		{"caller limited, target outside", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("10.0.0.1", "192.168.0.1")}, "allowed_ips[1]"},
+		{"IPv4-mapped is not inside IPv6 range", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("::ffff:10.0.0.1")}, "allowed_ips[0]"},
+		{"IPv6 inside", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("2001:db8:1::/48")}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := tc.p.canShape("create", tc.t)
+			if tc.wantField == "" {
+				if p != nil {
+					t.Fatalf("refused: %s %+v", p.detail, p.errors)
+				}
+				return
+			}
+			if p == nil {
+				t.Fatalf("allowed; want a refusal naming %s", tc.wantField)
+			}
+			if p.status != 403 || p.kind != "widening" {
+				t.Fatalf("status %d kind %s, want 403 widening", p.status, p.kind)
+			}
+			var fields []string
+			for _, e := range p.errors {
+				fields = append(fields, e.Field)
+			}
+			if !strings.Contains(strings.Join(fields, ","), tc.wantField) {
+				t.Fatalf("errors name %v, want %s", fields, tc.wantField)
+			}
+		})
+	}
+}
+
+func TestEffectiveScopes(t *testing.T) {
+	t.Parallel()
+	got := effectiveScopes([]string{"token.read", "token.create"}, false, []string{"token.read"})
+	if strings.Join(got, ",") != "token.read" {
+		t.Fatalf("member: %v", got)
+	}
+	got = effectiveScopes([]string{"token.read", "token.create"}, true, nil)
+	if len(got) != 2 {
+		t.Fatalf("admin: %v", got)
+	}
+}
+
+func TestCanShapeMember(t *testing.T) {
+	t.Parallel()
+	member := caller{owner: "m1", effective: []string{"members.create", "token.read"}}
+	admin := caller{owner: "a", admin: true, effective: []string{"members.update"}}
+	builtin := &memberShape{id: "b", role: "admin", enabled: true, builtin: true}
+
+	if p := member.canShapeMember("create", nil, memberShape{role: "member", permissions: []string{"token.read"}}); p != nil {
+		t.Fatalf("member creating a narrower member: %+v", p.errors)
+	}
+	if p := member.canShapeMember("create", nil, memberShape{role: "admin"}); p == nil {
+		t.Fatal("a member's token created an admin")
+	}
+	if p := member.canShapeMember("create", nil, memberShape{role: "member", permissions: []string{"token.delete"}}); p == nil {
+		t.Fatal("a member's token granted a permission it lacks")
+	}
+	if p := member.canShapeMember("change", &memberShape{id: "m1", role: "member"}, memberShape{id: "m1", role: "member", permissions: []string{"token.read"}}); p == nil {
+		t.Fatal("a member's token changed its own member")
+	}
+	if p := admin.canShapeMember("change", builtin, memberShape{id: "b", role: "member", enabled: true, builtin: true}); p == nil {
+		t.Fatal("the built-in admin was demoted")
+	}
+	if p := admin.canShapeMember("change", builtin, memberShape{id: "b", role: "admin", enabled: false, builtin: true}); p == nil {
+		t.Fatal("the built-in admin was disabled")
+	}
+	if p := admin.canDeleteMember(*builtin); p == nil {
+		t.Fatal("the built-in admin was deleted")
+	}
+	if p := member.canDeleteMember(memberShape{id: "x", role: "admin"}); p == nil {
+		t.Fatal("a member's token deleted an admin")
+	}
+}
+
+func TestBootstrapGuard(t *testing.T) {
+	t.Parallel()
+	all := make([]string, len(catalogue))
+	for i, s := range catalogue {
+		all[i] = string(s.Name)
+	}
+	if p := bootstrapGuard(true, nil, all); p != nil {
+		t.Fatalf("unchanged bootstrap refused: %+v", p.errors)
+	}
+	for name, p := range map[string]*problem{
+		"disabled":    bootstrapGuard(false, nil, all),
+		"expires":     bootstrapGuard(true, at(1), all),
+		"scoped down": bootstrapGuard(true, nil, all[1:]),
+	} {
+		if p == nil || p.status != 403 {
+			t.Errorf("%s: not refused", name)
+		}
+	}
+}

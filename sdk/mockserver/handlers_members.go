@@ -1,0 +1,331 @@
+package mockserver
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+)
+
+// The member operations. A member change and its effect on the member's tokens (permissions
+// removed from them, their owner-disabled state) are one store write: both or neither.
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+
+var errNoMember = errors.New("mockserver: no such member")
+
+func memberNotFound(id string) *problem {
+	return newProblem(http.StatusNotFound, "not-found", "Not Found", "member %s not found", id)
+}
+
+func usernameTaken(name string) *problem {
+	return newProblem(http.StatusConflict, "conflict", "Conflict", "username %q is already taken", name)
+}
+
+func validateUsername(errs *fieldErrs, name string) {
+	if !usernamePattern.MatchString(name) {
+		errs.add("username", "must be 1–64 characters of letters, digits, '.', '_', '-' and '@'")
+	}
+}
+
+func validateRole(errs *fieldErrs, role serverapi.MemberRole) {
+	if !role.Valid() {
+		errs.add("role", "must be admin or member")
+	}
+}
+
+// memberPerms validates permissions and returns them in catalogue order (every scope for an admin).
+func memberPerms(errs *fieldErrs, role string, perms *[]serverapi.ScopeName) []string {
+	if role == string(serverapi.MemberRoleAdmin) {
+		return allScopeNames()
+	}
+	if perms == nil {
+		return []string{}
+	}
+	var names []string
+	seen := map[serverapi.ScopeName]bool{}
+	for i, p := range *perms {
+		switch {
+		case !p.Valid():
+			errs.add(fmt.Sprintf("permissions[%d]", i), "%q is not a scope of the catalogue", p)
+		case seen[p]:
+			errs.add(fmt.Sprintf("permissions[%d]", i), "%q is listed twice", p)
+		default:
+			names = append(names, string(p))
+		}
+		seen[p] = true
+	}
+	return catalogueOrder(names)
+}
+
+func encodeMemberCursor(seq uint64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("m1:" + strconv.FormatUint(seq, 10)))
+}
+
+func decodeMemberCursor(s string) (uint64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, false
+	}
+	rest, ok := strings.CutPrefix(string(b), "m1:")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 64)
+	return n, err == nil
+}
+
+func (h *handlers) ListMembers(ctx context.Context, req serverapi.ListMembersRequestObject) (serverapi.ListMembersResponseObject, error) {
+	limit := defaultPageSize
+	if req.Params.Limit != nil {
+		limit = *req.Params.Limit
+	}
+	var errs fieldErrs
+	if limit < 1 || limit > maxPageSize {
+		errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
+	}
+	var after uint64
+	if req.Params.Cursor != nil {
+		var ok bool
+		if after, ok = decodeMemberCursor(*req.Params.Cursor); !ok {
+			errs.add("cursor", "is not a cursor from this server; pass next_cursor from the previous page")
+		}
+	}
+	if len(errs) > 0 {
+		return fail(ctx, badRequest(errs)), nil
+	}
+	page := serverapi.ListMembers200JSONResponse{Items: []serverapi.Member{}}
+	var last uint64
+	h.s.st.Members(after, func(m *memberRec) bool {
+		if req.Params.Username != nil && m.Username != *req.Params.Username {
+			return true
+		}
+		if len(page.Items) == limit {
+			next := encodeMemberCursor(last)
+			page.NextCursor = &next
+			return false
+		}
+		page.Items = append(page.Items, toAPIMember(m))
+		last = m.Seq
+		return true
+	})
+	return page, nil
+}
+
+func (h *handlers) GetMember(ctx context.Context, req serverapi.GetMemberRequestObject) (serverapi.GetMemberResponseObject, error) {
+	m, ok := h.s.st.Member(req.MemberId)
+	if !ok {
+		return fail(ctx, memberNotFound(req.MemberId.String())), nil
+	}
+	return serverapi.GetMember200JSONResponse(toAPIMember(m)), nil
+}
+
+func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberRequestObject) (serverapi.CreateMemberResponseObject, error) {
+	c := infoFrom(ctx).caller
+	body := req.Body
+	now := h.s.cfg.clock.Now()
+	var errs fieldErrs
+	validateUsername(&errs, body.Username)
+	role := serverapi.MemberRoleMember
+	if body.Role != nil {
+		role = *body.Role
+		validateRole(&errs, role)
+	}
+	perms := memberPerms(&errs, string(role), body.Permissions)
+	if len(errs) > 0 {
+		return fail(ctx, badRequest(errs)), nil
+	}
+	m := &memberRec{
+		id: newMemberID(), Username: body.Username, Role: string(role), Permissions: perms,
+		Enabled: body.Enabled == nil || *body.Enabled, CreatedAt: now, UpdatedAt: now,
+	}
+	if !m.Enabled {
+		m.DisabledAt = now
+	}
+	if p := c.canShapeMember("create", nil, m.shape()); p != nil {
+		return fail(ctx, p), nil
+	}
+	err := h.s.st.Write(func(tx *txn) error {
+		if _, taken := tx.memberNamed(m.Username); taken {
+			return refuse(usernameTaken(m.Username))
+		}
+		m.Seq = tx.nextMemberSeq()
+		tx.putMember(m.clone())
+		return nil
+	})
+	if err != nil {
+		return memberStoreFailure[serverapi.CreateMemberResponseObject](ctx, err, "")
+	}
+	return serverapi.CreateMember201JSONResponse(toAPIMember(m)), nil
+}
+
+func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberRequestObject) (serverapi.UpdateMemberResponseObject, error) {
+	c := infoFrom(ctx).caller
+	body := req.Body
+	id := req.MemberId.String()
+	now := h.s.cfg.clock.Now()
+	var errs fieldErrs
+	if body.Username != nil {
+		validateUsername(&errs, *body.Username)
+	}
+	if body.Role != nil {
+		validateRole(&errs, *body.Role)
+	}
+	if _, ok := h.s.st.Member(req.MemberId); !ok {
+		return fail(ctx, memberNotFound(id)), nil
+	}
+	if len(errs) > 0 {
+		return fail(ctx, badRequest(errs)), nil
+	}
+	var out *memberRec
+	err := h.s.st.Write(func(tx *txn) error {
+		m := tx.getMember(req.MemberId)
+		if m == nil {
+			return errNoMember
+		}
+		before := m.clone()
+		var errs fieldErrs
+		if body.Username != nil && *body.Username != m.Username {
+			if _, taken := tx.memberNamed(*body.Username); taken {
+				return refuse(usernameTaken(*body.Username))
+			}
+			m.Username = *body.Username
+		}
+		if body.Role != nil {
+			m.Role = string(*body.Role)
+		}
+		if body.Permissions != nil || m.Role != before.Role {
+			p := body.Permissions
+			if p == nil && !m.admin() {
+				// Demoted without a list: keep what was granted explicitly is unknowable, so none.
+				p = &[]serverapi.ScopeName{}
+			}
+			m.Permissions = memberPerms(&errs, m.Role, p)
+		}
+		if len(errs) > 0 {
+			return refuse(badRequest(errs))
+		}
+		if body.Enabled != nil && *body.Enabled != m.Enabled {
+			m.Enabled = *body.Enabled
+			if m.Enabled {
+				m.DisabledAt = time.Time{}
+			} else {
+				m.DisabledAt = now
+			}
+		}
+		bs := before.shape()
+		if p := c.canShapeMember("change", &bs, m.shape()); p != nil {
+			return refuse(p)
+		}
+		if memberEqual(before, m) {
+			out = m
+			return nil
+		}
+		m.UpdatedAt = now
+		tx.putMember(m)
+		cascadeToTokens(tx, before, m, now)
+		out = m.clone()
+		return nil
+	})
+	if err != nil {
+		return memberStoreFailure[serverapi.UpdateMemberResponseObject](ctx, err, id)
+	}
+	return serverapi.UpdateMember200JSONResponse(toAPIMember(out)), nil
+}
+
+// cascadeToTokens makes the member's tokens follow the member, in the member's write:
+// permissions the member lost leave the tokens (updated_at changes), and the tokens stop or
+// start working with the member (their own enabled untouched).
+func cascadeToTokens(tx *txn, before, after *memberRec, now time.Time) {
+	lost := false
+	for _, p := range before.Permissions {
+		if !after.holds(p) {
+			lost = true
+			break
+		}
+	}
+	switched := before.Enabled != after.Enabled
+	if !lost && !switched {
+		return
+	}
+	for _, t := range tx.ownedBy(after.id) {
+		changed := false
+		if lost {
+			scopes := t.Scopes()
+			kept := slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return !after.holds(s) })
+			if len(kept) != len(scopes) {
+				t.setScopes(kept)
+				t.setUpdatedAt(now)
+				changed = true
+			}
+		}
+		if switched {
+			if after.Enabled {
+				t.setOwnerOff(nil)
+			} else {
+				t.setOwnerOff(&now)
+			}
+			changed = true
+		}
+		if changed {
+			tx.put(t)
+		}
+	}
+}
+
+func memberEqual(a, b *memberRec) bool {
+	return a.Username == b.Username && a.Role == b.Role && a.Enabled == b.Enabled &&
+		slices.Equal(a.Permissions, b.Permissions)
+}
+
+func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberRequestObject) (serverapi.DeleteMemberResponseObject, error) {
+	c := infoFrom(ctx).caller
+	id := req.MemberId.String()
+	var revoked []string
+	err := h.s.st.Write(func(tx *txn) error {
+		m := tx.getMember(req.MemberId)
+		if m == nil {
+			return errNoMember
+		}
+		if p := c.canDeleteMember(m.shape()); p != nil {
+			return refuse(p)
+		}
+		for _, t := range tx.ownedBy(m.id) {
+			if t.Bootstrap {
+				return refuse(bootstrapRevoke())
+			}
+			tx.del(t.id)
+			revoked = append(revoked, t.ID())
+		}
+		tx.delMember(m.id)
+		return nil
+	})
+	if err != nil {
+		return memberStoreFailure[serverapi.DeleteMemberResponseObject](ctx, err, id)
+	}
+	for _, tid := range revoked {
+		h.s.limiter.forget(tid)
+	}
+	return serverapi.DeleteMember204Response{}, nil
+}
+
+// memberStoreFailure is storeFailure for member writes.
+func memberStoreFailure[R any](ctx context.Context, err error, id string) (R, error) {
+	if errors.Is(err, errNoMember) {
+		var zero R
+		resp, ok := any(fail(ctx, memberNotFound(id))).(R)
+		if !ok {
+			return zero, err
+		}
+		return resp, nil
+	}
+	return storeFailure[R](ctx, err, id)
+}

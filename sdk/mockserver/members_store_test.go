@@ -1,0 +1,80 @@
+package mockserver
+
+import (
+	"net/http"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// Members on the database: they, and what their tokens inherit from them, survive a restart.
+func TestSQLite_MembersSurviveRestart(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	boot, _ := NewSecret()
+	_, c, stop := startWithDB(t, db, WithBootstrapToken(boot))
+	m, tok := memberWithToken(t, c, "svc", []string{"token.read", "members.read"}, []string{"token.read"}, nil)
+	shared := c.createToken(map[string]any{"name": "shared", "scopes": []string{"token.read"}, "shared": true})
+	expectStatus(t, c.do("PATCH", "/api/v1/members/"+m.ID, map[string]any{"enabled": false}), http.StatusOK)
+	stop()
+
+	_, c, stop = startWithDB(t, db, WithBootstrapToken(boot))
+	defer stop()
+	var got memberDoc
+	c.do("GET", "/api/v1/members/"+m.ID, nil).decode(t, &got)
+	if got.Username != "svc" || got.Enabled || !slices.Equal(got.Permissions, []string{"members.read", "token.read"}) {
+		t.Fatalf("member after restart: %+v", got)
+	}
+	if g := c.do("GET", "/api/v1/token/"+tok.ID, nil).token(t); g.Owner != m.ID || g.Reason == nil || *g.Reason != "owner_disabled" {
+		t.Fatalf("token after restart: %+v", g)
+	}
+	if g := c.do("GET", "/api/v1/token/"+shared.ID, nil).token(t); !g.Shared {
+		t.Fatal("shared lost in the restart")
+	}
+	expectStatus(t, c.as(tok.Token).do("GET", "/api/v1/me", nil), http.StatusUnauthorized)
+	expectStatus(t, c.do("PATCH", "/api/v1/members/"+m.ID, map[string]any{"enabled": true}), http.StatusOK)
+	expectStatus(t, c.as(tok.Token).do("GET", "/api/v1/me", nil), http.StatusOK)
+}
+
+// An earlier release's data: owner labels become members, the admin label the built-in admin,
+// and no token gains or loses anything.
+func TestMembers_LegacyOwnersMigrated(t *testing.T) {
+	t.Parallel()
+	admin, _ := NewSecret()
+	member, _ := NewSecret()
+	state := oldStateFile(t, admin, member)
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	s, c, stop := startWithDB(t, db, WithStateFile(state), WithBootstrapToken(admin))
+	defer stop()
+	adminID, ok := s.MemberID("admin")
+	if !ok {
+		t.Fatal("no built-in admin member")
+	}
+	ci := c.do("GET", "/api/v1/token/4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).token(t)
+	if ci.Owner != adminID || !slices.Equal(ci.Scopes, []string{"members.read"}) {
+		t.Fatalf("imported token: %+v", ci)
+	}
+	// The old bootstrap held only token.read: the server gives its admin every scope back.
+	boot := c.do("GET", "/api/v1/token/3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).token(t)
+	if len(boot.Scopes) != len(catalogue) || boot.Owner != adminID {
+		t.Fatalf("bootstrap after migration: %+v", boot)
+	}
+}
+
+// Rule 6 across restarts: a bootstrap token disabled, expired and scoped down outside the API
+// works again when the server starts with TOKENHUB_BOOTSTRAP_TOKEN.
+func TestBootstrap_RestartRestoresAdmin(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	boot, _ := NewSecret()
+	s, c, stop := startWithDB(t, db, WithBootstrapToken(boot))
+	id := bootstrapID(t, &TestServer{Server: s})
+	if !s.SetEnabled(id, false) {
+		t.Fatal("could not disable the bootstrap token outside the API")
+	}
+	expectStatus(t, c.do("GET", "/api/v1/me", nil), http.StatusUnauthorized)
+	stop()
+	_, c, stop = startWithDB(t, db, WithBootstrapToken(boot))
+	defer stop()
+	expectStatus(t, c.do("GET", "/api/v1/me", nil), http.StatusOK)
+}
