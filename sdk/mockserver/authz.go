@@ -156,6 +156,13 @@ func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape)
 		if before != nil && before.id == p.owner {
 			errs.add("id", "a member's token cannot change its own member; ask an admin")
 		}
+		// Like tokens: a member may be changed only by a token that could have made it.
+		if before != nil {
+			if missing := p.missing(before.permissions); len(missing) > 0 {
+				errs.add("permissions", "cannot %s a member who holds permissions the calling token may not use: %s",
+					verb, strings.Join(missing, ", "))
+			}
+		}
 	}
 	if before != nil && before.builtin {
 		if m.role != before.role {
