@@ -65,7 +65,7 @@ func (p *caller) missing(want []string) []string {
 // effectiveScopes is rule 1: the token's scopes its owner holds. An admin holds every scope.
 func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string) []string {
 	if ownerAdmin {
-		return slices.Clone(tokenScopes)
+		return tokenScopes // callers pass a slice of their own (tokenRec.Scopes copies)
 	}
 	out := make([]string, 0, len(tokenScopes))
 	for _, sc := range tokenScopes {

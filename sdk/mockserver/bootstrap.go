@@ -55,9 +55,6 @@ func (s *Server) setupBootstrap() error {
 				owners[t.Owner()] = id
 			}
 			t.setOwner(id.String())
-			if t.Bootstrap && boot != nil && t.id == boot.id {
-				boot = t.clone()
-			}
 			tx.put(t)
 		}
 		if boot == nil {
@@ -119,12 +116,9 @@ func (s *Server) builtinAdmin(tx *txn, now time.Time) *memberRec {
 	if _, taken := tx.memberNamed(name); taken {
 		name += "-builtin"
 	}
-	m := &memberRec{
-		id: newMemberID(), Username: name, Role: "admin", Permissions: allScopeNames(),
-		Enabled: true, Builtin: true, CreatedAt: now, UpdatedAt: now,
-	}
-	m.Seq = tx.nextMemberSeq()
-	tx.putMember(m)
+	m := newMemberRec(name, "admin", allScopeNames(), now)
+	m.Builtin = true
+	tx.insertMember(m)
 	return m
 }
 
@@ -144,12 +138,8 @@ func legacyMember(tx *txn, label string, tokens []*tokenRec, now time.Time) uuid
 	if !usernamePattern.MatchString(name) {
 		name = "legacy-" + uuid.NewSHA1(uuid.NameSpaceOID, []byte(label)).String()[:8]
 	}
-	m := &memberRec{
-		id: newMemberID(), Username: name, Role: "member", Permissions: catalogueOrder(perms),
-		Enabled: true, CreatedAt: now, UpdatedAt: now,
-	}
-	m.Seq = tx.nextMemberSeq()
-	tx.putMember(m)
+	m := newMemberRec(name, "member", catalogueOrder(perms), now)
+	tx.insertMember(m)
 	return m.id
 }
 
@@ -163,17 +153,12 @@ func (s *Server) ensureMember(username string, admin bool) (uuid.UUID, error) {
 			id = got
 			return nil
 		}
-		now := s.cfg.clock.Now()
 		role := "member"
 		if admin {
 			role = "admin"
 		}
-		m := &memberRec{
-			id: newMemberID(), Username: username, Role: role, Permissions: allScopeNames(),
-			Enabled: true, CreatedAt: now, UpdatedAt: now,
-		}
-		m.Seq = tx.nextMemberSeq()
-		tx.putMember(m)
+		m := newMemberRec(username, role, allScopeNames(), s.cfg.clock.Now())
+		tx.insertMember(m)
 		id = m.id
 		return nil
 	})

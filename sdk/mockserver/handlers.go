@@ -25,14 +25,8 @@ func fail(ctx context.Context, p *problem) problemResponse {
 
 func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensRequestObject) (serverapi.ListTokensResponseObject, error) {
 	c := infoFrom(ctx).caller
-	limit := defaultPageSize
-	if req.Params.Limit != nil {
-		limit = *req.Params.Limit
-	}
 	var errs fieldErrs
-	if limit < 1 || limit > maxPageSize {
-		errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
-	}
+	limit := pageLimit(&errs, req.Params.Limit)
 	var after *cursor
 	if req.Params.Cursor != nil {
 		cur, err := decodeCursor(*req.Params.Cursor)

@@ -84,14 +84,8 @@ func decodeMemberCursor(s string) (uint64, bool) {
 }
 
 func (h *handlers) ListMembers(ctx context.Context, req serverapi.ListMembersRequestObject) (serverapi.ListMembersResponseObject, error) {
-	limit := defaultPageSize
-	if req.Params.Limit != nil {
-		limit = *req.Params.Limit
-	}
 	var errs fieldErrs
-	if limit < 1 || limit > maxPageSize {
-		errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
-	}
+	limit := pageLimit(&errs, req.Params.Limit)
 	var after uint64
 	if req.Params.Cursor != nil {
 		var ok bool
@@ -143,12 +137,9 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
-	m := &memberRec{
-		id: newMemberID(), Username: body.Username, Role: string(role), Permissions: perms,
-		Enabled: body.Enabled == nil || *body.Enabled, CreatedAt: now, UpdatedAt: now,
-	}
-	if !m.Enabled {
-		m.DisabledAt = now
+	m := newMemberRec(body.Username, string(role), perms, now)
+	if body.Enabled != nil && !*body.Enabled {
+		m.Enabled, m.DisabledAt = false, now
 	}
 	if p := c.canShapeMember("create", nil, m.shape()); p != nil {
 		return fail(ctx, p), nil
@@ -157,8 +148,7 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 		if _, taken := tx.memberNamed(m.Username); taken {
 			return refuse(usernameTaken(m.Username))
 		}
-		m.Seq = tx.nextMemberSeq()
-		tx.putMember(m.clone())
+		tx.insertMember(m) // m is only read after this, for the response
 		return nil
 	})
 	if err != nil {

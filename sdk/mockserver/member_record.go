@@ -105,3 +105,11 @@ func (mt *memberTables) remove(id uuid.UUID) {
 }
 
 func newMemberID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// newMemberRec is a new, enabled member (Seq is given when the write inserts it).
+func newMemberRec(username, role string, perms []string, now time.Time) *memberRec {
+	return &memberRec{
+		id: newMemberID(), Username: username, Role: role, Permissions: perms,
+		Enabled: true, CreatedAt: now, UpdatedAt: now,
+	}
+}

@@ -102,3 +102,15 @@ func malformedQuery(raw string) []serverapi.FieldError {
 	}
 	return errs
 }
+
+// pageLimit is a list's page size: the default when unset, else 1 to maxPageSize (a bad one
+// is added to errs).
+func pageLimit(errs *fieldErrs, limit *int) int {
+	if limit == nil {
+		return defaultPageSize
+	}
+	if *limit < 1 || *limit > maxPageSize {
+		errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
+	}
+	return *limit
+}

@@ -87,6 +87,12 @@ func (tx *txn) putMember(r *memberRec) {
 	tx.changes = append(tx.changes, change{kind: changeMemberPut, mem: r})
 }
 
+// insertMember gives m the next sequence number and saves it as a new member.
+func (tx *txn) insertMember(m *memberRec) {
+	m.Seq = tx.nextMemberSeq()
+	tx.putMember(m)
+}
+
 func (tx *txn) delMember(id uuid.UUID) {
 	tx.changes = append(tx.changes, change{kind: changeMemberDel, id: id})
 }
