@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,7 +31,7 @@ func TestDemo_KeepsUserFilesAndTokens(t *testing.T) {
 		cmd.Env = append(os.Environ(), "DEMO_DIR="+dir, "KEEP_SERVER=1", "DEMO_PORT=18380")
 		out, err := cmd.CombinedOutput()
 		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			code = ee.ExitCode()
 		} else if err != nil {
 			t.Fatal(err)
@@ -45,7 +46,7 @@ func TestDemo_KeepsUserFilesAndTokens(t *testing.T) {
 		cmd := exec.Command("bash", "-c", `source "$DEMO_DIR/env.sh" && "$TF_ACC_TERRAFORM_PATH" -chdir="$DEMO_DIR/scratch" `+args)
 		cmd.Env = append(os.Environ(), "DEMO_DIR="+dir)
 		out, err := cmd.CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			return string(out), ee.ExitCode()
 		} else if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -80,7 +81,7 @@ func checkNoSecrets(secrets ...string) resource.TestCheckFunc {
 			}
 		}
 		if seen == 0 {
-			return fmt.Errorf("no data source in state")
+			return errors.New("no data source in state")
 		}
 		return nil
 	}

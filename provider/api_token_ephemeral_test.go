@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -98,7 +99,7 @@ func checkNoEphemeralLeft(srv *mockserver.TestServer) resource.TestCheckFunc {
 		}
 		echo := s.RootModule().Resources["echo.run"]
 		if echo == nil {
-			return fmt.Errorf("echo.run not in state")
+			return errors.New("echo.run not in state")
 		}
 		id := echo.Primary.Attributes["data.id"]
 		if !uuidRE.MatchString(id) {

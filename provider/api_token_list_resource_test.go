@@ -79,7 +79,10 @@ func listConfig(t *testing.T, lr *apiTokenListResource, attrs map[string]string)
 	t.Helper()
 	var sresp list.ListResourceSchemaResponse
 	lr.ListResourceConfigSchema(context.Background(), list.ListResourceSchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	typ, ok := sresp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatal("the list resource's config schema is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(tftypes.String, nil)

@@ -256,7 +256,10 @@ func BenchmarkTokensDataSourceRead(b *testing.B) {
 		b.Fatalf("schema: %v %v", err, diagsErr(schemas.Diagnostics))
 	}
 	dv := func(s *tfprotov6.Schema, vals map[string]tftypes.Value) *tfprotov6.DynamicValue {
-		typ := s.ValueType().(tftypes.Object)
+		typ, ok := s.ValueType().(tftypes.Object)
+		if !ok {
+			b.Fatal("schema is not an object")
+		}
 		for name, t := range typ.AttributeTypes {
 			if _, ok := vals[name]; !ok {
 				vals[name] = tftypes.NewValue(t, nil)

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -237,7 +238,7 @@ func TestAccEphemeralAPIToken_renewedWhileRunLasts(t *testing.T) {
 				mu.Lock()
 				defer mu.Unlock()
 				if renewed == "" {
-					return fmt.Errorf("the apply's ephemeral token was not renewed while the provisioner waited")
+					return errors.New("the apply's ephemeral token was not renewed while the provisioner waited")
 				}
 				if _, ok := srv.Lookup(renewed); ok || len(reg.openIDs()) != 0 {
 					return fmt.Errorf("renewed token %s not revoked at the end of the run", renewed)

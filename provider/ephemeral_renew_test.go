@@ -23,9 +23,11 @@ func renewFixture(t *testing.T, srv *mockserver.TestServer, url, secret string) 
 	return &apiTokenEphemeral{client: c, now: srv.Clock.Now, registry: newEphemeralRegistry()}
 }
 
-// openFor creates the ephemeral token as Open does and returns its private record.
-func openFor(t *testing.T, e *apiTokenEphemeral, ttl time.Duration) (privateID, bool) {
+// openFor creates the ephemeral token as Open does, with the default ttl, and
+// returns its private record.
+func openFor(t *testing.T, e *apiTokenEphemeral) (privateID, bool) {
 	t.Helper()
+	ttl := 5 * time.Minute
 	exp, final := e.expiry(context.Background(), ttl)
 	tok, err := e.client.CreateToken(context.Background(), sdk.CreateTokenRequest{
 		Name: "eph-renew", Scopes: []sdk.ScopeName{"token.read"}, ExpiresAt: sdk.Expiry(exp),
@@ -49,7 +51,7 @@ func TestEphemeralRenew_extendsByTTL(t *testing.T) {
 	t.Parallel()
 	srv := testServer(t)
 	e := renewFixture(t, srv, srv.URL, srv.AdminToken)
-	p, final := openFor(t, e, 5*time.Minute)
+	p, final := openFor(t, e)
 	if final {
 		t.Fatal("the admin token has no expiry, yet the ephemeral expiry was capped")
 	}
@@ -91,7 +93,7 @@ func TestEphemeralRenew_cappedByCallerExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := renewFixture(t, srv, srv.URL, caller.Token)
-	p, final := openFor(t, e, 5*time.Minute)
+	p, final := openFor(t, e)
 	if final || !p.ExpiresAt.Equal(srv.Clock.Now().Add(5*time.Minute).UTC().Truncate(time.Second)) {
 		t.Fatalf("open: expiry %v (final %v), want now+5m, renewable", p.ExpiresAt, final)
 	}
@@ -107,7 +109,7 @@ func TestEphemeralRenew_cappedByCallerExpiry(t *testing.T) {
 	}
 
 	// Opened when the caller expires within the ttl: capped, never renewed.
-	p2, final := openFor(t, e, 5*time.Minute)
+	p2, final := openFor(t, e)
 	if !final || !p2.ExpiresAt.Equal(callerExp) {
 		t.Errorf("open 4m before the caller expires: expiry %v (final %v), want %v, final", p2.ExpiresAt, final, callerExp)
 	}
@@ -126,7 +128,7 @@ func TestEphemeralRenew_failures(t *testing.T) {
 	}))
 	t.Cleanup(flaky.Close)
 	e := renewFixture(t, srv, flaky.URL, srv.AdminToken)
-	p, _ := openFor(t, e, 5*time.Minute)
+	p, _ := openFor(t, e)
 
 	// Transient failure with time left: no error, retry after a tenth of the ttl.
 	failing.set("503")

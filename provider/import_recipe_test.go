@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -70,13 +71,13 @@ resource "tokenhub_api_token" "test" {
 				Check: func(s *terraform.State) error {
 					newSecret := s.RootModule().Resources[tokenAddr].Primary.Attributes["token"]
 					if newSecret == oldSecret {
-						return fmt.Errorf("the secret did not change")
+						return errors.New("the secret did not change")
 					}
 					if err := works(newSecret); err != nil {
-						return fmt.Errorf("the new secret does not work: %v", err)
+						return fmt.Errorf("the new secret does not work: %w", err)
 					}
 					if err := works(oldSecret); err != nil {
-						return fmt.Errorf("the old secret stopped working inside rotation_overlap: %v", err)
+						return fmt.Errorf("the old secret stopped working inside rotation_overlap: %w", err)
 					}
 					return nil
 				},

@@ -38,7 +38,7 @@ func checkMembersGone(t *testing.T, srv *mockserver.TestServer) resource.TestChe
 			}
 			_, err := operator(t, srv).GetMember(context.Background(), rs.Primary.ID)
 			if !errors.Is(err, sdk.ErrNotFound) {
-				return fmt.Errorf("member %s still there after destroy (err %v)", rs.Primary.ID, err)
+				return fmt.Errorf("member %s still there after destroy (err %w)", rs.Primary.ID, err)
 			}
 		}
 		return nil

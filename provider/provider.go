@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -238,13 +239,13 @@ func checkEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return fmt.Errorf("it does not parse as a URL")
+		return errors.New("it does not parse as a URL")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("the scheme must be http or https")
+		return errors.New("the scheme must be http or https")
 	case u.Host == "":
-		return fmt.Errorf("it has no host")
+		return errors.New("it has no host")
 	case u.User != nil:
-		return fmt.Errorf("it must not contain credentials; use the token attribute")
+		return errors.New("it must not contain credentials; use the token attribute")
 	}
 	return nil
 }

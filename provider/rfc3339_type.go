@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -90,7 +91,7 @@ func (v rfc3339Value) Equal(o attr.Value) bool {
 // Time parses the value; it fails for null, unknown or malformed values.
 func (v rfc3339Value) Time() (time.Time, error) {
 	if v.IsNull() || v.IsUnknown() {
-		return time.Time{}, fmt.Errorf("timestamp is null or unknown")
+		return time.Time{}, errors.New("timestamp is null or unknown")
 	}
 	return parseTimestamp(v.ValueString())
 }

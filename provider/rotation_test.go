@@ -47,7 +47,7 @@ func callMe(srv *mockserver.TestServer, secret string) error {
 func secretWorks(srv *mockserver.TestServer, name string, secret *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if err := callMe(srv, *secret); err != nil {
-			return fmt.Errorf("%s secret should work: %v", name, err)
+			return fmt.Errorf("%s secret should work: %w", name, err)
 		}
 		return nil
 	}
@@ -56,7 +56,7 @@ func secretWorks(srv *mockserver.TestServer, name string, secret *string) resour
 func secretRejected(srv *mockserver.TestServer, name string, secret *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if err := callMe(srv, *secret); !errors.Is(err, sdk.ErrUnauthorized) {
-			return fmt.Errorf("%s secret should be rejected with 401, got %v", name, err)
+			return fmt.Errorf("%s secret should be rejected with 401, got %w", name, err)
 		}
 		return nil
 	}

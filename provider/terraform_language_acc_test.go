@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -412,7 +413,7 @@ resource "tokenhub_api_token" "b" {
 					resource.TestCheckResourceAttrWith("tokenhub_api_token.a", "id", func(v string) error { idA = v; return nil }),
 					func(s *terraform.State) error {
 						if _, ok := s.RootModule().Resources["tokenhub_api_token.b"]; ok {
-							return fmt.Errorf("tokenhub_api_token.b was created despite -target")
+							return errors.New("tokenhub_api_token.b was created despite -target")
 						}
 						if n := len(srv.Tokens()); n != 2 { // the admin token and a
 							return fmt.Errorf("server has %d tokens, want 2", n)

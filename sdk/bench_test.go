@@ -112,7 +112,7 @@ func sdkClient(b *testing.B, t benchTarget) *sdk.Client {
 // baselineClient is configured like the SDK's default client: its own copy of the default
 // transport (so both keep one warm keep-alive connection), 30 s timeout.
 func baselineClient() *http.Client {
-	return &http.Client{Timeout: 30e9, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	return &http.Client{Timeout: 30e9, Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}}
 }
 
 func benchCreateReq() sdk.CreateTokenRequest {

@@ -222,7 +222,9 @@ func TestOverlap(t *testing.T) {
 	if err := json.Unmarshal(srv.requests()[0].Body, &body); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := time.ParseDuration(body["overlap"].(string)); err != nil || d != 24*time.Hour {
+	if s, _ := body["overlap"].(string); s == "" {
+		t.Errorf("overlap sent = %v, want a duration string", body["overlap"])
+	} else if d, err := time.ParseDuration(s); err != nil || d != 24*time.Hour {
 		t.Errorf("overlap sent = %v, want 24h", body["overlap"])
 	}
 

@@ -74,9 +74,9 @@ func (e *APIError) Error() string {
 		b.WriteString(": " + e.Detail)
 	}
 	if len(e.FieldErrors) > 0 {
-		parts := make([]string, len(e.FieldErrors))
-		for i, fe := range e.FieldErrors {
-			parts[i] = fe.Field + ": " + fe.Message
+		parts := make([]string, 0, len(e.FieldErrors)+1)
+		for _, fe := range e.FieldErrors {
+			parts = append(parts, fe.Field+": "+fe.Message)
 		}
 		if e.FieldErrorsOmitted > 0 {
 			parts = append(parts, fmt.Sprintf("and %d more", e.FieldErrorsOmitted))
@@ -187,6 +187,7 @@ func scrubError(err error, secret string) error {
 	if err == nil {
 		return nil
 	}
+	//nolint:errorlint // http.Client.Do returns the *url.Error itself; only that top-level one is rebuilt.
 	if ue, ok := err.(*url.Error); ok {
 		// Rebuild the url.Error without the query, so errors.As callers
 		// cannot print the secret either.

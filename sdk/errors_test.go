@@ -201,7 +201,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 			sdk.FieldError{Field: "token", Message: testSecret})
 	})
 	drop := server(func(_ int, w http.ResponseWriter, _ *http.Request) {
-		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn, _, _ := http.NewResponseController(w).Hijack()
 		conn.Close()
 	})
 	fail503 := server(func(_ int, w http.ResponseWriter, _ *http.Request) { writeProblem(w, 503, "Unavailable", "") })

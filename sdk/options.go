@@ -171,16 +171,16 @@ func WithRetryMax(n int) Option {
 }
 
 // WithRetryWait sets the bounds of the exponential backoff between retries
-// (default 250ms..10s). max also caps a server's Retry-After.
-func WithRetryWait(min, max time.Duration) Option {
+// (default 250ms..10s). maxWait also caps a server's Retry-After.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return func(s *settings) error {
 		switch {
-		case min < 0:
-			return fmt.Errorf("tokenhub: WithRetryWait: min must be >= 0, got %s", min)
-		case max < min:
-			return fmt.Errorf("tokenhub: WithRetryWait: min %s is greater than max %s", min, max)
+		case minWait < 0:
+			return fmt.Errorf("tokenhub: WithRetryWait: min must be >= 0, got %s", minWait)
+		case maxWait < minWait:
+			return fmt.Errorf("tokenhub: WithRetryWait: min %s is greater than max %s", minWait, maxWait)
 		}
-		s.retryWaitMin, s.retryWaitMax = min, max
+		s.retryWaitMin, s.retryWaitMax = minWait, maxWait
 		return nil
 	}
 }
@@ -220,7 +220,12 @@ func withWaitHook(h func(time.Duration) time.Duration) Option {
 // pool (go-retryablehttp closes idle connections after failures, which must not
 // disturb http.DefaultTransport's other users) sized for concurrent callers.
 func newDefaultHTTPClient(timeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// A program may have replaced http.DefaultTransport with its own
+	// RoundTripper; then start from Go's defaults instead of panicking.
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = def.Clone()
+	}
 	tr.MaxIdleConns = defaultMaxIdleConns
 	tr.MaxIdleConnsPerHost = defaultMaxIdleConnsPerHost
 	tr.IdleConnTimeout = defaultIdleConnTimeout

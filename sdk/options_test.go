@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 func TestNew_validation(t *testing.T) {
@@ -177,3 +178,20 @@ func TestWithHTTPClient_isUsedAndNotModified(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// countingTransport is a RoundTripper that is not an *http.Transport, as
+// instrumentation libraries install into http.DefaultTransport.
+type countingTransport struct{ http.RoundTripper }
+
+// Not parallel: it swaps http.DefaultTransport for the whole process.
+func TestNew_defaultTransportReplacedByProgram(t *testing.T) {
+	old := http.DefaultTransport
+	http.DefaultTransport = countingTransport{old}
+	t.Cleanup(func() { http.DefaultTransport = old })
+
+	ts := mockserver.NewTestServer(t)
+	c := e2eClient(t, ts, ts.AdminToken) // used to panic: interface conversion to *http.Transport
+	if _, err := c.Me(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}

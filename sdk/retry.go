@@ -122,15 +122,15 @@ type backoff struct {
 	waitHook func(time.Duration) time.Duration
 }
 
-// wait is exponential backoff with jitter between min and max; on 429 and 503
-// a Retry-After (seconds or HTTP date) wins, capped at max.
-func (b backoff) wait(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	d := expJitter(min, max, attempt)
+// wait is exponential backoff with jitter between lo and hi; on 429 and 503
+// a Retry-After (seconds or HTTP date) wins, capped at hi.
+func (b backoff) wait(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+	d := expJitter(lo, hi, attempt)
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			d = ra
-			if d > max {
-				d = max
+			if d > hi {
+				d = hi
 			}
 		}
 	}
@@ -140,12 +140,12 @@ func (b backoff) wait(min, max time.Duration, attempt int, resp *http.Response) 
 	return d
 }
 
-// expJitter returns a wait in [base/2, base], base = min·2^attempt capped at
-// max, and never below min.
-func expJitter(min, max time.Duration, attempt int) time.Duration {
-	base := max
+// expJitter returns a wait in [base/2, base], base = lo·2^attempt capped at
+// hi, and never below lo.
+func expJitter(lo, hi time.Duration, attempt int) time.Duration {
+	base := hi
 	if attempt < 62 {
-		if m := min << uint(attempt); m > 0 && m>>uint(attempt) == min && m < max {
+		if m := lo << uint(attempt); m > 0 && m>>uint(attempt) == lo && m < hi {
 			base = m
 		}
 	}
@@ -154,8 +154,8 @@ func expJitter(min, max time.Duration, attempt int) time.Duration {
 	}
 	half := base / 2
 	d := half + rand.N(base-half+1)
-	if d < min {
-		d = min
+	if d < lo {
+		d = lo
 	}
 	return d
 }

@@ -62,7 +62,7 @@ func TestRetryPolicy_postWithoutKeyNotRetriedOnConnectionError(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		calls.Add(1)
-		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn, _, _ := http.NewResponseController(w).Hijack()
 		conn.Close()
 	}))
 	defer srv.Close()

@@ -183,8 +183,8 @@ func TestRetry_exponentialBackoffWithinBounds(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, failThen("", 500, 500, 500, 500))
 	var w waits
-	min, max := 100*time.Millisecond, 500*time.Millisecond
-	c := newClient(t, srv.URL, sdk.WithWaitHook(w.hook), sdk.WithRetryWait(min, max))
+	lo, hi := 100*time.Millisecond, 500*time.Millisecond
+	c := newClient(t, srv.URL, sdk.WithWaitHook(w.hook), sdk.WithRetryWait(lo, hi))
 	if _, err := c.GetToken(t.Context(), tokenID); err != nil {
 		t.Fatal(err)
 	}
@@ -192,14 +192,14 @@ func TestRetry_exponentialBackoffWithinBounds(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("waits = %v, want 4", got)
 	}
-	// Attempt i waits within [base/2, base], base = min·2^i capped at max.
+	// Attempt i waits within [base/2, base], base = lo·2^i capped at hi.
 	for i, d := range got {
-		base := min << i
-		if base > max {
-			base = max
+		base := lo << i
+		if base > hi {
+			base = hi
 		}
-		if d < base/2 || d < min || d > base {
-			t.Errorf("wait %d = %v, want within [%v, %v]", i, d, max2(base/2, min), base)
+		if d < base/2 || d < lo || d > base {
+			t.Errorf("wait %d = %v, want within [%v, %v]", i, d, max2(base/2, lo), base)
 		}
 	}
 }
@@ -252,7 +252,7 @@ func TestRetry_disabled(t *testing.T) {
 func dropFirst(t *testing.T, n int, then func(w http.ResponseWriter, r *http.Request)) *fakeServer {
 	return newFake(t, func(i int, w http.ResponseWriter, r *http.Request) {
 		if i <= n {
-			conn, _, err := w.(http.Hijacker).Hijack()
+			conn, _, err := http.NewResponseController(w).Hijack()
 			if err != nil {
 				t.Errorf("hijack: %v", err)
 				return

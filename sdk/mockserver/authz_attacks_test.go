@@ -57,7 +57,7 @@ func TestSQLite_MemberCascadeAllOrNothing(t *testing.T) {
 	c := &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
 	m, tok := memberWithToken(t, c, "svc", []string{"token.read", "members.read"}, []string{"token.read", "members.read"}, nil)
 	before := withoutLastUse(s.Tokens())
-	mustDo(t, s.st.(*sqliteStore).db.Close())
+	mustDo(t, sqliteOf(t, s.st).db.Close())
 	for _, body := range []map[string]any{{"permissions": []string{"token.read"}}, {"enabled": false}} {
 		expectStatus(t, c.do("PATCH", "/api/v1/members/"+m.ID, body), http.StatusServiceUnavailable)
 	}

@@ -39,9 +39,11 @@ func refused(t *testing.T, ts *TestServer, status int, want string, req func() *
 	expectStatus(t, r, status)
 	p := r.problem(t)
 	text := p.Detail
+	var textSb42 strings.Builder
 	for _, e := range p.Errors {
-		text += " | " + e.Field + ": " + e.Message
+		textSb42.WriteString(" | " + e.Field + ": " + e.Message)
 	}
+	text += textSb42.String()
 	if !strings.Contains(text, want) {
 		t.Fatalf("problem %q does not name %q", text, want)
 	}

@@ -28,7 +28,7 @@ type srvTarget struct {
 }
 
 func benchTransport() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	tr.MaxIdleConnsPerHost = 256
 	return &http.Client{Transport: tr}
 }

@@ -171,7 +171,7 @@ func decodeProblem(err error) *problem {
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return bodyProblem(fmt.Sprintf("must be a JSON object, not %s", typ.Value))
+			return bodyProblem("must be a JSON object, not " + typ.Value)
 		}
 		return badRequest([]serverapi.FieldError{{
 			Field:   field,

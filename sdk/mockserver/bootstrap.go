@@ -1,7 +1,7 @@
 package mockserver
 
 import (
-	"fmt"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,7 +18,7 @@ import (
 func (s *Server) setupBootstrap() error {
 	secret := s.cfg.bootstrap
 	if secret != "" && !ValidSecret(secret) {
-		return fmt.Errorf("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
+		return errors.New("mockserver: the bootstrap token must be a tokenhub secret (thk_ + 32 base62 characters + 6-character checksum); generate one with mockserver.NewSecret")
 	}
 	now := s.cfg.clock.Now()
 	var boot *tokenRec

@@ -103,8 +103,10 @@ func TestDocs_ServedDocumentIsTheContractAsWritten(t *testing.T) {
 	}
 
 	ops := 0
-	for _, item := range want["paths"].(map[string]any) {
-		for _, op := range item.(map[string]any) {
+	paths, _ := want["paths"].(map[string]any)
+	for _, item := range paths {
+		methods, _ := item.(map[string]any)
+		for _, op := range methods {
 			opMap, _ := op.(map[string]any) // "parameters" is a list
 			if id, ok := opMap["operationId"].(string); ok {
 				ops++

@@ -94,7 +94,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		ips = *body.AllowedIps
 	}
 	prefixes := validateAllowedIPs(&errs, ips)
-	expires, _ := validateExpiry(&errs, "expires_at", body.ExpiresAt, now)
+	expires, _ := validateExpiry(&errs, body.ExpiresAt, now)
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
@@ -164,7 +164,7 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	if body.AllowedIps != nil {
 		prefixes = validateAllowedIPs(&errs, *body.AllowedIps)
 	}
-	expires, expirySet := validateExpiry(&errs, "expires_at", body.ExpiresAt, now)
+	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
 	// An unknown or invisible token is 404 even when the body is also bad.
 	t, ok := h.s.st.Get(req.TokenId)
 	if !ok || !h.s.visible(c, t, now) {
@@ -247,7 +247,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	}
 	var errs fieldErrs
 	overlap := validateOverlap(&errs, body.Overlap)
-	expires, expirySet := validateExpiry(&errs, "expires_at", body.ExpiresAt, now)
+	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
 	if t, ok := h.s.st.Get(req.TokenId); !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -120,13 +121,13 @@ func (s *Server) updateOutside(id string, change func(t *tokenRec) bool) bool {
 // Admin tokens hold every scope whatever scopes says; others need at least one scope.
 func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secret string, err error) {
 	if owner == "" {
-		return "", "", fmt.Errorf("mockserver: IssueToken: owner must not be empty")
+		return "", "", errors.New("mockserver: IssueToken: owner must not be empty")
 	}
 	if admin {
 		scopes = allScopeNames()
 	}
 	if len(scopes) == 0 {
-		return "", "", fmt.Errorf("mockserver: IssueToken: at least one scope is required")
+		return "", "", errors.New("mockserver: IssueToken: at least one scope is required")
 	}
 	seen := map[string]bool{}
 	var clean []string

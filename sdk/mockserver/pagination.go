@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -36,7 +37,7 @@ func decodeCursor(s string) (cursor, error) {
 	}
 	parts := strings.Split(string(b), ":")
 	if len(parts) != 3 || parts[0] != "v1" {
-		return cursor{}, fmt.Errorf("bad cursor")
+		return cursor{}, errors.New("bad cursor")
 	}
 	seq, err := strconv.ParseUint(parts[1], 10, 64)
 	if err != nil {

@@ -84,7 +84,7 @@ func (e *unavailableError) Unwrap() error { return e.err }
 // answers with the problem.
 type refusal struct{ p *problem }
 
-func (r refusal) Error() string { return fmt.Sprintf("refused: %s", r.p.kind) }
+func (r refusal) Error() string { return "refused: " + r.p.kind }
 
 func refuse(p *problem) error { return refusal{p} }
 

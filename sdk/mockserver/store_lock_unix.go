@@ -16,14 +16,14 @@ import (
 func lockDatabase(path string) (release func(), err error) {
 	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("cannot create the lock file: %v", err)
+		return nil, fmt.Errorf("cannot create the lock file: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, errors.New("in use by another tokenhub-server (its lock file " + path + ".lock is held)")
 		}
-		return nil, fmt.Errorf("cannot lock %s.lock: %v", path, err)
+		return nil, fmt.Errorf("cannot lock %s.lock: %w", path, err)
 	}
 	return func() { _ = f.Close() }, nil
 }

@@ -98,7 +98,7 @@ func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err
 func looksLikeSQLite(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("cannot open: %v", err)
+		return fmt.Errorf("cannot open: %w", err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
@@ -116,7 +116,7 @@ func looksLikeSQLite(path string) error {
 func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 	var mode string
 	if err := st.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
-		return 0, fmt.Errorf("cannot open: %v", err)
+		return 0, fmt.Errorf("cannot open: %w", err)
 	}
 	if mode != "wal" {
 		return 0, fmt.Errorf("cannot use write-ahead logging (journal mode %q)", mode)
@@ -126,7 +126,7 @@ func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 	}
 	// Refuse to start rather than to fail every write: try one, and roll it back.
 	if err := st.probeWritable(); err != nil {
-		return 0, fmt.Errorf("cannot write: %v", err)
+		return 0, fmt.Errorf("cannot write: %w", err)
 	}
 	if statePath != "" {
 		if imported, err = st.importState(statePath); err != nil {
@@ -194,14 +194,14 @@ func (st *sqliteStore) migrate() error {
 	var tables, hasVersion int
 	if err := st.db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE name = 'schema_version')
 		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &hasVersion); err != nil {
-		return fmt.Errorf("cannot read: %v", err)
+		return fmt.Errorf("cannot read: %w", err)
 	}
 	version := 0
 	switch {
 	case hasVersion == 1:
 		var rows int
 		if err := st.db.QueryRow(`SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&rows, &version); err != nil {
-			return fmt.Errorf("reading schema_version: %v", err)
+			return fmt.Errorf("reading schema_version: %w", err)
 		}
 		if rows != 1 {
 			return fmt.Errorf("schema_version holds %d rows, want 1", rows)
@@ -215,7 +215,7 @@ func (st *sqliteStore) migrate() error {
 	for v := version + 1; v <= len(steps); v++ {
 		tx, err := st.db.Begin()
 		if err != nil {
-			return fmt.Errorf("migrating to version %d: %v", v, err)
+			return fmt.Errorf("migrating to version %d: %w", v, err)
 		}
 		if v == 1 {
 			_, err = tx.Exec(`CREATE TABLE schema_version (
@@ -234,7 +234,7 @@ func (st *sqliteStore) migrate() error {
 		}
 		if err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("migrating to version %d: %v", v, err)
+			return fmt.Errorf("migrating to version %d: %w", v, err)
 		}
 	}
 	return nil
@@ -362,7 +362,7 @@ func (st *sqliteStore) saveBatch(changes []change) error {
 func (st *sqliteStore) load() error {
 	rows, err := st.db.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY seq`)
 	if err != nil {
-		return fmt.Errorf("cannot read tokens: %v", err)
+		return fmt.Errorf("cannot read tokens: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -378,7 +378,7 @@ func (st *sqliteStore) load() error {
 		if err := rows.Scan(&seq, &id, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
 			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil,
 			&shared, &ownerOff); err != nil {
-			return fmt.Errorf("token %q: %v", id, err)
+			return fmt.Errorf("token %q: %w", id, err)
 		}
 		errf := func(format string, args ...any) error {
 			return fmt.Errorf("token %s: %s", id, fmt.Sprintf(format, args...))
@@ -452,7 +452,7 @@ func (st *sqliteStore) load() error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("cannot read tokens: %v", err)
+		return fmt.Errorf("cannot read tokens: %w", err)
 	}
 	if err := st.loadMembers(); err != nil {
 		return err
@@ -463,14 +463,14 @@ func (st *sqliteStore) load() error {
 func (st *sqliteStore) loadRemembered() error {
 	rows, err := st.db.Query(`SELECT idx, expires_at, box FROM idempotency WHERE expires_at > ?`, time.Now().UnixNano())
 	if err != nil {
-		return fmt.Errorf("cannot read idempotency records: %v", err)
+		return fmt.Errorf("cannot read idempotency records: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var idx, box []byte
 		var d idemDone
 		if err := rows.Scan(&idx, &d.expires, &box); err != nil {
-			return fmt.Errorf("idempotency record: %v", err)
+			return fmt.Errorf("idempotency record: %w", err)
 		}
 		var k [32]byte
 		if len(idx) != len(k) || len(box) == 0 {
@@ -547,7 +547,7 @@ var _ store = (*sqliteStore)(nil)
 func (st *sqliteStore) loadMembers() error {
 	rows, err := st.db.Query(`SELECT ` + memberColumns + ` FROM members ORDER BY seq`)
 	if err != nil {
-		return fmt.Errorf("cannot read members: %v", err)
+		return fmt.Errorf("cannot read members: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -558,7 +558,7 @@ func (st *sqliteStore) loadMembers() error {
 			disabled                sql.NullString
 		)
 		if err := rows.Scan(&seq, &id, &m.Username, &m.Role, &perms, &enabled, &builtin, &disabled, &created, &upd); err != nil {
-			return fmt.Errorf("member %q: %v", id, err)
+			return fmt.Errorf("member %q: %w", id, err)
 		}
 		errf := func(format string, args ...any) error {
 			return fmt.Errorf("member %s: %s", id, fmt.Sprintf(format, args...))

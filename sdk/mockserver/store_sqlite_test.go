@@ -27,7 +27,7 @@ func TestSQLite_CommitFailureAnswers503(t *testing.T) {
 
 	// The database goes away under the server (as a full or failed disk would make commits
 	// fail); reads are served from memory and still work.
-	mustDo(t, s.st.(*sqliteStore).db.Close())
+	mustDo(t, sqliteOf(t, s.st).db.Close())
 	for _, req := range []struct{ method, path, body string }{
 		{"POST", "/api/v1/token", createBody},
 		{"PATCH", "/api/v1/token/" + tok.ID, `{"name":"changed"}`},

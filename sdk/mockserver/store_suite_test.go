@@ -36,7 +36,7 @@ func storeKinds() []storeKind {
 				return st
 			},
 			reopen: func(t *testing.T, st store) store {
-				path := st.(*sqliteStore).path
+				path := sqliteOf(t, st).path
 				if err := st.Close(); err != nil {
 					t.Fatal(err)
 				}
@@ -263,7 +263,7 @@ func TestStore_Revoke(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind, st store) {
 		a, secret := mustCreate(t, st, "a")
 		no := refuse(forbidden("no"))
-		if err := st.Revoke(a.id, func(*tokenRec) error { return no }); err != no {
+		if err := st.Revoke(a.id, func(*tokenRec) error { return no }); !errors.Is(err, no) {
 			t.Fatalf("refused revoke: %v", err)
 		}
 		if err := st.Revoke(a.id, accept); err != nil {
@@ -421,8 +421,18 @@ func TestStore_ConcurrentWrites(t *testing.T) {
 		}
 		wg.Wait()
 		st = k.reopen(t, st)
-		if got, _ := st.Get(counter.id); got.Name != fmt.Sprint(workers*each) || st.Count() != 1+workers*each {
+		if got, _ := st.Get(counter.id); got.Name != strconv.Itoa(workers*each) || st.Count() != 1+workers*each {
 			t.Fatalf("counter %s, count %d", got.Name, st.Count())
 		}
 	})
+}
+
+// sqliteOf is st as the SQLite store, for tests that reach under the interface.
+func sqliteOf(t *testing.T, st store) *sqliteStore {
+	t.Helper()
+	sq, ok := st.(*sqliteStore)
+	if !ok {
+		t.Fatalf("store is %T, want *sqliteStore", st)
+	}
+	return sq
 }

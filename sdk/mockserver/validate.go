@@ -89,7 +89,7 @@ func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
 	if b.AllowedIps != nil {
 		validateAllowedIPs(&errs, *b.AllowedIps)
 	}
-	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	validateExpiry(&errs, b.ExpiresAt, now)
 	return errs
 }
 
@@ -104,14 +104,14 @@ func updateErrors(b *serverapi.UpdateTokenRequest, now time.Time) fieldErrs {
 	if b.AllowedIps != nil {
 		validateAllowedIPs(&errs, *b.AllowedIps)
 	}
-	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	validateExpiry(&errs, b.ExpiresAt, now)
 	return errs
 }
 
 func rotateErrors(b *serverapi.RotateTokenRequest, now time.Time) fieldErrs {
 	var errs fieldErrs
 	validateOverlap(&errs, b.Overlap)
-	validateExpiry(&errs, "expires_at", b.ExpiresAt, now)
+	validateExpiry(&errs, b.ExpiresAt, now)
 	return errs
 }
 
@@ -165,7 +165,8 @@ func validateAllowedIPs(errs *fieldErrs, ips []string) []netip.Prefix {
 
 // validateExpiry reads an optional, nullable expires_at. set is false when the field was
 // left out; a nil time with set=true means "no expiry".
-func validateExpiry(errs *fieldErrs, field string, v nullable.Nullable[string], now time.Time) (t *time.Time, set bool) {
+func validateExpiry(errs *fieldErrs, v nullable.Nullable[string], now time.Time) (t *time.Time, set bool) {
+	const field = "expires_at"
 	if !v.IsSpecified() {
 		return nil, false
 	}

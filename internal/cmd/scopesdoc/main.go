@@ -10,6 +10,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -56,7 +57,7 @@ func load(path string) ([]scope, error) {
 	}
 	ref := doc.Components.Schemas["ScopeName"]
 	if ref == nil || ref.Value == nil {
-		return nil, fmt.Errorf("no components.schemas.ScopeName")
+		return nil, errors.New("no components.schemas.ScopeName")
 	}
 	raw, err := json.Marshal(ref.Value.Extensions["x-scopes"])
 	if err != nil {

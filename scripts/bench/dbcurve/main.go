@@ -131,7 +131,7 @@ func newFiller(opts []mockserver.Option, conns int) (*filler, error) {
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	tr.MaxIdleConnsPerHost = conns * 2
 	return &filler{srv: srv, hs: hs, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		url: "http://" + ln.Addr().String() + "/api/v1/token", conns: conns}, nil

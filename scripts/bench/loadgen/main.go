@@ -213,7 +213,7 @@ func listen(h http.Handler) (string, error) {
 }
 
 func client(conns int) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	tr.MaxIdleConnsPerHost = conns * 2
 	tr.MaxIdleConns = conns * 8
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}

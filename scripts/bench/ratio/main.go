@@ -17,7 +17,7 @@ import (
 	"strings"
 )
 
-// BenchmarkName/sub-2   12345   678.9 ns/op   1234 B/op   56 allocs/op
+// BenchmarkName/sub-2   12345   678.9 ns/op   1234 B/op   56 allocs/op.
 var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
 
 type sample struct{ ns, bytes, allocs []float64 }

@@ -123,7 +123,7 @@ func viaAPI(bin string, n, workers int, noIdem bool) error {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	pid := strconv.Itoa(cmd.Process.Pid)
 	endpoint := "http://" + addr
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	tr.MaxIdleConnsPerHost = workers
 	var rt http.RoundTripper = tr
 	if noIdem {
@@ -191,7 +191,7 @@ func viaAPIInProcess(n, workers int, noIdem bool) error {
 	hs := &http.Server{Handler: srv}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	tr.MaxIdleConnsPerHost = workers
 	var rt http.RoundTripper = tr
 	if noIdem {

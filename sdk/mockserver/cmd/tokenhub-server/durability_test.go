@@ -154,7 +154,9 @@ func TestDurability_KillDuringBurst(t *testing.T) {
 						t.Errorf("create: %d %v", r.status, r.body)
 						return
 					}
-					logs[w] = append(logs[w], &tokenLog{id: r.body["id"].(string), secret: r.body["token"].(string)})
+					id, _ := r.body["id"].(string)
+					secret, _ := r.body["token"].(string)
+					logs[w] = append(logs[w], &tokenLog{id: id, secret: secret})
 				case i%3 == 1: // rotate
 					l := mine[i%len(mine)]
 					r := srv.call(hc, "POST", "/api/v1/token/"+l.id+"/rotate", admin, `{}`, "")
@@ -166,7 +168,7 @@ func TestDurability_KillDuringBurst(t *testing.T) {
 						t.Errorf("rotate: %d %v", r.status, r.body)
 						return
 					}
-					l.secret = r.body["token"].(string)
+					l.secret, _ = r.body["token"].(string)
 				default: // revoke
 					l := mine[0]
 					r := srv.call(hc, "DELETE", "/api/v1/token/"+l.id, admin, "", "")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,7 +26,7 @@ func runMain(t *testing.T, args string) (string, int) {
 	cmd.Env = append(os.Environ(), "TOKENHUB_SERVER_MAIN=1", "TOKENHUB_SERVER_ARGS="+args)
 	out, err := cmd.CombinedOutput()
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)

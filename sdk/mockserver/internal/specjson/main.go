@@ -120,7 +120,7 @@ func writeScalar(b *bytes.Buffer, n *yaml.Node) error {
 		}
 		num, err := json.Marshal(v)
 		if err != nil {
-			return fmt.Errorf("line %d: %v", n.Line, err)
+			return fmt.Errorf("line %d: %w", n.Line, err)
 		}
 		b.Write(num)
 	default:
