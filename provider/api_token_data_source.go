@@ -147,7 +147,9 @@ func (d *apiTokenDataSource) ConfigValidators(context.Context) []datasource.Conf
 }
 
 func (d *apiTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *apiTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -227,18 +229,3 @@ func (d *apiTokenDataSource) byName(ctx context.Context, name string, resp *data
 
 // listPageSize is the page size the data sources list with: the API's maximum.
 const listPageSize = 100
-
-// dataSourceClient takes the client from the provider's data, or reports why not.
-// It returns nil before the provider is configured (validation runs then).
-func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *sdk.Client {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return nil
-	}
-	return data.client
-}

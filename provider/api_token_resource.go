@@ -199,7 +199,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data := resourceProviderData(req, resp) // nil before the provider is configured (validation, early planning)
+	data := configuredData(req.ProviderData, &resp.Diagnostics, "Resource")
 	if data == nil {
 		return
 	}
