@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -195,6 +196,14 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 			},
 		},
+	}
+}
+
+// ConfigValidators holds the cross-attribute rules (rotation.go explains the second).
+func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
+		rotateBeforeShorterThanLifetime{},
 	}
 }
 

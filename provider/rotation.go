@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -84,13 +83,6 @@ func rotationOverlapAttribute() schema.StringAttribute {
 			"alone does not rotate.",
 		Optional:   true,
 		Validators: []validator.String{durationRange{min: 0, max: maxRotationOverlap}},
-	}
-}
-
-func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
-		rotateBeforeShorterThanLifetime{},
 	}
 }
 
