@@ -111,7 +111,7 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Defaults to `30s`. Also bounds the whole credentials check at configure (`GET /api/v1/me`, " +
 					"retries included), so a wrong endpoint fails a plan within it.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{durationRange{min: time.Nanosecond, max: maxDuration}},
 			},
 			"expiry_warning": schema.StringAttribute{
 				MarkdownDescription: "Plans warn about a `tokenhub_api_token` without time-based rotation (`rotate_before`) " +

@@ -182,7 +182,7 @@ func TestAccProvider_configErrors(t *testing.T) {
   token           = %q
   request_timeout = "soon"
 }`, srv.URL, token) + minimalToken,
-				ExpectError: regexp.MustCompile(`Invalid Request Timeout`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Duration.*request_timeout.*not a Go duration`),
 			},
 			{
 				// terraform_data is built into Terraform: no provider download.
