@@ -131,9 +131,8 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 // The audit timestamps and the disabled reason, described alike wherever a token is shown.
 const (
 	disabledReasonDescription = "Why a token with `status = \"disabled\"` does not work: `token_disabled` (its " +
-		"own `enabled` is false) or `owner_disabled` (its owner member is disabled; `enabled` is untouched and the " +
-		"token works again when the owner is re-enabled). Null otherwise. The server deletes a token 7 days after " +
-		"it stopped working for either reason."
+		"own `enabled` is false) or `owner_disabled` (its owner is disabled; re-enabling the owner restores it). " +
+		"Null otherwise. The server deletes a token 7 days after it stopped working."
 	updatedAtDescription = "When the token was last changed (RFC 3339, UTC): by an update, a rotation, or the " +
 		"server itself (an owner's permissions reduced)."
 	lastUsedAtDescription = "When the token last authenticated a request (RFC 3339, UTC); null if never. " +

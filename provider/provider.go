@@ -120,11 +120,9 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
-				MarkdownDescription: "Skip the check of the provider's token when the provider is configured (one " +
-					"`GET /api/v1/me` per plan or apply) and with it every plan-time permission check; the API then " +
-					"refuses what the token may not do only at apply. For offline plans of configurations without " +
-					"existing resources. Defaults to `false`; may also be set with the `" + envSkipCredentials +
-					"` environment variable.",
+				MarkdownDescription: "Skip the check of the provider's token at configure (one `GET /api/v1/me` " +
+					"per plan or apply) and with it every plan-time permission check, for offline plans. Defaults " +
+					"to `false`; may also be set with the `" + envSkipCredentials + "` environment variable.",
 				Optional: true,
 			},
 		},
