@@ -165,7 +165,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"disabled_reason": schema.StringAttribute{
 				MarkdownDescription: disabledReasonDescription,
-				Computed: true,
+				Computed:            true,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the token was created (RFC 3339, UTC).",
