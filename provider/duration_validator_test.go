@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -72,5 +74,23 @@ func TestDurationOrDefault(t *testing.T) {
 	}
 	if _, diags := durationOrDefault(types.StringValue("-1s"), p, time.Minute); !diags.HasError() {
 		t.Error("-1s: no error")
+	}
+}
+
+// maxRotationOverlap is a plan-time copy of the contract's limit on a rotation's overlap,
+// which openapi.yaml states in words ("At most 720h.").
+func TestMaxRotationOverlapIsTheContracts(t *testing.T) {
+	t.Parallel()
+	spec, err := openapi3.NewLoader().LoadFromFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := spec.Components.Schemas["RotateTokenRequest"].Value.Properties["overlap"].Value.Description
+	m := regexp.MustCompile(`At most (\S+?)\.`).FindStringSubmatch(desc)
+	if m == nil {
+		t.Fatalf("RotateTokenRequest.overlap states no limit (\"At most <duration>.\"): %q", desc)
+	}
+	if d, err := time.ParseDuration(m[1]); err != nil || d != maxRotationOverlap {
+		t.Errorf("the contract limits overlap to %s, the provider to %s", m[1], maxRotationOverlap)
 	}
 }

@@ -327,3 +327,23 @@ func TestBodySpecs_Routed(t *testing.T) {
 		}
 	}
 }
+
+// The overlap limit is stated in words in the contract ("At most 720h."); the check enforces it.
+func TestBodySpecs_OverlapLimitIsTheContracts(t *testing.T) {
+	t.Parallel()
+	desc := loadSpec(t).Components.Schemas["RotateTokenRequest"].Value.Properties["overlap"].Value.Description
+	m := regexp.MustCompile(`At most (\S+?)\.`).FindStringSubmatch(desc)
+	if m == nil {
+		t.Fatalf("RotateTokenRequest.overlap states no limit (\"At most <duration>.\"): %q", desc)
+	}
+	limit, err := time.ParseDuration(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d, wantErr := range map[time.Duration]bool{limit: false, limit + time.Second: true} {
+		errs := on(bodyProblems(t, rotateSchema, map[string]any{"overlap": d.String()}), "overlap")
+		if (len(errs) > 0) != wantErr {
+			t.Errorf("overlap %s (the contract's limit is %s): problems %v", d, m[1], errs)
+		}
+	}
+}
