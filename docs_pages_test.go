@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // readDoc returns a generated docs page.
@@ -91,5 +94,156 @@ func TestDocPages_OneSupportStatement(t *testing.T) {
 		if regexp.MustCompile(`tested with (Terraform|OpenTofu) \d`).MatchString(doc) {
 			t.Errorf("%s states tested versions itself; link to the table instead", p)
 		}
+	}
+}
+
+// contractScopes reads openapi.yaml: the scope catalogue, and for each API call
+// ("GET /api/v1/token/{}", path parameters blanked) the scope its description states
+// ("Requires scope `x`"), or "" when any valid token may call it.
+func contractScopes(t *testing.T) (catalogue map[string]bool, calls map[string]string) {
+	t.Helper()
+	spec, err := openapi3.NewLoader().LoadFromFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalogue = map[string]bool{}
+	for _, v := range spec.Components.Schemas["ScopeName"].Value.Enum {
+		catalogue[v.(string)] = true
+	}
+	requires := regexp.MustCompile("Requires scope `([^`]+)`")
+	calls = map[string]string{}
+	for p, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			call := method + " " + blankParams(p)
+			if m := requires.FindStringSubmatch(op.Description); m != nil {
+				calls[call] = m[1]
+			} else if strings.Contains(op.Description, "Any valid token may call it") {
+				calls[call] = ""
+			}
+		}
+	}
+	if len(catalogue) < 50 || len(calls) < 10 {
+		t.Fatalf("read %d scopes and %d calls from openapi.yaml", len(catalogue), len(calls))
+	}
+	return catalogue, calls
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+
+func blankParams(p string) string { return pathParam.ReplaceAllString(p, "{}") }
+
+// The Permissions sections pair each API call with the scope the contract requires for it:
+// in a table, on the call's row; in prose, the scope named last before the call
+// ("needs `token.read` to … (`GET /api/v1/token/{id}`)").
+func TestDocPages_PermissionsMatchTheContract(t *testing.T) {
+	t.Parallel()
+	_, calls := contractScopes(t)
+	callRE := regexp.MustCompile("`(GET|POST|PATCH|DELETE) ([^` ?]+)[^`]*`")
+	scopeRE := regexp.MustCompile("`([a-z-]+\\.[a-z*-]+)`")
+	// resolve finds the contract's call for a documented one; "…/rotate" abbreviates a path.
+	resolve := func(method, p string) (string, bool) {
+		p = blankParams(p)
+		if suffix, ok := strings.CutPrefix(p, "…"); ok {
+			for c := range calls {
+				if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, suffix) {
+					return c, true
+				}
+			}
+			return "", false
+		}
+		_, ok := calls[method+" "+p]
+		return method + " " + p, ok
+	}
+	pages, _ := filepath.Glob("docs/*/*.md")
+	checked := 0
+	for _, p := range pages {
+		doc := readDoc(t, p)
+		i := strings.Index(doc, "\n## Permissions\n")
+		if i < 0 {
+			continue
+		}
+		section, _, _ := strings.Cut(doc[i+len("\n## Permissions\n"):], "\n## ")
+		var prose strings.Builder
+		for _, line := range strings.Split(section, "\n") {
+			if !strings.HasPrefix(line, "|") {
+				prose.WriteString(line + "\n")
+				continue
+			}
+			var scopes []string
+			for _, m := range scopeRE.FindAllStringSubmatch(line, -1) {
+				scopes = append(scopes, m[1])
+			}
+			for _, m := range callRE.FindAllStringSubmatch(line, -1) {
+				checked++
+				call, ok := resolve(m[1], m[2])
+				if !ok {
+					t.Errorf("%s: %s %s is no call of the contract", p, m[1], m[2])
+				} else if !slices.Contains(scopes, calls[call]) {
+					t.Errorf("%s: the row of %s names %v; the contract requires %q", p, call, scopes, calls[call])
+				}
+			}
+		}
+		text := prose.String()
+		last := ""
+		for _, loc := range regexp.MustCompile(callRE.String()+"|"+scopeRE.String()).FindAllStringSubmatchIndex(text, -1) {
+			if loc[2] < 0 { // a scope
+				last = text[loc[6]:loc[7]]
+				continue
+			}
+			checked++
+			method, path := text[loc[2]:loc[3]], text[loc[4]:loc[5]]
+			call, ok := resolve(method, path)
+			switch {
+			case !ok:
+				t.Errorf("%s: %s %s is no call of the contract", p, method, path)
+			case calls[call] == "" && !strings.Contains(text, "no scope is needed"):
+				t.Errorf("%s: any valid token may call %s; say \"no scope is needed\"", p, call)
+			case calls[call] != "" && last != calls[call]:
+				t.Errorf("%s: %s is documented with the scope %q; the contract requires %q", p, call, last, calls[call])
+			}
+			last = ""
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("checked %d documented calls; the parsing is broken", checked)
+	}
+}
+
+// Every scope name the docs, README and examples show (`token.read`, "members.read-all": a
+// catalogue family, a dot, a name) is in the contract's catalogue.
+func TestDocPages_ScopeNamesAreInTheCatalogue(t *testing.T) {
+	t.Parallel()
+	catalogue, _ := contractScopes(t)
+	families := map[string]bool{}
+	for s := range catalogue {
+		f, _, _ := strings.Cut(s, ".")
+		families[f] = true
+	}
+	files, _ := filepath.Glob("docs/*/*.md")
+	files = append(files, "README.md", "docs/index.md")
+	err := filepath.WalkDir("examples", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameRE := regexp.MustCompile("[`\"]([a-z-]+)\\.([a-z-]+)[`\"]")
+	seen := 0
+	for _, p := range files {
+		for _, m := range nameRE.FindAllStringSubmatch(readDoc(t, p), -1) {
+			if !families[m[1]] {
+				continue
+			}
+			seen++
+			if name := m[1] + "." + m[2]; !catalogue[name] {
+				t.Errorf("%s names the scope %s, which is not in the contract's catalogue", p, name)
+			}
+		}
+	}
+	if seen < 50 {
+		t.Fatalf("found %d scope names in %d files; the scan is broken", seen, len(files))
 	}
 }

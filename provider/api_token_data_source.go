@@ -131,9 +131,8 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 // The audit timestamps and the disabled reason, described alike wherever a token is shown.
 const (
 	disabledReasonDescription = "Why a token with `status = \"disabled\"` does not work: `token_disabled` (its " +
-		"own `enabled` is false) or `owner_disabled` (its owner member is disabled; `enabled` is untouched and the " +
-		"token works again when the owner is re-enabled). Null otherwise. The server deletes a token 7 days after " +
-		"it stopped working for either reason."
+		"own `enabled` is false) or `owner_disabled` (its owner is disabled; re-enabling the owner restores it). " +
+		"Null otherwise. The server deletes a token 7 days after it stopped working."
 	updatedAtDescription = "When the token was last changed (RFC 3339, UTC): by an update, a rotation, or the " +
 		"server itself (an owner's permissions reduced)."
 	lastUsedAtDescription = "When the token last authenticated a request (RFC 3339, UTC); null if never. " +
@@ -147,7 +146,9 @@ func (d *apiTokenDataSource) ConfigValidators(context.Context) []datasource.Conf
 }
 
 func (d *apiTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *apiTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -227,18 +228,3 @@ func (d *apiTokenDataSource) byName(ctx context.Context, name string, resp *data
 
 // listPageSize is the page size the data sources list with: the API's maximum.
 const listPageSize = 100
-
-// dataSourceClient takes the client from the provider's data, or reports why not.
-// It returns nil before the provider is configured (validation runs then).
-func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *sdk.Client {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Data Source Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return nil
-	}
-	return data.client
-}

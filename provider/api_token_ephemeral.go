@@ -71,24 +71,10 @@ func (e *apiTokenEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRe
 
 func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A short-lived API token for one Terraform run (Terraform 1.10 or later, OpenTofu 1.11 or later): " +
-			"created when Terraform opens the ephemeral resource, revoked at the end of the run, and " +
-			"never written to the plan or state. Use it where ephemeral values are accepted: another provider's " +
-			"configuration, a write-only argument, a provisioner's environment. Terraform opens it in each run that needs it " +
-			"(plan and apply each get their own token). The provider's token must hold the scopes granted, and " +
-			"`token.create`, `token.update` (renewal) and `token.delete`.\n\n" +
-			"## When the token stops working\n\n" +
-			"* **The run succeeds**: Terraform closes the ephemeral resource and the provider revokes the token.\n" +
-			"* **The run fails** (an error after the token was opened, such as a failing provisioner): Terraform does not " +
-			"close the ephemeral resource, but it stops the provider at the end of every run; the provider then revokes " +
-			"every token it opened and did not revoke yet, in parallel, within 1.5 seconds (Terraform kills the " +
-			"provider 2 seconds after asking it to stop).\n" +
-			"* **The run is killed** (SIGKILL, a crashed CI runner, a lost network): nobody revokes the token, so it " +
-			"is kept short-lived. It expires `ttl` (default 5 minutes) after it was opened, and while the run lasts the " +
-			"provider extends it by `ttl` each time half of it has passed (one `PATCH` per token per `ttl`/2). " +
-			"A killed run therefore leaves a token that stops working within `ttl`.\n\n" +
-			"The token never outlives the provider's own token: when that one expires sooner, the ephemeral token " +
-			"expires with it and is not extended beyond it.",
+		MarkdownDescription: "A short-lived API token for one Terraform run: created when Terraform opens the " +
+			"ephemeral resource, revoked at the end of the run, and never written to the plan or state. Use it " +
+			"where ephemeral values are accepted: another provider's configuration, a write-only argument, a " +
+			"provisioner's environment.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "A human name for the token, 1–100 characters, such as the pipeline run it serves.",
@@ -140,13 +126,8 @@ func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 }
 
 func (e *apiTokenEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Ephemeral Resource Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+	data := configuredData(req.ProviderData, &resp.Diagnostics, "Ephemeral Resource")
+	if data == nil {
 		return
 	}
 	e.client = data.client

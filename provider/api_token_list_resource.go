@@ -103,13 +103,8 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 }
 
 func (r *apiTokenListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // validation runs before the provider is configured
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected List Resource Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+	data := configuredData(req.ProviderData, &resp.Diagnostics, "List Resource")
+	if data == nil {
 		return
 	}
 	r.client = data.client

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -94,12 +95,9 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` " +
-					"(any offset; `2027-01-31T01:00:00+01:00` is the same instant and shows no difference) or the " +
-					"legacy UTC form `2027-01-31 00:00:00`. Must be in the future when set or changed. Omit for a token " +
-					"that never expires; removing it clears the expiry in place. Conflicts with `lifetime`, which " +
-					"computes it instead: the time of the apply that creates or rotates the token plus `lifetime` " +
-					"(shown as known after apply in that plan).",
+				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset) or " +
+					"the legacy UTC form `2027-01-31 00:00:00`, in the future when set or changed. Omit for no expiry; " +
+					"conflicts with `lifetime`.",
 				Optional:      true,
 				Computed:      true,
 				CustomType:    rfc3339Type{},
@@ -125,9 +123,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:  booldefault.StaticBool(true),
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "The secret (`thk_…`). Known only after the token is created or rotated, and kept in " +
-					"state afterwards; the API never shows it again. Unknown in a plan that rotates the token. Null " +
-					"after import: the secret of an imported token is unavailable (rotate it to get one).",
+				MarkdownDescription: "The secret (`thk_…`), known only after the token is created or rotated and kept in state; " +
+					"the API never shows it again. Null after import until the token is rotated.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -147,11 +144,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 			},
 			"owner": schema.StringAttribute{
-				MarkdownDescription: "The id of the member who owns the token (`tokenhub_member.<name>.id`). Omit it " +
-					"for a token of the provider's own member; only an admin may name another member, such as a " +
-					"service account. The token can use a scope only while its owner holds it, and stops working " +
-					"while its owner is disabled. A token never changes hands: changing `owner` replaces the token " +
-					"(a new id and secret).",
+				MarkdownDescription: "The id of the member who owns the token (`tokenhub_member.<name>.id`); omit it for the provider's " +
+					"own member. Only an admin may name another member, and changing it replaces the token.",
 				Optional: true,
 				Computed: true,
 				// Lower case, as the API spells ids: another spelling would differ from what apply stores.
@@ -163,17 +157,15 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"shared": schema.BoolAttribute{
-				MarkdownDescription: "Whether every member whose token holds `token.read` or `token.read-all` may see " +
-					"the token's metadata (never its secret). Only an admin may create a shared token or change this; " +
-					"it changes in place. Defaults to `false` (private: only the owner and admins see it).",
+				MarkdownDescription: "Whether every member whose token holds `token.read` or `token.read-all` may see the token's " +
+					"metadata (never its secret). Only an admin may set it; defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
 			"disabled_reason": schema.StringAttribute{
-				MarkdownDescription: disabledReasonDescription + " A plan stays clean while the owner is " +
-					"disabled, with a warning naming the owner.",
-				Computed: true,
+				MarkdownDescription: disabledReasonDescription,
+				Computed:            true,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the token was created (RFC 3339, UTC).",
@@ -198,8 +190,16 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+// ConfigValidators holds the cross-attribute rules (rotation.go explains the second).
+func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
+		rotateBeforeShorterThanLifetime{},
+	}
+}
+
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data := resourceProviderData(req, resp) // nil before the provider is configured (validation, early planning)
+	data := configuredData(req.ProviderData, &resp.Diagnostics, "Resource")
 	if data == nil {
 		return
 	}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
@@ -531,4 +534,101 @@ func TestAccAPIToken_forbiddenScope(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+func TestUpdateRequest(t *testing.T) {
+	t.Parallel()
+	exp := rfc3339Value{StringValue: types.StringValue("2027-01-01T00:00:00Z")}
+	expOffset := rfc3339Value{StringValue: types.StringValue("2027-01-01T01:00:00+01:00")}
+	exp2 := rfc3339Value{StringValue: types.StringValue("2028-01-01 00:00:00")}
+	state := model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, true)
+	tests := []struct {
+		name string
+		plan apiTokenResourceModel
+		want string // JSON body
+	}{
+		{"rename", model(t, "ci2", []string{"token.read"}, exp, []string{"10.0.0.1"}, true), `{"name":"ci2"}`},
+		{"scopes", model(t, "ci", []string{"token.read", "members.read"}, exp, []string{"10.0.0.1"}, true),
+			`{"scopes":["members.read","token.read"]}`},
+		{"ips respelled only", model(t, "ci", []string{"token.read"}, expOffset, []string{"10.0.0.1/32"}, true),
+			// nothing differs semantically: a status-only fix re-sends enabled and expiry
+			`{"enabled":true,"expires_at":"2027-01-01T00:00:00Z"}`},
+		{"ips changed", model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.2", "10.0.0.1"}, true),
+			`{"allowed_ips":["10.0.0.1","10.0.0.2"]}`},
+		{"ips cleared", model(t, "ci", []string{"token.read"}, exp, nil, true), `{"allowed_ips":[]}`},
+		{"disable", model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, false), `{"enabled":false}`},
+		{"new expiry legacy form", model(t, "ci", []string{"token.read"}, exp2, []string{"10.0.0.1"}, true),
+			`{"expires_at":"2028-01-01T00:00:00Z"}`},
+		{"remove expiry", model(t, "ci", []string{"token.read"}, newRFC3339Null(), []string{"10.0.0.1"}, true),
+			`{"expires_at":null}`},
+		{"share", withShared(model(t, "ci", []string{"token.read"}, exp, []string{"10.0.0.1"}, true), true),
+			`{"shared":true}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body, diags := updateRequest(tt.plan, state)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			got, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Fatalf("body = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPredictStatus(t *testing.T) {
+	t.Parallel()
+	synced := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s string) rfc3339Value { return rfc3339Value{StringValue: types.StringValue(s)} }
+	kept := func(s string) *rfc3339Value { v := at(s); return &v }
+	on, off := types.BoolValue(true), types.BoolValue(false)
+	tests := []struct {
+		name          string
+		enabled       types.Bool
+		exp           rfc3339Value
+		stateExp      *rfc3339Value // nil: created
+		asOf          *time.Time
+		expiryAtApply bool
+		want          string
+	}{
+		{"no expiry", on, newRFC3339Null(), nil, nil, false, "active"},
+		{"new expiry (checked future at plan and final plan)", on, at("2026-07-01T00:00:00Z"), nil, nil, false, "active"},
+		{"changed expiry", on, at("2026-07-01T00:00:00Z"), kept("2026-05-01T00:00:00Z"), &synced, false, "active"},
+		{"kept expiry ahead of last sync", on, at("2026-07-01T00:00:00Z"), kept("2026-07-01T00:00:00Z"), &synced, false, "active"},
+		{"kept expiry within margin of last sync", on, at("2026-06-01T00:00:30Z"), kept("2026-06-01T00:00:30Z"), &synced, false, ""},
+		{"kept expiry passed", on, at("2026-05-01T00:00:00Z"), kept("2026-05-01T00:00:00Z"), &synced, false, ""},
+		{"kept expiry, never synced", on, at("2026-07-01T00:00:00Z"), kept("2026-07-01T00:00:00Z"), nil, false, ""},
+		{"expiry computed at apply from lifetime", on, newRFC3339Unknown(), kept("2026-05-01T00:00:00Z"), &synced, true, "active"},
+		{"expiry unknown until the final plan", on, newRFC3339Unknown(), kept("2026-05-01T00:00:00Z"), &synced, false, ""},
+		{"disabled", off, newRFC3339Null(), nil, nil, false, ""},
+		{"unknown enabled", types.BoolUnknown(), newRFC3339Null(), nil, nil, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			plan := apiTokenResourceModel{}
+			plan.Enabled, plan.ExpiresAt = tt.enabled, tt.exp
+			var state *apiTokenResourceModel
+			if tt.stateExp != nil {
+				state = &apiTokenResourceModel{}
+				state.ExpiresAt = *tt.stateExp
+			}
+			if got := predictStatus(plan, state, tt.asOf, tt.expiryAtApply); got != tt.want {
+				t.Fatalf("predictStatus = %q, want %q", got, tt.want)
+			}
+			// A token whose owner is disabled stays disabled whatever the plan does.
+			if state != nil {
+				state.DisabledReason = types.StringValue(string(sdk.DisabledByOwner))
+				if got := predictStatus(plan, state, tt.asOf, tt.expiryAtApply); got != "" {
+					t.Fatalf("owner disabled: predictStatus = %q, want none", got)
+				}
+			}
+		})
+	}
 }

@@ -164,7 +164,9 @@ func disabledReasonValue(t *sdk.Token) tftypes.Value {
 }
 
 func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

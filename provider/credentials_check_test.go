@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
@@ -50,5 +52,53 @@ func TestFetchMe_NotTokenhub(t *testing.T) {
 	_, diags := fetchMe(context.Background(), client, other.URL, time.Second)
 	if !diags.HasError() || diags.Errors()[0].Summary() != "Endpoint Is Not a tokenhub API" {
 		t.Fatalf("diags = %v, want Endpoint Is Not a tokenhub API", diags)
+	}
+}
+
+func TestRejection(t *testing.T) {
+	for detail, want := range map[string]string{
+		`missing credentials; send "Authorization: Bearer <token>"`:           "missing",
+		"malformed token: not a tokenhub secret (thk_…) or bad checksum":      "malformed",
+		"unknown or revoked token":                                            "unknown or revoked",
+		"token 1 expired at 2026-01-01T00:00:00Z":                             "expired",
+		"token 1 is disabled":                                                 "disabled",
+		"token 1 is disabled because its owner is disabled":                   "owner disabled",
+		"this secret was rotated and stopped working at 2026-01-01T00:00:00Z": "rotated away",
+	} {
+		if got := rejection(detail); got != want {
+			t.Errorf("rejection(%q) = %q, want %q", detail, got, want)
+		}
+	}
+}
+
+func TestSkipCredentials(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == envSkipCredentials {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		arg   types.Bool
+		env   string
+		want  bool
+		error bool
+	}{
+		{types.BoolNull(), "", false, false},
+		{types.BoolNull(), "true", true, false},
+		{types.BoolNull(), "1", true, false},
+		{types.BoolNull(), "yes", false, true},
+		{types.BoolValue(false), "true", false, false}, // the argument wins
+		{types.BoolValue(true), "", true, false},
+	} {
+		got, d := skipCredentials(tc.arg, env(tc.env))
+		if got != tc.want || d.HasError() != tc.error {
+			t.Errorf("skipCredentials(%v, %q) = %v, %v; want %v, error %v", tc.arg, tc.env, got, d, tc.want, tc.error)
+		}
+		if tc.error && !strings.Contains(d.Errors()[0].Detail(), envSkipCredentials) {
+			t.Errorf("error does not name %s: %v", envSkipCredentials, d)
+		}
 	}
 }

@@ -30,16 +30,3 @@ func TestTFLogAdapterMasksSecrets(t *testing.T) {
 		}
 	}
 }
-
-func TestCheckEndpoint(t *testing.T) {
-	t.Parallel()
-	for raw, ok := range map[string]bool{
-		"https://tokenhub.example.com": true, "http://127.0.0.1:8080": true, "https://h/base/": true,
-		"tokenhub.example.com": false, "ftp://h": false, "https://": false, "://x": false,
-		"https://user:pw@h": false, "": false,
-	} {
-		if err := checkEndpoint(raw); (err == nil) != ok {
-			t.Errorf("checkEndpoint(%q) = %v, want ok=%v", raw, err, ok)
-		}
-	}
-}

@@ -92,7 +92,9 @@ func (d *memberDataSource) ConfigValidators(context.Context) []datasource.Config
 }
 
 func (d *memberDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *memberDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -112,7 +112,7 @@ func (r *memberResource) ConfigValidators(context.Context) []resource.ConfigVali
 }
 
 func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if data := resourceProviderData(req, resp); data != nil {
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Resource"); data != nil {
 		r.client = data.client
 		r.access = data.access
 	}
@@ -270,19 +270,4 @@ func (adminPermissionsValidator) ValidateResource(ctx context.Context, req resou
 			"An admin holds every permission, so permissions cannot be set when role is \"admin\". "+
 				"Remove permissions, or make the member a \"member\" with the permissions it needs.")
 	}
-}
-
-// resourceProviderData takes the provider's data, or reports why not. It returns
-// nil before the provider is configured (validation runs then).
-func resourceProviderData(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Resource Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return nil
-	}
-	return data
 }

@@ -112,7 +112,7 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Defaults to `30s`. Also bounds the whole credentials check at configure (`GET /api/v1/me`, " +
 					"retries included), so a wrong endpoint fails a plan within it.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{durationRange{min: time.Nanosecond, max: maxDuration}},
 			},
 			"expiry_warning": schema.StringAttribute{
 				MarkdownDescription: "Plans warn about a `tokenhub_api_token` without time-based rotation (`rotate_before`) " +
@@ -121,11 +121,9 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
-				MarkdownDescription: "Skip the check of the provider's token when the provider is configured (one " +
-					"`GET /api/v1/me` per plan or apply) and with it every plan-time permission check; the API then " +
-					"refuses what the token may not do only at apply. For offline plans of configurations without " +
-					"existing resources. Defaults to `false`; may also be set with the `" + envSkipCredentials +
-					"` environment variable.",
+				MarkdownDescription: "Skip the check of the provider's token at configure (one `GET /api/v1/me` " +
+					"per plan or apply) and with it every plan-time permission check, for offline plans. Defaults " +
+					"to `false`; may also be set with the `" + envSkipCredentials + "` environment variable.",
 				Optional: true,
 			},
 		},

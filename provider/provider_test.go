@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -182,7 +183,7 @@ func TestAccProvider_configErrors(t *testing.T) {
   token           = %q
   request_timeout = "soon"
 }`, srv.URL, token) + minimalToken,
-				ExpectError: regexp.MustCompile(`Invalid Request Timeout`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Duration.*request_timeout.*not a Go duration`),
 			},
 			{
 				// terraform_data is built into Terraform: no provider download.
@@ -201,4 +202,60 @@ provider "tokenhub" {
 			},
 		},
 	})
+}
+
+// Schema descriptions stay short (a sentence or two, as terraform-provider-time's): the
+// long explanations live in templates/, rendered once on the docs page.
+func TestSchemaDescriptionsAreShort(t *testing.T) {
+	t.Parallel()
+	const maxAttribute, maxType = 300, 600
+	resp, err := providerserver.NewProtocol6(New("test")())().GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("GetProviderSchema: %v %v", err, resp.Diagnostics)
+	}
+	all := map[string]*tfprotov6.Schema{"provider": resp.Provider}
+	for kind, m := range map[string]map[string]*tfprotov6.Schema{
+		"resource": resp.ResourceSchemas, "data source": resp.DataSourceSchemas,
+		"ephemeral resource": resp.EphemeralResourceSchemas, "list resource": resp.ListResourceSchemas,
+	} {
+		for name, s := range m {
+			all[kind+" "+name] = s
+		}
+	}
+	n := 0
+	var walk func(where string, b *tfprotov6.SchemaBlock)
+	walk = func(where string, b *tfprotov6.SchemaBlock) {
+		for _, a := range b.Attributes {
+			n++
+			if len(a.Description) > maxAttribute {
+				t.Errorf("%s: attribute %s has a %d-byte description (at most %d): move the explanation to templates/",
+					where, a.Name, len(a.Description), maxAttribute)
+			}
+		}
+		for _, nb := range b.BlockTypes {
+			walk(where+"."+nb.TypeName, nb.Block)
+		}
+	}
+	for where, s := range all {
+		if len(s.Block.Description) > maxType {
+			t.Errorf("%s has a %d-byte description (at most %d): move the explanation to templates/", where, len(s.Block.Description), maxType)
+		}
+		walk(where, s.Block)
+	}
+	if len(all) < 8 || n < 50 {
+		t.Fatalf("walked %d schemas and %d attributes", len(all), n)
+	}
+}
+
+func TestCheckEndpoint(t *testing.T) {
+	t.Parallel()
+	for raw, ok := range map[string]bool{
+		"https://tokenhub.example.com": true, "http://127.0.0.1:8080": true, "https://h/base/": true,
+		"tokenhub.example.com": false, "ftp://h": false, "https://": false, "://x": false,
+		"https://user:pw@h": false, "": false,
+	} {
+		if err := checkEndpoint(raw); (err == nil) != ok {
+			t.Errorf("checkEndpoint(%q) = %v, want ok=%v", raw, err, ok)
+		}
+	}
 }

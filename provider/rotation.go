@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -33,14 +32,8 @@ import (
 
 func rotationTriggersAttribute() schema.MapAttribute {
 	return schema.MapAttribute{
-		MarkdownDescription: "Arbitrary strings; when any value changes, the token is rotated in place: same id, " +
-			"new `token`, and the previous secret stops working (after `rotation_overlap`, if set). Use it with " +
-			"a value that changes when you want a new secret, such as a `time_rotating` resource's `id`, a " +
-			"release version, or `expires_at`. A value unknown at plan time shows the token as possibly rotating " +
-			"(`token` known after apply); apply rotates only if it turns out different. Setting triggers " +
-			"for the first time or removing them records the new value without rotating, except on an imported " +
-			"token whose secret Terraform does not hold: there, setting them rotates at once, so an import and " +
-			"its first secret take one apply.",
+		MarkdownDescription: "Arbitrary strings; when any value changes, the token is rotated in place: same id, new `token`. Key " +
+			"it on something that changes when you want a new secret, such as a `time_rotating` resource's `id`.",
 		Optional:    true,
 		ElementType: types.StringType,
 	}
@@ -48,13 +41,9 @@ func rotationTriggersAttribute() schema.MapAttribute {
 
 func lifetimeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "How long the token lives, as a Go duration such as `720h` (30 days); at least `1m`. " +
-			"`expires_at` is then computed: the time of the apply that creates or rotates the token plus " +
-			"`lifetime` (known after apply in that plan, since Terraform plans again at apply and a time taken " +
-			"at plan would differ). Changing `lifetime` moves `expires_at` to the apply time plus the new " +
-			"lifetime, without rotating. " +
-			"A token with a lifetime that has expired is rotated (new secret, new expiry) by the next apply. " +
-			"Conflicts with `expires_at`.",
+		MarkdownDescription: "How long the token lives, as a Go duration such as `720h` (30 days), at least `1m`: `expires_at` " +
+			"becomes the time of the apply that creates or rotates the token plus `lifetime`. Conflicts with " +
+			"`expires_at`.",
 		Optional:   true,
 		Validators: []validator.String{durationRange{min: time.Minute, max: maxDuration}},
 	}
@@ -62,12 +51,8 @@ func lifetimeAttribute() schema.StringAttribute {
 
 func rotateBeforeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "Time-based rotation: once the current time is at or after `expires_at` minus this " +
-			"Go duration (such as `168h`, 7 days), the plan shows a rotation (`token` and `expires_at` change) " +
-			"and apply rotates the secret and extends the expiry to the rotation time plus `lifetime`. Outside " +
-			"that window nothing is planned. Requires `lifetime` and must be shorter than it. The time is that " +
-			"of the refresh before the plan (with `-refresh=false`, of the last refresh or apply), so a plan " +
-			"and its apply agree: a window that opens between them is acted on by the next plan.",
+		MarkdownDescription: "Rotate on a schedule: plans show a rotation once the token is within this Go duration (such as " +
+			"`168h`) of `expires_at`. Requires `lifetime` and must be shorter than it.",
 		Optional: true,
 		Validators: []validator.String{
 			durationRange{min: time.Second, max: maxDuration},
@@ -78,19 +63,10 @@ func rotateBeforeAttribute() schema.StringAttribute {
 
 func rotationOverlapAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "How long the previous secret keeps working after a rotation, as a Go duration " +
-			"such as `1h` (at most `720h`), so that consumers can switch to the new secret without downtime. " +
-			"Enforced by the server. Unset or `0s`: the previous secret stops working at once. Changing it " +
-			"alone does not rotate.",
+		MarkdownDescription: "How long the previous secret keeps working after a rotation, as a Go duration such as `1h` (at most " +
+			"`720h`); unset or `0s` ends it at once. Changing it alone does not rotate.",
 		Optional:   true,
 		Validators: []validator.String{durationRange{min: 0, max: maxRotationOverlap}},
-	}
-}
-
-func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
-		rotateBeforeShorterThanLifetime{},
 	}
 }
 

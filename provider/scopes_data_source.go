@@ -87,7 +87,9 @@ func (d *scopesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *scopesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
+		d.client = data.client
+	}
 }
 
 func (d *scopesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
@@ -82,41 +81,4 @@ func TestAccScopesDataSource_unknownGroup(t *testing.T) {
 			},
 		},
 	})
-}
-
-// TestCheckNoSecrets makes sure the state walker used by the data source tests can fail.
-func TestCheckNoSecrets(t *testing.T) {
-	t.Parallel()
-	const secret = "thk_0123456789abcdefghijklmnopqrstuvABCDEF"
-	state := func(attrs map[string]string) *terraform.State {
-		return &terraform.State{Modules: []*terraform.ModuleState{{
-			Path: []string{"root"},
-			Resources: map[string]*terraform.ResourceState{"data.tokenhub_api_tokens.x": {
-				Type: "tokenhub_api_tokens", Primary: &terraform.InstanceState{ID: "x", Attributes: attrs},
-			}},
-		}}}
-	}
-	tests := []struct {
-		name    string
-		attrs   map[string]string
-		wantErr bool
-	}{
-		{"clean", map[string]string{"tokens.0.token_hint": "thk_0123", "tokens.0.name": "ci"}, false},
-		{"secret in a name", map[string]string{"tokens.0.name": "ci " + secret}, true},
-		{"prefix elsewhere", map[string]string{"id": "thk_"}, true},
-		{"hint too long", map[string]string{"token_hint": secret[:12]}, true},
-		{"known secret", map[string]string{"token_hint": secret[:8], "x": secret[4:]}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := checkNoSecrets(secret[4:])(state(tt.attrs))
-			if (err != nil) != tt.wantErr {
-				t.Errorf("err = %v, want error: %v", err, tt.wantErr)
-			}
-		})
-	}
-	if checkNoSecrets()(&terraform.State{Modules: []*terraform.ModuleState{{Path: []string{"root"}}}}) == nil {
-		t.Error("an empty state passed; the check would prove nothing")
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -118,25 +117,5 @@ func (ipSetValidator) ValidateSet(_ context.Context, req validator.SetRequest, r
 					req.Path, p, ip.ValueString()))
 		}
 		seen = append(seen, p.String())
-	}
-}
-
-// durationValidator accepts positive Go durations ("30s", "2m").
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as \"30s\" or \"2m\""
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Request Timeout",
-			fmt.Sprintf("Attribute %s is %q; it must be a positive Go duration such as \"30s\" or \"2m\".",
-				req.Path, req.ConfigValue.ValueString()))
 	}
 }

@@ -83,15 +83,3 @@ func TestIPSetValidator(t *testing.T) {
 		})
 	}
 }
-
-func TestDurationValidator(t *testing.T) {
-	t.Parallel()
-	for in, wantErr := range map[string]bool{"30s": false, "2m": false, "1h30m": false, "0s": true, "-1s": true, "soon": true, "30": true} {
-		var resp validator.StringResponse
-		durationValidator{}.ValidateString(context.Background(),
-			validator.StringRequest{Path: path.Root("request_timeout"), ConfigValue: types.StringValue(in)}, &resp)
-		if resp.Diagnostics.HasError() != wantErr {
-			t.Errorf("%q: %v, want error %v", in, resp.Diagnostics, wantErr)
-		}
-	}
-}

@@ -265,7 +265,7 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from; empty means any.
+	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIps *[]string `json:"allowed_ips,omitempty"`
@@ -563,7 +563,7 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIps The new IP allowlist (replaces the old one); empty means any.
+	// AllowedIps The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
 	AllowedIps *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.

@@ -10,15 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// Acceptance tests of resource identity (Terraform >= 1.12) and the list
-// resource under `terraform query` (Terraform >= 1.14). Older CLIs skip them
-// with terraform-plugin-testing's message ("... is below minimum version ...");
-// .ci/run runs them with a built Terraform 1.14.5.
+// Acceptance tests of the list resource under `terraform query` (Terraform >=
+// 1.14). Older CLIs skip them with terraform-plugin-testing's message ("... is
+// below minimum version ..."); .ci/run runs them with a built Terraform 1.14.5.
 
 // skipOnOpenTofu skips a test of a feature OpenTofu does not have: its versions
 // are its own, so a Terraform version check would mislabel (or wrongly run) it.
@@ -27,44 +25,6 @@ func skipOnOpenTofu(t *testing.T, feature string) {
 	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
 		t.Skipf("%s: not supported by OpenTofu; skipped", feature)
 	}
-}
-
-// OpenTofu 1.12 has resource identity too (its version check applies as is).
-func TestAccAPIToken_identity(t *testing.T) {
-	srv, f := accServer(t)
-	cfg := tokenConfig(srv, `
-  name   = "identified"
-  scopes = ["token.read"]`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: f,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		CheckDestroy:             checkDestroyed(srv),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(tokenAddr, map[string]knownvalue.Check{
-						"id": knownvalue.StringRegexp(uuidRE),
-					}),
-					statecheck.ExpectIdentityValueMatchesState(tokenAddr, tfjsonpath.New("id")),
-				},
-			},
-			{ // import { to = …  identity = { id = "…" } }
-				Config: cfg, ResourceName: tokenAddr, ImportState: true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-			{ // import { to = …  id = "…" }
-				Config: cfg, ResourceName: tokenAddr, ImportState: true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
-			{ // terraform import tokenhub_api_token.test <id>
-				Config: cfg, ResourceName: tokenAddr, ImportState: true,
-				ImportStateKind:         resource.ImportCommandWithID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"token"},
-			},
-		},
-	})
 }
 
 // queryStep is a `terraform query` step over a .tfquery.hcl holding lists; the
