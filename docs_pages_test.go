@@ -108,7 +108,11 @@ func contractScopes(t *testing.T) (catalogue map[string]bool, calls map[string]s
 	}
 	catalogue = map[string]bool{}
 	for _, v := range spec.Components.Schemas["ScopeName"].Value.Enum {
-		catalogue[v.(string)] = true
+		name, ok := v.(string)
+		if !ok {
+			t.Fatalf("ScopeName enum holds %T, want strings", v)
+		}
+		catalogue[name] = true
 	}
 	requires := regexp.MustCompile("Requires scope `([^`]+)`")
 	calls = map[string]string{}
