@@ -28,16 +28,16 @@ import (
 
 // Defines values for DisabledReason.
 const (
-	OwnerDisabled DisabledReason = "owner_disabled"
-	TokenDisabled DisabledReason = "token_disabled"
+	DisabledReasonOwnerDisabled DisabledReason = "owner_disabled"
+	DisabledReasonTokenDisabled DisabledReason = "token_disabled"
 )
 
 // Valid indicates whether the value is a known member of the DisabledReason enum.
 func (e DisabledReason) Valid() bool {
 	switch e {
-	case OwnerDisabled:
+	case DisabledReasonOwnerDisabled:
 		return true
-	case TokenDisabled:
+	case DisabledReasonTokenDisabled:
 		return true
 	default:
 		return false
@@ -64,169 +64,169 @@ func (e MemberRole) Valid() bool {
 
 // Defines values for ScopeName.
 const (
-	AccessCardReadAll                   ScopeName = "access-card.read-all"
-	AccessCardsCreate                   ScopeName = "access-cards.create"
-	AccessCardsDelete                   ScopeName = "access-cards.delete"
-	AccessCardsRead                     ScopeName = "access-cards.read"
-	AccessCardsUpdate                   ScopeName = "access-cards.update"
-	AdminLogsRead                       ScopeName = "admin-logs.read"
-	DevicePostureCheckLogsRead          ScopeName = "device-posture-check-logs.read"
-	DevicesDelete                       ScopeName = "devices.delete"
-	DevicesRead                         ScopeName = "devices.read"
-	DevicesReadAll                      ScopeName = "devices.read-all"
-	GatewayLogRead                      ScopeName = "gateway-log.read"
-	GatewayReadAll                      ScopeName = "gateway.read-all"
-	GatewaysRead                        ScopeName = "gateways.read"
-	GroupAccessCardRelationAdd          ScopeName = "group-access-card-relation.add"
-	GroupAccessCardRelationDelete       ScopeName = "group-access-card-relation.delete"
-	GroupsCreate                        ScopeName = "groups.create"
-	GroupsDelete                        ScopeName = "groups.delete"
-	GroupsRead                          ScopeName = "groups.read"
-	GroupsReadAll                       ScopeName = "groups.read-all"
-	GroupsUpdate                        ScopeName = "groups.update"
-	MemberAcRelationAdd                 ScopeName = "member-ac-relation.add"
-	MemberAcRelationDelete              ScopeName = "member-ac-relation.delete"
-	MemberGroupRelationAdd              ScopeName = "member-group-relation.add"
-	MemberGroupRelationDelete           ScopeName = "member-group-relation.delete"
-	MembersCreate                       ScopeName = "members.create"
-	MembersDelete                       ScopeName = "members.delete"
-	MembersDisconnect                   ScopeName = "members.disconnect"
-	MembersRead                         ScopeName = "members.read"
-	MembersReadAll                      ScopeName = "members.read-all"
-	MembersUpdate                       ScopeName = "members.update"
-	SystemAcRelationAdd                 ScopeName = "system-ac-relation.add"
-	SystemAcRelationDelete              ScopeName = "system-ac-relation.delete"
-	SystemGroupAccessCardRelationAdd    ScopeName = "system-group-access-card-relation.add"
-	SystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"
-	SystemGroupsCreate                  ScopeName = "system-groups.create"
-	SystemGroupsDelete                  ScopeName = "system-groups.delete"
-	SystemGroupsRead                    ScopeName = "system-groups.read"
-	SystemGroupsReadAll                 ScopeName = "system-groups.read-all"
-	SystemGroupsUpdate                  ScopeName = "system-groups.update"
-	SystemLogsRead                      ScopeName = "system-logs.read"
-	SystemSystemGroupRelationAdd        ScopeName = "system-system-group-relation.add"
-	SystemSystemGroupRelationDelete     ScopeName = "system-system-group-relation.delete"
-	SystemsCreate                       ScopeName = "systems.create"
-	SystemsDelete                       ScopeName = "systems.delete"
-	SystemsRead                         ScopeName = "systems.read"
-	SystemsReadAll                      ScopeName = "systems.read-all"
-	SystemsUpdate                       ScopeName = "systems.update"
-	ThreatBlockerLogsRead               ScopeName = "threat-blocker-logs.read"
-	TokenCreate                         ScopeName = "token.create"
-	TokenDelete                         ScopeName = "token.delete"
-	TokenRead                           ScopeName = "token.read"
-	TokenReadAll                        ScopeName = "token.read-all"
-	TokenUpdate                         ScopeName = "token.update"
+	ScopeNameAccessCardReadAll                   ScopeName = "access-card.read-all"
+	ScopeNameAccessCardsCreate                   ScopeName = "access-cards.create"
+	ScopeNameAccessCardsDelete                   ScopeName = "access-cards.delete"
+	ScopeNameAccessCardsRead                     ScopeName = "access-cards.read"
+	ScopeNameAccessCardsUpdate                   ScopeName = "access-cards.update"
+	ScopeNameAdminLogsRead                       ScopeName = "admin-logs.read"
+	ScopeNameDevicePostureCheckLogsRead          ScopeName = "device-posture-check-logs.read"
+	ScopeNameDevicesDelete                       ScopeName = "devices.delete"
+	ScopeNameDevicesRead                         ScopeName = "devices.read"
+	ScopeNameDevicesReadAll                      ScopeName = "devices.read-all"
+	ScopeNameGatewayLogRead                      ScopeName = "gateway-log.read"
+	ScopeNameGatewayReadAll                      ScopeName = "gateway.read-all"
+	ScopeNameGatewaysRead                        ScopeName = "gateways.read"
+	ScopeNameGroupAccessCardRelationAdd          ScopeName = "group-access-card-relation.add"
+	ScopeNameGroupAccessCardRelationDelete       ScopeName = "group-access-card-relation.delete"
+	ScopeNameGroupsCreate                        ScopeName = "groups.create"
+	ScopeNameGroupsDelete                        ScopeName = "groups.delete"
+	ScopeNameGroupsRead                          ScopeName = "groups.read"
+	ScopeNameGroupsReadAll                       ScopeName = "groups.read-all"
+	ScopeNameGroupsUpdate                        ScopeName = "groups.update"
+	ScopeNameMemberAcRelationAdd                 ScopeName = "member-ac-relation.add"
+	ScopeNameMemberAcRelationDelete              ScopeName = "member-ac-relation.delete"
+	ScopeNameMemberGroupRelationAdd              ScopeName = "member-group-relation.add"
+	ScopeNameMemberGroupRelationDelete           ScopeName = "member-group-relation.delete"
+	ScopeNameMembersCreate                       ScopeName = "members.create"
+	ScopeNameMembersDelete                       ScopeName = "members.delete"
+	ScopeNameMembersDisconnect                   ScopeName = "members.disconnect"
+	ScopeNameMembersRead                         ScopeName = "members.read"
+	ScopeNameMembersReadAll                      ScopeName = "members.read-all"
+	ScopeNameMembersUpdate                       ScopeName = "members.update"
+	ScopeNameSystemAcRelationAdd                 ScopeName = "system-ac-relation.add"
+	ScopeNameSystemAcRelationDelete              ScopeName = "system-ac-relation.delete"
+	ScopeNameSystemGroupAccessCardRelationAdd    ScopeName = "system-group-access-card-relation.add"
+	ScopeNameSystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"
+	ScopeNameSystemGroupsCreate                  ScopeName = "system-groups.create"
+	ScopeNameSystemGroupsDelete                  ScopeName = "system-groups.delete"
+	ScopeNameSystemGroupsRead                    ScopeName = "system-groups.read"
+	ScopeNameSystemGroupsReadAll                 ScopeName = "system-groups.read-all"
+	ScopeNameSystemGroupsUpdate                  ScopeName = "system-groups.update"
+	ScopeNameSystemLogsRead                      ScopeName = "system-logs.read"
+	ScopeNameSystemSystemGroupRelationAdd        ScopeName = "system-system-group-relation.add"
+	ScopeNameSystemSystemGroupRelationDelete     ScopeName = "system-system-group-relation.delete"
+	ScopeNameSystemsCreate                       ScopeName = "systems.create"
+	ScopeNameSystemsDelete                       ScopeName = "systems.delete"
+	ScopeNameSystemsRead                         ScopeName = "systems.read"
+	ScopeNameSystemsReadAll                      ScopeName = "systems.read-all"
+	ScopeNameSystemsUpdate                       ScopeName = "systems.update"
+	ScopeNameThreatBlockerLogsRead               ScopeName = "threat-blocker-logs.read"
+	ScopeNameTokenCreate                         ScopeName = "token.create"
+	ScopeNameTokenDelete                         ScopeName = "token.delete"
+	ScopeNameTokenRead                           ScopeName = "token.read"
+	ScopeNameTokenReadAll                        ScopeName = "token.read-all"
+	ScopeNameTokenUpdate                         ScopeName = "token.update"
 )
 
 // Valid indicates whether the value is a known member of the ScopeName enum.
 func (e ScopeName) Valid() bool {
 	switch e {
-	case AccessCardReadAll:
+	case ScopeNameAccessCardReadAll:
 		return true
-	case AccessCardsCreate:
+	case ScopeNameAccessCardsCreate:
 		return true
-	case AccessCardsDelete:
+	case ScopeNameAccessCardsDelete:
 		return true
-	case AccessCardsRead:
+	case ScopeNameAccessCardsRead:
 		return true
-	case AccessCardsUpdate:
+	case ScopeNameAccessCardsUpdate:
 		return true
-	case AdminLogsRead:
+	case ScopeNameAdminLogsRead:
 		return true
-	case DevicePostureCheckLogsRead:
+	case ScopeNameDevicePostureCheckLogsRead:
 		return true
-	case DevicesDelete:
+	case ScopeNameDevicesDelete:
 		return true
-	case DevicesRead:
+	case ScopeNameDevicesRead:
 		return true
-	case DevicesReadAll:
+	case ScopeNameDevicesReadAll:
 		return true
-	case GatewayLogRead:
+	case ScopeNameGatewayLogRead:
 		return true
-	case GatewayReadAll:
+	case ScopeNameGatewayReadAll:
 		return true
-	case GatewaysRead:
+	case ScopeNameGatewaysRead:
 		return true
-	case GroupAccessCardRelationAdd:
+	case ScopeNameGroupAccessCardRelationAdd:
 		return true
-	case GroupAccessCardRelationDelete:
+	case ScopeNameGroupAccessCardRelationDelete:
 		return true
-	case GroupsCreate:
+	case ScopeNameGroupsCreate:
 		return true
-	case GroupsDelete:
+	case ScopeNameGroupsDelete:
 		return true
-	case GroupsRead:
+	case ScopeNameGroupsRead:
 		return true
-	case GroupsReadAll:
+	case ScopeNameGroupsReadAll:
 		return true
-	case GroupsUpdate:
+	case ScopeNameGroupsUpdate:
 		return true
-	case MemberAcRelationAdd:
+	case ScopeNameMemberAcRelationAdd:
 		return true
-	case MemberAcRelationDelete:
+	case ScopeNameMemberAcRelationDelete:
 		return true
-	case MemberGroupRelationAdd:
+	case ScopeNameMemberGroupRelationAdd:
 		return true
-	case MemberGroupRelationDelete:
+	case ScopeNameMemberGroupRelationDelete:
 		return true
-	case MembersCreate:
+	case ScopeNameMembersCreate:
 		return true
-	case MembersDelete:
+	case ScopeNameMembersDelete:
 		return true
-	case MembersDisconnect:
+	case ScopeNameMembersDisconnect:
 		return true
-	case MembersRead:
+	case ScopeNameMembersRead:
 		return true
-	case MembersReadAll:
+	case ScopeNameMembersReadAll:
 		return true
-	case MembersUpdate:
+	case ScopeNameMembersUpdate:
 		return true
-	case SystemAcRelationAdd:
+	case ScopeNameSystemAcRelationAdd:
 		return true
-	case SystemAcRelationDelete:
+	case ScopeNameSystemAcRelationDelete:
 		return true
-	case SystemGroupAccessCardRelationAdd:
+	case ScopeNameSystemGroupAccessCardRelationAdd:
 		return true
-	case SystemGroupAccessCardRelationDelete:
+	case ScopeNameSystemGroupAccessCardRelationDelete:
 		return true
-	case SystemGroupsCreate:
+	case ScopeNameSystemGroupsCreate:
 		return true
-	case SystemGroupsDelete:
+	case ScopeNameSystemGroupsDelete:
 		return true
-	case SystemGroupsRead:
+	case ScopeNameSystemGroupsRead:
 		return true
-	case SystemGroupsReadAll:
+	case ScopeNameSystemGroupsReadAll:
 		return true
-	case SystemGroupsUpdate:
+	case ScopeNameSystemGroupsUpdate:
 		return true
-	case SystemLogsRead:
+	case ScopeNameSystemLogsRead:
 		return true
-	case SystemSystemGroupRelationAdd:
+	case ScopeNameSystemSystemGroupRelationAdd:
 		return true
-	case SystemSystemGroupRelationDelete:
+	case ScopeNameSystemSystemGroupRelationDelete:
 		return true
-	case SystemsCreate:
+	case ScopeNameSystemsCreate:
 		return true
-	case SystemsDelete:
+	case ScopeNameSystemsDelete:
 		return true
-	case SystemsRead:
+	case ScopeNameSystemsRead:
 		return true
-	case SystemsReadAll:
+	case ScopeNameSystemsReadAll:
 		return true
-	case SystemsUpdate:
+	case ScopeNameSystemsUpdate:
 		return true
-	case ThreatBlockerLogsRead:
+	case ScopeNameThreatBlockerLogsRead:
 		return true
-	case TokenCreate:
+	case ScopeNameTokenCreate:
 		return true
-	case TokenDelete:
+	case ScopeNameTokenDelete:
 		return true
-	case TokenRead:
+	case ScopeNameTokenRead:
 		return true
-	case TokenReadAll:
+	case ScopeNameTokenReadAll:
 		return true
-	case TokenUpdate:
+	case ScopeNameTokenUpdate:
 		return true
 	default:
 		return false
@@ -235,19 +235,19 @@ func (e ScopeName) Valid() bool {
 
 // Defines values for TokenStatus.
 const (
-	Active   TokenStatus = "active"
-	Disabled TokenStatus = "disabled"
-	Expired  TokenStatus = "expired"
+	TokenStatusActive   TokenStatus = "active"
+	TokenStatusDisabled TokenStatus = "disabled"
+	TokenStatusExpired  TokenStatus = "expired"
 )
 
 // Valid indicates whether the value is a known member of the TokenStatus enum.
 func (e TokenStatus) Valid() bool {
 	switch e {
-	case Active:
+	case TokenStatusActive:
 		return true
-	case Disabled:
+	case TokenStatusDisabled:
 		return true
-	case Expired:
+	case TokenStatusExpired:
 		return true
 	default:
 		return false
@@ -272,10 +272,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from; empty means any.
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
+	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
@@ -332,8 +332,8 @@ type Me struct {
 	// Token An API token, without its secret.
 	Token Token `json:"token"`
 
-	// TokenId The calling token's id.
-	TokenId openapi_types.UUID `json:"token_id"`
+	// TokenID The calling token's id.
+	TokenID openapi_types.UUID `json:"token_id"`
 }
 
 // Member A person or service account that owns tokens.
@@ -347,8 +347,8 @@ type Member struct {
 	// Enabled False stops every token the member owns until they are enabled again.
 	Enabled bool `json:"enabled"`
 
-	// Id The member's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The member's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// Permissions The scopes the member's tokens may use (a set). An admin holds every scope.
 	Permissions []ScopeName `json:"permissions"`
@@ -437,8 +437,8 @@ type ScopeName string
 
 // Token An API token, without its secret.
 type Token struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
+	// AllowedIPs IP addresses or CIDR ranges the token may be used from; empty means any.
+	AllowedIPs []string `json:"allowed_ips"`
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
@@ -446,19 +446,19 @@ type Token struct {
 	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
 	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
 	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+	DisabledReason *DisabledReason `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
 	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The token's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
@@ -501,8 +501,8 @@ type TokenStatus string
 
 // TokenWithSecret A token with its secret, returned only by create and rotate.
 type TokenWithSecret struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
+	// AllowedIPs IP addresses or CIDR ranges the token may be used from; empty means any.
+	AllowedIPs []string `json:"allowed_ips"`
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
@@ -510,19 +510,19 @@ type TokenWithSecret struct {
 	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
 	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
 	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+	DisabledReason *DisabledReason `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
 	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The token's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
@@ -570,8 +570,8 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIps The new IP allowlist (replaces the old one); empty means any.
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
+	// AllowedIPs The new IP allowlist (replaces the old one); empty means any.
+	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
@@ -592,11 +592,11 @@ type UpdateTokenRequest struct {
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
-// MemberId defines model for MemberId.
-type MemberId = openapi_types.UUID
+// MemberID defines model for MemberId.
+type MemberID = openapi_types.UUID
 
-// TokenId defines model for TokenId.
-type TokenId = openapi_types.UUID
+// TokenID defines model for TokenId.
+type TokenID = openapi_types.UUID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
@@ -719,13 +719,13 @@ type ServerInterface interface {
 	CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams)
 	// DeleteMember Delete a member
 	// (DELETE /api/v1/members/{memberId})
-	DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	DeleteMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// GetMember Get a member
 	// (GET /api/v1/members/{memberId})
-	GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	GetMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// UpdateMember Update a member
 	// (PATCH /api/v1/members/{memberId})
-	UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	UpdateMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(w http.ResponseWriter, r *http.Request)
@@ -734,16 +734,16 @@ type ServerInterface interface {
 	CreateToken(w http.ResponseWriter, r *http.Request, params CreateTokenParams)
 	// RevokeToken Revoke a token
 	// (DELETE /api/v1/token/{tokenId})
-	RevokeToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	RevokeToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// GetToken Get a token
 	// (GET /api/v1/token/{tokenId})
-	GetToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	GetToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// UpdateToken Update a token
 	// (PATCH /api/v1/token/{tokenId})
-	UpdateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	UpdateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// RotateToken Rotate a token's secret
 	// (POST /api/v1/token/{tokenId}/rotate)
-	RotateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId, params RotateTokenParams)
+	RotateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID, params RotateTokenParams)
 	// ListTokens List tokens
 	// (GET /api/v1/tokens)
 	ListTokens(w http.ResponseWriter, r *http.Request, params ListTokensParams)
@@ -907,16 +907,16 @@ func (siw *ServerInterfaceWrapper) DeleteMember(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteMember(w, r, memberId)
+		siw.Handler.DeleteMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -933,16 +933,16 @@ func (siw *ServerInterfaceWrapper) GetMember(w http.ResponseWriter, r *http.Requ
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetMember(w, r, memberId)
+		siw.Handler.GetMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -959,16 +959,16 @@ func (siw *ServerInterfaceWrapper) UpdateMember(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateMember(w, r, memberId)
+		siw.Handler.UpdateMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1040,16 +1040,16 @@ func (siw *ServerInterfaceWrapper) RevokeToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RevokeToken(w, r, tokenId)
+		siw.Handler.RevokeToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1066,16 +1066,16 @@ func (siw *ServerInterfaceWrapper) GetToken(w http.ResponseWriter, r *http.Reque
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetToken(w, r, tokenId)
+		siw.Handler.GetToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1092,16 +1092,16 @@ func (siw *ServerInterfaceWrapper) UpdateToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateToken(w, r, tokenId)
+		siw.Handler.UpdateToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1118,9 +1118,9 @@ func (siw *ServerInterfaceWrapper) RotateToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
@@ -1151,7 +1151,7 @@ func (siw *ServerInterfaceWrapper) RotateToken(w http.ResponseWriter, r *http.Re
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RotateToken(w, r, tokenId, params)
+		siw.Handler.RotateToken(w, r, tokenID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1366,21 +1366,21 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/tokens", wrapper.ListTokens)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token", wrapper.CreateToken)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.RevokeToken)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api-docs", wrapper.GetAPIExplorer)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members", wrapper.ListMembers)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/members", wrapper.CreateMember)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.DeleteMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.GetMember)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.UpdateMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/scopes", wrapper.ListScopes)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api-docs", wrapper.GetAPIExplorer)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token", wrapper.CreateToken)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.RevokeToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/tokens", wrapper.ListTokens)
 
 	return m
 }
@@ -1419,12 +1419,12 @@ type GetAPIExplorerResponseObject interface {
 	VisitGetAPIExplorerResponse(w http.ResponseWriter) error
 }
 
-type GetAPIExplorer200TexthtmlResponse struct {
+type GetAPIExplorer200TextHTMLResponse struct {
 	Body          io.Reader
 	ContentLength int64
 }
 
-func (response GetAPIExplorer200TexthtmlResponse) VisitGetAPIExplorerResponse(w http.ResponseWriter) error {
+func (response GetAPIExplorer200TextHTMLResponse) VisitGetAPIExplorerResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/html")
 	if response.ContentLength != 0 {
@@ -1827,7 +1827,7 @@ func (response CreateMemberdefaultApplicationProblemPlusJSONResponse) VisitCreat
 }
 
 type DeleteMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 }
 
 type DeleteMemberResponseObject interface {
@@ -1943,7 +1943,7 @@ func (response DeleteMemberdefaultApplicationProblemPlusJSONResponse) VisitDelet
 }
 
 type GetMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 }
 
 type GetMemberResponseObject interface {
@@ -2065,7 +2065,7 @@ func (response GetMemberdefaultApplicationProblemPlusJSONResponse) VisitGetMembe
 }
 
 type UpdateMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 	Body     *UpdateMemberJSONRequestBody
 }
 
@@ -2480,7 +2480,7 @@ func (response CreateTokendefaultApplicationProblemPlusJSONResponse) VisitCreate
 }
 
 type RevokeTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 }
 
 type RevokeTokenResponseObject interface {
@@ -2596,7 +2596,7 @@ func (response RevokeTokendefaultApplicationProblemPlusJSONResponse) VisitRevoke
 }
 
 type GetTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 }
 
 type GetTokenResponseObject interface {
@@ -2718,7 +2718,7 @@ func (response GetTokendefaultApplicationProblemPlusJSONResponse) VisitGetTokenR
 }
 
 type UpdateTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 	Body    *UpdateTokenJSONRequestBody
 }
 
@@ -2873,7 +2873,7 @@ func (response UpdateTokendefaultApplicationProblemPlusJSONResponse) VisitUpdate
 }
 
 type RotateTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 	Params  RotateTokenParams
 	Body    *RotateTokenJSONRequestBody
 }
@@ -3370,10 +3370,10 @@ func (sh *strictHandler) CreateMember(w http.ResponseWriter, r *http.Request, pa
 }
 
 // DeleteMember operation middleware
-func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request DeleteMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteMember(ctx, request.(DeleteMemberRequestObject))
@@ -3396,10 +3396,10 @@ func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, me
 }
 
 // GetMember operation middleware
-func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request GetMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetMember(ctx, request.(GetMemberRequestObject))
@@ -3422,10 +3422,10 @@ func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, membe
 }
 
 // UpdateMember operation middleware
-func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request UpdateMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	var body UpdateMemberJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3512,10 +3512,10 @@ func (sh *strictHandler) CreateToken(w http.ResponseWriter, r *http.Request, par
 }
 
 // RevokeToken operation middleware
-func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request RevokeTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RevokeToken(ctx, request.(RevokeTokenRequestObject))
@@ -3538,10 +3538,10 @@ func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tok
 }
 
 // GetToken operation middleware
-func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request GetTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetToken(ctx, request.(GetTokenRequestObject))
@@ -3564,10 +3564,10 @@ func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenI
 }
 
 // UpdateToken operation middleware
-func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request UpdateTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	var body UpdateTokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3597,10 +3597,10 @@ func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tok
 }
 
 // RotateToken operation middleware
-func (sh *strictHandler) RotateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId, params RotateTokenParams) {
+func (sh *strictHandler) RotateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID, params RotateTokenParams) {
 	var request RotateTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 	request.Params = params
 
 	var body RotateTokenJSONRequestBody
@@ -3664,146 +3664,147 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H0Lcxs30uBfwc1dlaW6IUVSkh9UfVXndV7ajWyvLV8qMVUecAYkEQ0BZoCRzHWpKv/h7jfsD8svuULj",
-	"MZgXZ/TIJd64disW59EAuhv9QnfPpyDm6w1nhEkRTD8FK4ITksGfb4jMts8XkmTqV0JEnNGNpJwF0+At",
-	"iTlLBJIcXWMq0ZwseEZQpl6hbDkMwkDEK7LG6tU1ZXSdr4PpKAzkdkOCaUCZJEuSBTc3N2GwwRleE2mG",
-	"PU3IesMlYfH2H2RbH/o5yhn9JSfokmzRgmdIrqhAKV/SGKcoI7/kREi0h9G7d6dfhUjg7f4Qna8IEnit",
-	"X8IsQXOebNE1lSvK0OQIrXieiRnLiMwzJpBcEbSgmZAoI2LDmSCIMiEJThBfIBxLypYILzFlJ/CsA60g",
-	"IowSuliQjDCpx6EA+mcSS5LoR44mk+GMjRX+JsfHKF7hDMcKA2gv5jlTz2GB3jEa84R4t0PEuETzrSRi",
-	"P0RCjcBZTIYzFoQBVejRBAzCgOG1wrSHzoHCZ4kw+OP3hC3lKphOjo9DRSj7e+xIJWRG2TJQhDoj6znJ",
-	"TpM6URR+13D3kUA0GdrZbLBcFXNZ2/fDQNGJZiQJpjLLiT+pBc/WWAbTIM+perI+jXN+SVjbLKS6uWsS",
-	"0rx9nzncqJc1YwDP/g0nbzTjqV8xZ5Iw+BNvNimNsZrfwSbj85Ss/+fPQk32U0A+4vUm1QAou8IpTb6h",
-	"JE3ggsjXa5xtFQH1LbSAe4gyhIGrgjC4wmlONBokpmkwDSaI+o/vif0TJAhBJMt4JoIwMH9M338K4Ilg",
-	"qvESBmsiBF4CmXKhdjQa//br/xmPRh77BTdh8R5OU35Nkg90I96PL0oQFJNihk5fI5wkGREC8Qy9OP3q",
-	"DcowW5IpmgXj0RD+d3B4OAuCmwtFKyExi9X7B3hDD67GB0ArxbISy1wE06OREiFUpsRDjNnyBZlWUm7E",
-	"9EC/vcrnw4RcWeyLA3gJKALMtMapojZJNEMVeH+uWQnRBMkVlogK2HtarjQif3wH5BfcWMe/GWoXbg4Y",
-	"lwM8MGz6u6Hpxt8c/yMji2Aa/PeDQnMc6Lvi4LV+Xb9S35xWOlPhULWH0RxreRyiX3KSbZHTB6FiG7yL",
-	"DvsnMxZptEYopUIKRK4UDAUTcIz2sERrLiQaj0YhMg9/4GsqJUkiBOJWS/yMCLk/RM9TwRFm4ppkJJkx",
-	"yRFez+ky57ma9SaXUyXhc72xCfr721cvleyHya6VFpQrzBBnBMUZSQiTFKdoT15zFD3P5Ypn9F+A12jG",
-	"jLYNq3dARUV4Qz/A2iOA7f1G8prGZF+J/ZsweMHZIqXxHWRPiX1zQTIlC9AsEFfxIKazQCEbpxnByRZJ",
-	"rPdiAytquS5KHPis4EA3v56sF9vnH5rtLGChlbCieZxnoKfVxIliRoeF0rr3h2oyXyveuSeWleWTMZxq",
-	"qRC0b20fncflDW0gvCXZFcnQ1wZQL9za4R8Et8/ZFnG5IpleDODoG57NaZIQdk88gVWnd36K40u9Q0XM",
-	"N0bFD+OMYElCdL2i8Qq9gF9gGSBGSCKCngrlsEBsMfWeyFy4Fx6KU2OcpmBDnb52gk6r2RBhs3wq0JoK",
-	"oUzQPcWpibIJIo24aB9EhfSY/prnaTJj1zQhDF0rCSrdQGiNtyjhiu8Bdqi0Nvm4odk2NAocFLaRwzhb",
-	"Eomo2kh5msDsVviKzJimRXKCnCxWEzNSNU8JyDNtVJM0sXLrJZff8Jwl9+UUIPrjxTie4GdkcDR/kgyO",
-	"yAgPnsWH88Ekebo4Jk/weH40ghkvYMgdKrUPpBILHRUs9JJL9I0ZoBcLKf2tZ/QQLPSSI5HHK7NvlD4C",
-	"yYz2eAZrv6KCzlO1gzwm0LLtNd6mHCfnnH+vyHxPmljmM+4PShXMTGvGx8fHh4+1D9Nzk469TWrmic45",
-	"R3qmPTG90S8OJOcDmM6Dqxe7WMm5XjAg9pzzM8y2xj8Q90WsUlMpXVOpPNHj0ciOLg6E9oaB9KP5s+Tx",
-	"4gkZHMZjPDhaPCWDZ8lkPjjGj+Mn5OniGR7NEfkYE5KobQt+O8LK10djJHpqpaOJp+QVPdQ6kVtoT7qo",
-	"FQ1gReRhNsGbAkV2hUWcAOZQXnAEgY4BRDoiJHRkQzmP1VjIwAVDmmZmnj7wwiYwuXcMG9uO3FfSOV8F",
-	"lcxFpIdWzgZL0Cwo3ZyivxGckQzN8tHoMIb1w59kFrRZcyXpNi5oXFpKT/Lm/jsPI+NC5BARopxdMn7N",
-	"Qq22SKKkXkIFnqckMZZCAFTYZDxWLtY8JV8zSeX2nsSoBFbQLDhcTOa//frvWYCucWE358IGffy4UOGN",
-	"9RGAk4lPBG8lyCylr/XnzfmSbAcZUbN7MEFYRUk3GpTINPQR+WbDM0mSM5JQfA7LuacFWRHNzq/2AAGA",
-	"nlro2CeCmy6C+SKYcO894d4erNXbA3jt99JHSvNH1UVHaE8hiLPUc7itsaneiuIVzgSR/5XLxeBppKwE",
-	"N0GQidrk1jFBL/qFk4SqUXD6OuMbkklKRDBd4FSQMNh4lz4FhME21VRb4DyVNhRXXtQ36mWkjUxtVBq7",
-	"xm70YYH5OecpwWBfbkgGhjJnojlWCDavD/CRURACDONckJOSsWz5x5hQuSCI4Hg1RKdLxjOjZjBDOFlT",
-	"pjwTjlY8TWxMAoYboq/0UhHjjECMUpK16CL5W/XuS7wGLjFLxVmG1dbX8fBTDUbh7yYMMq53wy6YhnTq",
-	"yZvQuf87Iu7qdghhwcdHfsyaL1BKpI5PJ3RJpQhRNIxCFH1Q/xmYeMb/itRyvaDz46PumHMRpH1fTPHC",
-	"PcnnPxMdKfA8wLtxoxfPrOOgCGWSSjBToL3T11dH6uLp66vH+8Ax2gpTTDQnWvQtMr4+QWS9kVu0JpgJ",
-	"hNlW4cOJrvfBZHQ4HA3H48PhkyAsIqRP1Xodl1RQ1Isb7r7R9ELENZXxSinXxaJ5r2ntKz5gWcfdDyvC",
-	"fGCSbwS65tklZctQOa/gGeYyz8gJevPNC3R4ePjMurEpWeJ4i6Iff/zxx8HZ2eCrr9B3303PzqZv30Zo",
-	"7935i/0hegXmcIZYnqawB5nacCXkBpPR5MlgNB4cjs9Hoyn8/6cgDNQrCjcWHzXstm2JVb7GzNsR5UB5",
-	"hdHHo1EHp4cBv2ZNJ23FyQrIk2uapohfe/g8QYakouzWPRIIQA7RKyXjrVgCptQBLqZjN9ZHxEiQ7IrG",
-	"BOEYoqLm8CwIu85DlFpQkrThnNBIWI6WGWayLk6VfAQhqoSIXJH13STimjLD8eNeG0KscFbZD0YmlOd/",
-	"hi9JgepHAq2JxAmW2HeltXS3RFImTqQNT2X5RAfejwFO02iInitCCNC9TbupIvXM+YxBcZPo+8qowTcE",
-	"G3uougG3Loyu56eNmqlToJG1E8y2nJolfCge2KMSOApFRppEcK4JaNuH+DSwW8MbJFPQ7fUTBO9TtgTE",
-	"6vsZEZJnRCAq94foZZ6mM3ZdFhtmgk7lw5EnYfla4ag82cDspuLCRY+dDodvLsRb1g3muKaK2NdYWsYt",
-	"ThxCHYPBAkWKdJGO3XuHZZOLaNi0idwJUJ1++tzjOuNsqSlI5TDoUpd60gXcJtY5I/XFgpxokERZTlCZ",
-	"KI88+pbtHkGIAK2/xgwrJak3iXHIGjXIYkFiSa/IhzZhUjHZlBgBLnK6VhlkjF9rxnNPKtw5RsSpMEbZ",
-	"/gPYXkA0te37mVodYp4mlpc8gc+vWcNy7yWUz6vQHllsPQxKtOfUAQEMNff0B5r0m6c+1u/OEfD3gUa5",
-	"N5JDTQPXhYb9HWXtepp3jyV+1TzYkExwCMFWlKpmSE1VcDXUesr7b57TVLbuwIUxjOCpAbVq3QOrbnIu",
-	"hczwxtoIVKIYM0geIU6Ghighay5N0ISkRLa5UibAv9u8s1yLhTEhE7RnzbkQganm0y7BkgwkXZMm3i1Z",
-	"rHUTVduQnkzxJwBYyJmkqbq6RTgjyMDTSTvNa6T98lo6t90DuJ3aGIPDaEvfuiP5J3IdN8mtuCPFQipj",
-	"mS3vwyKfgcMKDOLmaVBb5pCC1UO38Uv7rYTediH02lgOZVHiGKSNrZUVqiPjG7zsz1OFPqsKf0Y+yg9x",
-	"ngmeNdlLQoBhpB+IwDEg+kRSvQiTOEF4bjLbtAeouMXOrgPfMPd2JL3haQO7RLDDomlpjxU0CncaM/o6",
-	"QB/OWKT/crDU/D1qQ4qKkrsAUa4IzbQzp3e/PSXV3gnijIiymVtRTRcNu8LGBuubgoFv/ezo+AkykUiU",
-	"8DhfEybrOshGURtN0WtFHW2MUsM9MRak0ai1OU81Oc4zVOQYmRypsJq9EyIve+fEy8u0K+AL7T3qXB9I",
-	"V7nGW4HwmmsHo79D6dn/kBf20XqUo1GdzctpRPXlfcevFbdsdUaQWw8QPSOgkuZky4HgXBDDGHCSb47Q",
-	"3TYAk9sGC10u7bieS+uHsT/tiAtvsFw10sqGupte/u78/DXSD6CYJz6xvQmY+HhdIIsVzyQy2XXWzL2k",
-	"DExeQ8zGOUlzEFAF+O7NKcoIHCPEIOitQ9kAtIgC9c5565I00oT7Yb0Oc02S5w2X94tL7gqtPUeMXJuM",
-	"DWcZarm050fSGsNnoHArAbj9E2R4Gl0SshGlJCnDg52eNL8iWYo3zbsiNRsTbTJyRXkukCBxRqQZz8UF",
-	"sUAYfctRkmdaROxFs2C8mgVKQ8+Cw9F6FkT7NqTKMzdvwhKh7F1scqPRcyNCnkxGqzI7jFeNhK7REEyo",
-	"unYtLa5RUhZJSxAAEI0svsx4vmnbsoLnWUzQAq9puvXgzYlCJITW9owqDxFAEqHRJyFK+VL89uu/9xuH",
-	"tbZTT9uxOSql514Om120YfB7qpm/l43ydWHqWhaNscQpX+a3tH3rZkpvs6FYf5NMg7ktMr4uzw7tRd9+",
-	"fY7sQaI29yMgglXkhmImic1pdAFRwsrPAU5T75K2Br0L2nHzL1ARc8YIZFxqligGMr/NON4vM4y54kYx",
-	"v90gYisUtgqA9oKB6P80IO0lB9NeqAAdVOdavlwaYFCfeflGZbBBdR04jokQgxhniTdi6aoZ0LvmD1d6",
-	"1I1WulqhjJ7DICMpCLQhTpLWe9VXcdzynn/DvaSBeXOpvrzjgSpRfPxVwex8pAqovoSGG40ssWsl3c8V",
-	"WMGSKOPQMb/+7RM1IVc0Ju4J/2flCQfVz0Z1P8375ci/u+C4Rf+sTnCQ8mWF25Ugd0BXaqzBPOXxJclK",
-	"t/TkBhsulC4fxCsSX5YeAAfCu1LzIMLg46CIGzayfk0SKrGu9BvSjyPN/E45TEubQknVpr1Xg6rPc+8G",
-	"02C0BvMruH43mICvGsQ3UBPGSjB7gzR8UAP6Dq73n2aFqM2T1GEkeMqDpX4HN52c0wyy6aWOETppYx/z",
-	"IJhLPpAOYujHesDoYOjdk6lt1+YJmcdaEVMTQ+3zcRLMA2OveaA68WOHbAOzW+jW4H5Lr4ixPVuZ1kLo",
-	"GqCNPc7xZXlHaMPLqPWdA3XKmDoQfcWD0MG1PSB0kUQ91Qmgiz+6p9Ehc3ZBaDFFmtnBhhd78UO7LdOX",
-	"D6zt2zFCgxVTN+yTxM0eEhd2cthO862B3GvuIacPC1dchTYebkCALcu6qfkKbWzcE0jhX9QBuXsW2CMk",
-	"iI5+doDt2CAmxtoNo2OP9FtjxzbZDaTF4G3eKMYZ6rdR2i3mvhvF+l4dI9xJBeh3b6UJepvvt1tf16Zq",
-	"dDjbtlYryBKUOtiOzXZXsB37xAd7S6gdO+euE+7YS7cG22WWGoBt9lanX9uoEew2lfx2LLbTN27TD3aw",
-	"W3N0T15uQHMJSC/O7QLSi097wOjFlV2T6cWDbUBaPe7m1ZUfb+XDUuCgjV7PX5/a08E9yNWH7K9KFhTJ",
-	"vJQmO4wp17qpRBkapnzFL/2BdgHpoKkD0gVjB037TaTLdWYJyuDgpQOe6yfSeGDq3g0B7zzXqWT6wKJ+",
-	"aHrnDPJbpozfKxe8VyqPyRV9iEwem2z0IXPZqbsi9pVc1h6pQDo33UciXywcvTLF3pQtyxmTD5C5XsXI",
-	"SUP6eSOGOo/PaK/WNp15SCkW8oNipD5LgyQLnMsVYRL6WiQI2wNjszK6uO/C/gy59LuTLLVwQbb3C6zX",
-	"ZCoJtMKmMPTOmZfuTLDY7Kb6Xid7meu5EhG23F9L/RVNSWMaK6LyxMuV1rdTriEUqSeIQgZxBvZFgiAJ",
-	"QXIeIqFrBgSBBEE0JzFfEy10TFep3yPHzM+/L9UL6MwXLZ0fFdn2e5oSOmNGi999tZ7WLHxIqtDY1Gjy",
-	"U/LhRLySlX+iEY11ar6Weuo5TXyXSVKXH0XSRGe661v9qEt6XVEmm7lUJ7mUM9Y0mdTSQ7XejMR8yahQ",
-	"bHFiOJUwni9XtjatMUe8Z7ZeoQAeIlmvKS2uXNZQksNhSZP6GXIG2XWtErosX8Na7Tl0FclYIkbTGTCQ",
-	"7tbpdcZou1N2XZEb/Xkk1/nM3ZBdB/nV0RTlQLIhilyJyLRUWRai+RbVq0x4pqQS1hxdFBzMmCvz3hOE",
-	"FFANS0T7JzanWSk2vsZKsaXpFj1BCaSIQfU/laDWNySxin04Y5EpJo+maKMQFBXMGVUy8mBxHkM6Tk4a",
-	"0/MAVT9QuXoLO9lYja8W0BSsD09UWVA2G6/nTligvUiuLj/89uu/o/0hertSyOUsJicISm4UAhi/7iZ/",
-	"Wxb8Ra0rkF9pVJjLIdLdFSGxMd0qWhspWxjruhQcturt6oqbJKhOt+NGdp0gbJIEU7KQSJmGOuFIzRB6",
-	"udXt+VbL82u44bUa8A2KPbUewcE51WKbmrYcYv+OhcqMXIOG5otSNuleRjYpjo3ty9PE2BGm6s4qewyd",
-	"OfXfLlulmnkuOf9MipEVMkx+t33sDmnaNSGm2e5WeXq/D9ft9CItNyhvUj2XKpe5zgeckf2Hdx1b98Nb",
-	"kOK+BwalL3eqFi6lNJZyE/umNFpXTPO8RoqGN7yPl6Km9YA+yq7qLG+/m1BP81b/U9bT1ux5Ra2cwSON",
-	"tbR9CmIr21UNSeI8o3L7Vs3f7JwNhf37PFdIrxkilb449ul6Z5wI/fbr/4WzhY00XR0UwrCkc5pSuR2i",
-	"c2XTzflHaLkjEPmIYwluGpZoy3OkpqtsMbVc3Z1H7/apvhO5sa1qDtEmIwv6EVEWp3lCTGPMzG6oJZEC",
-	"HY3G+8O2Rr+l1RVIxBv6DwLGox3znznJts1857eYrPTiHCI42sszvCTJFL17871AKcGXiDLJXYwTZgZv",
-	"FhNzMJsmNYfmRP0I1tbISJPLpBQvSKY8SOBqMkSnWoA8f32qREDKM5KFYNMRU7TrMOyZSSdWZMDzCCfK",
-	"fzSjR663NbAoXCz3fdFBRcoWfIdnsMrnalIDE1jSNYJTRIXISWib8ZkIJthHOkoLqfYmH9oENWdsBgxv",
-	"Azemwrs37vYc0vaH6BZ7ZMZsucoOrgHbA4IVdjdp3FYf0/Xhlr2svT9jTWymFgxlGgKgu6KWqK1BUOTq",
-	"XMQQ/e9qzQnaOxqN9qEAo6g+mTFTUFLUY5QayZ70aiSLXNNv14HUhJIYlyvtaszY83J3WR2mWSj3NDRu",
-	"/TInQqhdh5sbGjU193l3/s3g6T4ww4yBQrgkWzD80R5JBUFH42MlmNXiQ2CxAjjAjXGWbSttbKdodxtb",
-	"bIVdpX8tknxJ5Mp09K01sjXddtVchrBVXXNtReEZi17geEUGLziTGU+niPEB+C4R2qu5EGbe2HgdJ44g",
-	"NrS+INrh1NukmMq+duxSGhMmwAAw8uvs9feDyXDklbcE/hYOwuCKZELv7/FwpJ/kG8LwhgbT4HA4Gh4q",
-	"Iw/LFWipA7yhg4TH8GNJZOPJw3fnZ9+DX4723l7j5ZJk6N3pvo774ERXimVbHVt4/vp0iF5yP3xLORzB",
-	"KLMSfpwmwTT4lsjnr0+/NmItqPQwn4xGlYZbknyUByu5TksdtgItCv5bwmPQZeoB01AObqjfKMVs+V+z",
-	"gLBZULpHcOL/BnzqCz5KnejVTx14j/32679LLewbOrPXJa6T5DrQ4VsPwfT9RVjqti5Jpp360kyUiMdL",
-	"oRxhIN2FAmIz/DsJem7IhLzLUOHy97evXt6Cdl+pQTrpVutvVm6QZjXTfZhZQOth3co8z1Kj+aYHB+PJ",
-	"E+haNJ4+HT0dBTcXpaZmzd5UyQ53Fl4jJV9tCAM8usLFXcRsemMnIbXh30LCascJq/6q5whUTos+u6VA",
-	"P/SmiKotB6LpjPVqWBHCZeMZqdF9J3CInrOtrqj0BlUzRlRq0VbjqDNyb2YyvUKMQ1zv4fH+HvnxF353",
-	"DdcUwQzlH2MGk9Hk8WA8HozG56NnRXMn569qDqNq2U+TJ4vH5DgeHM0P8eBo8mw8eLoYkcEYT+aH8VFy",
-	"TB4vKiXa912EDn8U/ST8ALyb+mRUmnoRADHN2L1jrb5reAgaVLIHLrzuHqU4hd+8bHQwOVJP7iLRsVln",
-	"7XRYuec1yvnxAtfJa1Tu5AXU7dP3tnoA4NHg2fnY7w2m8R9TbaUPdPV3FvxJCGF9brMh7DlUEZL2D5kC",
-	"5dw8++e/xm38V6JLqS1LP6T2bl55RnY3P4cY8NFo3AbHyauDd5XWskejw+6XvvF7th9NnnW/UW3gDHM3",
-	"TcO63jXl5De+VvphxRFUzIMy8fQRBStbbqs6SeeVtimm772vXuhnQ8TTRFm8cIoYgg0PpiSWCCNJlV8M",
-	"h0WRd54U6dAwNk+KGWs9R+KMDKHNs9qT5pQ6qmbgRk06R831zH0swv/u0/v6adaSIEH/VYTb2uIL0Oq5",
-	"ZBQ68hyPICxnKuZNUK61fv4mrE7i1Qb/kkP9s+CZQ5CtW1aYelTBYtskzaHdLtO1PjozFb9+azmw+P24",
-	"d9NoXsuR9vEu7m1I6hDg+57KuSJdH045NxTLVpNae2vh8hwbtPBF5RQ2ODs/ffzq238e/vTzT+nLH85u",
-	"Iwhd35YGgfjKblq+KLLNQciNusWO9z2q/3BhCimDxfdnrCi1V5T7seFCtuVXCoTN21OdLmOaduHutl3o",
-	"uQ28x5jp9pYQwJ4x/4iOSlFpUEelIOlCh1x4qTOnguPiGfracMbaBK1+slHM+p2Z63K2CcnFIweV7+9p",
-	"MQHU+htPtreTEA+zUZtM4X5brKlF9U35YNseUZYl4fh26/wLyb/bSbc2U88W8/y5Bdqoh0B74X2s6mjc",
-	"Y4jqh1bgveM+62nokA9id9Ln5frnD/4okW0Lu1HRYLEmtev278En+/XIGy3Md1UolJrEF8cntY6BWwSf",
-	"jqDmc20QnK/2S1ZSWY82Y/biSVMHRq+/omml2Gok6wcaZbdegJPdFbl01LbiJHTfNHPZJn/67XXU/Yb7",
-	"RtQfxa22ZcAubg2bPbM35muyXvXiTrcpGjYH6ZpZYfRFRX1RUZ/HHvqWyK4NdDsb1X2IWFmnGyzjhuyB",
-	"F+aoFbMtEvncpNNYdgmRYrawlE6nFIVhebVR1/yKsmXpCZNRNGNyRdY6HuDl2tRy6kz2Enwd2ioXXd8C",
-	"34+2CkqXleh0QQDtJDh8o2WLxIpfN/RsD2s5r1NU6cG+b+tgZkzyPF6pcWHGXvvuItW20prd6s8lpqzo",
-	"0A5JRWUdOWPguuhMeac4eYbW+JIo8XeCcLOzhHb6SsMZO9+pZ5v6GJtU9XZRq6VKo/L1U0+De/g9TnDa",
-	"hn4d0vCit8xqSo7t5dF8URe/r7owg/+nqo3PxBX6A5SbrTjt6c4UaZ+NNqPf9dB+skOJzBVPrYmvxCTs",
-	"BlBY3uu7j4Abg/FvbfXNQ0WC71AYXP4yvz4NqwfD+/VAcrBqTZVu+svYoldl60GV60P5VwivFk1H3cI9",
-	"LrffpfGZ3J0Rd8VeTb2lV61ChespbacGfK4z4cAWmZYrV2asJRJrMyqodKWSgqSLumXgn8oqu+AtYYmy",
-	"Y6LKBw0jKOuAj4dSL6nPVIm6RelPiJq1tYZnz01K7B8Xne08wK8cux8eNxy7F4fkCc1ILHm2HWQ2Nbk4",
-	"+O6j0W8Z1i2VavweUd27JThUDI47JTg0YhrsqZ4fpy4nOOghd1LKZjQcxhPyFB+PB08WR8ngaP4MD56S",
-	"x/FgnIwWE3w4P4qPk1sTtm+ugklTePLdL5OvNRnK/4xGoxGexwlZNGU3qNd6WYG9+axarNeiDrwOEaX2",
-	"EH9uE/BLrPo2sWpXwGC0nrFd6lrv4BP80xGmfmPi0UWKoOlWfmILUos+E2DlUYE3G4Iz0aa9bEi5pm30",
-	"UFbbdMeT9fPJl8DXA7CP6a2zg316hI7bG9C0sEJ7LLmFC0Z/Ub1Ymtt4etjLpvlTaMr/D3pvp7b7Ih0e",
-	"LCy+QzTczjU413rn9jFxHQ/XjGq/o6+2XIi8ne5Hx09snbMtap6xS0I25vARCh11fovXN2EKNblRU1Fu",
-	"ixjrjNMW0uyuYVpPumjxc6vd2tCm7raB3Nv7MJ+HrNYPfLYeSxNlfw/RPHlY0Wxj0P+ZIvqvF1G+g9Nx",
-	"oKsgIfZ2d+3RGLU7FSKH+JbuTgDROvvJKTjiNN9pToboB6itNJ+BisLuzz3NmIaEJXwfCtqSxZyJfE0y",
-	"AWE93SjIWcEJv2aSrsmJZxc3jwPO1Iy5r0H5vXwQ3+hytHSLBJF2cXfWS963vv7QyF6D2fy4aja7j3QF",
-	"41V/+dPwNbMbo7c+X5fi8V821Pbsp+yoNdS2IEk8x42FRD9lR7+DXrt9qK0QRV/U3V8xPvfGdMgovmOu",
-	"2aeHzuyqqJJFEz+/yQ5WmoKgPT+TdAEVA6bz0TUjCZoXyTEniMsVya6pIJDco1N0TOpN+4df9/tWcc3Y",
-	"rjIudLsqrkpTzLYarnN7cvulhKtPCZcmsu5JqoAh8kuOU6FPOV0XsKYxO4u4do/oCsa0FmgbxXXVvIWs",
-	"tr1Md8/A7QaYhWuQZ/+iyX7bnFw7Tzelro/+P2A925eTv88inlmrxSPbv69+Ym/SmJ4+Pv35p/XZD2fb",
-	"H8/T9JSNbmmK9CnL+zyy7P+4tBGrJOqquNyz41OpC9j7CyVSyq3cytdMA7P3F4oB/E4kTd/PtV+I1s+h",
-	"vWjJUZYzNDwQyeXBmseX+s5BvE7cZ6EH+pr+Zuvu/iZuec1JLiH06wlNaKappVf5+wR+KpRoSIM6hw/K",
-	"802qYVSqFIUrU3SfAPaqQjJu3vKyLb0xiw8YfdqV8+Q1JawmqHnAjJiowypXv3tvuOr35vEr3XNsLk/x",
-	"PnRzubm4+X8BAAD//w==",
+	"7H2Ncts40uCr4HhXFbuOkiXZzo9cX9VlM3/eHSfZxLmpmcgVQiQkYUwBGgK0o025at7h7hn2weZJrtD4",
+	"Ifgn0j9zM9lJ7dbEIoEG0N3objS6m5+CmK83nBEmRTD9FKwITkgGf74hMts+X0iSqV8JEXFGN5JyFkyD",
+	"tyTmLBFIcnSNqURzsuAZQZnqQtlyGISBiFdkjVXXNWV0na+D6SgM5HZDgmlAmSRLkgU3NzdhsMEZXhNp",
+	"hj1NyHrDJWHx9h9kWx/6OcoZ/SUn6JJs0YJnSK6oQClf0hinKCO/5ERItIfRu3enX4VI4O3+EJ2vCBJ4",
+	"rTthlqA5T7bomsoVZWhyhFY8z8SMZUTmGRNIrgha0ExIlBGx4UwQRJmQBCeILxCOJWVLhJeYshNo60Ar",
+	"iAijhC4WJCNM6nEogP6ZxJIkusnRZDKcsbHC3+T4GMUrnOFYYQDtxTxnqh0W6B2jMU+I9zpEjEs030oi",
+	"9kMk1AicxWQ4Y0EYUIUeTcAgDBheK0x76BwofJYIgz9+T9hSroLp5Pg4VISyv8eOVEJmlC0DRagzsp6T",
+	"7DSpE0Xhdw1vHwlEk6GdzQbLVTGXte0fBopONCNJMJVZTvxJLXi2xjKYBnlOVcv6NM75JWFts5Dq5a5J",
+	"SNP7PnO4UZ01YwDP/g0nbzTjqV8xZ5Iw+BNvNimNsZrfwSbj85Ss/+fPQk32U0A+4vUm1QAou8IpTb6h",
+	"JE3ggcjXa5xtFQH1K7SAd4gyhIGrgjC4wmlONBokpmkwDSaI+s33xP4JEoQgkmU8E0EYmD+m7z8F0CKY",
+	"aryEwZoIgZdAplyoHY3Gv/36f8ajkcd+wU1Y9MNpyq9J8oFuxPvxRQmCYlLM0OlrhJMkI0IgnqEXp1+9",
+	"QRlmSzJFs2A8GsL/Dg4PZ0Fwc6FoJSRmsep/gDf04Gp8ALRSLCuxzEUwPRopEUJlSjzEmC1fkGkl5UZM",
+	"D3TvVT4fJuTKYl8cQCegCDDTGqeK2iTRDFXg/blmJUQTJFdYIipg72m50oj88R2QX3BjHf9mqF24OWBc",
+	"DvDAsOnvhqYbf3P8j4wsgmnw3w8KzXGg34qD17q77lLfnFY6U+FQtYfRHGt5HKJfcpJtkdMHoWIbvIsO",
+	"+yczFmm0RiilQgpErhQMBRNwjPawRGsuJBqPRiEyjT/wNZWSJBECcaslfkaE3B+i56ngCDNxTTKSzJjk",
+	"CK/ndJnzXM16k8upkvC53tgE/f3tq5dK9sNk10oLyhVmiDOC4owkhEmKU7QnrzmKnudyxTP6L8BrNGNG",
+	"24bVN6CiIryhH2DtEcD2fiN5TWOyr8T+TRi84GyR0vgOsqfEvrkgmZIFaBaIq3gQ01mgkI3TjOBkiyTW",
+	"e7GBFbVcFyUOfFZwoJtfT9aLbfuHZjsLWGglrGge5xnoaTVxopjRYaG07v2hmszXinfuiWVl+WQMp1oq",
+	"BO1b20fncXlDGwhvSXZFMvS1AdQLt3b4B8Htc7ZFXK5IphcDOPqGZ3OaJITdE09g1emdn+L4Uu9QEfON",
+	"UfHDOCNYkhBdr2i8Qi/gF1gGiBGSiKCnQjksEFtMvScyF67DQ3FqjNMUbKjT107QaTUbImyWTwVaUyGU",
+	"CbqnODVRNkGkERftg6iQHtNf8zxNZuyaJoShayVBpRsIrfEWJVzxPcAOldYmHzc024ZGgYPCNnIYZ0si",
+	"EVUbKU8TmN0KX5EZ07RITpCTxWpiRqrmKQF5po1qkiZWbr3k8hues+S+nAJEf7wYxxP8jAyO5k+SwREZ",
+	"4cGz+HA+mCRPF8fkCR7Pj0Yw4wUMuUOl9oFUYqGjgoVecom+MQP0YiGlv/WMHoKFXnIk8nhl9o3SRyCZ",
+	"0R7PYO1XVNB5qnaQxwRatr3G25Tj5Jzz7xWZ70kTy3zm+INSBTPTmvHx8fHhY32G6blJx94mNfNE55wj",
+	"PdOemN7ojgPJ+QCm8+DqxS5Wcq4XDIg95/wMs605H4j7IlapqZSuqVQn0ePRyI4uDoQ+DQPpR/NnyePF",
+	"EzI4jMd4cLR4SgbPksl8cIwfx0/I08UzPJoj8jEmJFHbFs7tCKuzPhoj0VMrHU08Ja/oodaJ3EJ70kWt",
+	"aAArIg+zCd4UKLIrLPwEMIfygiNwdAzA0xEhoT0b6vBY9YUMnDOkaWam9YHnNoHJvWPY2HbkvpLOnVVQ",
+	"yVxEemh12GAJmgWll1P0N4IzkqFZPhodxrB++JPMgjZrriTdxgWNS0vpSd7c7/MwMi5EDhEhytkl49cs",
+	"1GqLJErqJVTgeUoSYykEQIVNxmN1xJqn5GsmqdzekxgVxwqaBYeLyfy3X/89C9A1LuzmXFinj+8XKk5j",
+	"fQTgZOITwVsJMkvpa/15c74k20FG1OweTBBWUdKNBiUyDX1EvtnwTJLkjCQUn8Ny7mlBVkSzO1d7gABA",
+	"Ty107BPBTRfBfBFMuPeecL0Ha9V7AN1+L32kNH9UXXSE9hSCOEu9A7c1NlWvKF7hTBD5X7lcDJ5Gykpw",
+	"EwSZqE1u7RP0vF84SagaBaevM74hmaREBNMFTgUJg4336FNAGGxTTbUFzlNpXXHlRX2jOiNtZGqj0tg1",
+	"dqMPC8zPOU8JBvtyQzIwlDkTzb5CsHl9gI+MghBgGOeCnJSMZcs/xoTKBUEEx6shOl0ynhk1gxnCyZoy",
+	"dTLhaMXTxPokYLgh+kovFTHOCPgoJVmLLpK/VX1f4jVwiVkqzjKstr72h59qMAp/N2GQcb0bdsE0pFMt",
+	"b0J3/N/hcVevQ3ALPj7yfdZ8gVIitX86oUsqRYiiYRSi6IP6z8D4M/5XpJbrOZ0fH3X7nAsn7ftiiheu",
+	"JZ//TLSnwDsB3o0bPX9mHQeFK5NUnJkC7Z2+vjpSD09fXz3eB47RVphiojnRom+R8fUJIuuN3KI1wUwg",
+	"zLYKH050vQ8mo8PhaDgeHw6fBGHhIX2q1uu4pIKiXtxw942mFyKuqYxXSrkuFs17TWtf8QHLOu5+WBHm",
+	"A5N8I9A1zy4pW4bq8Aonw1zmGTlBb755gQ4PD5/ZY2xKljjeoujHH3/8cXB2NvjqK/Tdd9Ozs+nbtxHa",
+	"e3f+Yn+IXoE5nCGWpynsQaY2XAm5wWQ0eTIYjQeH4/PRaAr//ykIA9VF4cbio4zdMPg4WPKBeWjbDl+a",
+	"P97rZhd+uwFdK8musAD3DtNgSaXSADFfH3C8oYOYJ2RJ2IEb+sbvLi7pZsA3mmcHGw4OG0fItg26yteY",
+	"efuz7LavbLvxaNSx78KAX7Ome7/ingek2zVNU8SvPeqeIMNgonzIfCQQgByiV0rjWCEJW0S725j2JNkT",
+	"K0aCZFc0JgjH4KM1V3lB2HU7o5SUkusNt5ZG3nO0zDCTdeGupDWIdCXS5Iqs7yaf15SZ/TfutT3FCmeV",
+	"3WkkVHn+Z/iSFKh+JNCaSJxgif2DvdY1lkjK4Iq0GazssOjA+zHAaRoN0XNFCAGWQNPershgc1tkUNwk",
+	"iL8ySvkNwcY6q4qDrXPq6/lpE2vq1HlkrRYjJKZmCR+KBntUAkehyMi2CG5ZAW374C0HdmvoQTIF3T4/",
+	"QdCfsiUgVr/PiJA8IwJRuT9EarfP2HVZiJkJOgMELmAJy9cKR+XJBmY3FQ8uuuTOTRjAVaBzOJc1lbk8",
+	"qiL2NZaWcYv7j1B7hLBAkSJdpG8SvKu7yUU0bNpE7j6qTj99C3OdcbbUFKRyGHQpbz3pAm4T65yR+mJB",
+	"TjRIoiwnqEyURx59y1aYIESADbLGDCuVrTeJOR426rPFgsSSXpEPbcKkYkAqMQJc5DS/Mg8Zv9aM51oq",
+	"3DlGxKkwJuL+A1iCQDS17fsZfh1iniaWlzyBz69Zw3LvJZTPq9AeWWw9DEr0Oa4DApiNrvUHmvSbpw4y",
+	"6I5Y8PeBRrk3kkNNA9eFhv0dZe16mnePJX7VPNiQTHBwCFeUqmZITVU4+Kj1lPffPKepbN2BC2OmQasB",
+	"tWrdA6teci6FzPDG2ghUohgzCGUhToaGKCFrLo0Lh6REth3szHXDbmPTci0WxqBN0J41LkMEhqNPuwRL",
+	"MpB0TZp4t2Q/1w1mbdF6MsWfAGAhZ5Km6ukW4YwgA0+HEDWvkfaLsuncdg9wCNbGGFyNW/rWj7V/ooPs",
+	"JrkVd6RYSGUss+V9WOQzOD4Dg7h5GtSWOaRg9dBt/NJ+K6G3XQi9NpZDWZQ4Bmlja2WFaj/9Bi/781Sh",
+	"z6rCn5GP8kOcZ4JnTfaSEGAY6QYRHAyIvh9VHWESJwjPTZydPo8qbrGz68A3zL0dSW942sAuEeywaFra",
+	"YwWNwp3GjH4O0IczFum/HCw1f4/aEDCj5C5AlCtCM32Y07vf3tnq0wnijIiymVtRTRcNu8J6KuubgsFJ",
+	"/9nR8RNk/KIo4XG+JkzWdZD16TaaoteKOtoYpYZ7YixIo1FrI7BqcpxnqIh4MhFbYTWWKEReLNGJFyVq",
+	"V8AX+vSoI48geOYabwXCa64PGP0PlJ79D1FqH+2JcjSqs3k5qKm+vO/4teKWrY5PcusBomcEVNKcbDkQ",
+	"nAtiGAPiCsyFvtsGYHJb16WL7B3XI3t9p/qnHV7qDZarRlpZx3tT5+/Oz18j3QDFPPGJ7U3AeOvrAlms",
+	"eCaRifWzZu4lZWDyGmI2zkmaa4kqwHdvTlFG4FIjBkFvD5QNQAufVO8IvC5JI83lA6zXYa5J8rzh8n5e",
+	"0l2OvueIkWsTP+IsQy2X9ny/XqMzDxRuxR24f4IMT6NLQjaiFLJlePAz8+DxK5KleNO8R1MjJtAmI1eU",
+	"5wIJEmdEmtU7nykWCKNvOUryTAusvWgWjFezQNkLs+BwtJ4F0b51N/PMYZGwRCjrG5u4cfTcCLQnk9Gq",
+	"zJzjVSPb1TgKDLq6ri8trlFuFwFd4I4QjRtumfF80yZABM+zmKAFXtN068GbE4VIcPTtGcMiRABJhEa7",
+	"hSjlS/Hbr//ebxzWWnI9LdlmH5mee9mJd9GGwe+p3oq9LKavC8PbbpgYS5zyZX5LS7xuNPU2Yor1N0lY",
+	"mNsi4+vy7NBe9O3X58hesurDRwREsGaFoZgJ8HP2hQCfZeXnAKep90jbpt4DfYz0H1ARc8YIRKNqligG",
+	"Mr/NON4vM4x54kYxv90gYisUtgqA9oGB6P80IO0jB9M+qAAdVOdaflwaYFCfeflFZbBBdR04jokQgxhn",
+	"iTdi6akZ0HvmD1dq6kYrPa1QRs9hkJEUBNoQJ0nru2pXHLf081+4ThqYN5dq5x0NqkTx8VcFs7NJFVB9",
+	"CQ0vGlli10q62xVYwZIoU9Uxv/7tEzUhVzQmroX/s9LCQfUjdd1P0798D+EeOG7RP6sTHKR8WeF2Jcgd",
+	"0JUaazBPeXxJstIrPbnBhgtlWQziFYkvSw3gOOM9uWiyJQovZiPr1yShEutKvyHdHGnmd8phWtoUSqo2",
+	"7b0aVH3XfTeYBqM1mF/B87vBBHzVIL6BfDlWgtkbpOGDGtB38Lz/NCtEbZ6kdmpBKw+W+h3cdHJOM8im",
+	"Th0jdNLGNvMgmEc+kA5i6GY9YHQw9O7J1LZr84RMs1bE1MRQ+3ycBPPA2GceqE782CHbwOwWujW439Ir",
+	"YmzPVqa1ELoGaGOPc3xZ3hHa8DJqfedAnTKmDkQ/8SB0cG0PCF0kUa06AXTxR/c0OmTOLggtpkgzO1hn",
+	"Zy9+aLdl+vKBtX07RmiwYuqGfZK42UMYxU4O22m+NZB7zT3k9GHhylGhjYcbEGBT1m5qZ4U2Nu4JpDhf",
+	"1AG5dxbYIySI9sV2gO3YIMbj2w2jY4/0W2PHNtkNpMXgbd4o5jDUb6O0W8x9N4o9e3WMcCcVoPveShP0",
+	"Nt9vt76uTdV44GzbWq0gS1DqYDs2213BduwTH+wtoXbsnLtOuGMv3Rpsl1lqALbZW53n2kaNYLep5Ldj",
+	"sZ1n4zb9YAe7NUf35OUGNJeA9OLcLiC9+LQHjF5c2TWZXjzYBqT1xN28unLzVj4sOQ7a6PX89am9q9yD",
+	"PAaIRavEZJHMC7Cyw5hUtpuKl6Fhylf80h9oF5AOmjogXTB20LTfRLqOzixBGVwDdcBztVYar29d3xDw",
+	"znMd2KYvLOpXuHeOrr9lOP294uR7BRaZyNWHiCuyoU8fMhcru8tjX4ms7RGYpOP2fSTyxcLRK1PsTdmy",
+	"HL/5AFH9VYycNITmN2KoMyyW9ir70xkVlWIhPyhG6rM0CPnAuVwRJqHmR4Kwvb42K6OL+y7szxDZvzvk",
+	"UwsXZOviwHpN3JRAK2ySZu8cB+ruBIvNbioT6NAz8zxXIsKWQtBSf0VT0hhUi6g88SK39euUawhFIAyi",
+	"EM+cgX2RIAiJkJyHSOgMBkEgXBHNSczXRAsdU3Hr94h487MBStkLOg5HS+dHRez/nqaEjt/R4ndfrac1",
+	"JwBCPDQ2NZr8BAG4n6/kCJxoRGOdKKClnmqnie/iWuryowjh6Ay+faubuhDcFWWymUt1yE05fk6TSS09",
+	"VOvNSMyXjArFFieGUwnj+XJl8/YaI9Z7xg4WCuAhQgebgvTKSRYlORyWNKkfr2eQXdcqoYs5NqzVHtFX",
+	"kYwlYjTdAQPpbh3sZ4y2O8X6FZHan0eon8/cDbF+EO0dTVEOJBuiyCWsTEtZdyGab1E954VnSiphzdFF",
+	"+sOMuRT4PUFIAdWwRLR/YiOslWLja6wUW5pu0ROUQMAaVEagEtT6hiRWsQ9nLDKJ9tEUbRSCooI5o0p8",
+	"ICzOY0jHyUljsCCg6gcqV29hJxur8dUCCqb14YkqC8pm4/XcCQu0F8nV5Yfffv13tD9Eb1cKuZzF5ARB",
+	"ApBCAOPX3eRvi8m/qFVM8vOeCnM5RLryJIRZpltFayNlC2Ndp8nDVr1dznWTBNXBf9zIrhOETchiShYS",
+	"KdNQBxypGUKdu7o932p5fg0vvDIMvkGxp9YjOBxOtdimpmSJ2L9jEjcj16Ch+aIU27qXkU2KY2P78jQx",
+	"doTJAbTKHkPVUv23i1apxsFLzj+TRG2FDBNtbpvdIWi8JsQ0290qavD34bqdp0jLDeo0qdql6shc5wPO",
+	"yP7DHx1b98NbkOL+CQwSce6USV0KsCxFSvYNsLRHMc3zGika3vA/JxtaIekBT0y7Mtc86WMcT82C50+Z",
+	"a1w7XSjeyRk0acwz7pMsXBEeakgS5xmV27dq/mYfbyhIk+e5QnrNLKpUMLKt6zWMIvTbr/8Xbjo20tTf",
+	"UAjDks5pSuV2iM6VhTnnH6E4kkDkI44lHBqxRFueIzVdZRmq5eo6Slr2TPWbyI1tDYUQbTKyoB8RZXGa",
+	"J8SUMM3s9l4SKdDRaLw/bCvJXFpdgUS8of8gYMraMf+Zk2zbzHd+MdBK1dQhgovGPMNLkkzRuzffC5QS",
+	"fIkok9x5XGFm0LOYmIPZNKk5lJHqR7C2klOaXCbAeUEydZ4FriZDdKrF2fPXp0ogpTwjWQgWJjEJzQ7D",
+	"ntF2YgUYtEc4UadZM3rkqpADi8LDcoUe7eKkbMF3nFNW+VxNamDcXDp/coqoEDkJbdlE408Fa037jCEN",
+	"wURnGxfrjM2A4a0byWS/98bdnkPa/hDdYo/MmE3l2cE1YAmB68TuJo3bajOdO2/Zy54+ZqyJzdSCIYVF",
+	"AHSX8BO1lXKKXA6QGKL/Xc3HQXtHo9E+JKcUmTkzZpJtilyVUsnfk14lf5Erz+5qxRrHFuNypQ8+M/a8",
+	"XAdYO40W6rAcGifDMidCqF2Hm0tPNZVhenf+zeDpPjDDjIFCuCRbOIagPZIKgo7Gx0owq8WHwGIFcIAb",
+	"4yzbVgoOT9HugsPYCrtKpWEk+ZLIlam9XCs5bOoiq7kMYau6MuiKwjMWvcDxigxecCYznk4R4wM4SUVo",
+	"r3agMfPG5gx04ghiHf0Loo+/epsUU9nXx8yUxoQJMACM/Dp7/f1gMhx5qT+Bv4WDMLgimdD7ezwc6ZZ8",
+	"Qxje0GAaHA5Hw0NlcmK5Ai11oAyUhMfwY0lk4z3Id+dn34OXAO29vcbLJcnQu9N97YXCic6iy7ba0/H8",
+	"9ekQveS+M5lyuBBSRi78OE2CafAtkc9fn35txFpQqTY/GY0qpdEk+SgPVnKdlmqhBVoU/LeEx6DLVANT",
+	"+g9eqN8oxWz5X7OAsFlQekdw4v8GfOoHPkqd6NWtDrxmv/3679LHBhpq6NclrpPk2u3iWw/B9P1FWKqL",
+	"L0mmXQylmSgRj5dCHcuBdBcKiM036CTouSET8h5Dvs3f3756eQvafaUG6aRbrRJduZSd1Uz3YWYBRaJ1",
+	"0fk8S43mmx4cjCdPoL7UePp09HQU3FyUys81n+1KpwJn4TVS8tWGMMCjS+rcRcymHjsJqQ3/FhJWq3FY",
+	"9Ve91aByWlRELl07QN2OqFqOIZrOWK9iHiE8Nuc0Nbp/JB2i52yrs029QdWMEZVatNU46ozcm5lMHRVz",
+	"PK/XN3l/j2j9C7/yiCsYYYbyL1WDyWjyeDAeD0bj89GzogyXOz1rDqNq2U+TJ4vH5DgeHM0P8eBo8mw8",
+	"eLoYkcEYT+aH8VFyTB4vKunr912EdsYUtTb86wA39cmoNPXCHWPK5nuXbH3X8BA0qMQyXHiVT0peE7/M",
+	"3OhgcqRa7iLRsVln7a5andhrlPO9F67m2qhccw2o26dCcfU6wqPBs/OxX8VN4z+m2kof6Mz4LPiTEMKe",
+	"uc2GsLdihYPcv/IK1OHm2T//NW7jvxJdSiVr+iG1d5nRM7K7TD14pI9G4zY4Tl4dvKsUAT4aHXZ3+sav",
+	"rn80edbdo1pqG+ZuCqp19TWp9je+VvphxRFUEwBl4ukjCla23FZ1ko5ybVNM33vfJ9FtQ8TTRFm8cKcZ",
+	"gg0PpiSWCCNJ1bkYrq4i73Yr0o5qbFqKGWu91eKMDKEgt9qT5s48qsYDR006R831zH3Ww/9C1/v63dqS",
+	"IEH/Vbjb2vwLUJS7ZBQ68hyPwC1nqgkYp1xrbYGbsDqJVxv8Sw654YJnDkE2i1ph6lEFi22TNFeIu0zX",
+	"+ujM5B/7ZffA4ve98E2jeeVY2se7uLchqV2A73sq54p0fTjl3JC6Ww2x7a2Fy3Ns0MIXlTvh4Oz89PGr",
+	"b/95+NPPP6Uvfzi7jSB0NW0aBOIru2n5ooh9ByE36hY73pfD/sOFKQQwFl8KsqLUPlHHjw0Xsi3aUyBs",
+	"ek918I4paIa7S5qh59bxHmOmS3+CA3vG/AtDKkWleB+VgqQL7XLhpaqlCo7zZ+hnwxlrE7S6ZaOY9Wto",
+	"1+VsE5KLJgeVLyVqMQHU+htPtreTEA+zUZtM4X5brKmY+E35mt1emJYl4fh26/wLyb/bSbc2U8+mFv25",
+	"Bdqoh0B74X1W7GjcY4jqJ3Gg33Gf9TR8ywDE7qRP5/qHKv4okW3TzFFRfLImtev278En+53PGy3Md+VL",
+	"lMr5F9cntWqKWwQf+aDmw3rgnK/WklZSWY82Y/bhSVN1Sq/2pCkz2Wok6waNslsvwMnuilw6altxErqv",
+	"z7nYlz/99jrq7uG+5vVHcastYLCLW8Pmk9kb891fL5dy57EpGjY76ZpZYfRFRX1RUZ/HHvqWyK4NdDsb",
+	"1X0yWlmnGyzjhuiBF+aqFbMtEvnchNNYdgmRYrawFNynFIVhebVR1/yKsmWphYlvmjG5ImvtD/BibWoR",
+	"fiaWCr7jbZWLzraBL31bBaWTXHTwIoB2Ehy+prNFYsWvG+rZh7UI3Cmq1Kfft1k5MyZ5Hq/UuDBjr7R5",
+	"EfhbKVtv9ecSU1ZUr4egorKOnDE4uui4fac4eYbW+JIo8XeCcPNhCe08Kw1n7Hynnm2q8WwC59tFrZYq",
+	"jcrXD4QN7nHucYLTFjvskIYXvWVWU6hurxPNF3Xx+6oLM/h/qtr4TI5Cf4Bys/mvPY8zRdhno83o12C0",
+	"nzNRInPFU2viKzEJuwEUltd99xVwozP+rc0FeihP8B3SlJ3X2rsNqzvD+1VkcrBqJZ5u+svYonJm60WV",
+	"q4r5V3CvFiVQ3cI9Lrff7PGZ3N0Rd/leTfanlztDhau3bacGfK4j4cAWmZbzaGasxRNrIyqodImbgqSL",
+	"umXg38oqu+AtYYmyY6LKpycjSDKBz7xSL6jP5Ky6RemPvZq1tbpnz01I7B/nne28wK9cux8eN1y7F5fk",
+	"Cc1ILHm2HWQ2NLm4+O6j0W/p1i0ljvweXt27BThUDI47BTg0YhrsqZ6fES8HOOghd1LKRjQcxhPyFB+P",
+	"B08WR8ngaP4MD56Sx/FgnIwWE3w4P4qPk1sTtm+sgglTePLdL5OvNRnK/4xGoxGexwlZNEU3qG69rMDe",
+	"fFZNHWxRB169ilKxij+3CfjFV30bX7VLYDBaz9guda138An+6XBTvzH+6CJE0NROP7HpsUXVC7DyqMCb",
+	"DcGZaNNe1qVc0zZ6KKttuv3Jun3yxfH1AOxjKv3sYJ8eruP2cjgtrNDuS27hgtFfVC+W5jaeHvayaf4U",
+	"mvL/g97bqe2+SIcHc4vvEA23Oxqca71ze5+49odrRg1RseVC5O103zt+YrOubYr1jF0SsjGXj5DoqONb",
+	"vCoOU8gQjppShFvEWKeftpBmd3XTetJFi59b7daGonm3deTe/gzzechq3eCzPbE0Ufb3EM2ThxXN1gf9",
+	"nymi/3oe5TscOg50FqQujXBn7dHotTsVIgf/lq5OAN46+zkuuOI037BOhugHyK00H6WKwu6PT82YhoQl",
+	"fK0KiqTFnIl8TTIBbj1dtshZwQm/ZpKuyYlnFzePA4epGXPfpvIrCyFbBCLdIkGkXdyd9ZL3HbQ/1LPX",
+	"YDY/rprN7pNhwXjVX/40fOntxuitz/dI8fgv62p79lN21OpqW5AknuPGRKKfsqPfQa/d3tVWiKIv6u6v",
+	"6J97YypkFN941+zTQ2d2ZVTJoqSgX2QHK01B0J4fSbqAjAFTh+makQTNi+CYE8TlimTXVBAI7tEhOib0",
+	"pv2juPt9s7hmbFcaF7pdFlelRGdbDte5vbn9ksLVJ4VLE1lXSFXAEPklx6nQt5yuJlnTmJ1JXLtHdAlj",
+	"Wgu0jeJqfN5CVtvKqrtn4HYDzMKV67N/0WS/bU6uuKibUkcN4IfMZ/ty8/dZ+DNruXhk+/fVT+xNGtPT",
+	"x6c//7Q+++Fs++N5mp6y0S1NkT5peZ9HlP0fFzZilURdFZdrdnwqVQF7f6FESrmUW/mZKWD2/kIxgF+J",
+	"pOlrvvbr2bod2ouWHGU5Q8MDkVwerHl8qd8cxOvEfTJ7oJ/pL8jurm/iltcc5BJCvZ7QuGaaSnqVv5bg",
+	"h0KJhjCoc/jYPt+kGkYlS1G4NEX3QWIvKyTjppcXbemNWXxO6dOumCevKGE1QM0DZsREHVY5+93r4bLf",
+	"m8evVM+xsTxFf6jmcnNx8/8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
