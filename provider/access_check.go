@@ -32,20 +32,16 @@ type callerAccess struct {
 
 func newCallerAccess(me *sdk.Me) *callerAccess {
 	a := &callerAccess{
-		tokenID:  me.TokenId.String(),
-		memberID: me.Owner.String(),
+		tokenID:  me.TokenID,
+		memberID: me.Owner,
 		username: me.Member.Username,
 		admin:    me.Admin,
 	}
 	for _, s := range me.EffectiveScopes {
 		a.effective = append(a.effective, string(s))
 	}
-	if me.Token.ExpiresAt.IsSpecified() && !me.Token.ExpiresAt.IsNull() {
-		if t, err := me.Token.ExpiresAt.Get(); err == nil {
-			a.expiresAt = &t
-		}
-	}
-	for _, ip := range me.Token.AllowedIps {
+	a.expiresAt = me.Token.ExpiresAt
+	for _, ip := range me.Token.AllowedIPs {
 		if p, err := parsePrefix(ip); err == nil {
 			a.allowed = append(a.allowed, p)
 		}

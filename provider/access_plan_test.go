@@ -31,7 +31,7 @@ func narrowToken(t *testing.T, srv *mockserver.TestServer, scopes []string, expi
 		req.ExpiresAt = sdk.Expiry(srv.Clock.Now().Add(expiresIn))
 	}
 	if len(ips) > 0 {
-		req.AllowedIps = &ips
+		req.AllowedIPs = &ips
 	}
 	tok, err := c.CreateToken(context.Background(), req)
 	if err != nil {

@@ -218,7 +218,7 @@ func (d *apiTokenDataSource) byName(ctx context.Context, name string, resp *data
 	}
 	ids := make([]string, len(matches))
 	for i, t := range matches {
-		ids[i] = t.Id.String()
+		ids[i] = t.ID
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("name"), "Ambiguous API Token Name",
 		fmt.Sprintf("%d API tokens are named %q: %s. Names need not be unique; look the token up by id instead.",

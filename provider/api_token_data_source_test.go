@@ -49,7 +49,7 @@ func (s *dsSeed) token(name string, scopes []string, expiresIn time.Duration) st
 	if err != nil {
 		s.t.Fatalf("creating token %q: %v", name, err)
 	}
-	return tok.Id.String()
+	return tok.ID
 }
 
 // checkNoSecrets walks every data source in state: no attribute may hold a

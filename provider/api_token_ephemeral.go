@@ -162,7 +162,7 @@ func (e *apiTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest,
 		ExpiresAt: sdk.Expiry(exp),
 	}
 	if ips := ipStrings(m.AllowedIPs); len(ips) > 0 {
-		body.AllowedIps = &ips
+		body.AllowedIPs = &ips
 	}
 	created, err := e.client.CreateToken(ctx, body)
 	if err != nil {
@@ -171,14 +171,12 @@ func (e *apiTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest,
 			[]string{"name", "scopes", "allowed_ips"})...)
 		return
 	}
-	id := created.Id.String()
+	id := created.ID
 	// Track it first: if Terraform never closes it (a failed apply), the plugin's
 	// shutdown revokes it; if anything below fails, Close still does.
 	e.registry.add(id, e.client)
-	if created.ExpiresAt.IsSpecified() && !created.ExpiresAt.IsNull() {
-		if t, err := created.ExpiresAt.Get(); err == nil {
-			exp = t
-		}
+	if created.ExpiresAt != nil {
+		exp = *created.ExpiresAt
 	}
 	raw, err := json.Marshal(privateID{ID: id, TTL: ttl.String(), ExpiresAt: exp})
 	if err != nil {

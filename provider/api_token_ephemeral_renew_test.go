@@ -35,7 +35,7 @@ func openFor(t *testing.T, e *apiTokenEphemeral) (privateID, bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return privateID{ID: tok.Id.String(), TTL: ttl.String(), ExpiresAt: exp}, final
+	return privateID{ID: tok.ID, TTL: ttl.String(), ExpiresAt: exp}, final
 }
 
 func serverExpiry(t *testing.T, srv *mockserver.TestServer, id string) time.Time {
@@ -172,7 +172,7 @@ func BenchmarkEphemeralRenew(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := privateID{ID: tok.Id.String(), TTL: defaultEphemeralTTL.String(), ExpiresAt: exp}
+	p := privateID{ID: tok.ID, TTL: defaultEphemeralTTL.String(), ExpiresAt: exp}
 	b.Run("baseline_get", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := c.GetToken(context.Background(), p.ID); err != nil {

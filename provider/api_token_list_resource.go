@@ -147,7 +147,7 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 		func(ctx context.Context, tok *sdk.Token, result *list.ListResult) {
 			result.DisplayName = tok.Name
 			result.Identity.Raw = tftypes.NewValue(identityType, map[string]tftypes.Value{
-				"id": tftypes.NewValue(tftypes.String, tok.Id.String()),
+				"id": tftypes.NewValue(tftypes.String, tok.ID),
 			})
 			if req.IncludeResource {
 				m := template

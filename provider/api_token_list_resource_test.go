@@ -71,7 +71,7 @@ func (f *listFixture) create(t *testing.T, name string, scopes []string, expires
 	if err != nil {
 		t.Fatalf("creating %q: %v", name, err)
 	}
-	return tok.Id.String()
+	return tok.ID
 }
 
 // listConfig is a list block's config with the given attributes set.
@@ -142,7 +142,7 @@ func TestAPITokenList_filters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminID := page.Items[0].Id.String() // the bootstrap token: oldest, holds every scope
+	adminID := page.Items[0].ID // the bootstrap token: oldest, holds every scope
 	cases := []struct {
 		name  string
 		attrs map[string]string
@@ -175,7 +175,7 @@ func TestAPITokenList_filters(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stream list.ListResultsStream
-		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner.String(), "name_prefix": "ci-r"}, 0, false), &stream)
+		f.lr.List(context.Background(), listRequest(t, f.lr, map[string]string{"owner": tok.Owner, "name_prefix": "ci-r"}, 0, false), &stream)
 		if got := resultIDs(t, stream); !slices.Equal(got, []string{ciRead}) {
 			t.Fatalf("owner %q: got %v, want [%s]", tok.Owner, got, ciRead)
 		}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"slices"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -62,7 +61,7 @@ func apiTokenFieldsAttrTypes() map[string]attr.Type {
 // reconciled by the framework against prior state and plan.
 func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	var diags diag.Diagnostics
-	f.ID = types.StringValue(t.Id.String())
+	f.ID = types.StringValue(t.ID)
 	f.Name = types.StringValue(t.Name)
 
 	scopes := make([]attr.Value, 0, len(t.Scopes))
@@ -74,17 +73,12 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	diags.Append(d...)
 
 	f.ExpiresAt = newRFC3339Null()
-	if t.ExpiresAt.IsSpecified() && !t.ExpiresAt.IsNull() {
-		exp, err := t.ExpiresAt.Get()
-		if err != nil {
-			diags.AddError("Unexpected API Response", "Could not read expires_at of API token "+t.Id.String()+": "+err.Error())
-		} else {
-			f.ExpiresAt = newRFC3339Time(exp)
-		}
+	if t.ExpiresAt != nil {
+		f.ExpiresAt = newRFC3339Time(*t.ExpiresAt)
 	}
 
-	ips := make([]attr.Value, 0, len(t.AllowedIps))
-	for _, ip := range t.AllowedIps {
+	ips := make([]attr.Value, 0, len(t.AllowedIPs))
+	for _, ip := range t.AllowedIPs {
 		ips = append(ips, newIPOrCIDRValue(ip))
 	}
 	f.AllowedIPs, d = types.SetValue(ipOrCIDRType{}, ips)
@@ -92,31 +86,20 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 
 	f.Enabled = types.BoolValue(t.Enabled)
 	f.Status = types.StringValue(string(t.Status))
-	f.Owner = types.StringValue(t.Owner.String())
+	f.Owner = types.StringValue(t.Owner)
 	f.Shared = types.BoolValue(t.Shared)
 	f.DisabledReason = types.StringNull()
-	if t.DisabledReason.IsSpecified() && !t.DisabledReason.IsNull() {
-		if reason, err := t.DisabledReason.Get(); err == nil {
-			f.DisabledReason = types.StringValue(string(reason))
-		}
+	if t.DisabledReason != nil {
+		f.DisabledReason = types.StringValue(string(*t.DisabledReason))
 	}
 	f.TokenHint = types.StringValue(t.TokenHint)
 	f.CreatedAt = newRFC3339Time(t.CreatedAt)
 	f.UpdatedAt = newRFC3339Time(t.UpdatedAt)
 	f.LastUsedAt = newRFC3339Null()
-	if lastUsed, ok := lastUsedAt(t); ok {
-		f.LastUsedAt = newRFC3339Time(lastUsed)
+	if t.LastUsedAt != nil {
+		f.LastUsedAt = newRFC3339Time(*t.LastUsedAt)
 	}
 	return diags
-}
-
-// lastUsedAt is when the token last authenticated a request; false if never.
-func lastUsedAt(t *sdk.Token) (time.Time, bool) {
-	if !t.LastUsedAt.IsSpecified() || t.LastUsedAt.IsNull() {
-		return time.Time{}, false
-	}
-	v, err := t.LastUsedAt.Get()
-	return v, err == nil
 }
 
 // auditAttributes change on the server without a change in configuration.
@@ -156,7 +139,7 @@ func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
 // tokenWithoutSecret drops the secret from a create or rotate response.
 func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
 	return &sdk.Token{
-		Id: t.Id, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIps: t.AllowedIps,
+		ID: t.ID, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIPs: t.AllowedIPs,
 		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint, Shared: t.Shared, DisabledReason: t.DisabledReason,
 	}

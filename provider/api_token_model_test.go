@@ -4,9 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/oapi-codegen/nullable"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
@@ -15,9 +13,9 @@ func TestFromAPI(t *testing.T) {
 	t.Parallel()
 	exp := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	tok := &sdk.Token{
-		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
-		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
-		AllowedIps: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner,
+		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001", Name: "ci",
+		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: &exp,
+		AllowedIPs: []string{"10.0.0.1"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner,
 		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
 	}
 	var f apiTokenFields
@@ -27,13 +25,13 @@ func TestFromAPI(t *testing.T) {
 	if f.Shared.ValueBool() || !f.DisabledReason.IsNull() {
 		t.Fatalf("shared/disabled_reason wrong: %v %v", f.Shared, f.DisabledReason)
 	}
-	tok.Shared, tok.Status, tok.DisabledReason = true, sdk.StatusDisabled, nullable.NewNullableWithValue(sdk.DisabledByOwner)
+	tok.Shared, tok.Status, tok.DisabledReason = true, sdk.StatusDisabled, sdk.Ptr(sdk.DisabledByOwner)
 	var g apiTokenFields
 	if diags := g.fromAPI(tok); diags.HasError() || !g.Shared.ValueBool() || g.DisabledReason.ValueString() != "owner_disabled" {
 		t.Fatalf("shared/disabled_reason of an owner-disabled shared token: %v %v %v", diags, g.Shared, g.DisabledReason)
 	}
-	if f.ID.ValueString() != tok.Id.String() || f.Name.ValueString() != "ci" || f.Status.ValueString() != "active" ||
-		f.Owner.ValueString() != testOwner.String() || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
+	if f.ID.ValueString() != tok.ID || f.Name.ValueString() != "ci" || f.Status.ValueString() != "active" ||
+		f.Owner.ValueString() != testOwner || f.TokenHint.ValueString() != "thk_abc" || !f.Enabled.ValueBool() {
 		t.Fatalf("scalar fields wrong: %+v", f)
 	}
 	if f.ExpiresAt.ValueString() != "2027-01-01T00:00:00Z" || f.CreatedAt.ValueString() != "2026-12-31T23:00:00Z" {
@@ -46,8 +44,8 @@ func TestFromAPI(t *testing.T) {
 		t.Fatalf("allowed_ips = %s", f.AllowedIPs)
 	}
 
-	tok.ExpiresAt = nullable.NewNullNullable[time.Time]()
-	tok.AllowedIps = nil
+	tok.ExpiresAt = nil
+	tok.AllowedIPs = nil
 	if diags := f.fromAPI(tok); diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -76,4 +74,4 @@ func withShared(m apiTokenResourceModel, shared bool) apiTokenResourceModel {
 }
 
 // testOwner is a member id for tokens built in unit tests.
-var testOwner = uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a00ff")
+const testOwner = "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a00ff"

@@ -95,7 +95,7 @@ func ownerLacksScopes(ctx context.Context, client *sdk.Client, err error, plan a
 		if meErr != nil {
 			return nil
 		}
-		ownerID = me.Owner.String()
+		ownerID = me.Owner
 	}
 	m, getErr := client.GetMember(ctx, ownerID)
 	if getErr != nil || m.Role == sdk.RoleAdmin {

@@ -152,14 +152,14 @@ func TestAccAPIToken_ownerPermissionsReduced(t *testing.T) {
 	cfg := tokenConfig(srv, fmt.Sprintf(`
   name   = "reader"
   owner  = %q
-  scopes = ["token.read", "members.read-all"]`, m.Id))
+  scopes = ["token.read", "members.read-all"]`, m.ID))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2")},
 			{
-				PreConfig: updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{
+				PreConfig: updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{
 					Permissions: &[]sdk.ScopeName{"token.read"},
 				}),
 				RefreshState:       true,
@@ -177,7 +177,7 @@ func TestAccAPIToken_ownerPermissionsReduced(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)cannot hold members\.read-all.*owner, member\s+"svc-reader".*does\s+not\s+have\s+that\s+permission.*Grant\s+members\.read-all\s+to\s+member\s+"svc-reader"`),
 			},
 			{
-				PreConfig: updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{
+				PreConfig: updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{
 					Permissions: &[]sdk.ScopeName{"token.read", "members.read-all"},
 				}),
 				Config: cfg,
@@ -199,7 +199,7 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 		return tokenConfig(srv, fmt.Sprintf(`
   name   = %q
   owner  = %q
-  scopes = ["token.read"]`, name, m.Id))
+  scopes = ["token.read"]`, name, m.ID))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: w.factories(srv),
@@ -209,7 +209,7 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 				resource.TestCheckResourceAttr(tokenAddr, "status", "active"), captureID(&id))},
 			{
 				PreConfig: func() {
-					updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})()
+					updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})()
 					w.reset()
 				},
 				Config: cfg("batch"),
@@ -220,7 +220,7 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 					resource.TestCheckResourceAttr(tokenAddr, "status", "disabled"),
 					resource.TestCheckResourceAttr(tokenAddr, "disabled_reason", "owner_disabled"),
 					resource.TestCheckResourceAttr(tokenAddr, "enabled", "true"),
-					w.warningWith("API Token's Owner Is Disabled", `"svc-batch"`, m.Id.String(), "7 days"),
+					w.warningWith("API Token's Owner Is Disabled", `"svc-batch"`, m.ID, "7 days"),
 				),
 			},
 			{
@@ -258,7 +258,7 @@ func TestAccAPIToken_ownerDisabledPlansClean(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					updateMemberOutside(t, srv, m.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(true)})()
+					updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{Enabled: sdk.Ptr(true)})()
 					w.reset()
 				},
 				Config: cfg("batch-renamed"),
@@ -375,8 +375,8 @@ func TestAccAPIToken_noWidening(t *testing.T) {
 	perms := []sdk.ScopeName{"token.read", "token.create", "token.update", "token.delete"}
 	m := outsideMember(t, srv, "limited", perms...)
 	c := outsideToken(t, srv, sdk.CreateTokenRequest{
-		Name: "limited-terraform", Owner: &m.Id, Scopes: perms,
-		ExpiresAt: sdk.Expiry(srv.Clock.Now().Add(2 * time.Hour)), AllowedIps: &[]string{"127.0.0.1"},
+		Name: "limited-terraform", Owner: &m.ID, Scopes: perms,
+		ExpiresAt: sdk.Expiry(srv.Clock.Now().Add(2 * time.Hour)), AllowedIPs: &[]string{"127.0.0.1"},
 	})
 	admin := adminMemberID(t, srv)
 	exp := rfc3339(inAnHour(srv))
@@ -426,7 +426,7 @@ func TestAccAPIToken_noWidening(t *testing.T) {
 			{
 				Config: cfg(inside),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(tokenAddr, "owner", m.Id.String()),
+					resource.TestCheckResourceAttr(tokenAddr, "owner", m.ID),
 					resource.TestCheckResourceAttr(tokenAddr, "status", "active"),
 				),
 			},

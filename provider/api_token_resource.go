@@ -319,10 +319,10 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 				fmt.Sprintf("owner %q is not a member id: %s", owner.ValueString(), err))
 			return
 		}
-		body.Owner = &id
+		body.Owner = sdk.Ptr(id.String())
 	}
 	if ips := ipStrings(plan.AllowedIPs); len(ips) > 0 {
-		body.AllowedIps = &ips
+		body.AllowedIPs = &ips
 	}
 	if !plan.ExpiresAt.IsNull() {
 		t, err := plan.ExpiresAt.Time()
@@ -343,7 +343,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
 		return
 	}
-	tflog.Debug(ctx, "created API token", map[string]any{"id": created.Id.String()})
+	tflog.Debug(ctx, "created API token", map[string]any{"id": created.ID})
 
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = types.StringValue(created.Token)
@@ -408,8 +408,8 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	if rotate {
 		rot = rotateRequest(plan)
 		// A new expiry travels with the new secret, so the old secret never gets it.
-		if body.ExpiresAt.IsSpecified() && !body.ExpiresAt.IsNull() {
-			rot.ExpiresAt, body.ExpiresAt = body.ExpiresAt, nil
+		if _, set := body.ExpiresAt.Get(); set {
+			rot.ExpiresAt, body.ExpiresAt = body.ExpiresAt, sdk.NullableTime{}
 		}
 	}
 
@@ -482,7 +482,7 @@ func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTok
 		changed = true
 	}
 	if !sameIPs(plan.AllowedIPs, state.AllowedIPs) {
-		body.AllowedIps = sdk.Ptr(ipStrings(plan.AllowedIPs))
+		body.AllowedIPs = sdk.Ptr(ipStrings(plan.AllowedIPs))
 		changed = true
 	}
 	if !plan.Enabled.Equal(state.Enabled) {
@@ -515,8 +515,8 @@ func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTok
 
 // emptyPatch reports whether a PATCH body would change nothing.
 func emptyPatch(b sdk.UpdateTokenRequest) bool {
-	return b.Name == nil && b.Scopes == nil && b.AllowedIps == nil && b.Enabled == nil && b.Shared == nil &&
-		!b.ExpiresAt.IsSpecified()
+	return b.Name == nil && b.Scopes == nil && b.AllowedIPs == nil && b.Enabled == nil && b.Shared == nil &&
+		b.ExpiresAt.IsZero()
 }
 
 func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -30,7 +30,7 @@ func TestAccAPIToken_importWithSecretInOneApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, oldSecret := made.Id.String(), made.Token
+	id, oldSecret := made.ID, made.Token
 	cfg := providerBlock(srv) + fmt.Sprintf(`
 import {
   to = tokenhub_api_token.test

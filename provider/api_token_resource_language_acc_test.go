@@ -173,7 +173,7 @@ func TestAccAPIToken_ignoreChanges(t *testing.T) {
 		{attr: "name", outside: &sdk.UpdateTokenRequest{Name: sdk.Ptr("renamed outside")}},
 		{attr: "scopes", outside: &sdk.UpdateTokenRequest{Scopes: sdk.Ptr([]sdk.ScopeName{"token.read", "token.update"})}},
 		{attr: "expires_at", outside: &sdk.UpdateTokenRequest{ExpiresAt: sdk.Expiry(later)}},
-		{attr: "allowed_ips", outside: &sdk.UpdateTokenRequest{AllowedIps: sdk.Ptr([]string{"10.9.9.9"})}},
+		{attr: "allowed_ips", outside: &sdk.UpdateTokenRequest{AllowedIPs: sdk.Ptr([]string{"10.9.9.9"})}},
 		{attr: "enabled", outside: &sdk.UpdateTokenRequest{Enabled: sdk.Ptr(false)}},
 		{attr: "rotation_triggers", after: `rotation_triggers = { release = "2" }`},
 		{attr: "lifetime", after: `lifetime = "1440h"`},

@@ -36,7 +36,7 @@ func TestAccAPIToken_outsideEditsRevertedInPlace(t *testing.T) {
 					_, err = c.UpdateToken(context.Background(), id, sdk.UpdateTokenRequest{
 						Name:       sdk.Ptr("renamed-outside"),
 						Scopes:     sdk.Ptr([]sdk.ScopeName{"token.read", "members.read"}),
-						AllowedIps: sdk.Ptr([]string{"192.0.2.1"}),
+						AllowedIPs: sdk.Ptr([]string{"192.0.2.1"}),
 					})
 					if err != nil {
 						t.Fatalf("editing outside Terraform: %v", err)

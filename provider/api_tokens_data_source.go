@@ -110,57 +110,47 @@ var (
 // formatted as apiTokenFields.fromAPI does: over 10k tokens, building framework
 // values (types.ObjectValueFrom, by reflection) and having State.Set convert them
 // cost several times the HTTP requests.
-func tokenListElement(t *sdk.Token) (tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func tokenListElement(t *sdk.Token) tftypes.Value {
 	scopes := make([]tftypes.Value, len(t.Scopes))
 	for i, s := range t.Scopes {
 		scopes[i] = tftypes.NewValue(tftypes.String, string(s))
 	}
-	ips := make([]tftypes.Value, len(t.AllowedIps))
-	for i, ip := range t.AllowedIps {
+	ips := make([]tftypes.Value, len(t.AllowedIPs))
+	for i, ip := range t.AllowedIPs {
 		ips[i] = tftypes.NewValue(tftypes.String, ip)
 	}
 	expires := tfNullStr
-	if t.ExpiresAt.IsSpecified() && !t.ExpiresAt.IsNull() {
-		exp, err := t.ExpiresAt.Get()
-		if err != nil {
-			diags.AddError("Unexpected API Response", "Could not read expires_at of API token "+t.Id.String()+": "+err.Error())
-			return tftypes.Value{}, diags
-		}
-		expires = tftypes.NewValue(tftypes.String, newRFC3339Time(exp).ValueString())
+	if t.ExpiresAt != nil {
+		expires = tftypes.NewValue(tftypes.String, newRFC3339Time(*t.ExpiresAt).ValueString())
 	}
 	lastUsed := tfNullStr
-	if v, ok := lastUsedAt(t); ok {
-		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(v).ValueString())
+	if t.LastUsedAt != nil {
+		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(*t.LastUsedAt).ValueString())
 	}
 	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
-		"id":              tftypes.NewValue(tftypes.String, t.Id.String()),
+		"id":              tftypes.NewValue(tftypes.String, t.ID),
 		"name":            tftypes.NewValue(tftypes.String, t.Name),
 		"scopes":          tftypes.NewValue(tfStringSet, scopes),
 		"expires_at":      expires,
 		"allowed_ips":     tftypes.NewValue(tfStringSet, ips),
 		"enabled":         tftypes.NewValue(tftypes.Bool, t.Enabled),
 		"status":          tftypes.NewValue(tftypes.String, string(t.Status)),
-		"owner":           tftypes.NewValue(tftypes.String, t.Owner.String()),
+		"owner":           tftypes.NewValue(tftypes.String, t.Owner),
 		"shared":          tftypes.NewValue(tftypes.Bool, t.Shared),
 		"disabled_reason": disabledReasonValue(t),
 		"token_hint":      tftypes.NewValue(tftypes.String, t.TokenHint),
 		"created_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
 		"updated_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
 		"last_used_at":    lastUsed,
-	}), diags
+	})
 }
 
 // disabledReasonValue is the token's disabled_reason; null when it works.
 func disabledReasonValue(t *sdk.Token) tftypes.Value {
-	if !t.DisabledReason.IsSpecified() || t.DisabledReason.IsNull() {
+	if t.DisabledReason == nil {
 		return tfNullStr
 	}
-	reason, err := t.DisabledReason.Get()
-	if err != nil {
-		return tfNullStr
-	}
-	return tftypes.NewValue(tftypes.String, string(reason))
+	return tftypes.NewValue(tftypes.String, string(*t.DisabledReason))
 }
 
 func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -192,12 +182,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		if !f.matches(&tok) {
 			continue
 		}
-		obj, diags := tokenListElement(&tok)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		elems = append(elems, obj)
+		elems = append(elems, tokenListElement(&tok))
 	}
 
 	cfg.ID = types.StringValue(f.id())
@@ -245,12 +230,8 @@ func (f tokenFilter) matches(t *sdk.Token) bool {
 		return false
 	}
 	if f.expiresBefore != nil {
-		if !t.ExpiresAt.IsSpecified() || t.ExpiresAt.IsNull() {
-			return false // never expires
-		}
-		exp, err := t.ExpiresAt.Get()
-		if err != nil || !exp.Before(*f.expiresBefore) {
-			return false
+		if t.ExpiresAt == nil || !t.ExpiresAt.Before(*f.expiresBefore) {
+			return false // never expires, or not before
 		}
 	}
 	return true

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -18,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/oapi-codegen/nullable"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
@@ -205,11 +203,7 @@ func TestTokenFilterMatches(t *testing.T) {
 	t.Parallel()
 	cut := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	tok := func(exp *time.Time, scopes ...sdk.ScopeName) *sdk.Token {
-		t := &sdk.Token{Scopes: scopes}
-		if exp != nil {
-			t.ExpiresAt = nullable.NewNullableWithValue(*exp)
-		}
-		return t
+		return &sdk.Token{Scopes: scopes, ExpiresAt: exp}
 	}
 	before, at := cut.Add(-time.Second), cut
 	tests := []struct {
@@ -304,23 +298,20 @@ func TestTokenListElement(t *testing.T) {
 	t.Parallel()
 	exp := time.Date(2027, 1, 1, 1, 30, 0, 123456789, time.FixedZone("+01", 3600))
 	toks := []*sdk.Token{{
-		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001"), Name: "ci",
-		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: nullable.NewNullableWithValue(exp),
-		AllowedIps: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner, Shared: true,
+		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001", Name: "ci",
+		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: &exp,
+		AllowedIPs: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner, Shared: true,
 		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
 	}, {
-		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002"), Name: "off", ExpiresAt: nullable.NewNullNullable[time.Time](),
+		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002", Name: "off", ExpiresAt: nil,
 		Status: sdk.StatusDisabled, Owner: testOwner, CreatedAt: exp,
-		DisabledReason: nullable.NewNullableWithValue(sdk.DisabledByOwner),
+		DisabledReason: sdk.Ptr(sdk.DisabledByOwner),
 	}, {
-		Id: uuid.MustParse("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0003"), Name: "unset", Scopes: []sdk.ScopeName{}, CreatedAt: exp,
+		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0003", Name: "unset", Scopes: []sdk.ScopeName{}, CreatedAt: exp,
 	}}
 	ctx := context.Background()
 	for _, tok := range toks {
-		got, diags := tokenListElement(tok)
-		if diags.HasError() {
-			t.Fatal(diags)
-		}
+		got := tokenListElement(tok)
 		var f apiTokenFields
 		if diags := f.fromAPI(tok); diags.HasError() {
 			t.Fatal(diags)

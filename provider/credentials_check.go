@@ -47,7 +47,7 @@ func fetchMe(ctx context.Context, client *sdk.Client, endpoint string, budget ti
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	me, err := client.Me(ctx)
-	if err == nil && (me.TokenId.String() == zeroUUID || me.Owner.String() == zeroUUID) {
+	if err == nil && (me.TokenID == "" || me.Owner == "") {
 		err = errNotTokenhub
 	}
 	if err != nil {
@@ -55,8 +55,6 @@ func fetchMe(ctx context.Context, client *sdk.Client, endpoint string, budget ti
 	}
 	return me, nil
 }
-
-const zeroUUID = "00000000-0000-0000-0000-000000000000"
 
 // errNotTokenhub: a 2xx answer without the fields every tokenhub /me answer has.
 var errNotTokenhub = errors.New("the answer has no token_id or owner")

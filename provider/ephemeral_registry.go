@@ -138,13 +138,11 @@ func (r *ephemeralRegistry) capFor(ctx context.Context, c *sdk.Client) time.Time
 		if err != nil {
 			return
 		}
-		tok, err := c.GetToken(ctx, me.TokenId.String())
-		if err != nil || !tok.ExpiresAt.IsSpecified() || tok.ExpiresAt.IsNull() {
+		tok, err := c.GetToken(ctx, me.TokenID)
+		if err != nil || tok.ExpiresAt == nil {
 			return
 		}
-		if t, err := tok.ExpiresAt.Get(); err == nil {
-			ce.at = t
-		}
+		ce.at = *tok.ExpiresAt
 	})
 	return ce.at
 }

@@ -35,7 +35,7 @@ func openTokens(t *testing.T, srv *mockserver.TestServer, c *sdk.Client, reg *ep
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids[i] = tok.Id.String()
+		ids[i] = tok.ID
 		reg.add(ids[i], c)
 	}
 	return ids

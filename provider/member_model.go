@@ -30,7 +30,7 @@ var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
 const usernameRule = "must be 1–64 characters of letters, digits, '.', '_', '-' and '@'"
 
 func (f *memberFields) fromAPI(m *sdk.Member) diag.Diagnostics {
-	f.ID = types.StringValue(m.Id.String())
+	f.ID = types.StringValue(m.ID)
 	f.Username = types.StringValue(m.Username)
 	f.Role = types.StringValue(string(m.Role))
 	perms, diags := scopeSet(m.Permissions)

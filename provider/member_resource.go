@@ -166,7 +166,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 			fmt.Sprintf("Could not create member %q", username), err, memberAttributes)...)
 		return
 	}
-	tflog.Debug(ctx, "created member", map[string]any{"id": created.Id.String()})
+	tflog.Debug(ctx, "created member", map[string]any{"id": created.ID})
 	resp.Diagnostics.Append(plan.fromAPI(created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }

@@ -63,7 +63,7 @@ func adminMemberID(t *testing.T, srv *mockserver.TestServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return me.Owner.String()
+	return me.Owner
 }
 
 // warningWith asserts that a recorded plan warning has this summary and a detail

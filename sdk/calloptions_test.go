@@ -189,8 +189,8 @@ func TestCallOptions_idempotencyKeyAcrossCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Id != first.Id || ts.Count() != before+1 {
-		t.Errorf("second run made token %s (first %s), store grew by %d: want the first token, once", again.Id, first.Id, ts.Count()-before)
+	if again.ID != first.ID || ts.Count() != before+1 {
+		t.Errorf("second run made token %s (first %s), store grew by %d: want the first token, once", again.ID, first.ID, ts.Count()-before)
 	}
 	// Without the option every call is new.
 	if _, err := c.CreateToken(t.Context(), req); err != nil {
@@ -208,8 +208,8 @@ func TestCallOptions_idempotencyKeyAcrossCalls(t *testing.T) {
 
 func TestOverlap(t *testing.T) {
 	t.Parallel()
-	if sdk.Overlap(0) != nil {
-		t.Error("Overlap(0) is not nil")
+	if sdk.Overlap(0) != 0 {
+		t.Error("Overlap(0) is not the zero value (omitted)")
 	}
 	srv := newFake(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, withSecret(tokenJSON(tokenID, "x"), testSecret))

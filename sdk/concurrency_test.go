@@ -90,13 +90,13 @@ func TestConcurrency_mixedOperations(t *testing.T) {
 						t.Errorf("create: %v", err)
 						continue
 					}
-					led.add(tok.Id.String(), tok.Token)
+					led.add(tok.ID, tok.Token)
 				case op < 40: // get
 					tok, err := admin.GetToken(ctx, id)
 					if err != nil && !gone(err) {
 						t.Errorf("get %s: %v", id, err)
-					} else if err == nil && tok.Id.String() != id {
-						t.Errorf("get %s returned %s", id, tok.Id)
+					} else if err == nil && tok.ID != id {
+						t.Errorf("get %s returned %s", id, tok.ID)
 					}
 				case op < 60: // patch
 					ips := []string{}
@@ -105,7 +105,7 @@ func TestConcurrency_mixedOperations(t *testing.T) {
 					}
 					_, err := admin.UpdateToken(ctx, id, sdk.UpdateTokenRequest{
 						Name: sdk.Ptr(fmt.Sprintf("w%d-%d-patched", w, i)), Scopes: sdk.Ptr(scopeSets[rng.IntN(len(scopeSets))]),
-						AllowedIps: &ips, Enabled: sdk.Ptr(rng.IntN(4) != 0)})
+						AllowedIPs: &ips, Enabled: sdk.Ptr(rng.IntN(4) != 0)})
 					if err != nil && !gone(err) {
 						t.Errorf("patch %s: %v", id, err)
 					}
@@ -130,10 +130,10 @@ func TestConcurrency_mixedOperations(t *testing.T) {
 							t.Errorf("list: %v", err)
 							break
 						}
-						if seen[tok.Id.String()] {
-							t.Errorf("list: %s twice in one listing", tok.Id)
+						if seen[tok.ID] {
+							t.Errorf("list: %s twice in one listing", tok.ID)
 						}
-						seen[tok.Id.String()] = true
+						seen[tok.ID] = true
 					}
 				}
 			}
@@ -179,7 +179,7 @@ func TestConcurrency_mixedOperations(t *testing.T) {
 			t.Fatal(err)
 		}
 		if tok.Name != "bootstrap" {
-			listed = append(listed, tok.Id.String())
+			listed = append(listed, tok.ID)
 		}
 	}
 	slices.Sort(listed)
@@ -203,7 +203,7 @@ func TestConcurrency_mixedOperations(t *testing.T) {
 			checked++
 			me, err := e2eClient(t, ts, secret, sdk.WithHTTPClient(hc)).Me(ctx)
 			switch {
-			case err == nil && stored && me.TokenId.String() == id && secret[:len(info.TokenHint)] == info.TokenHint:
+			case err == nil && stored && me.TokenID == id && secret[:len(info.TokenHint)] == info.TokenHint:
 				working++
 			case errors.Is(err, sdk.ErrUnauthorized):
 			default:

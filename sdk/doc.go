@@ -5,6 +5,18 @@
 // with sentinels for errors.Is, an iterator over all pages of tokens, and
 // retries through go-retryablehttp.
 //
+// # Models
+//
+// The request and response types are generated from the contract into package
+// [github.com/tokenhub/terraform-provider-tokenhub/sdk/models] and re-exported
+// here as aliases ([Token] is models.Token), so one import suffices; `go doc`
+// on that package shows every field with the contract's description. Ids are
+// strings, the type every method takes (c.GetToken(ctx, tok.ID)). A nullable
+// response field is a pointer: ExpiresAt and LastUsedAt are *time.Time and
+// DisabledReason is *DisabledReason, nil when the API sends null. A request's
+// expires_at is a [NullableTime]: leave it zero to omit it, or set [Expiry] or
+// [NoExpiry]. RotateTokenRequest.Overlap is a [Duration] ([Overlap]).
+//
 // # Authentication
 //
 // Pass the secret with [WithToken]. It is sent as "Authorization: Bearer <token>"
@@ -53,9 +65,10 @@
 //
 // Measured (November 2026): the SDK's own code needs Go 1.23 (iterators; it also
 // uses math/rand/v2 from 1.22), and its dependencies raise that to Go 1.24.0
-// (github.com/oapi-codegen/runtime v1.8.0; uuid, go-retryablehttp and nullable
-// need less). As a module of its own it would require 4 modules (+2 indirect)
-// and a go.sum of 37 lines, and `go vet` (stdversion) passes at go 1.24.0.
+// (github.com/oapi-codegen/runtime v1.8.0; uuid and go-retryablehttp need
+// less). As a module of its own it would require 3 modules (+2 indirect; a
+// go.sum of 37 lines was measured when nullable was a fourth), and `go vet`
+// (stdversion) passes at go 1.24.0.
 // Today it is a package of the provider's module: consumers must use Go 1.26
 // and their go.sum carries the provider's 253-module build list (463 lines).
 // The reference server (sdk/mockserver, with NewTestServer) needs Go 1.26

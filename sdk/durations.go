@@ -10,12 +10,7 @@ const MaxOverlap = 720 * time.Hour
 //
 //	c.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)})
 //
-// Zero returns nil: the previous secret stops working at once. The server
+// Zero is left out of the request: the previous secret stops working at once. The server
 // refuses a negative overlap or one longer than [MaxOverlap] with a 400
 // ([ErrValidation]) naming the overlap field.
-func Overlap(d time.Duration) *string {
-	if d == 0 {
-		return nil
-	}
-	return Ptr(d.String())
-}
+func Overlap(d time.Duration) Duration { return Duration(d) }

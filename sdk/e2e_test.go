@@ -53,14 +53,14 @@ func TestE2E_everyOperation(t *testing.T) {
 	exp := ts.Clock.Now().Add(48 * time.Hour).Truncate(time.Second)
 	created, err := admin.CreateToken(ctx, sdk.CreateTokenRequest{
 		Name: "ci", Scopes: []sdk.ScopeName{"token.read", "token.read-all", "token.update"},
-		ExpiresAt: sdk.Expiry(exp), AllowedIps: sdk.Ptr([]string{"127.0.0.1/32"}),
+		ExpiresAt: sdk.Expiry(exp), AllowedIPs: sdk.Ptr([]string{"127.0.0.1/32"}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := created.Id.String()
+	id := created.ID
 	if !strings.HasPrefix(created.Token, "thk_") || !strings.HasPrefix(created.Token, created.TokenHint) ||
-		!created.ExpiresAt.MustGet().Equal(exp) || created.Status != sdk.StatusActive {
+		created.ExpiresAt == nil || !created.ExpiresAt.Equal(exp) || created.Status != sdk.StatusActive {
 		t.Errorf("created = %+v", created)
 	}
 	if info, ok := ts.Lookup(id); !ok || info.Name != "ci" {
@@ -69,7 +69,7 @@ func TestE2E_everyOperation(t *testing.T) {
 
 	// The new secret works, with its own identity.
 	ci := e2eClient(t, ts, created.Token)
-	if me, err := ci.Me(ctx); err != nil || me.TokenId != created.Id || len(me.EffectiveScopes) != len(created.Scopes) {
+	if me, err := ci.Me(ctx); err != nil || me.TokenID != created.ID || len(me.EffectiveScopes) != len(created.Scopes) {
 		t.Errorf("Me with the new token = %+v, %v", me, err)
 	}
 
@@ -81,11 +81,11 @@ func TestE2E_everyOperation(t *testing.T) {
 
 	// Update only the name, then clear the expiry.
 	upd, err := admin.UpdateToken(ctx, id, sdk.UpdateTokenRequest{Name: sdk.Ptr("ci-renamed")})
-	if err != nil || upd.Name != "ci-renamed" || !upd.ExpiresAt.MustGet().Equal(exp) {
+	if err != nil || upd.Name != "ci-renamed" || upd.ExpiresAt == nil || !upd.ExpiresAt.Equal(exp) {
 		t.Errorf("UpdateToken(name) = %+v, %v", upd, err)
 	}
 	upd, err = admin.UpdateToken(ctx, id, sdk.UpdateTokenRequest{ExpiresAt: sdk.NoExpiry()})
-	if err != nil || !upd.ExpiresAt.IsNull() || upd.Name != "ci-renamed" {
+	if err != nil || upd.ExpiresAt != nil || upd.Name != "ci-renamed" {
 		t.Errorf("UpdateToken(NoExpiry) = %+v, %v", upd, err)
 	}
 	if info, _ := ts.Lookup(id); info.ExpiresAt != nil {
@@ -93,8 +93,8 @@ func TestE2E_everyOperation(t *testing.T) {
 	}
 
 	// Rotate with overlap: both secrets work for now.
-	rot, err := admin.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: sdk.Ptr("1h")})
-	if err != nil || rot.Token == created.Token || rot.Id != created.Id {
+	rot, err := admin.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)})
+	if err != nil || rot.Token == created.Token || rot.ID != created.ID {
 		t.Fatalf("RotateToken = %+v, %v", rot, err)
 	}
 	if _, err := ci.Me(ctx); err != nil {
@@ -180,7 +180,7 @@ func TestE2E_errors(t *testing.T) {
 			return err
 		}, sdk.ErrNotFound},
 		{"past expiry", func() error {
-			_, err := admin.UpdateToken(ctx, limited.Id.String(), sdk.UpdateTokenRequest{ExpiresAt: sdk.Expiry(ts.Clock.Now().Add(-time.Hour))})
+			_, err := admin.UpdateToken(ctx, limited.ID, sdk.UpdateTokenRequest{ExpiresAt: sdk.Expiry(ts.Clock.Now().Add(-time.Hour))})
 			return err
 		}, sdk.ErrValidation},
 	}
@@ -257,7 +257,7 @@ func TestE2E_lostResponseCreate(t *testing.T) {
 			if ts.Count() != before+(map[string]int{"create": 1, "rotate": 0})[tt.name] {
 				t.Errorf("store has %d tokens, want exactly one more for create, none for rotate (had %d)", ts.Count(), before)
 			}
-			info, ok := ts.Lookup(tok.Id.String())
+			info, ok := ts.Lookup(tok.ID)
 			if !ok || !strings.HasPrefix(tok.Token, info.TokenHint) {
 				t.Errorf("stored %+v does not match the returned token (hint %q)", info, tok.TokenHint)
 			}
@@ -284,7 +284,7 @@ func TestE2E_faultsRetried(t *testing.T) {
 		if err != nil {
 			t.Fatalf("create %d: %v", i, err)
 		}
-		if _, err := c.GetToken(t.Context(), tok.Id.String()); err != nil {
+		if _, err := c.GetToken(t.Context(), tok.ID); err != nil {
 			t.Fatalf("get %d: %v", i, err)
 		}
 	}

@@ -31,7 +31,7 @@ func TestAPIError_requestIDAttemptsHeaders(t *testing.T) {
 		t.Error("retries exhausted on 503 is not ErrServer")
 	}
 
-	// No retries: one attempt; no X-Request-Id: empty.
+	// No retries: one attempt; no X-Request-ID: empty.
 	srv = newFake(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeProblem(w, 404, "Not Found", "") })
 	_, err = newClient(t, srv.URL).GetToken(t.Context(), tokenID)
 	if !errors.As(err, &apiErr) || apiErr.Attempts != 1 || apiErr.RequestID != "" || errors.Is(err, sdk.ErrServer) {

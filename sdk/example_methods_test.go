@@ -92,7 +92,7 @@ func ExampleClient_GetToken() {
 	c, done := reference()
 	defer done()
 	created := mustCreate(c, "deploy")
-	t, err := c.GetToken(context.Background(), created.Id.String())
+	t, err := c.GetToken(context.Background(), created.ID)
 	if err != nil {
 		panic(err)
 	}
@@ -109,11 +109,11 @@ func ExampleClient_UpdateToken() {
 		panic(err)
 	}
 	// Rename it and remove its expiry; the fields left nil keep their value.
-	t, err := c.UpdateToken(ctx, created.Id.String(), sdk.UpdateTokenRequest{Name: sdk.Ptr("deploy-prod"), ExpiresAt: sdk.NoExpiry()})
+	t, err := c.UpdateToken(ctx, created.ID, sdk.UpdateTokenRequest{Name: sdk.Ptr("deploy-prod"), ExpiresAt: sdk.NoExpiry()})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(t.Name, "expires:", t.ExpiresAt.IsSpecified() && !t.ExpiresAt.IsNull())
+	fmt.Println(t.Name, "expires:", t.ExpiresAt != nil)
 	// Output: deploy-prod expires: false
 }
 
@@ -125,11 +125,11 @@ func ExampleClient_RotateToken() {
 	defer done()
 	ctx := context.Background()
 	old := mustCreate(c, "deploy")
-	rotated, err := c.RotateToken(ctx, old.Id.String(), sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)})
+	rotated, err := c.RotateToken(ctx, old.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("same token:", rotated.Id == old.Id, "new secret:", rotated.Token != old.Token)
+	fmt.Println("same token:", rotated.ID == old.ID, "new secret:", rotated.Token != old.Token)
 	// Output: same token: true new secret: true
 }
 
@@ -138,10 +138,10 @@ func ExampleClient_RevokeToken() {
 	defer done()
 	ctx := context.Background()
 	t := mustCreate(c, "leaked")
-	if err := c.RevokeToken(ctx, t.Id.String()); err != nil {
+	if err := c.RevokeToken(ctx, t.ID); err != nil {
 		panic(err)
 	}
-	_, err := c.GetToken(ctx, t.Id.String())
+	_, err := c.GetToken(ctx, t.ID)
 	fmt.Println("gone:", errors.Is(err, sdk.ErrNotFound))
 	// Output: gone: true
 }
@@ -168,7 +168,7 @@ func ExampleClient_GetMember() {
 	if err != nil {
 		panic(err)
 	}
-	m, err := c.GetMember(ctx, created.Id.String())
+	m, err := c.GetMember(ctx, created.ID)
 	if err != nil {
 		panic(err)
 	}
@@ -185,7 +185,7 @@ func ExampleClient_UpdateMember() {
 		panic(err)
 	}
 	// Disabling a member stops all of their tokens.
-	m, err := c.UpdateMember(ctx, created.Id.String(), sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})
+	m, err := c.UpdateMember(ctx, created.ID, sdk.UpdateMemberRequest{Enabled: sdk.Ptr(false)})
 	if err != nil {
 		panic(err)
 	}
@@ -201,10 +201,10 @@ func ExampleClient_DeleteMember() {
 	if err != nil {
 		panic(err)
 	}
-	if err := c.DeleteMember(ctx, m.Id.String()); err != nil {
+	if err := c.DeleteMember(ctx, m.ID); err != nil {
 		panic(err)
 	}
-	_, err = c.GetMember(ctx, m.Id.String())
+	_, err = c.GetMember(ctx, m.ID)
 	fmt.Println("gone:", errors.Is(err, sdk.ErrNotFound))
 	// Output: gone: true
 }
@@ -290,12 +290,12 @@ func ExampleWithIdempotencyKey() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("same token:", again.Id == first.Id)
+	fmt.Println("same token:", again.ID == first.ID)
 	// Output: same token: true
 }
 
 func ExampleOverlap() {
-	fmt.Println(*sdk.Overlap(24 * time.Hour), sdk.Overlap(0) == nil)
+	fmt.Println(sdk.Overlap(24*time.Hour), sdk.Overlap(0) == 0)
 	// Output: 24h0m0s true
 }
 
@@ -322,7 +322,7 @@ func Example_testing() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.RotateToken(t.Context(), tok.Id.String(), sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
+		if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		ts.Clock.Advance(2 * time.Hour) // the overlap ends without waiting
@@ -346,7 +346,7 @@ func TestExample_testing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RotateToken(t.Context(), tok.Id.String(), sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
+	if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	old, _ := sdk.New(ts.URL, sdk.WithToken(tok.Token))

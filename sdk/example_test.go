@@ -38,7 +38,7 @@ func exampleServer() *httptest.Server {
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		t := tok("0b7c1f9e-2a4d-4c8e-9f10-3d5a6b7c8d9e", req.Name)
 		t["scopes"], t["token"] = req.Scopes, "thk_3kP9exampleSecret"
-		if v, err := req.ExpiresAt.Get(); err == nil {
+		if v, ok := req.ExpiresAt.Get(); ok {
 			t["expires_at"] = v
 		}
 		reply(w, 201, t)
@@ -89,7 +89,7 @@ func ExampleClient_CreateToken() {
 		Name:       "deploy",
 		Scopes:     []sdk.ScopeName{"token.read", "systems.read"},
 		ExpiresAt:  sdk.Expiry(time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)),
-		AllowedIps: sdk.Ptr([]string{"10.0.0.0/8"}),
+		AllowedIPs: sdk.Ptr([]string{"10.0.0.0/8"}),
 	})
 	var apiErr *sdk.APIError
 	switch {
@@ -102,7 +102,7 @@ func ExampleClient_CreateToken() {
 		log.Fatal(err)
 	}
 	// The secret is in this response and never again: store it now.
-	fmt.Println(tok.Name, tok.Scopes, tok.ExpiresAt.MustGet().Format(time.DateOnly), tok.Token != "")
+	fmt.Println(tok.Name, tok.Scopes, tok.ExpiresAt.Format(time.DateOnly), tok.Token != "")
 	// Output: deploy [token.read systems.read] 2027-01-31 true
 }
 

@@ -149,6 +149,6 @@ func (c *Client) DeleteMember(ctx context.Context, id string, opts ...CallOption
 	return c.call("delete member", id, resp, err, nil)
 }
 
-func (c *Client) parseMemberID(id string) (uuid.UUID, error) {
+func (c *Client) parseMemberID(id string) (string, error) {
 	return c.parseKindID("member", id)
 }

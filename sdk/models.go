@@ -3,73 +3,78 @@ package sdk
 import (
 	"time"
 
-	"github.com/oapi-codegen/nullable"
-
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/apigen"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
-// The API's models, re-exported from the generated code (aliases, not copies,
-// so they can never drift from openapi.yaml).
+// The API's models, re-exported from the generated package [models] (aliases,
+// not copies, so they can never drift from openapi.yaml; `go doc sdk/models`
+// lists their fields).
 type (
 	// Token is an API token without its secret.
-	Token = apigen.Token
+	Token = models.Token
 	// TokenWithSecret is a token with its secret, returned only by create and rotate.
-	TokenWithSecret = apigen.TokenWithSecret
+	TokenWithSecret = models.TokenWithSecret
 	// TokenStatus is active, disabled or expired.
-	TokenStatus = apigen.TokenStatus
+	TokenStatus = models.TokenStatus
 	// ScopeName is a scope from the catalogue, such as "token.read".
-	ScopeName = apigen.ScopeName
+	ScopeName = models.ScopeName
 	// Scope is a catalogue entry: name, group and description.
-	Scope = apigen.Scope
+	Scope = models.Scope
 	// Me describes the calling token.
-	Me = apigen.Me
+	Me = models.Me
 	// CreateTokenRequest is the body of CreateToken. ExpiresAt: see [Expiry].
-	CreateTokenRequest = apigen.CreateTokenRequest
+	CreateTokenRequest = models.CreateTokenRequest
 	// UpdateTokenRequest is the body of UpdateToken: only the fields set are
 	// sent; ExpiresAt set to [NoExpiry] removes the expiry.
-	UpdateTokenRequest = apigen.UpdateTokenRequest
-	// RotateTokenRequest is the body of RotateToken. Overlap is a Go duration
-	// ("1h") during which the previous secret keeps working.
-	RotateTokenRequest = apigen.RotateTokenRequest
+	UpdateTokenRequest = models.UpdateTokenRequest
+	// RotateTokenRequest is the body of RotateToken. Overlap (see [Overlap])
+	// is how long the previous secret keeps working.
+	RotateTokenRequest = models.RotateTokenRequest
 	// TokenPage is one page of ListTokens.
-	TokenPage = apigen.TokenPage
+	TokenPage = models.TokenPage
 	// Problem is an RFC 9457 problem document.
-	Problem = apigen.Problem
+	Problem = models.Problem
 	// FieldError names one bad field of a rejected request.
-	FieldError = apigen.FieldError
+	FieldError = models.FieldError
 	// DisabledReason says why a disabled token is not working: its own switch
 	// or its owner.
-	DisabledReason = apigen.DisabledReason
+	DisabledReason = models.DisabledReason
 
 	// Member is a person or service account that owns tokens.
-	Member = apigen.Member
+	Member = models.Member
 	// MemberRole is admin or member.
-	MemberRole = apigen.MemberRole
+	MemberRole = models.MemberRole
 	// CreateMemberRequest is the body of CreateMember.
-	CreateMemberRequest = apigen.CreateMemberRequest
+	CreateMemberRequest = models.CreateMemberRequest
 	// UpdateMemberRequest is the body of UpdateMember: only the fields set are sent.
-	UpdateMemberRequest = apigen.UpdateMemberRequest
+	UpdateMemberRequest = models.UpdateMemberRequest
 	// MemberPage is one page of ListMembers.
-	MemberPage = apigen.MemberPage
+	MemberPage = models.MemberPage
+
+	// NullableTime is a request's expires_at: absent (zero value), a time
+	// ([Expiry]) or null ([NoExpiry]).
+	NullableTime = models.NullableTime
+	// Duration is a time.Duration sent as a Go duration string; see [Overlap].
+	Duration = models.Duration
 )
 
 // Member roles.
 const (
-	RoleAdmin  MemberRole = apigen.MemberRoleAdmin
-	RoleMember MemberRole = apigen.MemberRoleMember
+	RoleAdmin  MemberRole = models.MemberRoleAdmin
+	RoleMember MemberRole = models.MemberRoleMember
 )
 
 // Why a token is disabled.
 const (
-	DisabledByToken DisabledReason = apigen.TokenDisabled
-	DisabledByOwner DisabledReason = apigen.OwnerDisabled
+	DisabledByToken DisabledReason = models.DisabledReasonTokenDisabled
+	DisabledByOwner DisabledReason = models.DisabledReasonOwnerDisabled
 )
 
 // Token statuses.
 const (
-	StatusActive   TokenStatus = apigen.Active
-	StatusDisabled TokenStatus = apigen.Disabled
-	StatusExpired  TokenStatus = apigen.Expired
+	StatusActive   TokenStatus = models.TokenStatusActive
+	StatusDisabled TokenStatus = models.TokenStatusDisabled
+	StatusExpired  TokenStatus = models.TokenStatusExpired
 )
 
 // AllScopes returns the 53 scope names of the catalogue, in contract order.
@@ -81,13 +86,9 @@ func AllScopes() []ScopeName {
 // Ptr returns a pointer to v, for the optional fields of request models.
 func Ptr[T any](v T) *T { return &v }
 
-// Expiry returns t as an expires_at value (RFC 3339, UTC).
-func Expiry(t time.Time) nullable.Nullable[string] {
-	return nullable.NewNullableWithValue(t.UTC().Format(time.RFC3339))
-}
+// Expiry returns t as an expires_at value (RFC 3339, UTC, to the second).
+func Expiry(t time.Time) NullableTime { return models.NewNullableTime(t) }
 
 // NoExpiry returns an explicit null expires_at: in UpdateToken it removes the
 // token's expiry; in CreateToken it means "never expires".
-func NoExpiry() nullable.Nullable[string] {
-	return nullable.NewNullNullable[string]()
-}
+func NoExpiry() NullableTime { return models.NullTime() }

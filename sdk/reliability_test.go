@@ -152,10 +152,10 @@ func TestReliability_createsUnderFaults(t *testing.T) {
 					t.Errorf("%s stored %d times, want once", name, len(infos))
 					continue
 				}
-				if infos[0].ID != tok.Id.String() || !strings.HasPrefix(tok.Token, infos[0].TokenHint) || tok.Name != name {
-					t.Errorf("%s: returned %s (secret %s…), stored %s (hint %s)", name, tok.Id, tok.TokenHint, infos[0].ID, infos[0].TokenHint)
+				if infos[0].ID != tok.ID || !strings.HasPrefix(tok.Token, infos[0].TokenHint) || tok.Name != name {
+					t.Errorf("%s: returned %s (secret %s…), stored %s (hint %s)", name, tok.ID, tok.TokenHint, infos[0].ID, infos[0].TokenHint)
 				}
-				ids[tok.Id.String()] = true
+				ids[tok.ID] = true
 			}
 			if len(ids) != reliabilityCreates {
 				t.Errorf("%d distinct ids returned, want %d", len(ids), reliabilityCreates)
@@ -178,7 +178,7 @@ func TestReliability_createsUnderFaults(t *testing.T) {
 			ts.SetFaults(mockserver.Faults{})
 			for i := 0; i < reliabilityCreates; i += 25 {
 				me, err := e2eClient(t, ts, toks[i].Token, sdk.WithHTTPClient(http.DefaultClient)).Me(t.Context())
-				if err != nil || me.TokenId != toks[i].Id {
+				if err != nil || me.TokenID != toks[i].ID {
 					t.Errorf("secret of rel-%03d: Me = %+v, %v", i, me, err)
 				}
 			}

@@ -3,7 +3,7 @@ package sdk
 import (
 	"context"
 
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/apigen"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // ListScopes returns the scope catalogue: every scope a token can hold.
@@ -14,7 +14,7 @@ func (c *Client) ListScopes(ctx context.Context, opts ...CallOption) ([]Scope, e
 	}
 	defer p.cancel()
 	resp, err := c.api.ListScopes(p.ctx, p.editors...)
-	var list apigen.ScopeList
+	var list models.ScopeList
 	if err := c.call("list scopes", "", resp, err, &list); err != nil {
 		return nil, err
 	}

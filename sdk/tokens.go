@@ -38,8 +38,7 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 	}
 	if o.Owner != "" {
 		// ListTokens checked it is a UUID.
-		u := uuid.MustParse(o.Owner)
-		p.Owner = &u
+		p.Owner = Ptr(o.Owner)
 	}
 	return p
 }
@@ -48,9 +47,11 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 // Pass the page's NextCursor as opts.Cursor for the next one, or use [Client.Tokens].
 func (c *Client) ListTokens(ctx context.Context, opts ListOptions, callOpts ...CallOption) (*TokenPage, error) {
 	if opts.Owner != "" {
-		if _, err := c.parseMemberID(opts.Owner); err != nil {
+		owner, err := c.parseMemberID(opts.Owner)
+		if err != nil {
 			return nil, err
 		}
+		opts.Owner = owner
 	}
 	p, err := prepare(ctx, "list tokens", callOpts)
 	if err != nil {
@@ -193,17 +194,18 @@ func (c *Client) RevokeToken(ctx context.Context, id string, opts ...CallOption)
 }
 
 // parseID checks a token id locally, so a malformed one never reaches the server.
-func (c *Client) parseID(id string) (uuid.UUID, error) { return c.parseKindID("token", id) }
+func (c *Client) parseID(id string) (string, error) { return c.parseKindID("token", id) }
 
 // parseKindID checks an id of the given kind ("token", "member") locally. The
 // id is echoed in the error, scrubbed in case a secret was passed by mistake.
-func (c *Client) parseKindID(kind, id string) (uuid.UUID, error) {
+// It returns the id in canonical (lower-case) form.
+func (c *Client) parseKindID(kind, id string) (string, error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
 		if c.secret != "" {
 			id = strings.ReplaceAll(id, c.secret, redacted)
 		}
-		return uuid.UUID{}, validationErrorf("tokenhub: invalid %s id %q: not a UUID", kind, id)
+		return "", validationErrorf("tokenhub: invalid %s id %q: not a UUID", kind, id)
 	}
-	return u, nil
+	return u.String(), nil
 }

@@ -52,7 +52,7 @@ func TestTokens_allPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, tok.Id.String())
+		got = append(got, tok.ID)
 	}
 	want := []string{uuidN(1), uuidN(2), uuidN(3), uuidN(4), uuidN(5)}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -123,7 +123,7 @@ func TestTokens_errorYieldedOnce(t *testing.T) {
 			errs = append(errs, err)
 			continue // a careless consumer: the iterator must still stop
 		}
-		ids = append(ids, tok.Id.String())
+		ids = append(ids, tok.ID)
 	}
 	if len(ids) != 2 || len(errs) != 1 || !errors.Is(errs[0], sdk.ErrForbidden) {
 		t.Errorf("got %d tokens and errors %v; want 2 tokens then one ErrForbidden", len(ids), errs)
@@ -160,7 +160,7 @@ func TestListTokens_onePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || page.Items[0].Id.String() != uuidN(3) || page.NextCursor == nil || *page.NextCursor != "c2" {
+	if len(page.Items) != 2 || page.Items[0].ID != uuidN(3) || page.NextCursor == nil || *page.NextCursor != "c2" {
 		t.Errorf("page = %+v", page)
 	}
 	r := srv.requests()[0]
@@ -183,8 +183,8 @@ func TestUpdateToken_sendsOnlySetFields(t *testing.T) {
 		{"disable", sdk.UpdateTokenRequest{Enabled: sdk.Ptr(false)}, `{"enabled":false}`},
 		{"clear expiry", sdk.UpdateTokenRequest{ExpiresAt: sdk.NoExpiry()}, `{"expires_at":null}`},
 		{"set expiry (UTC)", sdk.UpdateTokenRequest{ExpiresAt: sdk.Expiry(exp)}, `{"expires_at":"2027-01-30T23:00:00Z"}`},
-		{"empty allowlist", sdk.UpdateTokenRequest{AllowedIps: &[]string{}}, `{"allowed_ips":[]}`},
-		{"scopes and ips", sdk.UpdateTokenRequest{Scopes: &[]sdk.ScopeName{"token.read"}, AllowedIps: &[]string{"10.0.0.0/8"}},
+		{"empty allowlist", sdk.UpdateTokenRequest{AllowedIPs: &[]string{}}, `{"allowed_ips":[]}`},
+		{"scopes and ips", sdk.UpdateTokenRequest{Scopes: &[]sdk.ScopeName{"token.read"}, AllowedIPs: &[]string{"10.0.0.0/8"}},
 			`{"allowed_ips":["10.0.0.0/8"],"scopes":["token.read"]}`},
 	}
 	for _, tt := range tests {
@@ -198,8 +198,8 @@ func TestUpdateToken_sendsOnlySetFields(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tok.Id.String() != tokenID {
-				t.Errorf("id = %s", tok.Id)
+			if tok.ID != tokenID {
+				t.Errorf("id = %s", tok.ID)
 			}
 			r := srv.requests()[0]
 			if r.Method != http.MethodPatch || r.Path != "/api/v1/token/"+tokenID {
@@ -277,7 +277,7 @@ func TestRotateToken(t *testing.T) {
 		writeJSON(w, 200, withSecret(tokenJSON(tokenID, "ci"), "thk_rotated"))
 	})
 	c := newClient(t, srv.URL)
-	tok, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: sdk.Ptr("1h")})
+	tok, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestListScopesAndMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me.Owner.String() == "" || me.Admin || me.TokenId.String() != tokenID || len(me.Scopes) != 1 {
+	if me.Owner == "" || me.Admin || me.TokenID != tokenID || len(me.Scopes) != 1 {
 		t.Errorf("me = %+v", me)
 	}
 }

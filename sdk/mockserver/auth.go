@@ -204,7 +204,7 @@ func (s *Server) admit(r *http.Request, t *tokenRec, d digest, now time.Time) *p
 		}
 	}
 	id := t.ID()
-	if statusOf(t, now) == serverapi.Expired {
+	if statusOf(t, now) == serverapi.TokenStatusExpired {
 		return unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
 	}
 	if !t.Enabled {

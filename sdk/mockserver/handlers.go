@@ -74,9 +74,9 @@ func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensReque
 func (h *handlers) GetToken(ctx context.Context, req serverapi.GetTokenRequestObject) (serverapi.GetTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
 	now := h.s.cfg.clock.Now()
-	t, ok := h.s.st.Get(req.TokenId)
+	t, ok := h.s.st.Get(req.TokenID)
 	if !ok || !h.s.visible(c, t, now) {
-		return fail(ctx, notFound(req.TokenId.String())), nil
+		return fail(ctx, notFound(req.TokenID.String())), nil
 	}
 	return serverapi.GetToken200JSONResponse(toAPIToken(t, now)), nil
 }
@@ -90,8 +90,8 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	validateName(&errs, body.Name)
 	scopes := validateScopes(&errs, body.Scopes)
 	var ips []string
-	if body.AllowedIps != nil {
-		ips = *body.AllowedIps
+	if body.AllowedIPs != nil {
+		ips = *body.AllowedIPs
 	}
 	prefixes := validateAllowedIPs(&errs, ips)
 	expires, _ := validateExpiry(&errs, body.ExpiresAt, now)
@@ -147,7 +147,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 
 func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenRequestObject) (serverapi.UpdateTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
-	id := req.TokenId.String()
+	id := req.TokenID.String()
 	body := req.Body
 	now := h.s.cfg.clock.Now()
 
@@ -161,12 +161,12 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 		scopes = validateScopes(&errs, *body.Scopes)
 	}
 	var prefixes []netip.Prefix
-	if body.AllowedIps != nil {
-		prefixes = validateAllowedIPs(&errs, *body.AllowedIps)
+	if body.AllowedIPs != nil {
+		prefixes = validateAllowedIPs(&errs, *body.AllowedIPs)
 	}
 	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
 	// An unknown or invisible token is 404 even when the body is also bad.
-	t, ok := h.s.st.Get(req.TokenId)
+	t, ok := h.s.st.Get(req.TokenID)
 	if !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
@@ -177,7 +177,7 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	var out *tokenRec
 	err := h.s.st.Write(func(tx *txn) error {
 		// The token as the write sees it: check again, it may have changed since Get.
-		t := tx.get(req.TokenId)
+		t := tx.get(req.TokenID)
 		if t == nil || !h.s.visible(c, t, now) {
 			return errNoToken
 		}
@@ -193,8 +193,8 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 			t.setScopes(scopes)
 			changed = true
 		}
-		if body.AllowedIps != nil && !slices.Equal(*body.AllowedIps, t.allowedIPs()) {
-			t.setAllowedIPs(*body.AllowedIps, prefixes)
+		if body.AllowedIPs != nil && !slices.Equal(*body.AllowedIPs, t.allowedIPs()) {
+			t.setAllowedIPs(*body.AllowedIPs, prefixes)
 			changed = true
 		}
 		if expirySet && !timePtrEqual(expires, t.ExpiresAt()) {
@@ -235,7 +235,7 @@ func timePtrEqual(a, b *time.Time) bool {
 
 func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenRequestObject) (serverapi.RotateTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
-	id := req.TokenId.String()
+	id := req.TokenID.String()
 	body := req.Body
 	if body == nil {
 		body = &serverapi.RotateTokenRequest{}
@@ -248,7 +248,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	var errs fieldErrs
 	overlap := validateOverlap(&errs, body.Overlap)
 	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
-	if t, ok := h.s.st.Get(req.TokenId); !ok || !h.s.visible(c, t, now) {
+	if t, ok := h.s.st.Get(req.TokenID); !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
 	if len(errs) > 0 {
@@ -263,7 +263,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	})
 	var out *tokenRec
 	err = h.s.st.Write(func(tx *txn) error {
-		t := tx.get(req.TokenId)
+		t := tx.get(req.TokenID)
 		if t == nil || !h.s.visible(c, t, now) {
 			return errNoToken
 		}
@@ -290,9 +290,9 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 
 func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenRequestObject) (serverapi.RevokeTokenResponseObject, error) {
 	c := infoFrom(ctx).caller
-	id := req.TokenId.String()
+	id := req.TokenID.String()
 	now := h.s.cfg.clock.Now()
-	err := h.s.st.Revoke(req.TokenId, func(t *tokenRec) error {
+	err := h.s.st.Revoke(req.TokenID, func(t *tokenRec) error {
 		if !h.s.visible(c, t, now) {
 			return errNoToken
 		}
@@ -354,7 +354,7 @@ func (h *handlers) GetMe(ctx context.Context, _ serverapi.GetMeRequestObject) (s
 		return out
 	}
 	return serverapi.GetMe200JSONResponse{
-		Owner: m.id, TokenId: t.id, Admin: c.admin,
+		Owner: m.id, TokenID: t.id, Admin: c.admin,
 		Scopes: names(c.scopes), EffectiveScopes: names(c.effective),
 		Member: toAPIMember(m), Token: toAPIToken(t, now),
 	}, nil
@@ -369,7 +369,7 @@ func (h *handlers) GetAPIExplorer(ctx context.Context, _ serverapi.GetAPIExplore
 	if err != nil {
 		return nil, err
 	}
-	return serverapi.GetAPIExplorer200TexthtmlResponse{Body: bytes.NewReader(page), ContentLength: int64(len(page))}, nil
+	return serverapi.GetAPIExplorer200TextHTMLResponse{Body: bytes.NewReader(page), ContentLength: int64(len(page))}, nil
 }
 
 // unavailable answers a write that could not be saved: nothing changed, try again.

@@ -115,9 +115,9 @@ func (h *handlers) ListMembers(ctx context.Context, req serverapi.ListMembersReq
 }
 
 func (h *handlers) GetMember(ctx context.Context, req serverapi.GetMemberRequestObject) (serverapi.GetMemberResponseObject, error) {
-	m, ok := h.s.st.Member(req.MemberId)
+	m, ok := h.s.st.Member(req.MemberID)
 	if !ok {
-		return fail(ctx, memberNotFound(req.MemberId.String())), nil
+		return fail(ctx, memberNotFound(req.MemberID.String())), nil
 	}
 	return serverapi.GetMember200JSONResponse(toAPIMember(m)), nil
 }
@@ -160,7 +160,7 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberRequestObject) (serverapi.UpdateMemberResponseObject, error) {
 	c := infoFrom(ctx).caller
 	body := req.Body
-	id := req.MemberId.String()
+	id := req.MemberID.String()
 	now := h.s.cfg.clock.Now()
 	var errs fieldErrs
 	if body.Username != nil {
@@ -169,7 +169,7 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	if body.Role != nil {
 		validateRole(&errs, *body.Role)
 	}
-	if _, ok := h.s.st.Member(req.MemberId); !ok {
+	if _, ok := h.s.st.Member(req.MemberID); !ok {
 		return fail(ctx, memberNotFound(id)), nil
 	}
 	if len(errs) > 0 {
@@ -177,7 +177,7 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	}
 	var out *memberRec
 	err := h.s.st.Write(func(tx *txn) error {
-		m := tx.getMember(req.MemberId)
+		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
 		}
@@ -278,10 +278,10 @@ func memberEqual(a, b *memberRec) bool {
 
 func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberRequestObject) (serverapi.DeleteMemberResponseObject, error) {
 	c := infoFrom(ctx).caller
-	id := req.MemberId.String()
+	id := req.MemberID.String()
 	var revoked []string
 	err := h.s.st.Write(func(tx *txn) error {
-		m := tx.getMember(req.MemberId)
+		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
 		}

@@ -49,7 +49,7 @@ func toAPIMember(m *memberRec) serverapi.Member {
 		perms[i] = serverapi.ScopeName(p)
 	}
 	return serverapi.Member{
-		Id: m.id, Username: m.Username, Role: serverapi.MemberRole(m.Role), Permissions: perms,
+		ID: m.id, Username: m.Username, Role: serverapi.MemberRole(m.Role), Permissions: perms,
 		Enabled: m.Enabled, Builtin: m.Builtin, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}
 }

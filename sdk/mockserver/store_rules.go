@@ -3,8 +3,6 @@ package mockserver
 import (
 	"time"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
@@ -15,22 +13,22 @@ import (
 func statusOf(t *tokenRec, now time.Time) serverapi.TokenStatus {
 	switch {
 	case t.expired(now):
-		return serverapi.Expired
+		return serverapi.TokenStatusExpired
 	case !t.Enabled || t.OwnerOffAt() != nil:
-		return serverapi.Disabled
+		return serverapi.TokenStatusDisabled
 	default:
-		return serverapi.Active
+		return serverapi.TokenStatusActive
 	}
 }
 
 // disabledReason says why a disabled token is not working; nil when it is not disabled.
 func disabledReason(t *tokenRec, now time.Time) *serverapi.DisabledReason {
-	if statusOf(t, now) != serverapi.Disabled {
+	if statusOf(t, now) != serverapi.TokenStatusDisabled {
 		return nil
 	}
-	r := serverapi.OwnerDisabled
+	r := serverapi.DisabledReasonOwnerDisabled
 	if !t.Enabled {
-		r = serverapi.TokenDisabled
+		r = serverapi.DisabledReasonTokenDisabled
 	}
 	return &r
 }
@@ -75,36 +73,31 @@ func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
 		scopes[i] = catalogue[enc[i]].Name
 	}
 	out := serverapi.Token{
-		Id:             t.id,
+		ID:             t.id,
 		Name:           t.Name,
 		Owner:          t.ownerID(),
 		Shared:         t.Shared,
 		Scopes:         scopes,
-		AllowedIps:     t.AllowedIPs(),
+		AllowedIPs:     t.AllowedIPs(),
 		Enabled:        t.Enabled,
 		Status:         statusOf(t, now),
 		CreatedAt:      t.CreatedAt(),
 		UpdatedAt:      t.UpdatedAt(),
 		TokenHint:      t.TokenHint(),
-		ExpiresAt:      nullable.NewNullNullable[time.Time](),
-		LastUsedAt:     nullable.NewNullNullable[time.Time](),
-		DisabledReason: nullable.NewNullNullable[serverapi.DisabledReason](),
-	}
-	if r := disabledReason(t, now); r != nil {
-		out.DisabledReason = nullable.NewNullableWithValue(*r)
+		DisabledReason: disabledReason(t, now),
 	}
 	if e, ok := t.times.get(tExpires); ok {
-		out.ExpiresAt = nullable.NewNullableWithValue(e)
+		out.ExpiresAt = &e
 	}
 	if u, ok := t.times.get(tLastUsed); ok {
-		out.LastUsedAt = nullable.NewNullableWithValue(u)
+		out.LastUsedAt = &u
 	}
 	return out
 }
 
 func withSecret(t serverapi.Token, secret string) serverapi.TokenWithSecret {
 	return serverapi.TokenWithSecret{
-		Id: t.Id, Name: t.Name, Owner: t.Owner, Scopes: t.Scopes, AllowedIps: t.AllowedIps,
+		ID: t.ID, Name: t.Name, Owner: t.Owner, Scopes: t.Scopes, AllowedIPs: t.AllowedIPs,
 		Enabled: t.Enabled, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		TokenHint: t.TokenHint, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, Token: secret,
 		Shared: t.Shared, DisabledReason: t.DisabledReason,

@@ -86,8 +86,8 @@ func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
 	var errs fieldErrs
 	validateName(&errs, b.Name)
 	validateScopes(&errs, b.Scopes)
-	if b.AllowedIps != nil {
-		validateAllowedIPs(&errs, *b.AllowedIps)
+	if b.AllowedIPs != nil {
+		validateAllowedIPs(&errs, *b.AllowedIPs)
 	}
 	validateExpiry(&errs, b.ExpiresAt, now)
 	return errs
@@ -101,8 +101,8 @@ func updateErrors(b *serverapi.UpdateTokenRequest, now time.Time) fieldErrs {
 	if b.Scopes != nil {
 		validateScopes(&errs, *b.Scopes)
 	}
-	if b.AllowedIps != nil {
-		validateAllowedIPs(&errs, *b.AllowedIps)
+	if b.AllowedIPs != nil {
+		validateAllowedIPs(&errs, *b.AllowedIPs)
 	}
 	validateExpiry(&errs, b.ExpiresAt, now)
 	return errs

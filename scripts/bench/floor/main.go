@@ -38,7 +38,7 @@ func main() {
 			t, err := c.CreateToken(ctx, sdk.CreateTokenRequest{
 				Name: fmt.Sprintf("bench-%d", i), Scopes: []sdk.ScopeName{"members.read"}})
 			if err == nil {
-				ids[i] = t.Id.String()
+				ids[i] = t.ID
 			}
 			return err
 		})

@@ -12,584 +12,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
-	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	. "github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
-
-// Defines values for DisabledReason.
-const (
-	OwnerDisabled DisabledReason = "owner_disabled"
-	TokenDisabled DisabledReason = "token_disabled"
-)
-
-// Valid indicates whether the value is a known member of the DisabledReason enum.
-func (e DisabledReason) Valid() bool {
-	switch e {
-	case OwnerDisabled:
-		return true
-	case TokenDisabled:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MemberRole.
-const (
-	MemberRoleAdmin  MemberRole = "admin"
-	MemberRoleMember MemberRole = "member"
-)
-
-// Valid indicates whether the value is a known member of the MemberRole enum.
-func (e MemberRole) Valid() bool {
-	switch e {
-	case MemberRoleAdmin:
-		return true
-	case MemberRoleMember:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ScopeName.
-const (
-	AccessCardReadAll                   ScopeName = "access-card.read-all"
-	AccessCardsCreate                   ScopeName = "access-cards.create"
-	AccessCardsDelete                   ScopeName = "access-cards.delete"
-	AccessCardsRead                     ScopeName = "access-cards.read"
-	AccessCardsUpdate                   ScopeName = "access-cards.update"
-	AdminLogsRead                       ScopeName = "admin-logs.read"
-	DevicePostureCheckLogsRead          ScopeName = "device-posture-check-logs.read"
-	DevicesDelete                       ScopeName = "devices.delete"
-	DevicesRead                         ScopeName = "devices.read"
-	DevicesReadAll                      ScopeName = "devices.read-all"
-	GatewayLogRead                      ScopeName = "gateway-log.read"
-	GatewayReadAll                      ScopeName = "gateway.read-all"
-	GatewaysRead                        ScopeName = "gateways.read"
-	GroupAccessCardRelationAdd          ScopeName = "group-access-card-relation.add"
-	GroupAccessCardRelationDelete       ScopeName = "group-access-card-relation.delete"
-	GroupsCreate                        ScopeName = "groups.create"
-	GroupsDelete                        ScopeName = "groups.delete"
-	GroupsRead                          ScopeName = "groups.read"
-	GroupsReadAll                       ScopeName = "groups.read-all"
-	GroupsUpdate                        ScopeName = "groups.update"
-	MemberAcRelationAdd                 ScopeName = "member-ac-relation.add"
-	MemberAcRelationDelete              ScopeName = "member-ac-relation.delete"
-	MemberGroupRelationAdd              ScopeName = "member-group-relation.add"
-	MemberGroupRelationDelete           ScopeName = "member-group-relation.delete"
-	MembersCreate                       ScopeName = "members.create"
-	MembersDelete                       ScopeName = "members.delete"
-	MembersDisconnect                   ScopeName = "members.disconnect"
-	MembersRead                         ScopeName = "members.read"
-	MembersReadAll                      ScopeName = "members.read-all"
-	MembersUpdate                       ScopeName = "members.update"
-	SystemAcRelationAdd                 ScopeName = "system-ac-relation.add"
-	SystemAcRelationDelete              ScopeName = "system-ac-relation.delete"
-	SystemGroupAccessCardRelationAdd    ScopeName = "system-group-access-card-relation.add"
-	SystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"
-	SystemGroupsCreate                  ScopeName = "system-groups.create"
-	SystemGroupsDelete                  ScopeName = "system-groups.delete"
-	SystemGroupsRead                    ScopeName = "system-groups.read"
-	SystemGroupsReadAll                 ScopeName = "system-groups.read-all"
-	SystemGroupsUpdate                  ScopeName = "system-groups.update"
-	SystemLogsRead                      ScopeName = "system-logs.read"
-	SystemSystemGroupRelationAdd        ScopeName = "system-system-group-relation.add"
-	SystemSystemGroupRelationDelete     ScopeName = "system-system-group-relation.delete"
-	SystemsCreate                       ScopeName = "systems.create"
-	SystemsDelete                       ScopeName = "systems.delete"
-	SystemsRead                         ScopeName = "systems.read"
-	SystemsReadAll                      ScopeName = "systems.read-all"
-	SystemsUpdate                       ScopeName = "systems.update"
-	ThreatBlockerLogsRead               ScopeName = "threat-blocker-logs.read"
-	TokenCreate                         ScopeName = "token.create"
-	TokenDelete                         ScopeName = "token.delete"
-	TokenRead                           ScopeName = "token.read"
-	TokenReadAll                        ScopeName = "token.read-all"
-	TokenUpdate                         ScopeName = "token.update"
-)
-
-// Valid indicates whether the value is a known member of the ScopeName enum.
-func (e ScopeName) Valid() bool {
-	switch e {
-	case AccessCardReadAll:
-		return true
-	case AccessCardsCreate:
-		return true
-	case AccessCardsDelete:
-		return true
-	case AccessCardsRead:
-		return true
-	case AccessCardsUpdate:
-		return true
-	case AdminLogsRead:
-		return true
-	case DevicePostureCheckLogsRead:
-		return true
-	case DevicesDelete:
-		return true
-	case DevicesRead:
-		return true
-	case DevicesReadAll:
-		return true
-	case GatewayLogRead:
-		return true
-	case GatewayReadAll:
-		return true
-	case GatewaysRead:
-		return true
-	case GroupAccessCardRelationAdd:
-		return true
-	case GroupAccessCardRelationDelete:
-		return true
-	case GroupsCreate:
-		return true
-	case GroupsDelete:
-		return true
-	case GroupsRead:
-		return true
-	case GroupsReadAll:
-		return true
-	case GroupsUpdate:
-		return true
-	case MemberAcRelationAdd:
-		return true
-	case MemberAcRelationDelete:
-		return true
-	case MemberGroupRelationAdd:
-		return true
-	case MemberGroupRelationDelete:
-		return true
-	case MembersCreate:
-		return true
-	case MembersDelete:
-		return true
-	case MembersDisconnect:
-		return true
-	case MembersRead:
-		return true
-	case MembersReadAll:
-		return true
-	case MembersUpdate:
-		return true
-	case SystemAcRelationAdd:
-		return true
-	case SystemAcRelationDelete:
-		return true
-	case SystemGroupAccessCardRelationAdd:
-		return true
-	case SystemGroupAccessCardRelationDelete:
-		return true
-	case SystemGroupsCreate:
-		return true
-	case SystemGroupsDelete:
-		return true
-	case SystemGroupsRead:
-		return true
-	case SystemGroupsReadAll:
-		return true
-	case SystemGroupsUpdate:
-		return true
-	case SystemLogsRead:
-		return true
-	case SystemSystemGroupRelationAdd:
-		return true
-	case SystemSystemGroupRelationDelete:
-		return true
-	case SystemsCreate:
-		return true
-	case SystemsDelete:
-		return true
-	case SystemsRead:
-		return true
-	case SystemsReadAll:
-		return true
-	case SystemsUpdate:
-		return true
-	case ThreatBlockerLogsRead:
-		return true
-	case TokenCreate:
-		return true
-	case TokenDelete:
-		return true
-	case TokenRead:
-		return true
-	case TokenReadAll:
-		return true
-	case TokenUpdate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TokenStatus.
-const (
-	Active   TokenStatus = "active"
-	Disabled TokenStatus = "disabled"
-	Expired  TokenStatus = "expired"
-)
-
-// Valid indicates whether the value is a known member of the TokenStatus enum.
-func (e TokenStatus) Valid() bool {
-	switch e {
-	case Active:
-		return true
-	case Disabled:
-		return true
-	case Expired:
-		return true
-	default:
-		return false
-	}
-}
-
-// CreateMemberRequest defines model for CreateMemberRequest.
-type CreateMemberRequest struct {
-	// Enabled False creates the member disabled.
-	Enabled *bool `json:"enabled,omitempty"`
-
-	// Permissions The scopes the member's tokens may use; the caller must be able to use each. Ignored for an admin, who holds every scope. Default none.
-	Permissions *[]ScopeName `json:"permissions,omitempty"`
-
-	// Role `admin`: holds every permission, sees and manages every token and member.
-	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
-	Role *MemberRole `json:"role,omitempty"`
-
-	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
-	Username string `json:"username"`
-}
-
-// CreateTokenRequest defines model for CreateTokenRequest.
-type CreateTokenRequest struct {
-	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
-	//
-	// Example: ["203.0.113.7","10.0.0.0/8"]
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
-
-	// Enabled False creates the token switched off.
-	Enabled *bool `json:"enabled,omitempty"`
-
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
-	//
-	// Example: 2027-01-31T00:00:00Z
-	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
-
-	// Name A human name, 1–100 characters.
-	Name string `json:"name"`
-
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
-	Owner *openapi_types.UUID `json:"owner,omitempty"`
-
-	// Scopes Scopes to grant; the caller must hold each of them.
-	Scopes []ScopeName `json:"scopes"`
-
-	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
-	Shared *bool `json:"shared,omitempty"`
-}
-
-// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
-// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
-// when the token is not disabled.
-type DisabledReason string
-
-// FieldError defines model for FieldError.
-type FieldError struct {
-	// Field Path of the bad field, such as `name` or `allowed_ips[2]`.
-	Field string `json:"field"`
-
-	// Message What is wrong with it.
-	Message string `json:"message"`
-}
-
-// Me defines model for Me.
-type Me struct {
-	// Admin True when the token's owner is an admin, who sees and manages every token.
-	Admin bool `json:"admin"`
-
-	// EffectiveScopes The scopes the calling token may use now (its scopes that its owner also holds).
-	EffectiveScopes []ScopeName `json:"effective_scopes"`
-
-	// Member A person or service account that owns tokens.
-	Member Member `json:"member"`
-
-	// Owner The id of the member who owns the calling token.
-	Owner openapi_types.UUID `json:"owner"`
-
-	// Scopes The calling token's scopes.
-	Scopes []ScopeName `json:"scopes"`
-
-	// Token An API token, without its secret.
-	Token Token `json:"token"`
-
-	// TokenId The calling token's id.
-	TokenId openapi_types.UUID `json:"token_id"`
-}
-
-// Member A person or service account that owns tokens.
-type Member struct {
-	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
-	Builtin bool `json:"builtin"`
-
-	// CreatedAt When the member was created (RFC 3339, UTC).
-	CreatedAt time.Time `json:"created_at"`
-
-	// Enabled False stops every token the member owns until they are enabled again.
-	Enabled bool `json:"enabled"`
-
-	// Id The member's id.
-	Id openapi_types.UUID `json:"id"`
-
-	// Permissions The scopes the member's tokens may use (a set). An admin holds every scope.
-	Permissions []ScopeName `json:"permissions"`
-
-	// Role `admin`: holds every permission, sees and manages every token and member.
-	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
-	Role MemberRole `json:"role"`
-
-	// UpdatedAt When the member was last changed (RFC 3339, UTC).
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Username A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
-	Username string `json:"username"`
-}
-
-// MemberPage defines model for MemberPage.
-type MemberPage struct {
-	// Items The members on this page.
-	Items []Member `json:"items"`
-
-	// NextCursor Pass as `cursor` to get the next page; absent on the last page.
-	NextCursor *string `json:"next_cursor,omitempty"`
-}
-
-// MemberRole `admin`: holds every permission, sees and manages every token and member.
-// `member`: holds the permissions listed, sees their own tokens and the shared ones.
-type MemberRole string
-
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Detail What went wrong in this case.
-	Detail *string `json:"detail,omitempty"`
-
-	// Errors For validation errors, every bad field, at most 100; the first problem of each field is always among them.
-	Errors *[]FieldError `json:"errors,omitempty"`
-
-	// ErrorsOmitted How many more bad fields there are beyond those listed in `errors`; absent when none.
-	ErrorsOmitted *int `json:"errors_omitted,omitempty"`
-
-	// Instance The request path.
-	Instance *string `json:"instance,omitempty"`
-
-	// Status The HTTP status code.
-	Status int `json:"status"`
-
-	// Title A short summary of the kind of problem.
-	Title string `json:"title"`
-
-	// Type A URI reference naming the kind of problem.
-	//
-	// Example: https://tokenhub.dev/problems/validation
-	Type string `json:"type"`
-}
-
-// RotateTokenRequest defines model for RotateTokenRequest.
-type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
-	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
-
-	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
-	//
-	// Example: 1h
-	Overlap *string `json:"overlap,omitempty"`
-}
-
-// Scope defines model for Scope.
-type Scope struct {
-	// Description What the scope allows.
-	Description string `json:"description"`
-
-	// Group The resource family the scope belongs to (members, groups, tokens, logs…).
-	Group string `json:"group"`
-
-	// Name A scope from the catalogue (`GET /api/v1/scopes`).
-	Name ScopeName `json:"name"`
-}
-
-// ScopeList defines model for ScopeList.
-type ScopeList struct {
-	// Items Every scope in the catalogue.
-	Items []Scope `json:"items"`
-}
-
-// ScopeName A scope from the catalogue (`GET /api/v1/scopes`).
-type ScopeName string
-
-// Token An API token, without its secret.
-type Token struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
-
-	// CreatedAt When the token was created (RFC 3339, UTC).
-	CreatedAt time.Time `json:"created_at"`
-
-	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
-	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
-	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
-
-	// Enabled False switches the token off without revoking it.
-	Enabled bool `json:"enabled"`
-
-	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
-
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
-
-	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
-
-	// Name A human name, 1–100 characters.
-	Name string `json:"name"`
-
-	// Owner The id of the member who owns the token. A token never changes hands.
-	Owner openapi_types.UUID `json:"owner"`
-
-	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
-	// when the owner loses a permission it is removed here too, so the set can become empty.
-	Scopes []ScopeName `json:"scopes"`
-
-	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
-	Shared bool `json:"shared"`
-
-	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
-	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
-	// `expired`: past `expires_at`.
-	Status TokenStatus `json:"status"`
-
-	// TokenHint The first characters of the secret, to recognise it; never enough to use it.
-	TokenHint string `json:"token_hint"`
-
-	// UpdatedAt When the token was last changed (RFC 3339, UTC).
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// TokenPage defines model for TokenPage.
-type TokenPage struct {
-	// Items The tokens on this page.
-	Items []Token `json:"items"`
-
-	// NextCursor Pass as `cursor` to get the next page; absent on the last page.
-	NextCursor *string `json:"next_cursor,omitempty"`
-}
-
-// TokenStatus `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
-// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
-// `expired`: past `expires_at`.
-type TokenStatus string
-
-// TokenWithSecret A token with its secret, returned only by create and rotate.
-type TokenWithSecret struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
-
-	// CreatedAt When the token was created (RFC 3339, UTC).
-	CreatedAt time.Time `json:"created_at"`
-
-	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
-	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
-	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
-
-	// Enabled False switches the token off without revoking it.
-	Enabled bool `json:"enabled"`
-
-	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
-
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
-
-	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
-
-	// Name A human name, 1–100 characters.
-	Name string `json:"name"`
-
-	// Owner The id of the member who owns the token. A token never changes hands.
-	Owner openapi_types.UUID `json:"owner"`
-
-	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
-	// when the owner loses a permission it is removed here too, so the set can become empty.
-	Scopes []ScopeName `json:"scopes"`
-
-	// Shared Shared tokens' metadata (never their secret) is visible to every member whose token holds `token.read` or `token.read-all`; only admins create or change them.
-	Shared bool `json:"shared"`
-
-	// Status `active`: usable. `disabled`: switched off, by its own `enabled` or because its owner is
-	// disabled (see `disabled_reason`); deleted automatically 7 days after it stopped working.
-	// `expired`: past `expires_at`.
-	Status TokenStatus `json:"status"`
-
-	// Token The secret (`thk_…`). Shown once; store it now.
-	Token string `json:"token"`
-
-	// TokenHint The first characters of the secret, to recognise it; never enough to use it.
-	TokenHint string `json:"token_hint"`
-
-	// UpdatedAt When the token was last changed (RFC 3339, UTC).
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// UpdateMemberRequest The fields to change; a field left out keeps its value.
-type UpdateMemberRequest struct {
-	// Enabled Enable or disable the member (and so all of their tokens).
-	Enabled *bool `json:"enabled,omitempty"`
-
-	// Permissions The new set of permissions (replaces the old set). Scopes removed are removed from the member's tokens too.
-	Permissions *[]ScopeName `json:"permissions,omitempty"`
-
-	// Role `admin`: holds every permission, sees and manages every token and member.
-	// `member`: holds the permissions listed, sees their own tokens and the shared ones.
-	Role *MemberRole `json:"role,omitempty"`
-
-	// Username A new unique username.
-	Username *string `json:"username,omitempty"`
-}
-
-// UpdateTokenRequest The fields to change; a field left out keeps its value.
-type UpdateTokenRequest struct {
-	// AllowedIps The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
-
-	// Enabled Switch the token on or off.
-	Enabled *bool `json:"enabled,omitempty"`
-
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
-	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
-
-	// Name A new name, 1–100 characters.
-	Name *string `json:"name,omitempty"`
-
-	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
-	Scopes *[]ScopeName `json:"scopes,omitempty"`
-
-	// Shared Share or unshare the token's metadata. Admins only.
-	Shared *bool `json:"shared,omitempty"`
-}
 
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
-// MemberId defines model for MemberId.
-type MemberId = openapi_types.UUID
+// MemberID defines model for MemberId.
+type MemberID = string
 
-// TokenId defines model for TokenId.
-type TokenId = openapi_types.UUID
+// TokenID defines model for TokenId.
+type TokenID = string
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
@@ -675,7 +110,7 @@ type ListTokensParams struct {
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Owner Only tokens owned by this member (a member id).
-	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
+	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
 }
 
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
@@ -825,14 +260,14 @@ type ClientInterface interface {
 	// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
 	//
 	// Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
-	DeleteMember(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMember Get a member
 	//
 	// Returns one member. Requires scope `members.read`.
 	//
 	// Corresponds with GET /api/v1/members/{memberId} (the `GetMember` operationId).
-	GetMember(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMemberWithBody Update a member
 	//
@@ -846,7 +281,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-	UpdateMemberWithBody(ctx context.Context, memberId MemberId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateMemberWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMember Update a member
 	//
@@ -860,7 +295,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-	UpdateMember(ctx context.Context, memberId MemberId, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateMember(ctx context.Context, memberID MemberID, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListScopes List the scope catalogue
 	//
@@ -896,14 +331,14 @@ type ClientInterface interface {
 	// Revokes the token at once; it stops working and disappears. Requires scope `token.delete`.
 	//
 	// Corresponds with DELETE /api/v1/token/{tokenId} (the `RevokeToken` operationId).
-	RevokeToken(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeToken(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetToken Get a token
 	//
 	// Returns one token, without its secret. Requires scope `token.read`.
 	//
 	// Corresponds with GET /api/v1/token/{tokenId} (the `GetToken` operationId).
-	GetToken(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetToken(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTokenWithBody Update a token
 	//
@@ -913,7 +348,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-	UpdateTokenWithBody(ctx context.Context, tokenId TokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTokenWithBody(ctx context.Context, tokenID TokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateToken Update a token
 	//
@@ -923,7 +358,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-	UpdateToken(ctx context.Context, tokenId TokenId, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateToken(ctx context.Context, tokenID TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RotateTokenWithBody Rotate a token's secret
 	//
@@ -934,7 +369,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-	RotateTokenWithBody(ctx context.Context, tokenId TokenId, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RotateTokenWithBody(ctx context.Context, tokenID TokenID, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RotateToken Rotate a token's secret
 	//
@@ -945,7 +380,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-	RotateToken(ctx context.Context, tokenId TokenId, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RotateToken(ctx context.Context, tokenID TokenID, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTokens List tokens
 	//
@@ -1075,8 +510,8 @@ func (c *Client) CreateMember(ctx context.Context, params *CreateMemberParams, b
 // an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
 //
 // Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
-func (c *Client) DeleteMember(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMemberRequest(c.Server, memberId)
+func (c *Client) DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteMemberRequest(c.Server, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -1092,8 +527,8 @@ func (c *Client) DeleteMember(ctx context.Context, memberId MemberId, reqEditors
 // Returns one member. Requires scope `members.read`.
 //
 // Corresponds with GET /api/v1/members/{memberId} (the `GetMember` operationId).
-func (c *Client) GetMember(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMemberRequest(c.Server, memberId)
+func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMemberRequest(c.Server, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -1116,8 +551,8 @@ func (c *Client) GetMember(ctx context.Context, memberId MemberId, reqEditors ..
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-func (c *Client) UpdateMemberWithBody(ctx context.Context, memberId MemberId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMemberRequestWithBody(c.Server, memberId, contentType, body)
+func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberRequestWithBody(c.Server, memberID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1140,8 +575,8 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberId MemberId, co
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-func (c *Client) UpdateMember(ctx context.Context, memberId MemberId, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMemberRequest(c.Server, memberId, body)
+func (c *Client) UpdateMember(ctx context.Context, memberID MemberID, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemberRequest(c.Server, memberID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1216,8 +651,8 @@ func (c *Client) CreateToken(ctx context.Context, params *CreateTokenParams, bod
 // Revokes the token at once; it stops working and disappears. Requires scope `token.delete`.
 //
 // Corresponds with DELETE /api/v1/token/{tokenId} (the `RevokeToken` operationId).
-func (c *Client) RevokeToken(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRevokeTokenRequest(c.Server, tokenId)
+func (c *Client) RevokeToken(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeTokenRequest(c.Server, tokenID)
 	if err != nil {
 		return nil, err
 	}
@@ -1233,8 +668,8 @@ func (c *Client) RevokeToken(ctx context.Context, tokenId TokenId, reqEditors ..
 // Returns one token, without its secret. Requires scope `token.read`.
 //
 // Corresponds with GET /api/v1/token/{tokenId} (the `GetToken` operationId).
-func (c *Client) GetToken(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTokenRequest(c.Server, tokenId)
+func (c *Client) GetToken(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTokenRequest(c.Server, tokenID)
 	if err != nil {
 		return nil, err
 	}
@@ -1253,8 +688,8 @@ func (c *Client) GetToken(ctx context.Context, tokenId TokenId, reqEditors ...Re
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-func (c *Client) UpdateTokenWithBody(ctx context.Context, tokenId TokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTokenRequestWithBody(c.Server, tokenId, contentType, body)
+func (c *Client) UpdateTokenWithBody(ctx context.Context, tokenID TokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTokenRequestWithBody(c.Server, tokenID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1273,8 +708,8 @@ func (c *Client) UpdateTokenWithBody(ctx context.Context, tokenId TokenId, conte
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-func (c *Client) UpdateToken(ctx context.Context, tokenId TokenId, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTokenRequest(c.Server, tokenId, body)
+func (c *Client) UpdateToken(ctx context.Context, tokenID TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTokenRequest(c.Server, tokenID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1294,8 +729,8 @@ func (c *Client) UpdateToken(ctx context.Context, tokenId TokenId, body UpdateTo
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-func (c *Client) RotateTokenWithBody(ctx context.Context, tokenId TokenId, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRotateTokenRequestWithBody(c.Server, tokenId, params, contentType, body)
+func (c *Client) RotateTokenWithBody(ctx context.Context, tokenID TokenID, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateTokenRequestWithBody(c.Server, tokenID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1315,8 +750,8 @@ func (c *Client) RotateTokenWithBody(ctx context.Context, tokenId TokenId, param
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-func (c *Client) RotateToken(ctx context.Context, tokenId TokenId, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRotateTokenRequest(c.Server, tokenId, params, body)
+func (c *Client) RotateToken(ctx context.Context, tokenID TokenID, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateTokenRequest(c.Server, tokenID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1561,12 +996,12 @@ func NewCreateMemberRequestWithBody(server string, params *CreateMemberParams, c
 }
 
 // NewDeleteMemberRequest constructs an http.Request for the DeleteMember method
-func NewDeleteMemberRequest(server string, memberId MemberId) (*http.Request, error) {
+func NewDeleteMemberRequest(server string, memberID MemberID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1595,12 +1030,12 @@ func NewDeleteMemberRequest(server string, memberId MemberId) (*http.Request, er
 }
 
 // NewGetMemberRequest constructs an http.Request for the GetMember method
-func NewGetMemberRequest(server string, memberId MemberId) (*http.Request, error) {
+func NewGetMemberRequest(server string, memberID MemberID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1629,23 +1064,23 @@ func NewGetMemberRequest(server string, memberId MemberId) (*http.Request, error
 }
 
 // NewUpdateMemberRequest calls the generic UpdateMember builder with application/json body
-func NewUpdateMemberRequest(server string, memberId MemberId, body UpdateMemberJSONRequestBody) (*http.Request, error) {
+func NewUpdateMemberRequest(server string, memberID MemberID, body UpdateMemberJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMemberRequestWithBody(server, memberId, "application/json", bodyReader)
+	return NewUpdateMemberRequestWithBody(server, memberID, "application/json", bodyReader)
 }
 
 // NewUpdateMemberRequestWithBody constructs an http.Request for the UpdateMember method, with any body, and a specified content type
-func NewUpdateMemberRequestWithBody(server string, memberId MemberId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateMemberRequestWithBody(server string, memberID MemberID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "memberId", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1758,12 +1193,12 @@ func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, con
 }
 
 // NewRevokeTokenRequest constructs an http.Request for the RevokeToken method
-func NewRevokeTokenRequest(server string, tokenId TokenId) (*http.Request, error) {
+func NewRevokeTokenRequest(server string, tokenID TokenID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1792,12 +1227,12 @@ func NewRevokeTokenRequest(server string, tokenId TokenId) (*http.Request, error
 }
 
 // NewGetTokenRequest constructs an http.Request for the GetToken method
-func NewGetTokenRequest(server string, tokenId TokenId) (*http.Request, error) {
+func NewGetTokenRequest(server string, tokenID TokenID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1826,23 +1261,23 @@ func NewGetTokenRequest(server string, tokenId TokenId) (*http.Request, error) {
 }
 
 // NewUpdateTokenRequest calls the generic UpdateToken builder with application/json body
-func NewUpdateTokenRequest(server string, tokenId TokenId, body UpdateTokenJSONRequestBody) (*http.Request, error) {
+func NewUpdateTokenRequest(server string, tokenID TokenID, body UpdateTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTokenRequestWithBody(server, tokenId, "application/json", bodyReader)
+	return NewUpdateTokenRequestWithBody(server, tokenID, "application/json", bodyReader)
 }
 
 // NewUpdateTokenRequestWithBody constructs an http.Request for the UpdateToken method, with any body, and a specified content type
-func NewUpdateTokenRequestWithBody(server string, tokenId TokenId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTokenRequestWithBody(server string, tokenID TokenID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1873,23 +1308,23 @@ func NewUpdateTokenRequestWithBody(server string, tokenId TokenId, contentType s
 }
 
 // NewRotateTokenRequest calls the generic RotateToken builder with application/json body
-func NewRotateTokenRequest(server string, tokenId TokenId, params *RotateTokenParams, body RotateTokenJSONRequestBody) (*http.Request, error) {
+func NewRotateTokenRequest(server string, tokenID TokenID, params *RotateTokenParams, body RotateTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRotateTokenRequestWithBody(server, tokenId, params, "application/json", bodyReader)
+	return NewRotateTokenRequestWithBody(server, tokenID, params, "application/json", bodyReader)
 }
 
 // NewRotateTokenRequestWithBody constructs an http.Request for the RotateToken method, with any body, and a specified content type
-func NewRotateTokenRequestWithBody(server string, tokenId TokenId, params *RotateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewRotateTokenRequestWithBody(server string, tokenID TokenID, params *RotateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tokenId", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -2148,7 +1583,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
-	DeleteMemberWithResponse(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*DeleteMemberResponse, error)
+	DeleteMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*DeleteMemberResponse, error)
 
 	// GetMemberWithResponse Get a member
 	//
@@ -2157,7 +1592,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/members/{memberId} (the `GetMember` operationId).
-	GetMemberWithResponse(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*GetMemberResponse, error)
+	GetMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*GetMemberResponse, error)
 
 	// UpdateMemberWithBodyWithResponse Update a member
 	//
@@ -2171,7 +1606,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-	UpdateMemberWithBodyWithResponse(ctx context.Context, memberId MemberId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
+	UpdateMemberWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
 
 	// UpdateMemberWithResponse Update a member
 	//
@@ -2185,7 +1620,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-	UpdateMemberWithResponse(ctx context.Context, memberId MemberId, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
+	UpdateMemberWithResponse(ctx context.Context, memberID MemberID, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error)
 
 	// ListScopesWithResponse List the scope catalogue
 	//
@@ -2225,7 +1660,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v1/token/{tokenId} (the `RevokeToken` operationId).
-	RevokeTokenWithResponse(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
+	RevokeTokenWithResponse(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
 
 	// GetTokenWithResponse Get a token
 	//
@@ -2234,7 +1669,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/token/{tokenId} (the `GetToken` operationId).
-	GetTokenWithResponse(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*GetTokenResponse, error)
+	GetTokenWithResponse(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*GetTokenResponse, error)
 
 	// UpdateTokenWithBodyWithResponse Update a token
 	//
@@ -2244,7 +1679,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-	UpdateTokenWithBodyWithResponse(ctx context.Context, tokenId TokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error)
+	UpdateTokenWithBodyWithResponse(ctx context.Context, tokenID TokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error)
 
 	// UpdateTokenWithResponse Update a token
 	//
@@ -2254,7 +1689,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-	UpdateTokenWithResponse(ctx context.Context, tokenId TokenId, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error)
+	UpdateTokenWithResponse(ctx context.Context, tokenID TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error)
 
 	// RotateTokenWithBodyWithResponse Rotate a token's secret
 	//
@@ -2265,7 +1700,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-	RotateTokenWithBodyWithResponse(ctx context.Context, tokenId TokenId, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
+	RotateTokenWithBodyWithResponse(ctx context.Context, tokenID TokenID, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
 
 	// RotateTokenWithResponse Rotate a token's secret
 	//
@@ -2276,7 +1711,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-	RotateTokenWithResponse(ctx context.Context, tokenId TokenId, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
+	RotateTokenWithResponse(ctx context.Context, tokenID TokenID, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error)
 
 	// ListTokensWithResponse List tokens
 	//
@@ -2375,14 +1810,14 @@ type GetMeResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Me
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMeResponse429Headers
 }
@@ -2392,24 +1827,24 @@ func (r GetMeResponse) GetJSON200() *Me {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetMeResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMeResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetMeResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetMeResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2451,16 +1886,16 @@ type ListMembersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MemberPage
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListMembersResponse429Headers
 }
@@ -2470,29 +1905,29 @@ func (r ListMembersResponse) GetJSON200() *MemberPage {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListMembersResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListMembersResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ListMembersResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListMembersResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r ListMembersResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListMembersResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ListMembersResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListMembersResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r ListMembersResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListMembersResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2534,24 +1969,24 @@ type CreateMemberResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Member
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *Conflict
-	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *UnprocessableEntity
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateMemberResponse429Headers
 }
@@ -2561,49 +1996,49 @@ func (r CreateMemberResponse) GetJSON201() *Member {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON409() *Conflict {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
-	return r.ApplicationproblemJSON413
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
-	return r.ApplicationproblemJSON422
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r CreateMemberResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateMemberResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2643,50 +2078,50 @@ type DeleteMemberResponse429Headers struct {
 type DeleteMemberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteMemberResponse429Headers
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r DeleteMemberResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r DeleteMemberResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2728,18 +2163,18 @@ type GetMemberResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Member
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetMemberResponse429Headers
 }
@@ -2749,34 +2184,34 @@ func (r GetMemberResponse) GetJSON200() *Member {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetMemberResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetMemberResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2818,24 +2253,24 @@ type UpdateMemberResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Member
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *Conflict
-	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateMemberResponse429Headers
 }
@@ -2845,49 +2280,49 @@ func (r UpdateMemberResponse) GetJSON200() *Member {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON409() *Conflict {
-	return r.ApplicationproblemJSON409
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
 }
 
-// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
-	return r.ApplicationproblemJSON413
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r UpdateMemberResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UpdateMemberResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -2929,14 +2364,14 @@ type ListScopesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScopeList
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListScopesResponse429Headers
 }
@@ -2946,24 +2381,24 @@ func (r ListScopesResponse) GetJSON200() *ScopeList {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ListScopesResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListScopesResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r ListScopesResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListScopesResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ListScopesResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListScopesResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r ListScopesResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListScopesResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3005,22 +2440,22 @@ type CreateTokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *TokenWithSecret
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *UnprocessableEntity
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateTokenResponse429Headers
 }
@@ -3030,44 +2465,44 @@ func (r CreateTokenResponse) GetJSON201() *TokenWithSecret {
 	return r.JSON201
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
-	return r.ApplicationproblemJSON413
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
-	return r.ApplicationproblemJSON422
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r CreateTokenResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3107,50 +2542,50 @@ type RevokeTokenResponse429Headers struct {
 type RevokeTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RevokeTokenResponse429Headers
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r RevokeTokenResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3192,18 +2627,18 @@ type GetTokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Token
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetTokenResponse429Headers
 }
@@ -3213,34 +2648,34 @@ func (r GetTokenResponse) GetJSON200() *Token {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetTokenResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetTokenResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3282,22 +2717,22 @@ type UpdateTokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Token
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateTokenResponse429Headers
 }
@@ -3307,44 +2742,44 @@ func (r UpdateTokenResponse) GetJSON200() *Token {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
-	return r.ApplicationproblemJSON413
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r UpdateTokenResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UpdateTokenResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3386,24 +2821,24 @@ type RotateTokenResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TokenWithSecret
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
-	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
-	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
-	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *UnprocessableEntity
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationProblemJSON415 *UnsupportedMediaType
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RotateTokenResponse429Headers
 }
@@ -3413,49 +2848,49 @@ func (r RotateTokenResponse) GetJSON200() *TokenWithSecret {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON404() *NotFound {
-	return r.ApplicationproblemJSON404
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
 }
 
-// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
-	return r.ApplicationproblemJSON413
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
 }
 
-// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
-	return r.ApplicationproblemJSON415
+// GetApplicationProblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationProblemJSON415
 }
 
-// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON422() *UnprocessableEntity {
-	return r.ApplicationproblemJSON422
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r RotateTokenResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RotateTokenResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3497,16 +2932,16 @@ type ListTokensResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *TokenPage
-	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
-	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
-	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
-	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListTokensResponse429Headers
 }
@@ -3516,29 +2951,29 @@ func (r ListTokensResponse) GetJSON200() *TokenPage {
 	return r.JSON200
 }
 
-// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListTokensResponse) GetApplicationproblemJSON400() *BadRequest {
-	return r.ApplicationproblemJSON400
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
 }
 
-// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ListTokensResponse) GetApplicationproblemJSON401() *Unauthorized {
-	return r.ApplicationproblemJSON401
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
 }
 
-// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r ListTokensResponse) GetApplicationproblemJSON403() *Forbidden {
-	return r.ApplicationproblemJSON403
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
-// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ListTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
-	return r.ApplicationproblemJSON429
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
 }
 
-// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r ListTokensResponse) GetApplicationproblemJSONDefault() *Error {
-	return r.ApplicationproblemJSONDefault
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListTokensResponse) GetApplicationProblemJSONDefault() *Error {
+	return r.ApplicationProblemJSONDefault
 }
 
 // GetBody returns the raw response body bytes
@@ -3674,8 +3109,8 @@ func (c *ClientWithResponses) CreateMemberWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
-func (c *ClientWithResponses) DeleteMemberWithResponse(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*DeleteMemberResponse, error) {
-	rsp, err := c.DeleteMember(ctx, memberId, reqEditors...)
+func (c *ClientWithResponses) DeleteMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*DeleteMemberResponse, error) {
+	rsp, err := c.DeleteMember(ctx, memberID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3689,8 +3124,8 @@ func (c *ClientWithResponses) DeleteMemberWithResponse(ctx context.Context, memb
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/members/{memberId} (the `GetMember` operationId).
-func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberId MemberId, reqEditors ...RequestEditorFn) (*GetMemberResponse, error) {
-	rsp, err := c.GetMember(ctx, memberId, reqEditors...)
+func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*GetMemberResponse, error) {
+	rsp, err := c.GetMember(ctx, memberID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3709,8 +3144,8 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Context, memberId MemberId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
-	rsp, err := c.UpdateMemberWithBody(ctx, memberId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
+	rsp, err := c.UpdateMemberWithBody(ctx, memberID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3729,8 +3164,8 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/members/{memberId} (the `UpdateMember` operationId).
-func (c *ClientWithResponses) UpdateMemberWithResponse(ctx context.Context, memberId MemberId, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
-	rsp, err := c.UpdateMember(ctx, memberId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateMemberWithResponse(ctx context.Context, memberID MemberID, body UpdateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemberResponse, error) {
+	rsp, err := c.UpdateMember(ctx, memberID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3793,8 +3228,8 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/v1/token/{tokenId} (the `RevokeToken` operationId).
-func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error) {
-	rsp, err := c.RevokeToken(ctx, tokenId, reqEditors...)
+func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error) {
+	rsp, err := c.RevokeToken(ctx, tokenID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3808,8 +3243,8 @@ func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, token
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/token/{tokenId} (the `GetToken` operationId).
-func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, tokenId TokenId, reqEditors ...RequestEditorFn) (*GetTokenResponse, error) {
-	rsp, err := c.GetToken(ctx, tokenId, reqEditors...)
+func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, tokenID TokenID, reqEditors ...RequestEditorFn) (*GetTokenResponse, error) {
+	rsp, err := c.GetToken(ctx, tokenID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3824,8 +3259,8 @@ func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, tokenId 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-func (c *ClientWithResponses) UpdateTokenWithBodyWithResponse(ctx context.Context, tokenId TokenId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error) {
-	rsp, err := c.UpdateTokenWithBody(ctx, tokenId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTokenWithBodyWithResponse(ctx context.Context, tokenID TokenID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error) {
+	rsp, err := c.UpdateTokenWithBody(ctx, tokenID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3840,8 +3275,8 @@ func (c *ClientWithResponses) UpdateTokenWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/token/{tokenId} (the `UpdateToken` operationId).
-func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, tokenId TokenId, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error) {
-	rsp, err := c.UpdateToken(ctx, tokenId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, tokenID TokenID, body UpdateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTokenResponse, error) {
+	rsp, err := c.UpdateToken(ctx, tokenID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3857,8 +3292,8 @@ func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, token
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Context, tokenId TokenId, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
-	rsp, err := c.RotateTokenWithBody(ctx, tokenId, params, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Context, tokenID TokenID, params *RotateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
+	rsp, err := c.RotateTokenWithBody(ctx, tokenID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3874,8 +3309,8 @@ func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/token/{tokenId}/rotate (the `RotateToken` operationId).
-func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, tokenId TokenId, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
-	rsp, err := c.RotateToken(ctx, tokenId, params, body, reqEditors...)
+func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, tokenID TokenID, params *RotateTokenParams, body RotateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateTokenResponse, error) {
+	rsp, err := c.RotateToken(ctx, tokenID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3967,28 +3402,28 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4034,35 +3469,35 @@ func ParseListMembersResponse(rsp *http.Response) (*ListMembersResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4108,63 +3543,63 @@ func ParseCreateMemberResponse(rsp *http.Response) (*CreateMemberResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON413 = &dest
+		response.ApplicationProblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON422 = &dest
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4206,42 +3641,42 @@ func ParseDeleteMemberResponse(rsp *http.Response) (*DeleteMemberResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4287,42 +3722,42 @@ func ParseGetMemberResponse(rsp *http.Response) (*GetMemberResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4368,63 +3803,63 @@ func ParseUpdateMemberResponse(rsp *http.Response) (*UpdateMemberResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest Conflict
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON409 = &dest
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON413 = &dest
+		response.ApplicationProblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4470,28 +3905,28 @@ func ParseListScopesResponse(rsp *http.Response) (*ListScopesResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4537,56 +3972,56 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON413 = &dest
+		response.ApplicationProblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON422 = &dest
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4628,42 +4063,42 @@ func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4709,42 +4144,42 @@ func ParseGetTokenResponse(rsp *http.Response) (*GetTokenResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4790,56 +4225,56 @@ func ParseUpdateTokenResponse(rsp *http.Response) (*UpdateTokenResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON413 = &dest
+		response.ApplicationProblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4885,63 +4320,63 @@ func ParseRotateTokenResponse(rsp *http.Response) (*RotateTokenResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON404 = &dest
+		response.ApplicationProblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON413 = &dest
+		response.ApplicationProblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON415 = &dest
+		response.ApplicationProblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON422 = &dest
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 
@@ -4987,35 +4422,35 @@ func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON400 = &dest
+		response.ApplicationProblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON401 = &dest
+		response.ApplicationProblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON403 = &dest
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSON429 = &dest
+		response.ApplicationProblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.ApplicationproblemJSONDefault = &dest
+		response.ApplicationProblemJSONDefault = &dest
 
 	}
 

@@ -28,16 +28,16 @@ import (
 
 // Defines values for DisabledReason.
 const (
-	OwnerDisabled DisabledReason = "owner_disabled"
-	TokenDisabled DisabledReason = "token_disabled"
+	DisabledReasonOwnerDisabled DisabledReason = "owner_disabled"
+	DisabledReasonTokenDisabled DisabledReason = "token_disabled"
 )
 
 // Valid indicates whether the value is a known member of the DisabledReason enum.
 func (e DisabledReason) Valid() bool {
 	switch e {
-	case OwnerDisabled:
+	case DisabledReasonOwnerDisabled:
 		return true
-	case TokenDisabled:
+	case DisabledReasonTokenDisabled:
 		return true
 	default:
 		return false
@@ -64,169 +64,169 @@ func (e MemberRole) Valid() bool {
 
 // Defines values for ScopeName.
 const (
-	AccessCardReadAll                   ScopeName = "access-card.read-all"
-	AccessCardsCreate                   ScopeName = "access-cards.create"
-	AccessCardsDelete                   ScopeName = "access-cards.delete"
-	AccessCardsRead                     ScopeName = "access-cards.read"
-	AccessCardsUpdate                   ScopeName = "access-cards.update"
-	AdminLogsRead                       ScopeName = "admin-logs.read"
-	DevicePostureCheckLogsRead          ScopeName = "device-posture-check-logs.read"
-	DevicesDelete                       ScopeName = "devices.delete"
-	DevicesRead                         ScopeName = "devices.read"
-	DevicesReadAll                      ScopeName = "devices.read-all"
-	GatewayLogRead                      ScopeName = "gateway-log.read"
-	GatewayReadAll                      ScopeName = "gateway.read-all"
-	GatewaysRead                        ScopeName = "gateways.read"
-	GroupAccessCardRelationAdd          ScopeName = "group-access-card-relation.add"
-	GroupAccessCardRelationDelete       ScopeName = "group-access-card-relation.delete"
-	GroupsCreate                        ScopeName = "groups.create"
-	GroupsDelete                        ScopeName = "groups.delete"
-	GroupsRead                          ScopeName = "groups.read"
-	GroupsReadAll                       ScopeName = "groups.read-all"
-	GroupsUpdate                        ScopeName = "groups.update"
-	MemberAcRelationAdd                 ScopeName = "member-ac-relation.add"
-	MemberAcRelationDelete              ScopeName = "member-ac-relation.delete"
-	MemberGroupRelationAdd              ScopeName = "member-group-relation.add"
-	MemberGroupRelationDelete           ScopeName = "member-group-relation.delete"
-	MembersCreate                       ScopeName = "members.create"
-	MembersDelete                       ScopeName = "members.delete"
-	MembersDisconnect                   ScopeName = "members.disconnect"
-	MembersRead                         ScopeName = "members.read"
-	MembersReadAll                      ScopeName = "members.read-all"
-	MembersUpdate                       ScopeName = "members.update"
-	SystemAcRelationAdd                 ScopeName = "system-ac-relation.add"
-	SystemAcRelationDelete              ScopeName = "system-ac-relation.delete"
-	SystemGroupAccessCardRelationAdd    ScopeName = "system-group-access-card-relation.add"
-	SystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"
-	SystemGroupsCreate                  ScopeName = "system-groups.create"
-	SystemGroupsDelete                  ScopeName = "system-groups.delete"
-	SystemGroupsRead                    ScopeName = "system-groups.read"
-	SystemGroupsReadAll                 ScopeName = "system-groups.read-all"
-	SystemGroupsUpdate                  ScopeName = "system-groups.update"
-	SystemLogsRead                      ScopeName = "system-logs.read"
-	SystemSystemGroupRelationAdd        ScopeName = "system-system-group-relation.add"
-	SystemSystemGroupRelationDelete     ScopeName = "system-system-group-relation.delete"
-	SystemsCreate                       ScopeName = "systems.create"
-	SystemsDelete                       ScopeName = "systems.delete"
-	SystemsRead                         ScopeName = "systems.read"
-	SystemsReadAll                      ScopeName = "systems.read-all"
-	SystemsUpdate                       ScopeName = "systems.update"
-	ThreatBlockerLogsRead               ScopeName = "threat-blocker-logs.read"
-	TokenCreate                         ScopeName = "token.create"
-	TokenDelete                         ScopeName = "token.delete"
-	TokenRead                           ScopeName = "token.read"
-	TokenReadAll                        ScopeName = "token.read-all"
-	TokenUpdate                         ScopeName = "token.update"
+	ScopeNameAccessCardReadAll                   ScopeName = "access-card.read-all"
+	ScopeNameAccessCardsCreate                   ScopeName = "access-cards.create"
+	ScopeNameAccessCardsDelete                   ScopeName = "access-cards.delete"
+	ScopeNameAccessCardsRead                     ScopeName = "access-cards.read"
+	ScopeNameAccessCardsUpdate                   ScopeName = "access-cards.update"
+	ScopeNameAdminLogsRead                       ScopeName = "admin-logs.read"
+	ScopeNameDevicePostureCheckLogsRead          ScopeName = "device-posture-check-logs.read"
+	ScopeNameDevicesDelete                       ScopeName = "devices.delete"
+	ScopeNameDevicesRead                         ScopeName = "devices.read"
+	ScopeNameDevicesReadAll                      ScopeName = "devices.read-all"
+	ScopeNameGatewayLogRead                      ScopeName = "gateway-log.read"
+	ScopeNameGatewayReadAll                      ScopeName = "gateway.read-all"
+	ScopeNameGatewaysRead                        ScopeName = "gateways.read"
+	ScopeNameGroupAccessCardRelationAdd          ScopeName = "group-access-card-relation.add"
+	ScopeNameGroupAccessCardRelationDelete       ScopeName = "group-access-card-relation.delete"
+	ScopeNameGroupsCreate                        ScopeName = "groups.create"
+	ScopeNameGroupsDelete                        ScopeName = "groups.delete"
+	ScopeNameGroupsRead                          ScopeName = "groups.read"
+	ScopeNameGroupsReadAll                       ScopeName = "groups.read-all"
+	ScopeNameGroupsUpdate                        ScopeName = "groups.update"
+	ScopeNameMemberAcRelationAdd                 ScopeName = "member-ac-relation.add"
+	ScopeNameMemberAcRelationDelete              ScopeName = "member-ac-relation.delete"
+	ScopeNameMemberGroupRelationAdd              ScopeName = "member-group-relation.add"
+	ScopeNameMemberGroupRelationDelete           ScopeName = "member-group-relation.delete"
+	ScopeNameMembersCreate                       ScopeName = "members.create"
+	ScopeNameMembersDelete                       ScopeName = "members.delete"
+	ScopeNameMembersDisconnect                   ScopeName = "members.disconnect"
+	ScopeNameMembersRead                         ScopeName = "members.read"
+	ScopeNameMembersReadAll                      ScopeName = "members.read-all"
+	ScopeNameMembersUpdate                       ScopeName = "members.update"
+	ScopeNameSystemAcRelationAdd                 ScopeName = "system-ac-relation.add"
+	ScopeNameSystemAcRelationDelete              ScopeName = "system-ac-relation.delete"
+	ScopeNameSystemGroupAccessCardRelationAdd    ScopeName = "system-group-access-card-relation.add"
+	ScopeNameSystemGroupAccessCardRelationDelete ScopeName = "system-group-access-card-relation.delete"
+	ScopeNameSystemGroupsCreate                  ScopeName = "system-groups.create"
+	ScopeNameSystemGroupsDelete                  ScopeName = "system-groups.delete"
+	ScopeNameSystemGroupsRead                    ScopeName = "system-groups.read"
+	ScopeNameSystemGroupsReadAll                 ScopeName = "system-groups.read-all"
+	ScopeNameSystemGroupsUpdate                  ScopeName = "system-groups.update"
+	ScopeNameSystemLogsRead                      ScopeName = "system-logs.read"
+	ScopeNameSystemSystemGroupRelationAdd        ScopeName = "system-system-group-relation.add"
+	ScopeNameSystemSystemGroupRelationDelete     ScopeName = "system-system-group-relation.delete"
+	ScopeNameSystemsCreate                       ScopeName = "systems.create"
+	ScopeNameSystemsDelete                       ScopeName = "systems.delete"
+	ScopeNameSystemsRead                         ScopeName = "systems.read"
+	ScopeNameSystemsReadAll                      ScopeName = "systems.read-all"
+	ScopeNameSystemsUpdate                       ScopeName = "systems.update"
+	ScopeNameThreatBlockerLogsRead               ScopeName = "threat-blocker-logs.read"
+	ScopeNameTokenCreate                         ScopeName = "token.create"
+	ScopeNameTokenDelete                         ScopeName = "token.delete"
+	ScopeNameTokenRead                           ScopeName = "token.read"
+	ScopeNameTokenReadAll                        ScopeName = "token.read-all"
+	ScopeNameTokenUpdate                         ScopeName = "token.update"
 )
 
 // Valid indicates whether the value is a known member of the ScopeName enum.
 func (e ScopeName) Valid() bool {
 	switch e {
-	case AccessCardReadAll:
+	case ScopeNameAccessCardReadAll:
 		return true
-	case AccessCardsCreate:
+	case ScopeNameAccessCardsCreate:
 		return true
-	case AccessCardsDelete:
+	case ScopeNameAccessCardsDelete:
 		return true
-	case AccessCardsRead:
+	case ScopeNameAccessCardsRead:
 		return true
-	case AccessCardsUpdate:
+	case ScopeNameAccessCardsUpdate:
 		return true
-	case AdminLogsRead:
+	case ScopeNameAdminLogsRead:
 		return true
-	case DevicePostureCheckLogsRead:
+	case ScopeNameDevicePostureCheckLogsRead:
 		return true
-	case DevicesDelete:
+	case ScopeNameDevicesDelete:
 		return true
-	case DevicesRead:
+	case ScopeNameDevicesRead:
 		return true
-	case DevicesReadAll:
+	case ScopeNameDevicesReadAll:
 		return true
-	case GatewayLogRead:
+	case ScopeNameGatewayLogRead:
 		return true
-	case GatewayReadAll:
+	case ScopeNameGatewayReadAll:
 		return true
-	case GatewaysRead:
+	case ScopeNameGatewaysRead:
 		return true
-	case GroupAccessCardRelationAdd:
+	case ScopeNameGroupAccessCardRelationAdd:
 		return true
-	case GroupAccessCardRelationDelete:
+	case ScopeNameGroupAccessCardRelationDelete:
 		return true
-	case GroupsCreate:
+	case ScopeNameGroupsCreate:
 		return true
-	case GroupsDelete:
+	case ScopeNameGroupsDelete:
 		return true
-	case GroupsRead:
+	case ScopeNameGroupsRead:
 		return true
-	case GroupsReadAll:
+	case ScopeNameGroupsReadAll:
 		return true
-	case GroupsUpdate:
+	case ScopeNameGroupsUpdate:
 		return true
-	case MemberAcRelationAdd:
+	case ScopeNameMemberAcRelationAdd:
 		return true
-	case MemberAcRelationDelete:
+	case ScopeNameMemberAcRelationDelete:
 		return true
-	case MemberGroupRelationAdd:
+	case ScopeNameMemberGroupRelationAdd:
 		return true
-	case MemberGroupRelationDelete:
+	case ScopeNameMemberGroupRelationDelete:
 		return true
-	case MembersCreate:
+	case ScopeNameMembersCreate:
 		return true
-	case MembersDelete:
+	case ScopeNameMembersDelete:
 		return true
-	case MembersDisconnect:
+	case ScopeNameMembersDisconnect:
 		return true
-	case MembersRead:
+	case ScopeNameMembersRead:
 		return true
-	case MembersReadAll:
+	case ScopeNameMembersReadAll:
 		return true
-	case MembersUpdate:
+	case ScopeNameMembersUpdate:
 		return true
-	case SystemAcRelationAdd:
+	case ScopeNameSystemAcRelationAdd:
 		return true
-	case SystemAcRelationDelete:
+	case ScopeNameSystemAcRelationDelete:
 		return true
-	case SystemGroupAccessCardRelationAdd:
+	case ScopeNameSystemGroupAccessCardRelationAdd:
 		return true
-	case SystemGroupAccessCardRelationDelete:
+	case ScopeNameSystemGroupAccessCardRelationDelete:
 		return true
-	case SystemGroupsCreate:
+	case ScopeNameSystemGroupsCreate:
 		return true
-	case SystemGroupsDelete:
+	case ScopeNameSystemGroupsDelete:
 		return true
-	case SystemGroupsRead:
+	case ScopeNameSystemGroupsRead:
 		return true
-	case SystemGroupsReadAll:
+	case ScopeNameSystemGroupsReadAll:
 		return true
-	case SystemGroupsUpdate:
+	case ScopeNameSystemGroupsUpdate:
 		return true
-	case SystemLogsRead:
+	case ScopeNameSystemLogsRead:
 		return true
-	case SystemSystemGroupRelationAdd:
+	case ScopeNameSystemSystemGroupRelationAdd:
 		return true
-	case SystemSystemGroupRelationDelete:
+	case ScopeNameSystemSystemGroupRelationDelete:
 		return true
-	case SystemsCreate:
+	case ScopeNameSystemsCreate:
 		return true
-	case SystemsDelete:
+	case ScopeNameSystemsDelete:
 		return true
-	case SystemsRead:
+	case ScopeNameSystemsRead:
 		return true
-	case SystemsReadAll:
+	case ScopeNameSystemsReadAll:
 		return true
-	case SystemsUpdate:
+	case ScopeNameSystemsUpdate:
 		return true
-	case ThreatBlockerLogsRead:
+	case ScopeNameThreatBlockerLogsRead:
 		return true
-	case TokenCreate:
+	case ScopeNameTokenCreate:
 		return true
-	case TokenDelete:
+	case ScopeNameTokenDelete:
 		return true
-	case TokenRead:
+	case ScopeNameTokenRead:
 		return true
-	case TokenReadAll:
+	case ScopeNameTokenReadAll:
 		return true
-	case TokenUpdate:
+	case ScopeNameTokenUpdate:
 		return true
 	default:
 		return false
@@ -235,19 +235,19 @@ func (e ScopeName) Valid() bool {
 
 // Defines values for TokenStatus.
 const (
-	Active   TokenStatus = "active"
-	Disabled TokenStatus = "disabled"
-	Expired  TokenStatus = "expired"
+	TokenStatusActive   TokenStatus = "active"
+	TokenStatusDisabled TokenStatus = "disabled"
+	TokenStatusExpired  TokenStatus = "expired"
 )
 
 // Valid indicates whether the value is a known member of the TokenStatus enum.
 func (e TokenStatus) Valid() bool {
 	switch e {
-	case Active:
+	case TokenStatusActive:
 		return true
-	case Disabled:
+	case TokenStatusDisabled:
 		return true
-	case Expired:
+	case TokenStatusExpired:
 		return true
 	default:
 		return false
@@ -272,10 +272,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIps IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
+	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
@@ -332,8 +332,8 @@ type Me struct {
 	// Token An API token, without its secret.
 	Token Token `json:"token"`
 
-	// TokenId The calling token's id.
-	TokenId openapi_types.UUID `json:"token_id"`
+	// TokenID The calling token's id.
+	TokenID openapi_types.UUID `json:"token_id"`
 }
 
 // Member A person or service account that owns tokens.
@@ -347,8 +347,8 @@ type Member struct {
 	// Enabled False stops every token the member owns until they are enabled again.
 	Enabled bool `json:"enabled"`
 
-	// Id The member's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The member's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// Permissions The scopes the member's tokens may use (a set). An admin holds every scope.
 	Permissions []ScopeName `json:"permissions"`
@@ -437,8 +437,8 @@ type ScopeName string
 
 // Token An API token, without its secret.
 type Token struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
+	// AllowedIPs IP addresses or CIDR ranges the token may be used from; empty means any.
+	AllowedIPs []string `json:"allowed_ips"`
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
@@ -446,19 +446,19 @@ type Token struct {
 	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
 	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
 	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+	DisabledReason *DisabledReason `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
 	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The token's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
@@ -501,8 +501,8 @@ type TokenStatus string
 
 // TokenWithSecret A token with its secret, returned only by create and rotate.
 type TokenWithSecret struct {
-	// AllowedIps IP addresses or CIDR ranges the token may be used from; empty means any.
-	AllowedIps []string `json:"allowed_ips"`
+	// AllowedIPs IP addresses or CIDR ranges the token may be used from; empty means any.
+	AllowedIPs []string `json:"allowed_ips"`
 
 	// CreatedAt When the token was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at"`
@@ -510,19 +510,19 @@ type TokenWithSecret struct {
 	// DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
 	// false) or `owner_disabled` (its owner is disabled; enabling the owner restores it). Null
 	// when the token is not disabled.
-	DisabledReason nullable.Nullable[DisabledReason] `json:"disabled_reason"`
+	DisabledReason *DisabledReason `json:"disabled_reason"`
 
 	// Enabled False switches the token off without revoking it.
 	Enabled bool `json:"enabled"`
 
 	// ExpiresAt When the token stops working (RFC 3339, UTC); null for never.
-	ExpiresAt nullable.Nullable[time.Time] `json:"expires_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 
-	// Id The token's id.
-	Id openapi_types.UUID `json:"id"`
+	// ID The token's id.
+	ID openapi_types.UUID `json:"id"`
 
 	// LastUsedAt When the token last authenticated a request; null if never.
-	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Name A human name, 1–100 characters.
 	Name string `json:"name"`
@@ -570,8 +570,8 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIps The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
-	AllowedIps *[]string `json:"allowed_ips,omitempty"`
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
@@ -592,11 +592,11 @@ type UpdateTokenRequest struct {
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
-// MemberId defines model for MemberId.
-type MemberId = openapi_types.UUID
+// MemberID defines model for MemberId.
+type MemberID = openapi_types.UUID
 
-// TokenId defines model for TokenId.
-type TokenId = openapi_types.UUID
+// TokenID defines model for TokenId.
+type TokenID = openapi_types.UUID
 
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
@@ -719,13 +719,13 @@ type ServerInterface interface {
 	CreateMember(w http.ResponseWriter, r *http.Request, params CreateMemberParams)
 	// DeleteMember Delete a member
 	// (DELETE /api/v1/members/{memberId})
-	DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	DeleteMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// GetMember Get a member
 	// (GET /api/v1/members/{memberId})
-	GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	GetMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// UpdateMember Update a member
 	// (PATCH /api/v1/members/{memberId})
-	UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId)
+	UpdateMember(w http.ResponseWriter, r *http.Request, memberID MemberID)
 	// ListScopes List the scope catalogue
 	// (GET /api/v1/scopes)
 	ListScopes(w http.ResponseWriter, r *http.Request)
@@ -734,16 +734,16 @@ type ServerInterface interface {
 	CreateToken(w http.ResponseWriter, r *http.Request, params CreateTokenParams)
 	// RevokeToken Revoke a token
 	// (DELETE /api/v1/token/{tokenId})
-	RevokeToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	RevokeToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// GetToken Get a token
 	// (GET /api/v1/token/{tokenId})
-	GetToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	GetToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// UpdateToken Update a token
 	// (PATCH /api/v1/token/{tokenId})
-	UpdateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId)
+	UpdateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID)
 	// RotateToken Rotate a token's secret
 	// (POST /api/v1/token/{tokenId}/rotate)
-	RotateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId, params RotateTokenParams)
+	RotateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID, params RotateTokenParams)
 	// ListTokens List tokens
 	// (GET /api/v1/tokens)
 	ListTokens(w http.ResponseWriter, r *http.Request, params ListTokensParams)
@@ -907,16 +907,16 @@ func (siw *ServerInterfaceWrapper) DeleteMember(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteMember(w, r, memberId)
+		siw.Handler.DeleteMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -933,16 +933,16 @@ func (siw *ServerInterfaceWrapper) GetMember(w http.ResponseWriter, r *http.Requ
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetMember(w, r, memberId)
+		siw.Handler.GetMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -959,16 +959,16 @@ func (siw *ServerInterfaceWrapper) UpdateMember(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "memberId" -------------
-	var memberId MemberId
+	var memberID MemberID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "memberId", r.PathValue("memberId"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "memberId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateMember(w, r, memberId)
+		siw.Handler.UpdateMember(w, r, memberID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1040,16 +1040,16 @@ func (siw *ServerInterfaceWrapper) RevokeToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RevokeToken(w, r, tokenId)
+		siw.Handler.RevokeToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1066,16 +1066,16 @@ func (siw *ServerInterfaceWrapper) GetToken(w http.ResponseWriter, r *http.Reque
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetToken(w, r, tokenId)
+		siw.Handler.GetToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1092,16 +1092,16 @@ func (siw *ServerInterfaceWrapper) UpdateToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateToken(w, r, tokenId)
+		siw.Handler.UpdateToken(w, r, tokenID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1118,9 +1118,9 @@ func (siw *ServerInterfaceWrapper) RotateToken(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "tokenId" -------------
-	var tokenId TokenId
+	var tokenID TokenID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", r.PathValue("tokenId"), &tokenID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tokenId", Err: err})
 		return
@@ -1151,7 +1151,7 @@ func (siw *ServerInterfaceWrapper) RotateToken(w http.ResponseWriter, r *http.Re
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.RotateToken(w, r, tokenId, params)
+		siw.Handler.RotateToken(w, r, tokenID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1366,21 +1366,21 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/tokens", wrapper.ListTokens)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token", wrapper.CreateToken)
-	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.RevokeToken)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
-	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
-	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api-docs", wrapper.GetAPIExplorer)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members", wrapper.ListMembers)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/members", wrapper.CreateMember)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.DeleteMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.GetMember)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/members/{memberId}", wrapper.UpdateMember)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/scopes", wrapper.ListScopes)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/me", wrapper.GetMe)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/api-docs", wrapper.GetAPIDocs)
-	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api-docs", wrapper.GetAPIExplorer)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token", wrapper.CreateToken)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.RevokeToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.GetToken)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/token/{tokenId}", wrapper.UpdateToken)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/token/{tokenId}/rotate", wrapper.RotateToken)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/tokens", wrapper.ListTokens)
 
 	return m
 }
@@ -1419,12 +1419,12 @@ type GetAPIExplorerResponseObject interface {
 	VisitGetAPIExplorerResponse(w http.ResponseWriter) error
 }
 
-type GetAPIExplorer200TexthtmlResponse struct {
+type GetAPIExplorer200TextHTMLResponse struct {
 	Body          io.Reader
 	ContentLength int64
 }
 
-func (response GetAPIExplorer200TexthtmlResponse) VisitGetAPIExplorerResponse(w http.ResponseWriter) error {
+func (response GetAPIExplorer200TextHTMLResponse) VisitGetAPIExplorerResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/html")
 	if response.ContentLength != 0 {
@@ -1827,7 +1827,7 @@ func (response CreateMemberdefaultApplicationProblemPlusJSONResponse) VisitCreat
 }
 
 type DeleteMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 }
 
 type DeleteMemberResponseObject interface {
@@ -1943,7 +1943,7 @@ func (response DeleteMemberdefaultApplicationProblemPlusJSONResponse) VisitDelet
 }
 
 type GetMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 }
 
 type GetMemberResponseObject interface {
@@ -2065,7 +2065,7 @@ func (response GetMemberdefaultApplicationProblemPlusJSONResponse) VisitGetMembe
 }
 
 type UpdateMemberRequestObject struct {
-	MemberId MemberId `json:"memberId"`
+	MemberID MemberID `json:"memberId"`
 	Body     *UpdateMemberJSONRequestBody
 }
 
@@ -2480,7 +2480,7 @@ func (response CreateTokendefaultApplicationProblemPlusJSONResponse) VisitCreate
 }
 
 type RevokeTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 }
 
 type RevokeTokenResponseObject interface {
@@ -2596,7 +2596,7 @@ func (response RevokeTokendefaultApplicationProblemPlusJSONResponse) VisitRevoke
 }
 
 type GetTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 }
 
 type GetTokenResponseObject interface {
@@ -2718,7 +2718,7 @@ func (response GetTokendefaultApplicationProblemPlusJSONResponse) VisitGetTokenR
 }
 
 type UpdateTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 	Body    *UpdateTokenJSONRequestBody
 }
 
@@ -2873,7 +2873,7 @@ func (response UpdateTokendefaultApplicationProblemPlusJSONResponse) VisitUpdate
 }
 
 type RotateTokenRequestObject struct {
-	TokenId TokenId `json:"tokenId"`
+	TokenID TokenID `json:"tokenId"`
 	Params  RotateTokenParams
 	Body    *RotateTokenJSONRequestBody
 }
@@ -3370,10 +3370,10 @@ func (sh *strictHandler) CreateMember(w http.ResponseWriter, r *http.Request, pa
 }
 
 // DeleteMember operation middleware
-func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request DeleteMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteMember(ctx, request.(DeleteMemberRequestObject))
@@ -3396,10 +3396,10 @@ func (sh *strictHandler) DeleteMember(w http.ResponseWriter, r *http.Request, me
 }
 
 // GetMember operation middleware
-func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request GetMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetMember(ctx, request.(GetMemberRequestObject))
@@ -3422,10 +3422,10 @@ func (sh *strictHandler) GetMember(w http.ResponseWriter, r *http.Request, membe
 }
 
 // UpdateMember operation middleware
-func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberId MemberId) {
+func (sh *strictHandler) UpdateMember(w http.ResponseWriter, r *http.Request, memberID MemberID) {
 	var request UpdateMemberRequestObject
 
-	request.MemberId = memberId
+	request.MemberID = memberID
 
 	var body UpdateMemberJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3512,10 +3512,10 @@ func (sh *strictHandler) CreateToken(w http.ResponseWriter, r *http.Request, par
 }
 
 // RevokeToken operation middleware
-func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request RevokeTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RevokeToken(ctx, request.(RevokeTokenRequestObject))
@@ -3538,10 +3538,10 @@ func (sh *strictHandler) RevokeToken(w http.ResponseWriter, r *http.Request, tok
 }
 
 // GetToken operation middleware
-func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request GetTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetToken(ctx, request.(GetTokenRequestObject))
@@ -3564,10 +3564,10 @@ func (sh *strictHandler) GetToken(w http.ResponseWriter, r *http.Request, tokenI
 }
 
 // UpdateToken operation middleware
-func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId) {
+func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID) {
 	var request UpdateTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 
 	var body UpdateTokenJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3597,10 +3597,10 @@ func (sh *strictHandler) UpdateToken(w http.ResponseWriter, r *http.Request, tok
 }
 
 // RotateToken operation middleware
-func (sh *strictHandler) RotateToken(w http.ResponseWriter, r *http.Request, tokenId TokenId, params RotateTokenParams) {
+func (sh *strictHandler) RotateToken(w http.ResponseWriter, r *http.Request, tokenID TokenID, params RotateTokenParams) {
 	var request RotateTokenRequestObject
 
-	request.TokenId = tokenId
+	request.TokenID = tokenID
 	request.Params = params
 
 	var body RotateTokenJSONRequestBody
@@ -3664,146 +3664,148 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Jchs5suCvYGtfhKV4RYrU4YOKF/E07kszLdtjy9vRbWpdYBVIolUE2AWUZI5DEf0Pu9/QH9ZfsoHE",
-	"UaiLVTp62552zERbrCMBZCbyQmbWxyDmqzVnhEkRTD4GS4ITksGfr4nMNidzSTL1KyEizuhaUs6CSfCG",
-	"xJwlAkmOrjGVaEbmPCMoU69QthgGYSDiJVlh9eqKMrrKV8FkFAZysybBJKBMkgXJgpubmzBY4wyviDTD",
-	"niZkteaSsHjzD7KpD32CckZ/yQm6JBs05xmSSypQyhc0xinKyC85ERLtYPT27elXIRJ4sztE50uCBF7p",
-	"lzBL0IwnG3RN5ZIytH+IljzPxJRlROYZE0guCZrTTEiUEbHmTBBEmZAEJ4jPEY4lZQuEF5iyY3jWgVYQ",
-	"EUYJnc9JRpjU41AA/TOJJUn0I4f7+8MpGyv87R8doXiJMxwrDKCdmOdMPYcFestozBPi3Q4R4xLNNpKI",
-	"3RAJNQJnMRlOWRAGVKFHEzAIA4ZXCtMeOgcKnyXC4A/fE7aQy2Cyf3QUKkLZ32NHKiEzyhaBItQZWc1I",
-	"dprUiaLwu4K7jwSiydDOZo3lspjLyr4fBopONCNJMJFZTvxJzXm2wjKYBHlO1ZP1aZzzS8LaZiHVzW2T",
-	"kObt+8zhRr2sGQN49m84ea0ZT/2KOZOEwZ94vU5pjNX89tYZn6Vk9Z8/CzXZjwH5gFfrVAOg7AqnNPmG",
-	"kjSBCyJfrXC2UQTUt9Ac7iHKEAauCsLgCqc50WiQmKbBJNhH1H98R+weI0EIIlnGMxGEgflj8u5jAE8E",
-	"E42XMFgRIfACyJQLtaPR+Pdf/894NPLYL7gJi/dwmvJrkryna/FufFGCoJgUM3T6CuEkyYgQiGfo+elX",
-	"r1GG2YJM0DQYj4bwv72Dg2kQ3FwoWgmJWaze38Nrunc13gNaKZaVWOYimByOlAihMiUeYsyWL8i0lHIt",
-	"Jnv67WU+GybkymJf7MFLQBFgphVOFbVJohmqwPuJZiVEEySXWCIqYO9pudKI/PEdkF9wYx3/ZqhtuNlj",
-	"XA7wwLDpH4amG39z/EdG5sEk+J97hebY03fF3iv9un6lvjmtdKbCoWoHoxnW8jhEv+Qk2yCnD0LFNngb",
-	"HXaPpyzSaI1QSoUUiFwpGAom4BjtYIlWXEg0Ho1CZB5+z1dUSpJECMStlvgZEXJ3iE5SwRFm4ppkJJky",
-	"yRFezegi57ma9TqXEyXhc72xCfr7m5cvlOyHya6UFpRLzBBnBMUZSQiTFKdoR15zFJ3kcskz+i/AazRl",
-	"RtuG1TugoiK8pu9h7RHA9n4jeU1jsqvE/k0YPOdsntL4DrKnxL65IJmSBWgaiKt4ENNpoJCN04zgZIMk",
-	"1nuxgRW1XBclDnxWcKCbX0/Wi+3zD812FrDQSljRPM4z0NNq4kQxo8NCad27QzWZrxXv3BPLyvLJGE61",
-	"VAjat7aPzqPyhjYQ3pDsimToawOoF27t8A+C2xO2QVwuSaYXAzj6hmczmiSE3RNPYNXpnZ/i+FLvUBHz",
-	"tVHxwzgjWJIQXS9pvETP4RdYBogRkoigp0I5KBBbTL0nMufuhYfi1BinKdhQp6+coNNqNkTYLJ8KtKJC",
-	"KBN0R3FqomyCSCMu2gVRIT2mv+Z5mkzZNU0IQ9dKgko3EFrhDUq44nuAHSqtTT6sabYJjQIHhW3kMM4W",
-	"RCKqNlKeJjC7Jb4iU6ZpkRwjJ4vVxIxUzVMC8kwb1SRNrNx6weU3PGfJfTkFiP54Po738TMyOJw9SQaH",
-	"ZIQHz+KD2WA/eTo/Ik/weHY4ghnPYcgtKrUPpBILHRYs9IJL9I0ZoBcLKf2tZ/QQLPSCI5HHS7NvlD4C",
-	"yYx2eAZrv6KCzlK1gzwm0LLtFd6kHCfnnH+vyHxPmljmM+4PShXMTGvGx0dHB4+1D9Nzk469TWrmic45",
-	"R3qmPTG91i8OJOcDmM6Dqxe7WMm5XjAg9pzzM8w2xj8Q90WsUlMpXVGpPNGj0ciOLvaE9oaB9KPZs+Tx",
-	"/AkZHMRjPDicPyWDZ8n+bHCEH8dPyNP5MzyaIfIhJiRR2xb8doSVr4/GSPTUSof7npJX9FDrRG6hPemi",
-	"VjSAFZGH2QSvCxTZFRZxAphDecERBDoGEOmIkNCRDeU8VmMhAxcMaZqZeXrPC5vA5N4ybGw7cl9J53wV",
-	"VDIXkR5aORssQdOgdHOC/kZwRjI0zUejgxjWD3+SadBmzZWk27igcWkpPcmb++88jIwLkUNEiHJ2yfg1",
-	"C7XaIomSegkVeJaSxFgKAVBhnfFYuVizlHzNJJWbexKjElhB0+Bgvj/7/dffpgG6xoXdnAsb9PHjQoU3",
-	"1kcA7u/7RPBWgsxS+lp/3pwvyWaQETW7BxOEVZR0o0GJTEMfka/XPJMkOSMJxeewnHtakBXR7PxqDxAA",
-	"6KmFjnwiuOkimC+CCffeE+7twUq9PYDX/ih9pDR/VF10hHYUgjhLPYfbGpvqrShe4kwQ+V+5nA+eRspK",
-	"cBMEmahNbh0T9KJfOEmoGgWnrzK+JpmkRASTOU4FCYO1d+ljQBhsU021Oc5TaUNx5UV9o15G2sjURqWx",
-	"a+xGHxaYn3GeEgz25ZpkYChzJppjhWDz+gAfGQUhwDDOBTkuGcuWf4wJlQuCCI6XQ3S6YDwzagYzhJMV",
-	"Zcoz4WjJ08TGJGC4IfpKLxUxzgjEKCVZiS6Sv1HvvsAr4BKzVJxlWG19HQ8/1WAU/m7CION6N2yDaUin",
-	"nrwJnfu/JeKubocQFnx86Mes+RylROr4dEIXVIoQRcMoRNF79Z+BiWf8d6SW6wWdHx9WY85rrMCoQf/3",
-	"u5PBT3jwr9Hg2fD9fw8u/vM/GmPBRQz3XbGCC/ckn/1MdCDBcxDvxqxeuLOOoiLSSSqxToF2Tl9dHaqL",
-	"p6+uHu8CQ2kjTfHYjGjJOM/4KkReqOoYkdVabtCKYCYQZhuFOyfm3gX7o4PhaDgeHwyfBGERTX2qFu84",
-	"qoIvQL7hk/Fo1IuR7r5H9SLFNZXxUunl+bx5m2rFLd5jWcfrD0vCfGCSrwW65tklZYtQ+b3gVOYyz8gx",
-	"ev3Nc3RwcPDMesApWeB4g6Iff/zxx8HZ2eCrr9B3303OziZv3kRo5+35890hegmWdIZYnqawfZnaqyVc",
-	"B/uj/SeD0XhwMD4fjSbw/5+CMFCvKNxYfNSQ3bablvkKM28zlWPslT0CdNp6MBMG/Jo1HdIVhzIgiq5p",
-	"miJ+7eHzGBmSirJH+EggADlEL5V6sBINGFbHxpgO+1j3EiNBsisaE4RjCKiac7cg7DpKURpFCeGGI0Yj",
-	"nDlaZJjJuiRWohXkr5I/cklWdxOmK8rslui1IcQSZ5X9YORFef5n+JIUqH4k0IpInGCJfS9cKwZLJGUd",
-	"RdpmVUZTtOf9GOA0jYboRBFCgNpu2k0ViWiOdgyKm8TiV0aDvibYmFLVDbhxEXg9P20PTZzujayJYbbl",
-	"xCzhffHADpXAUSgy0iSCI1FA2y6EtoHdGt4gmYJurx8jeJ+yBSBW38+IkDwjAlG5O0Qv8jSdsuuy2DAT",
-	"dNYCnJYSlq8UjsqTDcxuKi5c9NjpcG7nosNlvWFOeqqIfYWlZdzisCLU4RssUKRIF+mwv3fOtn8RDZs2",
-	"kTs8qtNPH5lcZ5wtNAWpHHaqUj3pAm4T65yR+mJBTjRIoiwnqEyURx59yyaTIESAwbDCDCsFqjeJ8eUa",
-	"Nch8TmJJr8j7NmFSsfaUGAEucnpY2XKMX2vGc08q3DlGxKkw9tzuA5htQDS17ftZaR1iniaWlzyBz69Z",
-	"w3LvJZTPq9AeWWw9DEq009UBAYw49/R7mvSbp84I6E4v8PeBRrk3kkNNA9eFhv0dZe16mnePJX7VPFiT",
-	"THCI3laUqmZITVXwUtR6yvtvltNUtu7AuTGM4KkBtWrdA6tuci6FzPDa2ghUohgzyDshToaGKCErLk28",
-	"haREtnlh5mxgu3lnuRYLY0ImaMeacyECU82nXYIlGUi6Ik28W7JY6yaqtiE9meJPALCQM0lTdXWDcEaQ",
-	"gafzfZrXSPulxHRuuwfwWLUxBufYlr51H/QT8jrXya24I8VCKmOZLe7DIp+/rwv845ZhMF9moGInhE4u",
-	"lLZjCfvtMuqVMSzKksbxTxvXKyNVx9zXeNGf5Qp1V9UNjHyQ7+M8EzxrMqeEALtJPxCB30D0Wad6ESZx",
-	"jPDM5MxpB1Exk51dB75h7u1Ies3TBm6KYANGk9IWLGgUbrV19HWAPpyySP/lYKn5e9SG5BcllgGiXBKa",
-	"aV9PCwd7/qqdF8QZEWUruKK5Lho2jY061vcMA9f72eHRE2RinCjhcb4iTNZVlI3PNlqq14o62lalhnti",
-	"LEijzWuzqWpinmeoyF4y2VdhNS+oEmwpMj7tCvhcO5c6iwgSYa7xRiC84tr/6O9veu5BRwzGLcsmKNWX",
-	"9x2/Vtyy0blGbj1A9IyAxpqRDQeCc0EMY0COgDmcd9sALHIbhnRZuuN6lq4fIP+4JeK8xnLZSCsbRG96",
-	"+bvz81dIP4BinvjE9iZgIu91eS2WPJPI5O1ZK/iSMrCIDTEb5yTNEUMV4NvXpygjcEARgx6w/mYD0CJI",
-	"1DubrkvSSHOQAOt1mGuSPK+5vF9Ic1vk7QQxcm1yQZzhqOXSjh9oa4yugT6uxOd2j5HhaXRJyFqU0q8M",
-	"D3Y62vyKZCleN++K1GxMtM7IFeW5QILEGZFmPBc2xAJh9C1HSZ5pEbETTYPxchooBT4NDkaraRDt2gAs",
-	"z9y8CUuEMoexybpGJ0aEPNkfLcvsMF42ErpGQ7Cw6tq1tLhGSVmkQ0F8QDSy+CLj+bptywqeZzFBc7yi",
-	"6caDNyMKkRB52zGqPEQASYRGn4Qo5Qvx+6+/7TYOa02rnqZlc9BKz70cVbtow+D3VDN/Lxvl68IStiwa",
-	"Y4lTvshvaRrXzZTeZkOx/iaZBnObZ3xVnh3aib79+hzZI0rtDURABKvIDcVMepzT6AKCiJWfA5ym3iVt",
-	"DXoXtF/nX6Ai5owRyOXULFEMZH6bcbxfZhhzxY1ifrtBxEYobBUA7QUD0f9pQNpLDqa9UAE6qM61fLk0",
-	"wKA+8/KNymCD6jpwHBMhBjHOEm/E0lUzoHfNH670qButdLVCGT2HQUZSEGhDnCSt96qv4rjlPf+Ge0kD",
-	"8+ZSfXnLA1Wi+Pirgtn6SBVQfQkNNxpZYttKup8rsIIlUcahY3792ydqQq5oTNwT/s/KEw6qn+fqfpr3",
-	"ywcD7oLjFv2zOsFByhcVbleC3AFdqrEGs5THlyQr3dKTG6y5ULp8EC9JfFl6ABwI70rNgwiDD4MirNjI",
-	"+jVJqMS60m9IP4408zvlMCltCiVVm/ZeDao+Cr4bTIPRGsyv4PrdYAK+ahBfQ7UZK8HsDdLwQQ3oW7je",
-	"f5oVojZPUkeZ4CkPlvod3HRyTjPIppc6RuikjX3Mg2Au+UA6iKEf6wGjg6G3T6a2XZsnZB5rRUxNDLXP",
-	"x0kwD4y95oHqxI8dsg3MdqFbg/stvSLG9mxlWguha4A29jjHl+UdoQ0vo9a3DtQpY+pA9BUPQgfX9oDQ",
-	"RRL1VCeALv7onkaHzNkGocUUaWYHG17sxQ/ttkxfPrC2b8cIDVZM3bBPEjd7yGvYymFbzbcGcq+4h5w+",
-	"LFxxFdp4uAEBtuDrpuYrtLFxTyCFf1EH5O5ZYI+QIDr62QG2Y4OYGGs3jI490m+NHdtkO5AWg7d5oxhn",
-	"qN9GabeY+24U63t1jHAnFaDfvZUm6G2+3259XZuq0eFs21qtIEtQ6mA7NttdwXbsEx/sLaF27Jy7Trhj",
-	"L90abJdZagC22Vudfm2jRrDbVPLbsdhW37hNP9jBbs3RPXm5Ac0lIL04twtILz7tAaMXV3ZNphcPtgFp",
-	"9bibV1d+vJUPS4GDNnqdvDq1p4M7UAUAyWGVJCmSeRlPdhhTCHZTiTI0TPmKX/oDbQPSQVMHpAvGFpr2",
-	"m0iX68wSlMHBSwc816mk8cDUvRsC3nmuM830gUX90PTOyeft2eaNCebtmeM9sj96ZfqYVNKHSPSxuUjv",
-	"M5e8ui1iX0l17ZEppFPXfSTy+dzRK1PsTdminFD5AIntVYwcN2SnN2Ko8/iM9mqa05mmlGIh3ytG6rM0",
-	"SLLAuVwSJqFjRoKwPTA2K6Pz+y7sU0i1356DqYULsl1lYL0mkUmgJTYlp3dOzHRngsVmN3X9OhfMXM+V",
-	"iLCNBLTUX9KUNGa5IiqPvVRqfTvlGkKReoIoJBhnYF8kCJIQJOchErqkQBDIH0QzEvMV0ULH9Kv6I1LQ",
-	"/PT8UjmBznzR0vlRkYy/oymhM2a0+N1V62lN0oekCo1NjSY/Yx9OxCtJ+8ca0Vhn7mupp57TxHeZJHX5",
-	"USRNdGbDvtGPupzYJWWymUt1kks5oU2TSS09VOvNSMwXjArFFseGUwnj+WJpq94aU8h7JvMVCuAhcvma",
-	"0uLKVQ8lORyWNKmfIWeQXdcqoUsCNqzVnkNXkYwlYjSdAQPpbp1eZ4y2O2XXFanTn0dync/cDdl1kH4d",
-	"TVAOJBuiyFWQTEqFZyGabVC9CIVnSiphzdFFPcKUuQLyHUFIAdWwRLR7bFOelWLjK6wUW5pu0BOUQIoY",
-	"9BWgEtT6miRWsQ+nLDJl6tEErRWCooI5o0pGHizOY0jHyUljeh6g6gcql29gJxur8eUc2o314YkqC8pm",
-	"4/XcCQu0E8nl5fvff/0t2h2iN0uFXM5icoygIkchgPHrbvK3Jclf1PoN+YVIhbkcIt23ERIb042itZGy",
-	"hbGui8xhq96uYrlJgup0O25k1zHCJkkwJXOJlGmoE47UDKFLXN2eb7U8v4YbXhMD36DYUesRHJxTLbap",
-	"afghdu9YAs3INWhoPi9lk+5kZJ3i2Ni+PE2MHWGK8qyyx9DzU//tslWqiemS88+kzFkhw6R/28cePou7",
-	"JuM0V94qje+PYcqtTqZlFuVsqudS5VHX2YQzsltKrUWEyYwScUt3856FyiXLDxSB78RBcc2d6pFLWZGl",
-	"9Ma+WZHWm9PbRiNOwxvex9FR03pAN2db/ZcnMky0qFlafJIVuzWXQFErZ/BIY7Vun5LbypZWQ5I4z6jc",
-	"vFHzN7trTWGPn+QK6TVbptK0xz5db9sTod9//b9wPLGWpuWEQhiWdEZTKjdDdK7Mwhn/AP2ABCIfcCzB",
-	"08MSbXiO1HSVOaeWq1sHaYkw0XciN7bV7iFaZ2ROPyDK4jRPiOnamdkNtSBSoMPReHfY1oW4tLoCiXhN",
-	"/0HA/rRj/jMn2aaZ7/z+l5VGoUMEp4N5hhckmaC3r78XKCX4ElEmuQuTwszgzWJiDmbTpGbQOakfwdq6",
-	"LGlymazkOcmUEwpcTYboVAuQk1enSgSkPCNZCGYhMWXBDsOepXVsRQY8j3CiXFAzeuQabwOLwsVyUxod",
-	"l6Rszrc4F8t8piY1MLEpXYU4QVSInIS2U6AJgoKJpQO9kK1vUqpNXHTKpsDwNvZjash7427HIW13iG6x",
-	"R6bMVrxs4RowXyDeYXeTxm31MV2BbtnLugxT1sRmasFQ6SEAuquLidq6F0WuVEYM0f+qlq2gncPRaBdq",
-	"OIoClikzNSlFSUepy+1xry63yHUkd+1RTTSKcbnU3sqUnZRb3+pIz1x5uKGJDCxyIoTadbi521JT56G3",
-	"598Mnu4CM0wZKIRLsgHfAe2QVBB0OD5SglktPgQWK4AD3Bhn2abSY3eCtvfYxVbYVZrrIskXRC5Nu+Fa",
-	"l13TCljNZQhb1XX+VhSesug5jpdk8JwzmfF0ghgfgPsToZ2aF2LmjY3jcuwIYqPzc6J9Vr1Niqnsat8w",
-	"pTFhAgwAI7/OXn0/2B+OvAqZwN/CQRhckUzo/T0ejvSTfE0YXtNgEhwMR8ODAKzYJWipPbymg4TH8GNB",
-	"ZOPhxXfnZ9+Da4923lzjxYJk6O3prg4d4UQXm2UbHZ44eXU6RC+4HwGmHE5xlOkJP06TYBJ8S+TJq9Ov",
-	"jVgLKg3W90ejSjcwST7IvaVcpaX2X4EWBf8j4THoMvWA6XYHN9RvlGK2+K9pQNg0KN0jOPF/Az71BR+l",
-	"TvTqp/a8x37/9bdSf/2GtvF1ieskuY6V+NZDMHl3EZZawUuS6bhAaSZKxOOFUL40kO5CAbFFAp0EPTdk",
-	"Qt5lKJL5+5uXL25Bu6/UIJ10qzVfK3dvs5rpPswsoC+y7rOeZ6nRfJO9vfH+E2iTNJ48HT0dBTcXpY5r",
-	"zR5XyQ53Fl4jJV+uCQM8utrHbcRsemMrIbXh30LCak8Lq/6qRxFUToomwKWzAuh+EVWbGkSTKevVEiOE",
-	"y8YzUqP7juIQnbCNLsr0BlUzRlRq0VbjqDNyb2Yy3UiM01zvEvLuHin2F37/Dtd2wQzln4QG+6P9x4Px",
-	"eDAan4+eFe2jnL+qOYyqZT9Nnswfk6N4cDg7wIPD/WfjwdP5iAzGeH92EB8mR+TxvFLlfd9F6AhK0bHC",
-	"j+G7qe+PSlMvYiimU7x3MtZ3DQ9Bg0oCwoXXP6QUy/C7pY329g/Vk9tIdGTWWTtgVu55jXJ+vMD1ChuV",
-	"e4UBdfs05a2eIXg0eHY+9ruPafzHVFvpA11AngWfCCGsz202hD3KKqLa/jlVoJybZ//817iN/0p0KTV+",
-	"6YfU3p01z8j2zuwQRj4cjdvgOHm197bS9/ZwdND90jd+Q/nD/Wfdb1S7S8PcTVuyrndNRfqNr5V+WHIE",
-	"RfegTDx9RMHKlpuqTtKpqW2K6Xvvkxz62RDxNFEWLxxEhmDDgymJJcJIUuUXw3lT5B1JRTq6jM2TYspa",
-	"j6I4I0PoQa32pDnojqpJvFGTzlFzPXNfsvA/SvWufiC2IEjQfxXhtrb4AvShLhmFjjxHIwjLmaJ7E5Rr",
-	"LcG/CauTeLnGv+RQQi145hBkS58Vph5VsNg2SXPut810rY/OTNGw37wOLH4/dN40mte1pH28i3sbkjoE",
-	"+K6ncq5I14dTzg31ttW82N5auDzHBi18UTnIDc7OTx+//PafBz/9/FP64oez2whC1/qlQSC+tJuWz4uE",
-	"dRByo26x430s699cmELWYfFxHCtK7RXlfqy5kG0pmgJh8/ZEZ9yYtmC4uzEYOrGB9xgz3UATAthT5p/y",
-	"USkqLfCoFCSd65ALL/X+VHBcPENfG05Zm6DVTzaKWb9tdF3ONiG5eGSv8nFALSaAWn/jyeZ2EuJhNmqT",
-	"KdxvizX1z74pn43bU86yJBzfbp1/Ifl3O+nWZurZeqBPW6CNegi0596XtA7HPYaofgUG3jvqs56G9v0g",
-	"dvf7vFz/NsOfJbJtbTgqWjjWpHbd/t37aD9teaOF+bYih1IH++L4pNaTcIPguxbUfEsOgvPVjsxKKuvR",
-	"psxePG7q8eh1cDTNGluNZP1Ao+zWC3CyuyKXDttWnITug2suYeWT316H3W+4D1j9Wdxquw5s49aw2TN7",
-	"bT516xVAbnWbomFzkK6ZFUZfVNQXFfV57KFviezaQLezUd1XkpV1usYybsgeeG6OWjHbIJHPTDqNZZcQ",
-	"KWYLSxl5SlEYllcbdcWvKFuUnjAZRVMml2Sl4wFerk0tLc9kL8Gnq61y0SUy8HFrq6B0ZYrOOATQToLD",
-	"B2Q2SCz5dUNX+LCWNjtBlS7vu7aUZsokz+OlGhdm7DUIL7J1K83frf5cYMqKHvCQVFTWkVMGrotOtneK",
-	"k2dohS+JEn/HCDc7S2irrzScsvOterapU7LJdm8XtVqqNCpfP3s1uIff4wSn7QnYIQ0vesuspvzaXh7N",
-	"F3Xxx6oLM/i/q9r4TFyhP0G52aLVnu5MkfbZaDP6jRPtR0GUyFzy1Jr4SkzCbgCF5b2+/Qi4MRj/xhbw",
-	"PFQk+A61xS5q7Z2G1YPh/dooOVi1vkw3/WVs0e6y9aDKtbL8K4RXi76lbuEel9sv3/hM7s6Iu2KvpmTT",
-	"K3ihwrWltlMDPteZcGCLTMrFL1PWEom1GRVUumpLQdJ53TLwT2WVXfCGsETZMVHla4sRVIbAl02pl9Rn",
-	"Ck3dovT3Tc3aWsOz5yYl9s+LznYe4FeO3Q+OGo7di0PyhGYkljzbDDKbmlwcfPfR6LcM65bKOf6IqO7d",
-	"EhwqBsedEhwaMQ32VM8vZ5cTHPSQWyllMxoO4n3yFB+NB0/mh8ngcPYMD56Sx/FgnIzm+/hgdhgfJbcm",
-	"bN9cBZOm8OS7X/a/1mQo/zMajUZ4Fidk3pTdoF7rZQX25rNqvV+LOvCaTJQ6THzaJuCXWPVtYtWugMFo",
-	"PWO71LXe3kf4pyNM/drEo4sUQdPw/NjWtBatKsDKowKv1wRnok172ZByTdvooay26Y4n6+eTL4GvB2Af",
-	"055nC/v0CB2397BpYYX2WHILF4z+onqxNLfx5KCXTfNJaMr/D3pvq7b7Ih0eLCy+RTTczjU413rn9jFx",
-	"HQ/XjGo/8q+2XIi8ne5Hx49tLbQtfJ6yS0LW5vARCh11fovXemECNblRU1FuixjrjNMW0uyuYVpPumjx",
-	"c6vd2tDp7raB3Nv7MJ+HrNYPfLYeSxNl/wjRvP+wotnGoP89RfRfL6J8B6djT1dBQuzt7tqjMWp3KkQO",
-	"8S3dnQCidfarVXDEab4EnQzRD1Bbab4kFYXdX4yaMg0JS/jEFHQ2izkT+YpkAsJ6uteQs4ITfs0kXZFj",
-	"zy5uHgecqSlzH5Ty2wEhvtblaOkGCSLt4u6sl7zPhf2pkb0Gs/lx1Wx23/kKxsv+8qfhg2g3Rm99vi7F",
-	"479sqO3ZT9lha6htTpJ4hhsLiX7KDv8AvXb7UFshir6ou79ifO616ZBRfClds08PndlVUSWLPoB+kx2s",
-	"NAVBO34m6RwqBkzno2tGEjQrkmOOEZdLkl1TQSC5R6fomNSb9m/H7vat4pqybWVc6HZVXJW+mm01XOf2",
-	"5PZLCVefEi5NZN3WVAFD5Jccp0KfcrpOYU1jdhZxbR/RFYxpLdA2imvMeQtZbduhbp+B2w0wC9djz/5F",
-	"k922ObmOoG5KHY17H7Ke7cvJ32cRz6zV4pHN35c/sddpTE8fn/780+rsh7PNj+dpespGtzRF+pTlfR5Z",
-	"9n9e2ohVEnVVXO7Z8bHUBezdhRIp5VZu5Wumgdm7C8UAfieSpk/w2o9M6+fQTrTgKMsZGu6J5HJvxeNL",
-	"fWcvXiXuy9IDfU1/9nV7fxO3vOYklxD69YQmNNPU0qv8iQM/FUo0pEGdwzfp+TrVMCpVisKVKbqvCHtV",
-	"IRk3b3nZlt6YxTeQPm7LefKaElYT1DxgRkzUYZWr3703XPV78/iV7jk2l6d4H7q53Fzc/L8AAAD//w==",
+	"7H2Lctu4suCvYLm3KnZdUpb8yEOuW3V9Mi+fM05yEmenZiJvBJGQhDEFaAjQjk7KVfMPu99wPmy+ZAuN",
+	"B8GXSD9mJ5lJnVMTiwQaQHeju9Hobn4MYr5ac0aYFMH4Y7AkOCEZ/PmayGxzMpckU78SIuKMriXlLBgH",
+	"b0jMWSKQ5OgaU4lmZM4zgjLVhbLFIAgDES/JCquuK8roKl8F42EYyM2aBOOAMkkWJAtubm7CYI0zvCLS",
+	"DHuakNWaS8LizT/Ipj70CcoZ/SUn6JJs0JxnSC6pQClf0BinKCO/5ERItIPR27enX4VI4M3uAJ0vCRJ4",
+	"pTthlqAZTzbomsolZWj/EC15nokJy4jMMyaQXBI0p5mQKCNizZkgiDIhCU4QnyMcS8oWCC8wZcfQ1oFW",
+	"EBFGCZ3PSUaY1ONQAP0ziSVJdJPD/f3BhI0U/vaPjlC8xBmOFQbQTsxzptphgd4yGvOEeK9DxLhEs40k",
+	"YjdEQo3AWUwGExaEAVXo0QQMwoDhlcK0h85I4bNEGPzhe8IWchmM94+OQkUo+3vkSCVkRtkiUIQ6I6sZ",
+	"yU6TOlEUflfw9pFANBnY2ayxXBZzWdn+YaDoRDOSBGOZ5cSf1JxnKyyDcZDnVLWsT+OcXxLWNgupXm6b",
+	"hDS97zOHG9VZMwbw7N9w8loznvoVcyYJgz/xep3SGKv57a0zPkvJ6j9/FmqyHwPyAa/WqQZA2RVOafIN",
+	"JWkCD0S+WuFsowioX6E5vEOUIQxcFYTBFU5zotEgMU2DcbCPqN98R+weI0EIIlnGMxGEgflj/O5jAC2C",
+	"scZLGKyIEHgBZMqF2tFo9Nuv/2c0HHrsF9yERT+cpvyaJO/pWrwbXZQgKCbFDJ2+QjhJMiIE4hl6fvrV",
+	"a5RhtiBjNAlGwwH8b+/gYBIENxeKVkJiFqv+e3hN965Ge0ArxbISy1wE48OhEiFUpsRDjNnyBZmWUq7F",
+	"eE/3XuazQUKuLPbFHnQCigAzrXCqqE0SzVAF3k80KyGaILnEElEBe0/LlUbkj+6A/IIb6/g3Q23DzR7j",
+	"MsKRYdPfDU03/ub4j4zMg3HwP/cKzbGn34q9V7q77lLfnFY6U+FQtYPRDGt5HKJfcpJtkNMHoWIbvI0O",
+	"u8cTNtVonaKUCikQuVIwFEzAMdrBEq24kGg0HIbINH7PV1RKkkwRiFst8TMi5O4AnaSCI8zENclIMmGS",
+	"I7ya0UXOczXrdS7HSsLnemMT9Pc3L18o2Q+TXSktKJeYIc4IijOSECYpTtGOvOZoepLLJc/ovwCv0wkz",
+	"2jasvgEVNcVr+h7WPgXY3m8kr2lMdpXYvwmD55zNUxrfQfaU2DcXJFOyAE0CcRVHMZ0ECtk4zQhONkhi",
+	"vRcbWFHLdVHiwGcFB7r59WS92LZ/aLazgIVWwormcZ6BnlYTJ4oZHRZK694dqMl8rXjnnlhWlk/GcKql",
+	"QtC+tX10HpU3tIHwhmRXJENfG0C9cGuHfxDcnrAN4nJJMr0YwNE3PJvRJCHsnngCq07v/BTHl3qHipiv",
+	"jYofxBnBkoToeknjJXoOv8AyQIyQRAQ9FcpBgdhi6j2ROXcdHopTY5ymYEOdvnKCTqvZEGGzfCrQigqh",
+	"TNAdxamJsgmmGnHTXRAV0mP6a56nyYRd04QwdK0kqHQDoRXeoIQrvgfYodLa5MOaZpvQKHBQ2EYO42xB",
+	"JKJqI+VpArNb4isyYZoWyTFyslhNzEjVPCUgz7RRTdLEyq0XXH7Dc5bcl1OA6I/no3gfPyPR4exJEh2S",
+	"IY6exQezaD95Oj8iT/BodjiEGc9hyC0qtQ+kEgsdFiz0gkv0jRmgFwsp/a1n9BAs9IIjkcdLs2+UPgLJ",
+	"jHZ4Bmu/ooLOUrWDPCbQsu0V3qQcJ+ecf6/IfE+aWOYzxx+UKpiZ1oyPj44OHuszTM9NOvI2qZknOucc",
+	"6Zn2xPRad4wk5xFM58HVi12s5FwvGBB7zvkZZhtzPhD3RaxSUyldUalOokfDoR1d7Al9GgbSD2fPksfz",
+	"JyQ6iEc4Opw/JdGzZH8WHeHH8RPydP4MD2eIfIgJSdS2hXM7wuqsj0ZI9NRKh/ueklf0UOtEbqE96aJW",
+	"FMGKyMNsgtcFiuwKCz8BzKG84Ck4OiLwdEyR0J4NdXis+kIi5wxpmplpvee5TWBybxk2th25r6RzZxVU",
+	"MheRHlodNliCJkHp5Rj9jeCMZGiSD4cHMawf/iSToM2aK0m3UUHj0lJ6kjf3+zyMjAuRQ0SIcnbJ+DUL",
+	"tdoiiZJ6CRV4lpLEWAoBUGGd8VgdsWYp+ZpJKjf3JEbFsYImwcF8f/bbr/+eBOgaF3ZzLqzTx/cLFaex",
+	"PgJwf98ngrcSZJbS1/rz5nxJNlFG1OweTBBWUdKNBiUyDX1Evl7zTJLkjCQUn8Ny7mlBVkSzO1d7gABA",
+	"Ty105BPBTRfBfBFMuPeecL2jleodQbffSx8pzT+tLnqKdhSCOEu9A7c1NlWvabzEmSDyv3I5j55OlZXg",
+	"JggyUZvc2ifoeb9wklA1Ck5fZXxNMkmJCMZznAoSBmvv0ceAMNimmmpznKfSuuLKi/pGdUbayNRGpbFr",
+	"7EYfFJifcZ4SDPblmmRgKHMmmn2FYPP6AB8ZBSHAMM4FOS4Zy5Z/jAmVC4IIjpcDdLpgPDNqBjOEkxVl",
+	"6mTC0ZKnifVJwHAD9JVeKmKcEfBRSrISXSR/o/q+wCvgErNUnGVYbX3tDz/VYBT+bsIg43o3bINpSKda",
+	"3oTu+L/F465eh+AWfHzo+6z5HKVEav90QhdUihBNB9MQTd+r/0TGn/HfU7Vcz+n8+LDqc15jBUYN+r/f",
+	"nUQ/4ehfw+jZ4P1/Rxf/+R+NvuDCh/uuWMGFa8lnPxPtSPAOiHdjVs/dWUdR4ekkFV+nQDunr64O1cPT",
+	"V1ePd4GhtJGmeGxGtGScZ3wVIs9VdYzIai03aEUwEwizjcKdE3Pvgv3hwWA4GI0OBk+CsPCmPlWLdxxV",
+	"wRcg3/DJaDjsxUh336N6keKaynip9PJ83rxNteIW77Gs4/WHJWE+MMnXAl3z7JKyRajOvXCozGWekWP0",
+	"+pvn6ODg4Jk9AadkgeMNmv74448/Rmdn0Vdfoe++G5+djd+8maKdt+fPdwfoJVjSGWJ5msL2ZWqvlnAd",
+	"7A/3n0TDUXQwOh8Ox/D/n4IwUF0Ubiw+ysgOgw/RgkfmoW07eGH+eKebXfjtIrpSSkFhAa4sxsGCSqU8",
+	"Yr7a43hNo5gnZEHYnhv6xu8uLuk64mvNz9Gag6/HEbJtby/zFWbe1i57/Cs7Frhm6zVRGPBr1nRlWFwR",
+	"gWC8pmmK+LVH3WNkGEyUz6ePBAKQA/RSKSsrX2H7aE8d004oe9jFSJDsisYE4Rjcu+YWMAi7LnaUflMq",
+	"oeHC06gKjhYZZrKuF5SgB22gpKFcktXdRPuKMrtBe21PscRZZXca6VWe/xm+JAWqHwm0IhInWGLfJ6DV",
+	"lCWSstWm2oJWJtx0z/sR4TSdDtCJIoQAI6Jpb1fks7loMihuEtJfGX3+mmBj2FXFwcbdB+j5aets7CyB",
+	"qTV4jJAYmyW8LxrsUAkchaZGtk3hghbQtguOdmC3hh4kU9Dt82ME/SlbAGL1+4wIyTMiEJW7A6R2+4Rd",
+	"l4WYmaCzXeDulrB8pXBUnmxgdlPx4KJL7tyEAdwiOl91WYuZe6cqYl9haRm3uDoJtTMJCzRVpJvqSwjv",
+	"1m//Yjpo2kTuKqtOP32Bc51xttAUpHLQqdj1pAu4TaxzRuqLBTnRIImynKAyUR559C0bcIIQAebLCjOs",
+	"1LneJOZk2ajP5nMSS3pF3rcJk4rtqcQIcJGzCpRlyfi1ZjzXUuHOMSJOhbEudx/AiASiqW3fz2bsEPM0",
+	"sbzkCXx+zRqWey+hfF6F9shi62FQoo+AHRDApHSt39Ok3zx1fEJ3sIO/DzTKvZEcahq4LjTs7yhr19O8",
+	"eyzxq+bBmmSCgy+5olQ1Q2qqwplJrae8/2Y5TWXrDpwbMw1aRdSqdQ+sesm5FDLDa2sjUIlizCAKhjgZ",
+	"GqKErLg03h+SEtl2JjQ3FduNTcu1WBiDNkE71rgMERiOPu0SLEkk6Yo08W7Jfq4bzNqi9WSKPwHAQs4k",
+	"TdXTDcIZQQaejj5qXiPtF6DTue0e4PysjTG4Vbf0rZ+IP6Ez8Dq5FXekWEhlLLPFfVjk8z95A/+4ZRjM",
+	"lxmo2Amhkwul7VjCfruMemUMi7KkcfzTxvXKSNU3AGu86M9yhbqr6gZGPsj3cZ4JnjWZU0KA3aQbTOHc",
+	"QPTNq+oIkzhGeGYi+PRxVTGTnV0HvmHu7Uh6zdMGbprCBpyOS1uwoFG41dbRzwH6YMKm+i8HS83fozaE",
+	"4iixDBDlktBMn/W0cLC3wfrwgjgjomwFVzTXRcOmsT7Q+p5h4Ah4dnj0BBmPK0p4nK8Ik3UVZb3FjZbq",
+	"taKOtlWp4Z4YC9Jo89rYrpqY5xkqYqlMLFhYjVKquH6K+FO7Aj7Xh0sd0wRhOdd4IxBecX3+6H/e9I4H",
+	"HR4htywbLlVf3nf8WnHLRkc+ufUA0TMCGmtGNhwIzgUxjAERCyZUwG0DsMitU9TFDI/qMcO+u/7jFv/3",
+	"GstlI62sS7+p83fn56+QboBinvjE9iZg7gHq8loseSaRiSK0VvAlZWARG2I2zkmaC48qwLevT1FG4Lok",
+	"Bj1gz5sNQAuXVe/Yvi5JI821BqzXYa5J8rzm8n4O1m1+wBPEyLWJTHGGo5ZLO77br9HXB/q44i3cPUaG",
+	"p9ElIWtRCgYzPPiZOfj4FclSvG7eo6kRE2idkSvKc4EEiTMizeqdSxULhNG3HCV5pgXWznQSjJaTQJkT",
+	"k+BguJoE013rnOaZwyJhiVDGOTYR6ejECLQn+8NlmTlHy0a2q3EU2Ht1XV9aXKPcLkLFwFshGjfcIuP5",
+	"uk2ACJ5nMUFzvKLpxoM3IwqR4AfcMYZFiACSCI12C1HKF+K3X/+92zisNfR6GrrNLjQ997KP76INg99T",
+	"vRV7WUxfF3a53TAxljjli/yWhnrdaOptxBTrb5KwMLd5xlfl2aGd6bdfnyN7favPJlMggjUrDMVM6KCz",
+	"LwS4NCs/I5ym3iNtm3oP9CnTf0BFzBkjEOeqWaIYyPw243i/zDDmiRvF/HaDiI1Q2CoA2gcGov/TgLSP",
+	"HEz7oAI0qs61/Lg0QFSfeflFZbCoug4cx0SIKMZZ4o1YemoG9J75w5WautFKTyuU0XOIMpKCQBvgJGl9",
+	"V+2K45Z+/gvXSQPz5lLtvKVBlSg+/qpgtjapAqovoeFFI0tsW0l3uwIrWBJlqjrm1799oibkisbEtfB/",
+	"Vlo4qH4MsPtp+pevKdwDxy36Z3WCUcoXFW5XgtwBXaqxolnK40uSlV7pyUVrLpRlEcVLEl+WGsBxxnty",
+	"0WRLFE7ORtavSUIl1pV+Q7o50szvlMO4tCmUVG3aezWo+pr8bjANRmswv4Lnd4MJ+KpBfA2ZeKwEszdI",
+	"wwc1oG/hef9pVojaPEnt84JWHiz1O7jp5JxmkE2dOkbopI1t5kEwj3wgHcTQzXrA6GDo7ZOpbdfmCZlm",
+	"rYipiaH2+TgJ5oGxzzxQnfixQ7aB2S50a3C/pVfE2J6tTGshdA3Qxh7n+LK8I7ThZdT61oE6ZUwdiH7i",
+	"Qejg2h4QukiiWnUC6OKP7ml0yJxtEFpMkWZ2sM7OXvzQbsv05QNr+3aM0GDF1A37JHGzhyiLrRy21Xxr",
+	"IPeKe8jpw8KVo0IbDzcgwCbD3dTOCm1s3BNIcb6oA3LvLLBHSBDti+0A27FBjMe3G0bHHum3xo5tsh1I",
+	"i8HbvFHMYajfRmm3mPtuFHv26hjhTipA972VJuhtvt9ufV2bqvHA2ba1WkGWoNTBdmy2u4Lt2Cc+2FtC",
+	"7dg5d51wx166Ndgus9QAbLO3Os+1jRrBblPJb8diW8/GbfrBDnZrju7Jyw1oLgHpxbldQHrxaQ8Yvbiy",
+	"azK9eLANSOuJu3l15eatfFhyHLTR6+TVqb2r3IEMCQhVq4RskcyLv7LDmCS5m4qXoWHKV/zSH2gbkA6a",
+	"OiBdMLbQtN9Euo7OLEEZXAN1wHNVXBqvb13fEPDOcx33pi8s6le4dw7Mb4/Ebwy+b4+q7xGL0ivuyAS2",
+	"PkTYkY2Mep+5UNptHvtK4G2PuCUd1u8jkc/njl6ZYm/KFuXwzgcI+q9i5Lghcr8RQ51Rs7RXQaHOoKkU",
+	"C/leMVKfpUHIB87lkjAJ1UQShO31tVkZnd93YZ9C4P/2iFAtXJCtuAPrNWFVAi2xSce9c5iouxMsNrup",
+	"eaAj08zzXIkIW2RBS/0lTUljzC2i8tgL7NavU64hFIEwiEK4cwb2RYIgJEJyHiKhExwEgWhGNCMxXxEt",
+	"dEwtr98jIM5PFiglN+g4HC2dHxWpATuaEjp+R4vfXbWe1pQBCPHQ2NRo8vMH4H6+kkJwrBGNdR6Blnqq",
+	"nSa+i2upy48ihKMzNveNbuoidJeUyWYu1SE35fA6TSa19FCtNyMxXzAqFFscG04ljOeLpc0IbAxo7xla",
+	"WCiAh4gsbArSK+dglORwWNKkfryeQXZdq4QuJNmwVntEX0UylojRdAcMpLt1sJ8x2u4U61cEcn8eoX4+",
+	"czfE+kEw+HSMciDZAE1dPsu4lJQXotkG1VNieKakEtYcXWRHTJhLrt8RhBRQDUtMd49tALZSbHyFlWJL",
+	"0w16ghIIWIOaC1SCWl+TxCr2wYRNTQr/dIzWCkHTgjmnlfhAWJzHkI6Tk8ZgQUDVD1Qu38BONlbjyzmU",
+	"YuvDE1UWlM3G67kTFmhnKpeX73/79d/T3QF6s1TI5SwmxwjygxQCGL/uJn9byP5FrRaTnxZVmMsh0jUt",
+	"Icwy3ShaGylbGOs6AR+26u2yuZskqA7+40Z2HSNsQhZTMpdImYY64EjNECro1e35Vsvza3jhFXjwDYod",
+	"tR7B4XCqxTY1xVDE7h3Twxm5Bg3N56XY1p2MrFMcG9uXp4mxI0yKoFX2GOqh6r9dtEo1TF5y/pmkgCtk",
+	"mGB02+zhY8prMk5z5a2CCn8fptx6yLTMog6bql2qTtR1NuGM7JYCfRFhMqNE3PK4ec8k7pLlB4rAP8RB",
+	"qs+dcrVLMZqlYMu+MZr2NKe3jUachjf48+RbKyQ94KFrW26cJ8CM76pZdn2S2cy1A4rinZxBk8ZM5j7p",
+	"yBUBo4YkcZ5RuXmj5m/2+pqCxDnJFdJrllWlvJJtXS+wNEW//fp/4bJkLU1xEIUwLOmMplRuBuhcGakz",
+	"/gEqNwlEPuBYwrkTS7ThOVLTVcalWq4u8qTl01i/mbqxra0RonVG5vQDoixO84SY+qqZ3d4LIgU6HI52",
+	"B231okurK5CI1/QfBKxhO+Y/c5JtmvnOr1RaKek6QHBXmWd4QZIxevv6e4FSgi8RZZI7py3MDHoWE3Mw",
+	"myY1gxpX/QjWVg9Lk8vESM9Jpo7EwNVkgE61ODt5daoEUsozkoVgpBKTMu0w7Nl9x1aAQXuEE3UgNqNP",
+	"XYl0YFF4WC4fpL2klM35lqPOMp+pSUXGU6YzNMeICpGT0NZ0NC5ZMPi02xkyGUyAt/HSTtgEGN56okx+",
+	"fW/c7Tik7Q7QLfbIhNlsoC1cA8YUeF/sbtK4rTbT2fmWvewBZsKa2EwtGLJgBEB3OUPTtjpTU5dGJAbo",
+	"f1VTetDO4XC4C/ktRXLPhJl8nSLdpVSP+LhXPWLkase7QrbGN8a4XOqz04SdlIsUa7/TXJ23Q+OnWORE",
+	"CLXrcHNdrKYaUW/Pv4me7gIzTBgohEuygZMM2iGpIOhwdKQEs1p8CCxWAAe4Mc6yTaUa8hhtr4aMrbCr",
+	"lEFGki+IXJrC0LV6yKZos5rLALaqq9GuKDxh0+c4XpLoOWcy4+kYMR7BYWyKdmpnIjNvbI5Rx44g9q5g",
+	"TvQJWm+TYiq7+qSa0pgwAQaAkV9nr76P9gdDL3so8LdwEAZXJBN6f48GQ92SrwnDaxqMg4PBcHAQgE29",
+	"BC21pwyUhMfwY0Fk41XKd+dn34OjAe28ucaLBcnQ29Nd7cjCiU7EyzbaWXLy6nSAXnDfH0053CkpQxh+",
+	"nCbBOPiWyJNXp18bsRZUSuHvD4eVum2SfJB7S7lKS4XaAi0K/kfCY9BlqoGpSwgv1G+UYrb4r0lA2CQo",
+	"vSM48X8DPvUDH6VO9OpWe16z3379d+lLCA0F/usS10ly7bnxrYdg/O4iLBXtlyTTXorSTJSIxwuhTvZA",
+	"ugsFxKYsdBL03JAJeY8hZefvb16+uAXtvlKDdNKtViavXGfPaqb7MLOACta6In6epUbzjff2RvtPoKDV",
+	"aPx0+HQY3FyUauM1n/9KpwJn4TVS8uWaMMCjywvdRsymHlsJqQ3/FhJW631Y9Ve9GKFyXJRrLt1cQGWQ",
+	"abXgw3Q8Yb3KhYTw2JzT1Oj+sXWATthGJ6x6g6oZIyq1aKtx1Bm5NzOZSi3mCF+voPLuHgH/F35tE1eS",
+	"wgzl38sG+8P9x9FoFA1H58NnRaEvd3rWHEbVsp8mT+aPyVEcHc4OcHS4/2wUPZ0PSTTC+7OD+DA5Io/n",
+	"lQz4+y5C+3OKah7+jYKb+v6wNPXCo2Nq+nv3dH3X8BA0qIRDXHi1VUqeFb+u3XBv/1C13EaiI7PO2nW3",
+	"OrHXKOd7L1xVt2G5qhtQt0/55OqNhkeDZ+cjv06cxn9MtZUe6eT6LPhECGHP3GZD2Iu1wsfu35oF6nDz",
+	"7J//GrXxX4kupaI4/ZDauwbqGdleQx+c2ofDURscJ6/23lYqFB8OD7o7feOX/j/cf9bdo1oHHOZuSrZ1",
+	"9TXZ+je+VvphyREUJABl4ukjCla23FR1kg6UbVNM33sfT9FtQ8TTRFm8cC0agg0PpiSWCCNJ1bkYbr+m",
+	"3gXZVPu6sWkpJqz1YowzMoBq4WpPmmv3aTWkeNqkc9Rcz9w3R/zPh72rX88tCBL0X4W7rc2/ABXDS0ah",
+	"I8/RENxypiCBccq1lie4CauTeLnGv+SQXi545hBkE7EVph5VsNg2SXMLuc10rY/OTAqzX9gPLH7fkd80",
+	"mlfRpX28i3sbktoF+K6ncq5I14dTzg3Zv9Uo3d5auDzHBi18UblWDs7OTx+//PafBz/9/FP64oez2whC",
+	"VxanQSC+tJuWz4vweRByw26x433W7E8uTCEGsviMkRWl9ok6fqy5kG0BowJh03us439MyTTcXTQNnVjH",
+	"e4yZLi4KDuwJ8+8cqRSV8oBUCpLOtcuFl+qiKjjOn6GfDSasTdDqlo1i1i/wXZezTUgumuxVPuOoxQRQ",
+	"62882dxOQjzMRm0yhfttsaZK5zflm3p751qWhKPbrfMvJP9uJ93aTD2bnfRpC7RhD4H23Pvm2eGoxxDV",
+	"7/VAv6M+62n40AKI3f0+netf0fijRLbNVEdFecua1K7bv3sf7UdIb7Qw35ZyUfrWQHF9UqvXuEHwBRJq",
+	"vvoHzvlqtWollfVoE2YfHjfVv/SqW5pClq1Gsm7QKLv1Apzsrsilw7YVJ6H7NJ4Ln/nkt9dhdw/3qbE/",
+	"ilttDYRt3Bo2n8xem48Se+mYW49N00Gzk66ZFYZfVNQXFfV57KFviezaQLezUd33rJV1usYybogeeG6u",
+	"WjHbIJHPTDiNZZcQKWYLS/GBSlEYllcbdcWvKFuUWpj4pgmTS7LS/gAv1qYWJGhiqeAj41a56IQd+Ay5",
+	"VVA6T0bHPwJoJ8HhUz8bJJb8uqFiflgL4h2jSgX8XZvYM2GS5/FSjQsz9oqnF7HDlcL4Vn8uMGVFfXwI",
+	"KirryAmDo4sO/XeKk2dohS+JEn/HCDcfltDWs9Jgws636tmmKtIm9r5d1Gqp0qh8/Vja4B7nHic4bb3E",
+	"Dml40VtmNUX79jrRfFEXv6+6MIP/WdXGZ3IU+gOUm02h7XmcKcI+G21Gv4yj/WCKEplLnloTX4lJ2A2g",
+	"sLzu26+AG53xb2w60UN5gu+Q6ey81t5tWN0Z3q+ok4NVqxJ101/GFsU3Wy+qXGHNv4J7taii6hbucbn9",
+	"KpDP5O6OuMv3ahJIvfQbKlzJbjs14HMdCQe2yLicijNhLZ5YG1FBpcv9FCSd1y0D/1ZW2QVvCEuUHTOt",
+	"fBdzCnkq8A1a6gX1mbRXtyj9JVqztlb37LkJif3jvLOdF/iVa/eDo4Zr9+KSPKEZiSXPNlFmQ5OLi+8+",
+	"Gv2Wbt1Scsnv4dW9W4BDxeC4U4BDI6bBnur5jfNygIMeciulbETDQbxPnuKjUfRkfphEh7NnOHpKHsfR",
+	"KBnO9/HB7DA+Sm5N2L6xCiZM4cl3v+x/rclQ/mc4HA7xLE7IvCm6QXXrZQX25rNq9mGLOvBKXpTqXXza",
+	"JuAXX/VtfNUugcFoPWO71LXe3kf4p8NN/dr4o4sQQVN+/dhm2BaFM8DKowKv1wRnok17WZdyTdvooay2",
+	"6fYn6/bJF8fXA7CPKRa0hX16uI7bK+q0sEK7L7mFC4Z/Ub1YmttofNDLpvkkNOX/B723Vdt9kQ4P5hbf",
+	"IhpudzQ413rn9j5x7Q/XjBqiYsuFyNvpvnf82GZm2zTsCbskZG0uHyHRUce3eIUgxpAhPG1KEW4RY51+",
+	"2kKa3dVN60kXLX5utVsb6u7d1pF7+zPM5yGrdYPP9sTSRNnfQzTvP6xotj7oP6eI/ut5lO9w6NjTWZC6",
+	"NMKdtUej1+5UiBz8W7o6AXjr7Be94IrTfCU7GaAfILfSfNdqGnZ/v2rCNCQs4YNXUGct5kzkK5IJcOvp",
+	"ykfOCk74NZN0RY49u7h5HDhMTZj7vJVfnAjZIhDpBgki7eLurJe8T6n9oZ69BrP5cdVsdl8dC0bL/vKn",
+	"4WNxN0Zvfb5Hisd/WVfbs5+yw1ZX25wk8Qw3JhL9lB3+Dnrt9q62QhR9UXd/Rf/ca1Mho/iKvGafHjqz",
+	"K6NKFlUJ/SI7WGkKgnb8SNI5ZAyYOkzXjCRoVgTHHCMulyS7poJAcI8O0TGhN+3f1d3tm8U1YdvSuNDt",
+	"srgqVT7bcrjO7c3tlxSuPilcmsi6yKoChsgvOU6FvuV0dcuaxuxM4to+oksY01qgbRRXJvQWstoWZ90+",
+	"A7cbYBau4p/9iya7bXNy9UndlDrKCD9kPtuXm7/Pwp9Zy8Ujm78vf2Kv05iePj79+afV2Q9nmx/P0/SU",
+	"DW9pivRJy/s8ouz/uLARqyTqqrhcs+NjqQrYuwslUsql3MrPTAGzdxeKAfxKJE0fBLYf4Nbt0M50wVGW",
+	"MzTYE8nl3orHl/rNXrxK3Fe3I/1Mf4R2e30Tt7zmIJcQ6vWExjXTVNKr/MEFPxRKNIRBncP3+vk61TAq",
+	"WYrCpSm6bxp7WSEZN728aEtvzOKLTB+3xTx5RQmrAWoeMCMm6rDK2e9eD5f93jx+pXqOjeUp+kM1l5uL",
+	"m/8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
