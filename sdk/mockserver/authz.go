@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // caller is the authenticated calling token as the rules see it.
@@ -120,7 +121,7 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 			errs.add("allowed_ips", "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them", ranges)
 		}
 		for i, pre := range t.allowed {
-			if !prefixWithin(pre, p.allowed) {
+			if !validate.PrefixWithin(pre, p.allowed) {
 				errs.add(fmt.Sprintf("allowed_ips[%d]", i), "%s is outside the calling token's allowed_ips %s", pre, ranges)
 			}
 		}
@@ -229,16 +230,6 @@ func widening(verb string, errs fieldErrs) *problem {
 		"no widening: the calling token cannot %s this token: %s", verb, strings.Join(msgs, "; "))
 	p.errors = errs
 	return p
-}
-
-// prefixWithin reports whether every address of pre lies inside one of outer.
-func prefixWithin(pre netip.Prefix, outer []netip.Prefix) bool {
-	for _, o := range outer {
-		if o.Addr().Is4() == pre.Addr().Is4() && o.Bits() <= pre.Bits() && o.Contains(pre.Addr()) {
-			return true
-		}
-	}
-	return false
 }
 
 func prefixList(ps []netip.Prefix) string {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // setupBootstrap runs before the server serves anything, in one store write:
@@ -135,7 +137,7 @@ func legacyMember(tx *txn, label string, tokens []*tokenRec, now time.Time) uuid
 		}
 	}
 	name := label
-	if !usernamePattern.MatchString(name) {
+	if validate.Username(name) != nil {
 		name = "legacy-" + uuid.NewSHA1(uuid.NameSpaceOID, []byte(label)).String()[:8]
 	}
 	m := newMemberRec(name, "member", catalogueOrder(perms), now)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // Fuzz targets for the request decoders and validators, run in-process (ServeHTTP on a
@@ -38,7 +40,7 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	now := s.cfg.clock.Now()
 	exp := now.Add(48 * time.Hour)
 	secret, _ := NewSecret()
-	allowed, _ := parseAllowedIP("10.0.0.0/8")
+	allowed, _ := validate.AllowedIP("10.0.0.0/8")
 	if err := s.st.Create(newTokenRec(tokenFields{
 		ID: uuid.MustParse(fuzzTargetID), Name: "target", Owner: "admin", Scopes: []string{"members.read", "groups.read"},
 		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp, Enabled: true,

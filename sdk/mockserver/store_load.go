@@ -3,6 +3,8 @@ package mockserver
 import (
 	"errors"
 	"fmt"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // checkStored vets a token read from a database or an old state file as strictly as the API
@@ -32,7 +34,7 @@ func checkStored(f *tokenFields) error {
 	}
 	f.allowed = nil
 	for _, ip := range f.AllowedIPs {
-		p, err := parseAllowedIP(ip)
+		p, err := validate.AllowedIP(ip)
 		if err != nil {
 			return fmt.Errorf("allowed_ips: %w", err)
 		}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver ("sqlite")
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // The schema, one file per version (0001_….sql, 0002_….sql, …), applied in order at open,
@@ -571,7 +573,7 @@ func (st *sqliteStore) loadMembers() error {
 			return errf("seq %d: must be positive", seq)
 		}
 		m.Seq, m.Enabled, m.Builtin = uint64(seq), enabled == 1, builtin == 1
-		if !usernamePattern.MatchString(m.Username) {
+		if validate.Username(m.Username) != nil {
 			return errf("username %q is not a valid username", m.Username)
 		}
 		if err := json.Unmarshal([]byte(perms), &m.Permissions); err != nil {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // The store test suite: every test runs against both implementations, the in-memory store
@@ -72,7 +74,7 @@ var suiteNow = time.Date(2030, 1, 2, 3, 4, 5, 600, time.UTC)
 func suiteToken(name string) (*tokenRec, string) {
 	secret, _ := NewSecret()
 	exp := suiteNow.Add(48 * time.Hour)
-	allowed, _ := parseAllowedIP("10.0.0.0/8")
+	allowed, _ := validate.AllowedIP("10.0.0.0/8")
 	return newTokenRec(tokenFields{
 		ID: newTokenID(), Name: name, Owner: "team", Scopes: []string{"members.read", "groups.read"},
 		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp,
