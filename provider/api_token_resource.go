@@ -83,7 +83,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"name": schema.StringAttribute{
 				MarkdownDescription: "A human name for the token, 1–100 characters. Names need not be unique.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				Validators:          []validator.String{tokenNameValidator{}},
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the token may do: a set of at least one scope from the catalogue " +
