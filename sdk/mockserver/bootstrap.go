@@ -60,11 +60,8 @@ func (s *Server) setupBootstrap() error {
 			tx.put(t)
 		}
 		if boot == nil {
-			t := newTokenRec(tokenFields{
-				ID: newTokenID(), Name: "bootstrap", Owner: admin.ID(), Admin: true, Bootstrap: true,
-				Scopes: allScopeNames(), Enabled: true, CreatedAt: now, UpdatedAt: now,
-				Digest: digestOf(secret), TokenHint: hintOf(secret),
-			})
+			t := newToken("bootstrap", admin.ID(), allScopeNames(), secret, now)
+			t.Admin, t.Bootstrap = true, true
 			t.Seq = tx.nextSeq()
 			tx.put(t)
 			return nil
