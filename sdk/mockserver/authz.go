@@ -78,7 +78,8 @@ func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string)
 }
 
 // tokenShape is a token as the no-widening rules see it: as it is, or as a request would
-// leave it.
+// leave it. It stays apart from tokenRec on purpose: five plain fields instead of a packed
+// record, so authz_test states each rule's cases as literals; shapeOf is its only source.
 type tokenShape struct {
 	owner     string
 	shared    bool
@@ -132,7 +133,8 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 	return widening(verb, errs)
 }
 
-// memberShape is a member as rule 5 sees it.
+// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests, as
+// tokenShape; memberRec.shape is its only source).
 type memberShape struct {
 	id          string
 	role        string
