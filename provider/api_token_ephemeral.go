@@ -90,9 +90,10 @@ func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 			"expires with it and is not extended beyond it.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "A human name for the token, 1–100 characters, such as the pipeline run it serves.",
-				Required:            true,
-				Validators:          []validator.String{tokenNameValidator{}},
+				MarkdownDescription: "A human name for the token, such as the pipeline run it serves: 1–100 characters, not blank, " +
+					"without control or bidirectional control characters.",
+				Required:   true,
+				Validators: []validator.String{tokenNameValidator{}},
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the token may do: a set of at least one scope from the catalogue " +
