@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
-	"unicode/utf8"
 
 	"github.com/oapi-codegen/nullable"
 
@@ -36,23 +35,15 @@ func validateName(errs *fieldErrs, name string) {
 	errs.add("name", "%s", err.Error())
 }
 
-// maxIdempotencyKey is the documented limit, in characters (openapi.yaml's maxLength).
-const maxIdempotencyKey = 255
-
-// validateIdempotencyKey checks the Idempotency-Key header values: one value of 1 to 255
-// characters (not bytes) of valid UTF-8.
+// validateIdempotencyKey checks the Idempotency-Key header values: sent once, and the value
+// as validate.IdempotencyKey says (1 to 255 characters, not bytes, of valid UTF-8).
 func validateIdempotencyKey(keys []string) *problem {
 	msg := ""
-	switch {
-	case len(keys) > 1:
+	if len(keys) > 1 {
 		msg = fmt.Sprintf("must be sent once (got %d values)", len(keys))
-	case keys[0] == "":
-		msg = "must not be empty"
-	case !utf8.ValidString(keys[0]):
-		msg = "must be valid UTF-8"
-	case utf8.RuneCountInString(keys[0]) > maxIdempotencyKey:
-		msg = fmt.Sprintf("must be at most %d characters (got %d)", maxIdempotencyKey, utf8.RuneCountInString(keys[0]))
-	default:
+	} else if err := validate.IdempotencyKey(keys[0]); err != nil {
+		msg = err.Error()
+	} else {
 		return nil
 	}
 	return badRequest([]serverapi.FieldError{{Field: "Idempotency-Key", Message: msg}})

@@ -1,5 +1,5 @@
 // Package validate reads the values of a tokenhub request the way the API does: timestamps
-// (expires_at), allowed_ips entries, token names and member usernames.
+// (expires_at), allowed_ips entries, token names, member usernames and Idempotency-Key values.
 //
 // It is the one implementation of these rules: the reference server
 // (sdk/mockserver) refuses a request with exactly the errors these functions return, and the

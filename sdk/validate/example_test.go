@@ -59,3 +59,11 @@ func ExampleUsername() {
 	// <nil>
 	// must be 1–64 characters of letters, digits, '.', '_', '-' and '@'
 }
+
+func ExampleIdempotencyKey() {
+	fmt.Println(validate.IdempotencyKey("nightly-2026-11-29"))
+	fmt.Println(validate.IdempotencyKey(""))
+	// Output:
+	// <nil>
+	// must not be empty
+}

@@ -96,3 +96,17 @@ func FuzzUsername(f *testing.F) {
 		}
 	})
 }
+
+func FuzzIdempotencyKey(f *testing.F) {
+	for _, s := range []string{"nightly-2026-11-29", "", "k\xff", strings.Repeat("é", 256)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if validate.IdempotencyKey(s) != nil {
+			return
+		}
+		if n := utf8.RuneCountInString(s); !utf8.ValidString(s) || n == 0 || n > validate.MaxIdempotencyKeyLen {
+			t.Fatalf("IdempotencyKey(%q) = nil for a key that breaks the rule", s)
+		}
+	})
+}
