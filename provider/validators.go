@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,7 +129,8 @@ func (tokenNameValidator) ValidateString(_ context.Context, req validator.String
 		return
 	}
 	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
 		errs = joined.Unwrap()
 	}
 	for _, e := range errs {
