@@ -248,45 +248,35 @@ func rawJSONString(s string) string {
 // diagnostic on the attribute; detail is the diagnostics, for the failure message.
 func providerAccepts(t *testing.T, ps tfprotov6.ProviderServer, attr, value string) (ok bool, detail string) {
 	t.Helper()
-	ctx := context.Background()
 	typeName, set := "tokenhub_api_token", map[string]tftypes.Value{
 		"name":   tftypes.NewValue(tftypes.String, "n"),
-		"scopes": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "token.read")}),
+		"scopes": stringSetValue("token.read"),
 	}
 	switch attr {
 	case "allowed_ips":
-		set[attr] = tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, value)})
+		set[attr] = stringSetValue(value)
 	case "username":
 		typeName, set = "tokenhub_member", map[string]tftypes.Value{"username": tftypes.NewValue(tftypes.String, value)}
 	default:
 		set[attr] = tftypes.NewValue(tftypes.String, value)
 	}
-	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
+	return configAccepted(t, validateConfig(t, ps, "resource", typeName, set), attr, value)
+}
+
+func stringSetValue(vals ...string) tftypes.Value {
+	elems := make([]tftypes.Value, len(vals))
+	for i, v := range vals {
+		elems[i] = tftypes.NewValue(tftypes.String, v)
 	}
-	objType, ok := schemas.ResourceSchemas[typeName].ValueType().(tftypes.Object)
-	if !ok {
-		t.Fatalf("%s: schema is not an object", typeName)
-	}
-	vals := map[string]tftypes.Value{}
-	for name, typ := range objType.AttributeTypes {
-		vals[name] = tftypes.NewValue(typ, nil)
-		if v, ok := set[name]; ok {
-			vals[name] = v
-		}
-	}
-	config, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := ps.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &config})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, elems)
+}
+
+// configAccepted reports whether diags hold no error; every error must be on attr.
+func configAccepted(t *testing.T, diags []*tfprotov6.Diagnostic, attr, value string) (ok bool, detail string) {
+	t.Helper()
 	ok = true
 	var msgs []string
-	for _, d := range resp.Diagnostics {
+	for _, d := range diags {
 		msgs = append(msgs, d.Summary+": "+d.Detail)
 		if d.Severity != tfprotov6.DiagnosticSeverityError {
 			continue
@@ -299,19 +289,100 @@ func providerAccepts(t *testing.T, ps tfprotov6.ProviderServer, attr, value stri
 	return ok, strings.Join(msgs, "; ")
 }
 
-// TestTokenNameValidator: one diagnostic per broken rule, each naming the attribute, the
-// value and the rule.
-func TestTokenNameValidator(t *testing.T) {
-	t.Parallel()
-	var resp validator.StringResponse
-	tokenNameValidator{}.ValidateString(context.Background(),
-		validator.StringRequest{Path: path.Root("name"), ConfigValue: types.StringValue("\t")}, &resp)
-	if got := resp.Diagnostics.ErrorsCount(); got != 2 {
-		t.Fatalf("got %d errors (%v), want 2 (blank, control character)", got, resp.Diagnostics)
+// validateConfig validates a config of the kind ("resource", "data", "ephemeral", "list")
+// and type with the attributes in set and every other one null, as Terraform does at
+// validate and plan.
+func validateConfig(t *testing.T, ps tfprotov6.ProviderServer, kind, typeName string, set map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	t.Helper()
+	ctx := context.Background()
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, want := range []string{`Attribute name "\t" must not be blank`, `Attribute name "\t" must not contain control characters`} {
-		if d := resp.Diagnostics[i].Detail(); !strings.HasPrefix(d, want) {
-			t.Errorf("detail %q, want it to start with %q", d, want)
+	schema := map[string]map[string]*tfprotov6.Schema{
+		"resource": schemas.ResourceSchemas, "data": schemas.DataSourceSchemas,
+		"ephemeral": schemas.EphemeralResourceSchemas, "list": schemas.ListResourceSchemas,
+	}[kind][typeName]
+	if schema == nil {
+		t.Fatalf("no %s schema %s", kind, typeName)
+	}
+	objType, ok := schema.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s %s: schema is not an object", kind, typeName)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, typ := range objType.AttributeTypes {
+		vals[name] = tftypes.NewValue(typ, nil)
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each kind has its own response type; all carry Diagnostics.
+	var diags []*tfprotov6.Diagnostic
+	switch kind {
+	case "resource":
+		var resp *tfprotov6.ValidateResourceConfigResponse
+		if resp, err = ps.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &dv}); err == nil {
+			diags = resp.Diagnostics
+		}
+	case "data":
+		var resp *tfprotov6.ValidateDataResourceConfigResponse
+		if resp, err = ps.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typeName, Config: &dv}); err == nil {
+			diags = resp.Diagnostics
+		}
+	case "ephemeral":
+		var resp *tfprotov6.ValidateEphemeralResourceConfigResponse
+		if resp, err = ps.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typeName, Config: &dv}); err == nil {
+			diags = resp.Diagnostics
+		}
+	case "list":
+		ls, ok := ps.(tfprotov6.ListResourceServer)
+		if !ok {
+			t.Fatal("the provider server does not serve list resources")
+		}
+		var resp *tfprotov6.ValidateListResourceConfigResponse
+		if resp, err = ls.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: &dv}); err == nil {
+			diags = resp.Diagnostics
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return diags
+}
+
+// TestTokenNameRuleEverywhere: every attribute that holds a token's name (to create it, or
+// to find it) runs the API's name rule, not only the resource's.
+func TestTokenNameRuleEverywhere(t *testing.T) {
+	t.Parallel()
+	ps, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: time.Now, getenv: noEnv})()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := stringSetValue("token.read")
+	for _, c := range []struct {
+		kind, typeName string
+		withScopes     bool
+	}{
+		{"resource", "tokenhub_api_token", true},
+		{"ephemeral", "tokenhub_api_token", true},
+		{"data", "tokenhub_api_token", false},
+		{"data", "tokenhub_api_tokens", false},
+		{"list", "tokenhub_api_token", false},
+	} {
+		for value, want := range map[string]bool{"ci-deploy": true, "invoice\u202etxt.exe": false, "   ": false} {
+			set := map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, value)}
+			if c.withScopes {
+				set["scopes"] = scopes
+			}
+			ok, detail := configAccepted(t, validateConfig(t, ps, c.kind, c.typeName, set), "name", value)
+			if ok != want {
+				t.Errorf("%s %s: name = %q accepted %v (%s), want %v", c.kind, c.typeName, value, ok, detail, want)
+			}
 		}
 	}
 }
