@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // Plan-time truth: the provider checks what its own token may do before a plan promises
@@ -42,7 +43,7 @@ func newCallerAccess(me *sdk.Me) *callerAccess {
 	}
 	a.expiresAt = me.Token.ExpiresAt
 	for _, ip := range me.Token.AllowedIPs {
-		if p, err := parsePrefix(ip); err == nil {
+		if p, err := validate.AllowedIP(ip); err == nil {
 			a.allowed = append(a.allowed, p)
 		}
 	}
@@ -117,7 +118,7 @@ func (a *callerAccess) checkToken(t plannedToken) diag.Diagnostics {
 					"addresses inside them (no widening). Set allowed_ips inside %s.", a.who(), ranges, ranges))
 		}
 		for _, p := range t.allowed {
-			if !prefixInside(p, a.allowed) {
+			if !validate.PrefixWithin(p, a.allowed) {
 				diags.AddAttributeError(path.Root("allowed_ips"), "Address Outside the Provider Token's Ranges",
 					fmt.Sprintf("%s is outside %s, the addresses %s may be used from (no widening). Use "+
 						"addresses inside them.", p, ranges, a.who()))
@@ -136,29 +137,6 @@ func (a *callerAccess) checkToken(t plannedToken) diag.Diagnostics {
 				"change a shared token. Set shared = false, or configure the provider with an admin's token.", a.who()))
 	}
 	return diags
-}
-
-func parsePrefix(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		return p.Masked(), err
-	}
-	addr, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(addr, addr.BitLen()), nil
-}
-
-// prefixInside reports whether all of p lies inside one of outer (the server's rule).
-func prefixInside(p netip.Prefix, outer []netip.Prefix) bool {
-	p = p.Masked()
-	for _, o := range outer {
-		if o.Addr().Is4() == p.Addr().Is4() && o.Bits() <= p.Bits() && o.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
 }
 
 func prefixStrings(ps []netip.Prefix) string {

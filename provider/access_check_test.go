@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // TestCheckToken_AdminOnly: owner and shared (set by issue 10's attributes) are admin-only,
@@ -41,10 +43,10 @@ func TestCheckToken_AdminOnly(t *testing.T) {
 func TestCheckToken_Bounds(t *testing.T) {
 	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	later := exp.Add(time.Second)
-	p8, _ := parsePrefix("10.0.0.0/8")
-	p7, _ := parsePrefix("10.0.0.0/7")
-	host, _ := parsePrefix("10.1.2.3")
-	v6, _ := parsePrefix("::ffff:10.1.2.3")
+	p8, _ := validate.AllowedIP("10.0.0.0/8")
+	p7, _ := validate.AllowedIP("10.0.0.0/7")
+	host, _ := validate.AllowedIP("10.1.2.3")
+	v6, _ := validate.AllowedIP("::ffff:10.1.2.3")
 	a := &callerAccess{admin: true, expiresAt: &exp, allowed: []netip.Prefix{p8}}
 	ok := plannedToken{expiryKnown: true, expiresAt: &exp, allowedKnown: true, allowed: []netip.Prefix{p8, host}}
 	if d := a.checkToken(ok); d.HasError() {

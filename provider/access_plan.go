@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // checkAccess is the plan-time half of the server's rules for tokenhub_api_token
@@ -132,7 +134,7 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 				t.allowedKnown = false // an unknown element could be anything
 				break
 			}
-			if p, err := parsePrefix(v.ValueString()); err == nil {
+			if p, err := validate.AllowedIP(v.ValueString()); err == nil {
 				t.allowed = append(t.allowed, p)
 			}
 		}

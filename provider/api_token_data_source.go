@@ -67,7 +67,7 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 				"exactly one visible token.",
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+			Validators: []validator.String{tokenNameValidator{}},
 		},
 		"scopes": schema.SetAttribute{
 			MarkdownDescription: "The scopes the token holds.",

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -77,9 +76,10 @@ func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 			"provisioner's environment.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "A human name for the token, 1–100 characters, such as the pipeline run it serves.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				MarkdownDescription: "A human name for the token, such as the pipeline run it serves: 1–100 characters, not blank, " +
+					"without control or bidirectional control characters.",
+				Required:   true,
+				Validators: []validator.String{tokenNameValidator{}},
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the token may do: a set of at least one scope from the catalogue " +

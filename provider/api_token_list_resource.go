@@ -65,7 +65,7 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with exactly this name (filtered by the server).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				Validators:          []validator.String{tokenNameValidator{}},
 			},
 			"name_prefix": schema.StringAttribute{
 				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive).",

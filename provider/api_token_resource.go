@@ -82,9 +82,10 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "A human name for the token, 1–100 characters. Names need not be unique.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				MarkdownDescription: "A human name for the token, 1–100 characters, not blank, without control or bidirectional " +
+					"control characters. Names need not be unique.",
+				Required:   true,
+				Validators: []validator.String{tokenNameValidator{}},
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the token may do: a set of at least one scope from the catalogue " +
@@ -95,7 +96,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset) or " +
+				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset up to ±23:59) or " +
 					"the legacy UTC form `2027-01-31 00:00:00`, in the future when set or changed. Omit for no expiry; " +
 					"conflicts with `lifetime`.",
 				Optional:      true,
@@ -105,8 +106,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"allowed_ips": schema.SetAttribute{
 				MarkdownDescription: "IPv4/IPv6 addresses and CIDR ranges the token may be used from; empty or " +
-					"omitted means any address. A bare address equals its single-host range (`10.0.0.1` is " +
-					"`10.0.0.1/32`, `2001:db8::1` is `2001:db8::1/128`), so either spelling shows no difference.",
+					"omitted means any address. At most 100; a bare address equals its single-host range, and a " +
+					"range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`) and no IPv6 zone.",
 				Optional:      true,
 				Computed:      true,
 				ElementType:   ipOrCIDRType{},

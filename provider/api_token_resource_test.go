@@ -490,12 +490,25 @@ func TestAccAPIToken_validation(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Timestamp.*expires_at`),
 			},
 			{
+				// time.Parse takes it; the API does not (hours 00-23, minutes 00-59).
+				Config:      cfg(`name = "x"` + "\n" + `scopes = ["token.read"]` + "\n" + `expires_at = "2099-01-01T00:00:00+00:60"`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Timestamp.*expires_at.*\+00:60,\s+which\s+is\s+out\s+of\s+range`),
+			},
+			{
 				Config:      cfg(`name = ""` + "\n" + `scopes = ["token.read"]`),
-				ExpectError: regexp.MustCompile(`(?s)name.*character count must be between 1 and 100`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Token Name.*name.*must\s+not\s+be\s+empty`),
 			},
 			{
 				Config:      cfg(fmt.Sprintf(`name = %q`, strings.Repeat("n", 101)) + "\n" + `scopes = ["token.read"]`),
-				ExpectError: regexp.MustCompile(`(?s)name.*character count must be between 1 and 100`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Token Name.*must\s+be\s+at\s+most\s+100\s+characters\s+\(got\s+101\)`),
+			},
+			{
+				Config:      cfg(`name = "   "` + "\n" + `scopes = ["token.read"]`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Token Name.*must\s+not\s+be\s+blank`),
+			},
+			{
+				Config:      cfg(`name = "invoice\u202etxt.exe"` + "\n" + `scopes = ["token.read"]`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Token Name.*bidirectional\s+control\s+characters\s+\(U\+202E\)`),
 			},
 		},
 	})

@@ -58,7 +58,7 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with exactly this name (the API filters).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				Validators:          []validator.String{tokenNameValidator{}},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired` (the API filters).",

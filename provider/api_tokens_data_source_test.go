@@ -174,8 +174,8 @@ func TestAccAPITokensDataSource_validation(t *testing.T) {
 		Steps: []resource.TestStep{
 			step("status", "revoked", `(?s)Invalid Attribute Value Match.*status.*"revoked"`),
 			step("scope", "gateways.read-all", `(?s)Invalid Scope.*scope.*"gateways.read-all" is not a tokenhub scope.*Did you\s+mean.*gateway.read-all`),
-			step("expires_before", "next week", `(?s)Invalid Timestamp.*expires_before.*"next week" is not an\s+RFC\s+3339`),
-			step("name", "", `(?s)Invalid Attribute Value Length.*name`),
+			step("expires_before", "next week", `(?s)Invalid Timestamp.*expires_before\s+"next\s+week"\s+must\s+be\s+an\s+RFC\s+3339`),
+			step("name", "", `(?s)Invalid Token Name.*name\s+""\s+must\s+not\s+be\s+empty`),
 		},
 	})
 }

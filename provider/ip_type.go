@@ -3,15 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 var (
@@ -19,28 +19,6 @@ var (
 	_ basetypes.StringValuableWithSemanticEquals = ipOrCIDRValue{}
 	_ xattr.ValidateableAttribute                = ipOrCIDRValue{}
 )
-
-// parseIPOrCIDR returns the network an allowlist entry admits: a bare address is
-// the single-host prefix (10.0.0.1 -> 10.0.0.1/32, 2001:db8::1 -> 2001:db8::1/128).
-// Like the API, it rejects CIDRs with host bits set (10.1.2.3/8), which are
-// usually a typo, and IPv6 zones.
-func parseIPOrCIDR(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return netip.Prefix{}, fmt.Errorf("%q is not a valid CIDR range (such as 10.0.0.0/8 or 2001:db8::/32)", s)
-		}
-		if p.Masked() != p {
-			return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s)", s, p.Masked())
-		}
-		return p, nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, fmt.Errorf("%q is not a valid IP address (such as 203.0.113.7 or 2001:db8::1) or CIDR range", s)
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
-}
 
 // ipOrCIDRType is a string holding an IP address or CIDR range. Spellings of the
 // same network are semantically equal (10.0.0.1 and 10.0.0.1/32).
@@ -92,7 +70,7 @@ func (v ipOrCIDRValue) Equal(o attr.Value) bool {
 // canonical is the masked prefix in its standard spelling, or the raw string if
 // it does not parse (so that two identical bad values still compare equal).
 func (v ipOrCIDRValue) canonical() string {
-	p, err := parseIPOrCIDR(v.ValueString())
+	p, err := validate.AllowedIP(v.ValueString())
 	if err != nil {
 		return v.ValueString()
 	}
@@ -114,14 +92,13 @@ func (v ipOrCIDRValue) StringSemanticEquals(_ context.Context, newValuable baset
 	return v.canonical() == newValue.canonical(), diags
 }
 
-// ValidateAttribute rejects malformed addresses and ranges at plan time.
+// ValidateAttribute refuses at plan time what the API refuses (validate.AllowedIP).
 func (v ipOrCIDRValue) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
 	if v.IsNull() || v.IsUnknown() {
 		return
 	}
-	if _, err := parseIPOrCIDR(v.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP Address or CIDR Range",
-			fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	if _, err := validate.AllowedIP(v.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP Address or CIDR Range", refusedIP(req.Path, err))
 	}
 }
 

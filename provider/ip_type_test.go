@@ -11,45 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-func TestParseIPOrCIDR(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in, want string
-		wantErr  bool
-	}{
-		{in: "10.0.0.1", want: "10.0.0.1/32"},
-		{in: "10.0.0.1/32", want: "10.0.0.1/32"},
-		{in: "10.0.0.0/8", want: "10.0.0.0/8"},
-		{in: "0.0.0.0/0", want: "0.0.0.0/0"},
-		{in: "2001:db8::1", want: "2001:db8::1/128"},
-		{in: "2001:DB8::1", want: "2001:db8::1/128"},
-		{in: "2001:db8:0:0:0:0:0:1/128", want: "2001:db8::1/128"},
-		{in: "2001:db8::/32", want: "2001:db8::/32"},
-		{in: "10.0.0.1/8", wantErr: true}, // host bits set, as the API rejects
-		{in: "10.0.0.256", wantErr: true},
-		{in: "10.0.0.0/33", wantErr: true},
-		{in: "fe80::1%eth0", wantErr: true},
-		{in: " 10.0.0.1", wantErr: true},
-		{in: "example.com", wantErr: true},
-		{in: "", wantErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			got, err := parseIPOrCIDR(tt.in)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("parseIPOrCIDR(%q) = %v, want an error", tt.in, got)
-				}
-				return
-			}
-			if err != nil || got.String() != tt.want {
-				t.Fatalf("parseIPOrCIDR(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
-
 func TestIPOrCIDRSemanticEquals(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -52,7 +52,7 @@ func (d *memberDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "The member's username. Set it, or `id`, to choose the member.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(usernamePattern, usernameRule)},
+				Validators:          []validator.String{usernameValidator{}},
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "`admin` or `member`.",

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"regexp"
-
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -23,11 +21,6 @@ type memberFields struct {
 	CreatedAt   rfc3339Value `tfsdk:"created_at"`
 	UpdatedAt   rfc3339Value `tfsdk:"updated_at"`
 }
-
-// usernamePattern is the contract's username rule, checked at plan time.
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
-
-const usernameRule = "must be 1–64 characters of letters, digits, '.', '_', '-' and '@'"
 
 func (f *memberFields) fromAPI(m *sdk.Member) diag.Diagnostics {
 	f.ID = types.StringValue(m.ID)

@@ -62,7 +62,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"username": schema.StringAttribute{
 				MarkdownDescription: "A unique name, 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(usernamePattern, usernameRule)},
+				Validators:          []validator.String{usernameValidator{}},
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "`member` (default): holds the `permissions` listed and sees their own tokens and " +

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 var (
@@ -18,22 +20,6 @@ var (
 	_ basetypes.StringValuableWithSemanticEquals = rfc3339Value{}
 	_ xattr.ValidateableAttribute                = rfc3339Value{}
 )
-
-// legacyTimeLayout is the API's documented legacy request form, always UTC.
-const legacyTimeLayout = "2006-01-02 15:04:05"
-
-// parseTimestamp accepts RFC 3339 (any offset, optional fraction) and the legacy
-// "YYYY-MM-DD HH:MM:SS" form, which the API reads as UTC.
-func parseTimestamp(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(legacyTimeLayout, s, time.UTC); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 timestamp (such as 2027-01-31T00:00:00Z) "+
-		"or a UTC time in the form YYYY-MM-DD HH:MM:SS", s)
-}
 
 // rfc3339Type is a string holding a timestamp. Two spellings of the same instant
 // (2027-01-01T00:00:00Z and 2027-01-01T01:00:00+01:00) are semantically equal, so
@@ -93,7 +79,7 @@ func (v rfc3339Value) Time() (time.Time, error) {
 	if v.IsNull() || v.IsUnknown() {
 		return time.Time{}, errors.New("timestamp is null or unknown")
 	}
-	return parseTimestamp(v.ValueString())
+	return validate.Timestamp(v.ValueString())
 }
 
 // StringSemanticEquals reports whether both values name the same instant.
@@ -125,13 +111,12 @@ func sameInstant(a, b rfc3339Value) bool {
 	return ta.Equal(tb)
 }
 
-// ValidateAttribute rejects values that are not timestamps, at plan time.
+// ValidateAttribute refuses at plan time what the API refuses (validate.Timestamp).
 func (v rfc3339Value) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
 	if v.IsNull() || v.IsUnknown() {
 		return
 	}
-	if _, err := parseTimestamp(v.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Timestamp",
-			fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	if _, err := validate.Timestamp(v.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Timestamp", refusedValue(req.Path, v.ValueString(), err))
 	}
 }

@@ -10,42 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-func TestParseTimestamp(t *testing.T) {
-	t.Parallel()
-	want := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in      string
-		want    time.Time
-		wantErr bool
-	}{
-		{in: "2027-01-01T00:00:00Z", want: want},
-		{in: "2027-01-01T01:00:00+01:00", want: want},
-		{in: "2026-12-31T19:00:00-05:00", want: want},
-		{in: "2027-01-01T00:00:00.000Z", want: want},
-		{in: "2027-01-01 00:00:00", want: want}, // legacy form, UTC
-		{in: "2027-01-01", wantErr: true},
-		{in: "2027-01-01T00:00:00", wantErr: true}, // no offset
-		{in: "01/01/2027", wantErr: true},
-		{in: "", wantErr: true},
-		{in: "2027-13-01T00:00:00Z", wantErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			got, err := parseTimestamp(tt.in)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("parseTimestamp(%q) = %v, want an error", tt.in, got)
-				}
-				return
-			}
-			if err != nil || !got.Equal(tt.want) {
-				t.Fatalf("parseTimestamp(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
-
 func TestRFC3339SemanticEquals(t *testing.T) {
 	t.Parallel()
 	v := func(s string) rfc3339Value { return rfc3339Value{StringValue: basetypes.NewStringValue(s)} }

@@ -2,14 +2,17 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // knownScope reports whether name is in the catalogue, and if not, suggests the
@@ -84,13 +87,81 @@ func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequ
 	}
 }
 
-// ipSetValidator checks each element of allowed_ips. The element type validates
-// itself too, but the framework does not run element-type validation for every
-// code path, so this keeps plan-time errors certain.
+// The API's input rules come from the SDK (package validate), which the server runs on every
+// request: the provider refuses at plan exactly what apply would be refused for.
+
+// refusedValue is the detail of a diagnostic for a value validate refused with a predicate
+// ("must be ...", "has ..."): the attribute, the value, the rule.
+func refusedValue(p path.Path, value string, err error) string {
+	return fmt.Sprintf("Attribute %s %q %s.", p, value, err)
+}
+
+// refusedIP is the detail for an allowed_ips entry; validate.AllowedIP's errors name the
+// value themselves and may end in a question.
+func refusedIP(p path.Path, err error) string {
+	msg := err.Error()
+	if !strings.HasSuffix(msg, "?") {
+		msg += "."
+	}
+	return fmt.Sprintf("Attribute %s: %s", p, msg)
+}
+
+// tokenNameValidator is validate.TokenName at plan time: one error per broken rule.
+type tokenNameValidator struct{}
+
+func (tokenNameValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be 1–%d characters, not blank, without control or bidirectional control characters",
+		validate.MaxTokenNameLen)
+}
+
+func (v tokenNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (tokenNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	name := req.ConfigValue.ValueString()
+	err := validate.TokenName(name)
+	if err == nil {
+		return
+	}
+	errs := []error{err}
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		errs = joined.Unwrap()
+	}
+	for _, e := range errs {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Token Name", refusedValue(req.Path, name, e))
+	}
+}
+
+// usernameValidator is validate.Username at plan time.
+type usernameValidator struct{}
+
+func (usernameValidator) Description(context.Context) string { return validate.UsernameRule }
+
+func (v usernameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (usernameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validate.Username(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Username",
+			refusedValue(req.Path, req.ConfigValue.ValueString(), err))
+	}
+}
+
+// ipSetValidator checks allowed_ips as the API does: each element (validate.AllowedIP), no
+// two spellings of one range, at most validate.MaxAllowedIPs. The element type validates
+// itself too, but the framework does not run element-type validation for every code path,
+// so this keeps plan-time errors certain.
 type ipSetValidator struct{}
 
 func (ipSetValidator) Description(context.Context) string {
-	return "each value must be an IPv4/IPv6 address or CIDR range"
+	return fmt.Sprintf("at most %d IPv4/IPv6 addresses or CIDR ranges", validate.MaxAllowedIPs)
 }
 
 func (v ipSetValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -99,16 +170,21 @@ func (ipSetValidator) ValidateSet(_ context.Context, req validator.SetRequest, r
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	if n := len(req.ConfigValue.Elements()); n > validate.MaxAllowedIPs {
+		resp.Diagnostics.AddAttributeError(req.Path, "Too Many IP Addresses or CIDR Ranges",
+			fmt.Sprintf("Attribute %s has %d entries; the API allows at most %d. Merge addresses into wider ranges.",
+				req.Path, n, validate.MaxAllowedIPs))
+	}
 	var seen []string
 	for _, e := range req.ConfigValue.Elements() {
 		ip, ok := e.(ipOrCIDRValue)
 		if !ok || ip.IsNull() || ip.IsUnknown() {
 			continue
 		}
-		p, err := parseIPOrCIDR(ip.ValueString())
+		p, err := validate.AllowedIP(ip.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(ip), "Invalid IP Address or CIDR Range",
-				fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+				refusedIP(req.Path, err))
 			continue
 		}
 		if slices.Contains(seen, p.String()) {

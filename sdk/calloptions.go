@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/apigen"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // CallOption configures one call, like the Params of stripe-go: pass any number
@@ -22,9 +22,6 @@ type callOptions struct {
 	timeout        time.Duration
 }
 
-// maxIdempotencyKey is the contract's limit, in Unicode characters.
-const maxIdempotencyKey = 255
-
 // WithIdempotencyKey sends key as the Idempotency-Key of a create or rotate
 // (CreateToken, RotateToken, CreateMember) instead of a fresh random one. A job
 // that stores its key and sends it again after giving up — even in another
@@ -33,8 +30,11 @@ const maxIdempotencyKey = 255
 // methods are idempotent and ignore it. The key is 1 to 255 characters.
 func WithIdempotencyKey(key string) CallOption {
 	return func(o *callOptions) error {
-		if key == "" || utf8.RuneCountInString(key) > maxIdempotencyKey || !validHeaderValue(key) {
-			return validationErrorf("WithIdempotencyKey: key must be 1 to %d printable characters", maxIdempotencyKey)
+		if err := validate.IdempotencyKey(key); err != nil {
+			return validationErrorf("WithIdempotencyKey: key %s", err)
+		}
+		if !validHeaderValue(key) {
+			return validationErrorf("WithIdempotencyKey: key must be printable characters (no control characters)")
 		}
 		o.idempotencyKey = key
 		return nil

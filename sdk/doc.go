@@ -54,6 +54,11 @@
 // response larger than [WithMaxResponseBytes] (8 MiB by default) is not
 // decoded: the call fails with [ErrResponseTooLarge].
 //
+// To check a value before a call, package
+// github.com/tokenhub/terraform-provider-tokenhub/sdk/validate holds the server's own
+// rules for timestamps, allowed_ips entries, token names and usernames: a value it
+// accepts passes the server's check of its form, and its error reads as the server's.
+//
 // # Scopes, durations, logging
 //
 // Scope names are typed constants generated from the contract ([ScopeTokenRead],

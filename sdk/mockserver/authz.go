@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // caller is the authenticated calling token as the rules see it.
@@ -77,7 +78,8 @@ func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string)
 }
 
 // tokenShape is a token as the no-widening rules see it: as it is, or as a request would
-// leave it.
+// leave it. It stays apart from tokenRec on purpose: five plain fields instead of a packed
+// record, so authz_test states each rule's cases as literals; shapeOf is its only source.
 type tokenShape struct {
 	owner     string
 	shared    bool
@@ -120,7 +122,7 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 			errs.add("allowed_ips", "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them", ranges)
 		}
 		for i, pre := range t.allowed {
-			if !prefixWithin(pre, p.allowed) {
+			if !validate.PrefixWithin(pre, p.allowed) {
 				errs.add(fmt.Sprintf("allowed_ips[%d]", i), "%s is outside the calling token's allowed_ips %s", pre, ranges)
 			}
 		}
@@ -131,7 +133,8 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 	return widening(verb, errs)
 }
 
-// memberShape is a member as rule 5 sees it.
+// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests, as
+// tokenShape; memberRec.shape is its only source).
 type memberShape struct {
 	id          string
 	role        string
@@ -229,16 +232,6 @@ func widening(verb string, errs fieldErrs) *problem {
 		"no widening: the calling token cannot %s this token: %s", verb, strings.Join(msgs, "; "))
 	p.errors = errs
 	return p
-}
-
-// prefixWithin reports whether every address of pre lies inside one of outer.
-func prefixWithin(pre netip.Prefix, outer []netip.Prefix) bool {
-	for _, o := range outer {
-		if o.Addr().Is4() == pre.Addr().Is4() && o.Bits() <= pre.Bits() && o.Contains(pre.Addr()) {
-			return true
-		}
-	}
-	return false
 }
 
 func prefixList(ps []netip.Prefix) string {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // The rules of authz.go, one case per way around them. The HTTP-level proofs (each rule
@@ -13,7 +15,7 @@ import (
 func pfx(ss ...string) []netip.Prefix {
 	out := make([]netip.Prefix, len(ss))
 	for i, s := range ss {
-		p, err := parseAllowedIP(s)
+		p, err := validate.AllowedIP(s)
 		if err != nil {
 			panic(err)
 		}

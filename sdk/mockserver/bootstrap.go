@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // setupBootstrap runs before the server serves anything, in one store write:
@@ -58,11 +60,8 @@ func (s *Server) setupBootstrap() error {
 			tx.put(t)
 		}
 		if boot == nil {
-			t := newTokenRec(tokenFields{
-				ID: newTokenID(), Name: "bootstrap", Owner: admin.ID(), Admin: true, Bootstrap: true,
-				Scopes: allScopeNames(), Enabled: true, CreatedAt: now, UpdatedAt: now,
-				Digest: digestOf(secret), TokenHint: hintOf(secret),
-			})
+			t := newToken("bootstrap", admin.ID(), allScopeNames(), secret, now)
+			t.Admin, t.Bootstrap = true, true
 			t.Seq = tx.nextSeq()
 			tx.put(t)
 			return nil
@@ -135,7 +134,7 @@ func legacyMember(tx *txn, label string, tokens []*tokenRec, now time.Time) uuid
 		}
 	}
 	name := label
-	if !usernamePattern.MatchString(name) {
+	if validate.Username(name) != nil {
 		name = "legacy-" + uuid.NewSHA1(uuid.NameSpaceOID, []byte(label)).String()[:8]
 	}
 	m := newMemberRec(name, "member", catalogueOrder(perms), now)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -38,12 +37,11 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	now := s.cfg.clock.Now()
 	exp := now.Add(48 * time.Hour)
 	secret, _ := NewSecret()
-	allowed, _ := parseAllowedIP("10.0.0.0/8")
-	if err := s.st.Create(newTokenRec(tokenFields{
-		ID: uuid.MustParse(fuzzTargetID), Name: "target", Owner: "admin", Scopes: []string{"members.read", "groups.read"},
-		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp, Enabled: true,
-		CreatedAt: now, UpdatedAt: now, Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}), nil); err != nil {
+	tok := newToken("target", "admin", []string{"members.read", "groups.read"}, secret, now)
+	tok.id = uuid.MustParse(fuzzTargetID)
+	tok.setAllowedIPs([]string{"10.0.0.0/8"}, pfx("10.0.0.0/8"))
+	tok.setExpiresAt(&exp)
+	if err := s.st.Create(tok, nil); err != nil {
 		f.Fatal(err)
 	}
 	fs := fuzzServer{s}

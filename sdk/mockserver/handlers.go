@@ -107,17 +107,14 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	if err != nil {
 		return nil, err
 	}
-	enabled := body.Enabled == nil || *body.Enabled
-	f := tokenFields{
-		ID: newTokenID(), Name: body.Name, Owner: owner, Scopes: scopes, Shared: body.Shared != nil && *body.Shared,
-		AllowedIPs: ips, allowed: prefixes,
-		ExpiresAt: expires, Enabled: enabled, CreatedAt: now, UpdatedAt: now,
-		Digest: digestOf(secret), TokenHint: hintOf(secret),
+	t := newToken(body.Name, owner, scopes, secret, now)
+	t.Shared = body.Shared != nil && *body.Shared
+	t.setAllowedIPs(ips, prefixes)
+	t.setExpiresAt(expires)
+	if body.Enabled != nil && !*body.Enabled {
+		t.Enabled = false
+		t.setDisabledAt(&now)
 	}
-	if !enabled {
-		f.DisabledAt = &now
-	}
-	t := newTokenRec(f)
 	respond := func(t *tokenRec) serverapi.CreateToken201JSONResponse {
 		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), secret))
 	}

@@ -6,19 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // The member operations. A member change and its effect on the member's tokens (permissions
 // removed from them, their owner-disabled state) are one store write: both or neither.
-
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
 
 var errNoMember = errors.New("mockserver: no such member")
 
@@ -31,8 +29,8 @@ func usernameTaken(name string) *problem {
 }
 
 func validateUsername(errs *fieldErrs, name string) {
-	if !usernamePattern.MatchString(name) {
-		errs.add("username", "must be 1–64 characters of letters, digits, '.', '_', '-' and '@'")
+	if err := validate.Username(name); err != nil {
+		errs.add("username", "%s", err.Error())
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 	"time"
 )
 
-// TokenInfo is a stored token as tests see it (never the secret).
+// TokenInfo is a stored token as tests see it (never the secret). It is the server's public
+// view of its record for Go tests (the provider's among them): plain Go types, fields the
+// API does not show (Admin), and no tie to the generated wire type, which is internal.
 type TokenInfo struct {
 	ID, Name, Owner string
 	Scopes          []string
@@ -152,11 +154,8 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 	if err != nil {
 		return "", "", err
 	}
-	t := newTokenRec(tokenFields{
-		ID: newTokenID(), Name: name, Owner: ownerID.String(), Admin: admin, Scopes: clean,
-		Enabled: true, CreatedAt: now, UpdatedAt: now,
-		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	})
+	t := newToken(name, ownerID.String(), clean, secret, now)
+	t.Admin = admin
 	if err := s.st.Create(t, nil); err != nil {
 		return "", "", err
 	}

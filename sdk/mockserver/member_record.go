@@ -10,7 +10,8 @@ import (
 )
 
 // memberRec is one stored member: a person or service account that owns tokens. Members are
-// few next to tokens, so the record is plain.
+// few next to tokens, so the record is plain. It is the server's only in-memory shape of a
+// member; newMemberRec builds it, toAPIMember turns it into the wire type.
 type memberRec struct {
 	id          uuid.UUID
 	Seq         uint64 // creation order, for stable listing

@@ -14,6 +14,8 @@ const stateVersion = 1
 
 // stateDoc is the state file of earlier releases, which now is only imported into a database
 // (see WithStateFile): every token with the SHA-256 digests of its secrets, never a secret.
+// Its stateToken stays a type of its own because it is a file format that no longer changes
+// (its field names, hex digests and seq are not the API's), decoded strictly.
 type stateDoc struct {
 	Version int          `json:"version"`
 	Seq     uint64       `json:"seq"`
@@ -42,7 +44,7 @@ type stateToken struct {
 }
 
 // readStateFile reads and strictly decodes an old state file for import.
-func readStateFile(path string) ([]tokenFields, []byte, error) {
+func readStateFile(path string) ([]*tokenRec, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mockserver: reading state file %s: %w", path, err)
@@ -56,7 +58,7 @@ func readStateFile(path string) ([]tokenFields, []byte, error) {
 
 // decodeState decodes a state file, refusing anything the API could not have written:
 // unknown fields or version, duplicate ids or digests, invalid names, scopes or IPs.
-func decodeState(data []byte) ([]tokenFields, error) {
+func decodeState(data []byte) ([]*tokenRec, error) {
 	var doc stateDoc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -71,7 +73,7 @@ func decodeState(data []byte) ([]tokenFields, error) {
 	}
 	check := newTables() // for the duplicate checks
 	seqs := map[uint64]bool{}
-	out := make([]tokenFields, 0, len(doc.Tokens))
+	out := make([]*tokenRec, 0, len(doc.Tokens))
 	for i, in := range doc.Tokens {
 		f, err := decodeStateToken(in)
 		if err == nil {
@@ -80,7 +82,9 @@ func decodeState(data []byte) ([]tokenFields, error) {
 		if err == nil && seqs[f.Seq] {
 			err = fmt.Errorf("duplicate seq %d", f.Seq)
 		}
-		seqs[f.Seq] = true
+		if err == nil {
+			seqs[f.Seq] = true
+		}
 		if err != nil {
 			return nil, fmt.Errorf("tokens[%d] (id %q): %w", i, in.ID, err)
 		}
@@ -89,34 +93,37 @@ func decodeState(data []byte) ([]tokenFields, error) {
 	return out, nil
 }
 
-func decodeStateToken(in stateToken) (tokenFields, error) {
+func decodeStateToken(in stateToken) (*tokenRec, error) {
 	id, ok := parseTokenID(in.ID)
 	if !ok {
-		return tokenFields{}, fmt.Errorf("bad id %q", in.ID)
+		return nil, fmt.Errorf("bad id %q", in.ID)
 	}
 	if in.Seq == 0 {
-		return tokenFields{}, errors.New("missing seq")
+		return nil, errors.New("missing seq")
 	}
-	f := tokenFields{
-		ID: id, Name: in.Name, Owner: in.Owner, Admin: in.Admin, Bootstrap: in.Bootstrap,
-		Scopes: in.Scopes, AllowedIPs: in.AllowedIPs, ExpiresAt: in.ExpiresAt,
-		Enabled: in.Enabled, DisabledAt: in.DisabledAt, CreatedAt: in.CreatedAt,
-		UpdatedAt: in.UpdatedAt, LastUsedAt: in.LastUsedAt, TokenHint: in.TokenHint,
-		Seq: in.Seq,
+	t := &tokenRec{id: id, Name: in.Name, Admin: in.Admin, Bootstrap: in.Bootstrap, Enabled: in.Enabled, Seq: in.Seq}
+	t.setOwner(in.Owner)
+	if err := setStoredLists(t, in.Scopes, in.AllowedIPs); err != nil {
+		return nil, err
 	}
+	t.setExpiresAt(in.ExpiresAt)
+	t.setDisabledAt(in.DisabledAt)
+	t.setCreated(in.CreatedAt, in.UpdatedAt)
+	t.setLastUsedAt(in.LastUsedAt)
+	t.setHint(in.TokenHint)
 	d, err := decodeDigest(in.Digest)
 	if err != nil {
-		return tokenFields{}, fmt.Errorf("sha256: %w", err)
+		return nil, fmt.Errorf("sha256: %w", err)
 	}
-	f.Digest = d
+	t.Digest = d
 	if in.PrevDigest != "" {
 		pd, err := decodeDigest(in.PrevDigest)
 		if err != nil || in.PrevUntil == nil {
-			return tokenFields{}, errors.New("previous_sha256 needs a valid digest and previous_until")
+			return nil, errors.New("previous_sha256 needs a valid digest and previous_until")
 		}
-		f.PrevDigest, f.PrevUntil = &pd, in.PrevUntil.UTC()
+		t.setPrev(pd, in.PrevUntil.UTC())
 	}
-	return f, nil
+	return t, nil
 }
 
 func decodeDigest(s string) (digest, error) {

@@ -9,7 +9,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// tokenRec is one stored token. It never holds a secret: only the SHA-256 digest of the
+// tokenRec is one stored token, the server's only in-memory shape of one: handlers, rules and
+// both stores work on it; the API's Token (toAPIToken), the test view TokenInfo and the old
+// state file's stateToken are conversions at the edges. It never holds a secret: only the SHA-256 digest of the
 // current one and, during a rotation overlap, of the previous one.
 //
 // It is kept small (160 bytes), because a server may hold hundreds of thousands: the id is
@@ -126,6 +128,14 @@ func (t *tokenRec) setOwnerOff(d *time.Time) {
 }
 
 func (t *tokenRec) setOwner(owner string) { t.owner = unique.Make(owner) }
+
+// setCreated sets created_at and updated_at, for a token read from storage.
+func (t *tokenRec) setCreated(created, updated time.Time) {
+	t.times.set(tCreated, created)
+	t.times.set(tUpdated, updated)
+}
+
+func (t *tokenRec) setLastUsedAt(u *time.Time) { t.times.setPtr(tLastUsed, u) }
 
 func (t *tokenRec) CreatedAt() time.Time { c, _ := t.times.get(tCreated); return c }
 
@@ -309,43 +319,16 @@ func (t *tokenRec) tidy() {
 	}
 }
 
-// tokenFields is a token in plain form, for building a tokenRec.
-type tokenFields struct {
-	ID                        uuid.UUID
-	Name, Owner               string
-	Admin, Bootstrap, Enabled bool
-	Shared                    bool
-	OwnerOffAt                *time.Time
-	Scopes, AllowedIPs        []string
-	allowed                   []netip.Prefix
-	ExpiresAt, DisabledAt     *time.Time
-	CreatedAt, UpdatedAt      time.Time
-	LastUsedAt                *time.Time
-	TokenHint                 string
-	Digest                    digest
-	PrevDigest                *digest
-	PrevUntil                 time.Time
-	Seq                       uint64
-}
-
-func newTokenRec(f tokenFields) *tokenRec {
-	t := &tokenRec{
-		id: f.ID, Name: f.Name, Admin: f.Admin, Bootstrap: f.Bootstrap, Enabled: f.Enabled,
-		Shared: f.Shared, Digest: f.Digest, Seq: f.Seq,
-	}
-	t.setOwnerOff(f.OwnerOffAt)
-	t.setOwner(f.Owner)
-	t.setScopes(f.Scopes)
-	t.setAllowedIPs(f.AllowedIPs, f.allowed)
-	t.times.set(tCreated, f.CreatedAt)
-	t.times.set(tUpdated, f.UpdatedAt)
-	t.times.setPtr(tExpires, f.ExpiresAt)
-	t.times.setPtr(tLastUsed, f.LastUsedAt)
-	t.setDisabledAt(f.DisabledAt)
-	t.setHint(f.TokenHint)
-	if f.PrevDigest != nil {
-		t.setPrev(*f.PrevDigest, f.PrevUntil)
-	}
+// newToken is a new, enabled token of owner with secret, made at now. Its other fields are
+// set with the record's setters. (Tokens read from a database or a state file are built
+// the same way, field by field, and vetted by checkStored.)
+func newToken(name, owner string, scopes []string, secret string, now time.Time) *tokenRec {
+	t := &tokenRec{id: newTokenID(), Name: name, Enabled: true, Digest: digestOf(secret)}
+	t.setOwner(owner)
+	t.setScopes(scopes)
+	t.times.set(tCreated, now)
+	t.times.set(tUpdated, now)
+	t.setHint(hintOf(secret))
 	return t
 }
 

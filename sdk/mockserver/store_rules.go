@@ -66,6 +66,9 @@ func (s *Server) visible(c *caller, t *tokenRec, now time.Time) bool {
 	return c.canSee(t.Owner(), t.Shared)
 }
 
+// toAPIToken is the one record→wire conversion: serverapi.Token, generated from openapi.yaml,
+// is the token as the API sends it, and every handler answers with it (withSecret adds the
+// secret once, on create and rotate).
 func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
 	enc := t.scopes.Value()
 	scopes := make([]serverapi.ScopeName, len(enc))

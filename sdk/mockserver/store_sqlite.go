@@ -15,6 +15,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver ("sqlite")
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // The schema, one file per version (0001_….sql, 0002_….sql, …), applied in order at open,
@@ -367,16 +369,17 @@ func (st *sqliteStore) load() error {
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			f                                      tokenFields
-			id, scopes, ips, created, updated      string
+			t                                      = &tokenRec{}
+			id, name, owner, hint, scopes, ips     string
+			created, updated                       string
 			seq, admin, bootstrap, enabled         int64
 			shared                                 int64
 			expires, disabled, lastUsed, prevUntil sql.NullString
 			ownerOff                               sql.NullString
 			dig, prevDig                           []byte
 		)
-		if err := rows.Scan(&seq, &id, &f.Name, &f.Owner, &admin, &bootstrap, &enabled, &scopes, &ips,
-			&expires, &disabled, &created, &updated, &lastUsed, &f.TokenHint, &dig, &prevDig, &prevUntil,
+		if err := rows.Scan(&seq, &id, &name, &owner, &admin, &bootstrap, &enabled, &scopes, &ips,
+			&expires, &disabled, &created, &updated, &lastUsed, &hint, &dig, &prevDig, &prevUntil,
 			&shared, &ownerOff); err != nil {
 			return fmt.Errorf("token %q: %w", id, err)
 		}
@@ -384,39 +387,48 @@ func (st *sqliteStore) load() error {
 			return fmt.Errorf("token %s: %s", id, fmt.Sprintf(format, args...))
 		}
 		var ok bool
-		if f.ID, ok = parseTokenID(id); !ok {
+		if t.id, ok = parseTokenID(id); !ok {
 			return errf("id is not a canonical UUID")
 		}
 		if seq <= 0 {
 			return errf("seq %d: must be positive", seq)
 		}
-		f.Seq = uint64(seq)
+		t.Seq, t.Name = uint64(seq), name
+		t.setOwner(owner)
+		t.setHint(hint)
 		for _, b := range []struct {
 			name string
 			v    int64
 			dst  *bool
-		}{{"admin", admin, &f.Admin}, {"bootstrap", bootstrap, &f.Bootstrap}, {"enabled", enabled, &f.Enabled},
-			{"shared", shared, &f.Shared}} {
+		}{{"admin", admin, &t.Admin}, {"bootstrap", bootstrap, &t.Bootstrap}, {"enabled", enabled, &t.Enabled},
+			{"shared", shared, &t.Shared}} {
 			if b.v != 0 && b.v != 1 {
 				return errf("%s is %d, want 0 or 1", b.name, b.v)
 			}
 			*b.dst = b.v == 1
 		}
-		if err := json.Unmarshal([]byte(scopes), &f.Scopes); err != nil {
+		var scopeList, ipList []string
+		if err := json.Unmarshal([]byte(scopes), &scopeList); err != nil {
 			return errf("scopes: not a JSON array of names: %v", err)
 		}
-		if err := json.Unmarshal([]byte(ips), &f.AllowedIPs); err != nil {
+		if err := json.Unmarshal([]byte(ips), &ipList); err != nil {
 			return errf("allowed_ips: not a JSON array of strings: %v", err)
 		}
+		if err := setStoredLists(t, scopeList, ipList); err != nil {
+			return errf("%v", err)
+		}
+		var createdAt, updatedAt, prevUntilAt time.Time
 		for _, tc := range []struct {
 			name string
 			v    sql.NullString
-			dst  **time.Time
-		}{{"expires_at", expires, &f.ExpiresAt}, {"disabled_at", disabled, &f.DisabledAt},
-			{"owner_off_at", ownerOff, &f.OwnerOffAt},
-			{"last_used_at", lastUsed, &f.LastUsedAt}, {"created_at", sql.NullString{String: created, Valid: true}, nil},
-			{"updated_at", sql.NullString{String: updated, Valid: true}, nil},
-			{"prev_until", prevUntil, nil}} {
+			set  func(time.Time)
+		}{{"expires_at", expires, func(v time.Time) { t.setExpiresAt(&v) }},
+			{"disabled_at", disabled, func(v time.Time) { t.setDisabledAt(&v) }},
+			{"owner_off_at", ownerOff, func(v time.Time) { t.setOwnerOff(&v) }},
+			{"last_used_at", lastUsed, func(v time.Time) { t.setLastUsedAt(&v) }},
+			{"created_at", sql.NullString{String: created, Valid: true}, func(v time.Time) { createdAt = v }},
+			{"updated_at", sql.NullString{String: updated, Valid: true}, func(v time.Time) { updatedAt = v }},
+			{"prev_until", prevUntil, func(v time.Time) { prevUntilAt = v }}} {
 			if !tc.v.Valid {
 				continue
 			}
@@ -424,30 +436,22 @@ func (st *sqliteStore) load() error {
 			if err != nil {
 				return errf("%s: %v", tc.name, err)
 			}
-			switch {
-			case tc.dst != nil:
-				*tc.dst = &tm
-			case tc.name == "created_at":
-				f.CreatedAt = tm
-			case tc.name == "updated_at":
-				f.UpdatedAt = tm
-			default:
-				f.PrevUntil = tm
-			}
+			tc.set(tm)
 		}
-		if len(dig) != len(f.Digest) {
-			return errf("digest: %d bytes, want a %d-byte SHA-256", len(dig), len(f.Digest))
+		t.setCreated(createdAt, updatedAt)
+		if len(dig) != len(t.Digest) {
+			return errf("digest: %d bytes, want a %d-byte SHA-256", len(dig), len(t.Digest))
 		}
-		copy(f.Digest[:], dig)
+		copy(t.Digest[:], dig)
 		if prevDig != nil {
 			var pd digest
 			if len(prevDig) != len(pd) || !prevUntil.Valid {
 				return errf("prev_digest: want a %d-byte SHA-256 with prev_until", len(pd))
 			}
 			copy(pd[:], prevDig)
-			f.PrevDigest = &pd
+			t.setPrev(pd, prevUntilAt)
 		}
-		if err := st.tb.add(f); err != nil {
+		if err := st.tb.add(t); err != nil {
 			return errf("%v", err)
 		}
 	}
@@ -504,7 +508,7 @@ func (st *sqliteStore) Close() error {
 // transaction, and records that it did (by the file's SHA-256), so later starts with the same
 // file skip it. It reports how many tokens it imported.
 func (st *sqliteStore) importState(statePath string) (int, error) {
-	fields, data, err := readStateFile(statePath)
+	recs, data, err := readStateFile(statePath)
 	if err != nil {
 		return 0, err
 	}
@@ -525,20 +529,20 @@ func (st *sqliteStore) importState(statePath string) (int, error) {
 	case tokens > 0:
 		return 0, fmt.Errorf("mockserver: database %s already holds tokens: state file %s can only be imported into a new database", st.path, statePath)
 	}
-	for _, f := range fields {
-		args, err := tokenArgs(newTokenRec(f))
+	for _, t := range recs {
+		args, err := tokenArgs(t)
 		if err == nil {
 			_, err = tx.Exec(upsertTokenSQL, args...)
 		}
 		if err != nil {
-			return 0, fmt.Errorf("mockserver: importing %s: token %s: %w", statePath, f.ID, err)
+			return 0, fmt.Errorf("mockserver: importing %s: token %s: %w", statePath, t.ID(), err)
 		}
 	}
 	if _, err := tx.Exec(`INSERT INTO imports (sha256, path, imported_at, tokens) VALUES (?, ?, ?, ?)`,
-		sum[:], statePath, time.Now().UTC().Format(timeLayout), len(fields)); err != nil {
+		sum[:], statePath, time.Now().UTC().Format(timeLayout), len(recs)); err != nil {
 		return 0, err
 	}
-	return len(fields), tx.Commit()
+	return len(recs), tx.Commit()
 }
 
 var _ store = (*sqliteStore)(nil)
@@ -571,7 +575,7 @@ func (st *sqliteStore) loadMembers() error {
 			return errf("seq %d: must be positive", seq)
 		}
 		m.Seq, m.Enabled, m.Builtin = uint64(seq), enabled == 1, builtin == 1
-		if !usernamePattern.MatchString(m.Username) {
+		if validate.Username(m.Username) != nil {
 			return errf("username %q is not a valid username", m.Username)
 		}
 		if err := json.Unmarshal([]byte(perms), &m.Permissions); err != nil {

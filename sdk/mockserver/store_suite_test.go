@@ -3,7 +3,6 @@ package mockserver
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -72,13 +71,10 @@ var suiteNow = time.Date(2030, 1, 2, 3, 4, 5, 600, time.UTC)
 func suiteToken(name string) (*tokenRec, string) {
 	secret, _ := NewSecret()
 	exp := suiteNow.Add(48 * time.Hour)
-	allowed, _ := parseAllowedIP("10.0.0.0/8")
-	return newTokenRec(tokenFields{
-		ID: newTokenID(), Name: name, Owner: "team", Scopes: []string{"members.read", "groups.read"},
-		AllowedIPs: []string{"10.0.0.0/8"}, allowed: []netip.Prefix{allowed}, ExpiresAt: &exp,
-		Enabled: true, CreatedAt: suiteNow, UpdatedAt: suiteNow,
-		Digest: digestOf(secret), TokenHint: hintOf(secret),
-	}), secret
+	t := newToken(name, "team", []string{"members.read", "groups.read"}, secret, suiteNow)
+	t.setAllowedIPs([]string{"10.0.0.0/8"}, pfx("10.0.0.0/8"))
+	t.setExpiresAt(&exp)
+	return t, secret
 }
 
 func mustCreate(t *testing.T, st store, name string) (*tokenRec, string) {

@@ -126,14 +126,17 @@ func TestTokenRecRoundTrip(t *testing.T) {
 	created := time.Date(2026, 1, 2, 3, 4, 5, 123456789, loc)
 	far := time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 	old := time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)
-	f := tokenFields{
-		ID: uuid.New(), Name: "n", Owner: "o", Scopes: []string{"token.read", "members.read"},
-		AllowedIPs: []string{"10.0.0.1"}, ExpiresAt: &far, Enabled: false, DisabledAt: &created,
-		CreatedAt: created, UpdatedAt: old, LastUsedAt: &created, TokenHint: "a-hint-longer-than-eight",
-	}
-	r := newTokenRec(f)
-	if r.ID() != f.ID.String() || r.Owner() != "o" || !slices.Equal(r.Scopes(), f.Scopes) ||
-		!slices.Equal(r.AllowedIPs(), f.AllowedIPs) || r.TokenHint() != f.TokenHint {
+	r := &tokenRec{id: uuid.New(), Name: "n"}
+	r.setOwner("o")
+	r.setScopes([]string{"token.read", "members.read"})
+	r.setAllowedIPs([]string{"10.0.0.1"}, pfx("10.0.0.1"))
+	r.setExpiresAt(&far)
+	r.setDisabledAt(&created)
+	r.setCreated(created, old)
+	r.setLastUsedAt(&created)
+	r.setHint("a-hint-longer-than-eight")
+	if r.Owner() != "o" || !slices.Equal(r.Scopes(), []string{"token.read", "members.read"}) ||
+		!slices.Equal(r.AllowedIPs(), []string{"10.0.0.1"}) || r.TokenHint() != "a-hint-longer-than-eight" {
 		t.Fatalf("fields differ: %+v", r)
 	}
 	if r.CreatedAt() != created.UTC() || r.UpdatedAt() != old || *r.ExpiresAt() != far ||

@@ -1,23 +1,18 @@
 package mockserver
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
-const (
-	maxNameLen    = 100
-	maxAllowedIPs = 100
-	maxOverlap    = 720 * time.Hour
-)
+const maxOverlap = 720 * time.Hour
 
 // fieldErrs collects every bad field of a request, so one 400 lists them all.
 type fieldErrs []serverapi.FieldError
@@ -26,54 +21,31 @@ func (e *fieldErrs) add(field, format string, args ...any) {
 	*e = append(*e, serverapi.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// validateName adds one error per rule the name breaks (validate.TokenName joins them).
 func validateName(errs *fieldErrs, name string) {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		errs.add("name", "must not be empty")
-	case n > maxNameLen:
-		errs.add("name", "must be at most %d characters (got %d)", maxNameLen, n)
-	case !strings.ContainsFunc(name, visible):
-		errs.add("name", "must not be blank (only spaces or invisible characters)")
+	err := validate.TokenName(name)
+	if err == nil {
+		return
 	}
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			errs.add("name", "must not contain control characters")
-			break
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			errs.add("name", "%s", e.Error())
 		}
+		return
 	}
-	// Bidi controls (U+202E and friends) make a name display as something it is not.
-	if i := strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(name[i:])
-		errs.add("name", "must not contain bidirectional control characters (U+%04X)", r)
-	}
+	errs.add("name", "%s", err.Error())
 }
 
-// visible is a letter, number, punctuation or symbol that is not one of the fillers that
-// render as nothing (U+3164 HANGUL FILLER and friends): something a name can be read by.
-// Marks (accents, variation selectors) only count next to one.
-func visible(r rune) bool {
-	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) &&
-		!unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
-}
-
-// maxIdempotencyKey is the documented limit, in characters (openapi.yaml's maxLength).
-const maxIdempotencyKey = 255
-
-// validateIdempotencyKey checks the Idempotency-Key header values: one value of 1 to 255
-// characters (not bytes) of valid UTF-8.
+// validateIdempotencyKey checks the Idempotency-Key header values: sent once, and the value
+// as validate.IdempotencyKey says (1 to 255 characters, not bytes, of valid UTF-8).
 func validateIdempotencyKey(keys []string) *problem {
 	msg := ""
-	switch {
-	case len(keys) > 1:
+	if len(keys) > 1 {
 		msg = fmt.Sprintf("must be sent once (got %d values)", len(keys))
-	case keys[0] == "":
-		msg = "must not be empty"
-	case !utf8.ValidString(keys[0]):
-		msg = "must be valid UTF-8"
-	case utf8.RuneCountInString(keys[0]) > maxIdempotencyKey:
-		msg = fmt.Sprintf("must be at most %d characters (got %d)", maxIdempotencyKey, utf8.RuneCountInString(keys[0]))
-	default:
+	} else if err := validate.IdempotencyKey(keys[0]); err != nil {
+		msg = err.Error()
+	} else {
 		return nil
 	}
 	return badRequest([]serverapi.FieldError{{Field: "Idempotency-Key", Message: msg}})
@@ -141,14 +113,14 @@ func validateScopes(errs *fieldErrs, scopes []serverapi.ScopeName) []string {
 // validateAllowedIPs checks an allowlist: valid IPs/CIDRs, no two meaning the same range
 // (1.2.3.4 and 1.2.3.4/32 are the same), at most 100.
 func validateAllowedIPs(errs *fieldErrs, ips []string) []netip.Prefix {
-	if len(ips) > maxAllowedIPs {
-		errs.add("allowed_ips", "must have at most %d entries (got %d)", maxAllowedIPs, len(ips))
+	if len(ips) > validate.MaxAllowedIPs {
+		errs.add("allowed_ips", "must have at most %d entries (got %d)", validate.MaxAllowedIPs, len(ips))
 	}
 	seen := make(map[netip.Prefix]int, len(ips))
 	out := make([]netip.Prefix, 0, len(ips))
 	for i, s := range ips {
 		field := fmt.Sprintf("allowed_ips[%d]", i)
-		p, err := parseAllowedIP(s)
+		p, err := validate.AllowedIP(s)
 		if err != nil {
 			errs.add(field, "%s", err.Error())
 			continue

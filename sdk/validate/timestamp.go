@@ -1,0 +1,60 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// LegacyTimeLayout is the API's legacy request form of a timestamp, always read as UTC.
+const LegacyTimeLayout = "2006-01-02 15:04:05"
+
+// errTimestamp names both accepted forms, for anything that is neither.
+var errTimestamp = errors.New("must be an RFC 3339 time (such as 2027-01-31T00:00:00Z) or " +
+	"the legacy UTC form YYYY-MM-DD HH:MM:SS")
+
+// Timestamp reads a request timestamp: RFC 3339 with any valid offset and an optional
+// fraction (a lower-case t or z is allowed, as RFC 3339 allows it), or exactly
+// YYYY-MM-DD HH:MM:SS, read as UTC. The result is in UTC.
+//
+// It refuses what time.Parse lets through but RFC 3339 does not: offsets with hours past
+// 23 or minutes past 59 (+24:00, +00:60) and a comma before the fraction.
+func Timestamp(s string) (time.Time, error) {
+	if len(s) == len(LegacyTimeLayout) && s[10] == ' ' {
+		t, err := time.ParseInLocation(LegacyTimeLayout, s, time.UTC)
+		if err != nil {
+			return time.Time{}, errTimestamp
+		}
+		return t, nil
+	}
+	// RFC 3339 (§5.6) allows t and z; time.Parse wants them upper case.
+	norm := s
+	if len(s) > 10 && s[10] == 't' {
+		norm = s[:10] + "T" + s[11:]
+	}
+	if strings.HasSuffix(norm, "z") {
+		norm = norm[:len(norm)-1] + "Z"
+	}
+	t, err := time.Parse(time.RFC3339Nano, norm)
+	if err != nil || strings.Contains(norm, ",") {
+		return time.Time{}, errTimestamp
+	}
+	if err := checkOffset(norm); err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}
+
+// checkOffset refuses a numeric offset (the last six characters, ±hh:mm, of a string
+// time.Parse has accepted) whose hours are past 23 or minutes past 59.
+func checkOffset(s string) error {
+	n := len(s)
+	if n < 6 || (s[n-6] != '+' && s[n-6] != '-') {
+		return nil // Z
+	}
+	if hh, mm := s[n-5:n-3], s[n-2:]; hh > "23" || mm > "59" {
+		return fmt.Errorf("has the time zone offset %s, which is out of range (hours 00-23, minutes 00-59)", s[n-6:])
+	}
+	return nil
+}
