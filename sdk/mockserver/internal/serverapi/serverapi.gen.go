@@ -683,6 +683,22 @@ type ListTokensParams struct {
 
 	// Owner Only tokens owned by this member (a member id).
 	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
+
+	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
+	// 1–100 characters, under the rules of a token name: not blank, no control or
+	// bidirectional control characters.
+	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
+
+	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
+	// that have already expired are included; add `status=active` to leave them out. RFC 3339
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
+
+	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
+	// (`last_used_at` null) and created strictly before it. So a token created after this time
+	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
+	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
@@ -1231,6 +1247,45 @@ func (siw *ServerInterfaceWrapper) ListTokens(w http.ResponseWriter, r *http.Req
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "name_prefix" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name_prefix", r.URL.Query(), &params.NamePrefix, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name_prefix"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name_prefix", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "expires_before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "expires_before", r.URL.Query(), &params.ExpiresBefore, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "expires_before"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "expires_before", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "unused_since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unused_since", r.URL.Query(), &params.UnusedSince, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "unused_since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "unused_since", Err: err})
 		}
 		return
 	}
@@ -3664,146 +3719,154 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H0Lcxs30uBfwc1dlaW6IUVSkh9UfVXndV7ajWyvLV8qMVUecAYkEQ0BZoCRzHWpKv/h7jfsD8svuULj",
-	"MZgXZ/TIJd64disW59EAuhv9QnfPpyDm6w1nhEkRTD8FK4ITksGfb4jMts8XkmTqV0JEnNGNpJwF0+At",
-	"iTlLBJIcXWMq0ZwseEZQpl6hbDkMwkDEK7LG6tU1ZXSdr4PpKAzkdkOCaUCZJEuSBTc3N2GwwRleE2mG",
-	"PU3IesMlYfH2H2RbH/o5yhn9JSfokmzRgmdIrqhAKV/SGKcoI7/kREi0h9G7d6dfhUjg7f4Qna8IEnit",
-	"X8IsQXOebNE1lSvK0OQIrXieiRnLiMwzJpBcEbSgmZAoI2LDmSCIMiEJThBfIBxLypYILzFlJ/CsA60g",
-	"IowSuliQjDCpx6EA+mcSS5LoR44mk+GMjRX+JsfHKF7hDMcKA2gv5jlTz2GB3jEa84R4t0PEuETzrSRi",
-	"P0RCjcBZTIYzFoQBVejRBAzCgOG1wrSHzoHCZ4kw+OP3hC3lKphOjo9DRSj7e+xIJWRG2TJQhDoj6znJ",
-	"TpM6URR+13D3kUA0GdrZbLBcFXNZ2/fDQNGJZiQJpjLLiT+pBc/WWAbTIM+perI+jXN+SVjbLKS6uWsS",
-	"0rx9nzncqJc1YwDP/g0nbzTjqV8xZ5Iw+BNvNimNsZrfwSbj85Ss/+fPQk32U0A+4vUm1QAou8IpTb6h",
-	"JE3ggsjXa5xtFQH1LbSAe4gyhIGrgjC4wmlONBokpmkwDSaI+o/vif0TJAhBJMt4JoIwMH9M338K4Ilg",
-	"qvESBmsiBF4CmXKhdjQa//br/xmPRh77BTdh8R5OU35Nkg90I96PL0oQFJNihk5fI5wkGREC8Qy9OP3q",
-	"DcowW5IpmgXj0RD+d3B4OAuCmwtFKyExi9X7B3hDD67GB0ArxbISy1wE06OREiFUpsRDjNnyBZlWUm7E",
-	"9EC/vcrnw4RcWeyLA3gJKALMtMapojZJNEMVeH+uWQnRBMkVlogK2HtarjQif3wH5BfcWMe/GWoXbg4Y",
-	"lwM8MGz6u6Hpxt8c/yMji2Aa/PeDQnMc6Lvi4LV+Xb9S35xWOlPhULWH0RxreRyiX3KSbZHTB6FiG7yL",
-	"DvsnMxZptEYopUIKRK4UDAUTcIz2sERrLiQaj0YhMg9/4GsqJUkiBOJWS/yMCLk/RM9TwRFm4ppkJJkx",
-	"yRFez+ky57ma9SaXUyXhc72xCfr721cvleyHya6VFpQrzBBnBMUZSQiTFKdoT15zFD3P5Ypn9F+A12jG",
-	"jLYNq3dARUV4Qz/A2iOA7f1G8prGZF+J/ZsweMHZIqXxHWRPiX1zQTIlC9AsEFfxIKazQCEbpxnByRZJ",
-	"rPdiAytquS5KHPis4EA3v56sF9vnH5rtLGChlbCieZxnoKfVxIliRoeF0rr3h2oyXyveuSeWleWTMZxq",
-	"qRC0b20fncflDW0gvCXZFcnQ1wZQL9za4R8Et8/ZFnG5IpleDODoG57NaZIQdk88gVWnd36K40u9Q0XM",
-	"N0bFD+OMYElCdL2i8Qq9gF9gGSBGSCKCngrlsEBsMfWeyFy4Fx6KU2OcpmBDnb52gk6r2RBhs3wq0JoK",
-	"oUzQPcWpibIJIo24aB9EhfSY/prnaTJj1zQhDF0rCSrdQGiNtyjhiu8Bdqi0Nvm4odk2NAocFLaRwzhb",
-	"Eomo2kh5msDsVviKzJimRXKCnCxWEzNSNU8JyDNtVJM0sXLrJZff8Jwl9+UUIPrjxTie4GdkcDR/kgyO",
-	"yAgPnsWH88Ekebo4Jk/weH40ghkvYMgdKrUPpBILHRUs9JJL9I0ZoBcLKf2tZ/QQLPSSI5HHK7NvlD4C",
-	"yYz2eAZrv6KCzlO1gzwm0LLtNd6mHCfnnH+vyHxPmljmM+4PShXMTGvGx8fHh4+1D9Nzk469TWrmic45",
-	"R3qmPTG90S8OJOcDmM6Dqxe7WMm5XjAg9pzzM8y2xj8Q90WsUlMpXVOpPNHj0ciOLg6E9oaB9KP5s+Tx",
-	"4gkZHMZjPDhaPCWDZ8lkPjjGj+Mn5OniGR7NEfkYE5KobQt+O8LK10djJHpqpaOJp+QVPdQ6kVtoT7qo",
-	"FQ1gReRhNsGbAkV2hUWcAOZQXnAEgY4BRDoiJHRkQzmP1VjIwAVDmmZmnj7wwiYwuXcMG9uO3FfSOV8F",
-	"lcxFpIdWzgZL0Cwo3ZyivxGckQzN8tHoMIb1w59kFrRZcyXpNi5oXFpKT/Lm/jsPI+NC5BARopxdMn7N",
-	"Qq22SKKkXkIFnqckMZZCAFTYZDxWLtY8JV8zSeX2nsSoBFbQLDhcTOa//frvWYCucWE358IGffy4UOGN",
-	"9RGAk4lPBG8lyCylr/XnzfmSbAcZUbN7MEFYRUk3GpTINPQR+WbDM0mSM5JQfA7LuacFWRHNzq/2AAGA",
-	"nlro2CeCmy6C+SKYcO894d4erNXbA3jt99JHSvNH1UVHaE8hiLPUc7itsaneiuIVzgSR/5XLxeBppKwE",
-	"N0GQidrk1jFBL/qFk4SqUXD6OuMbkklKRDBd4FSQMNh4lz4FhME21VRb4DyVNhRXXtQ36mWkjUxtVBq7",
-	"xm70YYH5OecpwWBfbkgGhjJnojlWCDavD/CRURACDONckJOSsWz5x5hQuSCI4Hg1RKdLxjOjZjBDOFlT",
-	"pjwTjlY8TWxMAoYboq/0UhHjjECMUpK16CL5W/XuS7wGLjFLxVmG1dbX8fBTDUbh7yYMMq53wy6YhnTq",
-	"yZvQuf87Iu7qdghhwcdHfsyaL1BKpI5PJ3RJpQhRNIxCFH1Q/xmYeMb/itRyvaDz46PumHMRpH1fTPHC",
-	"PcnnPxMdKfA8wLtxoxfPrOOgCGWSSjBToL3T11dH6uLp66vH+8Ax2gpTTDQnWvQtMr4+QWS9kVu0JpgJ",
-	"hNlW4cOJrvfBZHQ4HA3H48PhkyAsIqRP1Xodl1RQ1Isb7r7R9ELENZXxSinXxaJ5r2ntKz5gWcfdDyvC",
-	"fGCSbwS65tklZctQOa/gGeYyz8gJevPNC3R4ePjMurEpWeJ4i6Iff/zxx8HZ2eCrr9B3303PzqZv30Zo",
-	"7935i/0hegXmcIZYnqawB5nacCXkBpPR5MlgNB4cjs9Hoyn8/6cgDNQrCjcWHzXstm2JVb7GzNsR5UB5",
-	"hdHHo1EHp4cBv2ZNJ23FyQrIk2uapohfe/g8QYakouzWPRIIQA7RKyXjrVgCptQBLqZjN9ZHxEiQ7IrG",
-	"BOEYoqLm8CwIu85DlFpQkrThnNBIWI6WGWayLk6VfAQhqoSIXJH13STimjLD8eNeG0KscFbZD0YmlOd/",
-	"hi9JgepHAq2JxAmW2HeltXS3RFImTqQNT2X5RAfejwFO02iInitCCNC9TbupIvXM+YxBcZPo+8qowTcE",
-	"G3uougG3Loyu56eNmqlToJG1E8y2nJolfCge2KMSOApFRppEcK4JaNuH+DSwW8MbJFPQ7fUTBO9TtgTE",
-	"6vsZEZJnRCAq94foZZ6mM3ZdFhtmgk7lw5EnYfla4ag82cDspuLCRY+dDodvLsRb1g3muKaK2NdYWsYt",
-	"ThxCHYPBAkWKdJGO3XuHZZOLaNi0idwJUJ1++tzjOuNsqSlI5TDoUpd60gXcJtY5I/XFgpxokERZTlCZ",
-	"KI88+pbtHkGIAK2/xgwrJak3iXHIGjXIYkFiSa/IhzZhUjHZlBgBLnK6VhlkjF9rxnNPKtw5RsSpMEbZ",
-	"/gPYXkA0te37mVodYp4mlpc8gc+vWcNy7yWUz6vQHllsPQxKtOfUAQEMNff0B5r0m6c+1u/OEfD3gUa5",
-	"N5JDTQPXhYb9HWXtepp3jyV+1TzYkExwCMFWlKpmSE1VcDXUesr7b57TVLbuwIUxjOCpAbVq3QOrbnIu",
-	"hczwxtoIVKIYM0geIU6Ghighay5N0ISkRLa5UibAv9u8s1yLhTEhE7RnzbkQganm0y7BkgwkXZMm3i1Z",
-	"rHUTVduQnkzxJwBYyJmkqbq6RTgjyMDTSTvNa6T98lo6t90DuJ3aGIPDaEvfuiP5J3IdN8mtuCPFQipj",
-	"mS3vwyKfgcMKDOLmaVBb5pCC1UO38Uv7rYTediH02lgOZVHiGKSNrZUVqiPjG7zsz1OFPqsKf0Y+yg9x",
-	"ngmeNdlLQoBhpB+IwDEg+kRSvQiTOEF4bjLbtAeouMXOrgPfMPd2JL3haQO7RLDDomlpjxU0CncaM/o6",
-	"QB/OWKT/crDU/D1qQ4qKkrsAUa4IzbQzp3e/PSXV3gnijIiymVtRTRcNu8LGBuubgoFv/ezo+AkykUiU",
-	"8DhfEybrOshGURtN0WtFHW2MUsM9MRak0ai1OU81Oc4zVOQYmRypsJq9EyIve+fEy8u0K+AL7T3qXB9I",
-	"V7nGW4HwmmsHo79D6dn/kBf20XqUo1GdzctpRPXlfcevFbdsdUaQWw8QPSOgkuZky4HgXBDDGHCSb47Q",
-	"3TYAk9sGC10u7bieS+uHsT/tiAtvsFw10sqGupte/u78/DXSD6CYJz6xvQmY+HhdIIsVzyQy2XXWzL2k",
-	"DExeQ8zGOUlzEFAF+O7NKcoIHCPEIOitQ9kAtIgC9c5565I00oT7Yb0Oc02S5w2X94tL7gqtPUeMXJuM",
-	"DWcZarm050fSGsNnoHArAbj9E2R4Gl0SshGlJCnDg52eNL8iWYo3zbsiNRsTbTJyRXkukCBxRqQZz8UF",
-	"sUAYfctRkmdaROxFs2C8mgVKQ8+Cw9F6FkT7NqTKMzdvwhKh7F1scqPRcyNCnkxGqzI7jFeNhK7REEyo",
-	"unYtLa5RUhZJSxAAEI0svsx4vmnbsoLnWUzQAq9puvXgzYlCJITW9owqDxFAEqHRJyFK+VL89uu/9xuH",
-	"tbZTT9uxOSql514Om120YfB7qpm/l43ydWHqWhaNscQpX+a3tH3rZkpvs6FYf5NMg7ktMr4uzw7tRd9+",
-	"fY7sQaI29yMgglXkhmImic1pdAFRwsrPAU5T75K2Br0L2nHzL1ARc8YIZFxqligGMr/NON4vM4y54kYx",
-	"v90gYisUtgqA9oKB6P80IO0lB9NeqAAdVOdavlwaYFCfeflGZbBBdR04jokQgxhniTdi6aoZ0LvmD1d6",
-	"1I1WulqhjJ7DICMpCLQhTpLWe9VXcdzynn/DvaSBeXOpvrzjgSpRfPxVwex8pAqovoSGG40ssWsl3c8V",
-	"WMGSKOPQMb/+7RM1IVc0Ju4J/2flCQfVz0Z1P8375ci/u+C4Rf+sTnCQ8mWF25Ugd0BXaqzBPOXxJclK",
-	"t/TkBhsulC4fxCsSX5YeAAfCu1LzIMLg46CIGzayfk0SKrGu9BvSjyPN/E45TEubQknVpr1Xg6rPc+8G",
-	"02C0BvMruH43mICvGsQ3UBPGSjB7gzR8UAP6Dq73n2aFqM2T1GEkeMqDpX4HN52c0wyy6aWOETppYx/z",
-	"IJhLPpAOYujHesDoYOjdk6lt1+YJmcdaEVMTQ+3zcRLMA2OveaA68WOHbAOzW+jW4H5Lr4ixPVuZ1kLo",
-	"GqCNPc7xZXlHaMPLqPWdA3XKmDoQfcWD0MG1PSB0kUQ91Qmgiz+6p9Ehc3ZBaDFFmtnBhhd78UO7LdOX",
-	"D6zt2zFCgxVTN+yTxM0eEhd2cthO862B3GvuIacPC1dchTYebkCALcu6qfkKbWzcE0jhX9QBuXsW2CMk",
-	"iI5+doDt2CAmxtoNo2OP9FtjxzbZDaTF4G3eKMYZ6rdR2i3mvhvF+l4dI9xJBeh3b6UJepvvt1tf16Zq",
-	"dDjbtlYryBKUOtiOzXZXsB37xAd7S6gdO+euE+7YS7cG22WWGoBt9lanX9uoEew2lfx2LLbTN27TD3aw",
-	"W3N0T15uQHMJSC/O7QLSi097wOjFlV2T6cWDbUBaPe7m1ZUfb+XDUuCgjV7PX5/a08E9yNWH7K9KFhTJ",
-	"vJQmO4wp17qpRBkapnzFL/2BdgHpoKkD0gVjB037TaTLdWYJyuDgpQOe6yfSeGDq3g0B7zzXqWT6wKJ+",
-	"aHrnDPJbpozfKxe8VyqPyRV9iEwem2z0IXPZqbsi9pVc1h6pQDo33UciXywcvTLF3pQtyxmTD5C5XsXI",
-	"SUP6eSOGOo/PaK/WNp15SCkW8oNipD5LgyQLnMsVYRL6WiQI2wNjszK6uO/C/gy59LuTLLVwQbb3C6zX",
-	"ZCoJtMKmMPTOmZfuTLDY7Kb6Xid7meu5EhG23F9L/RVNSWMaK6LyxMuV1rdTriEUqSeIQgZxBvZFgiAJ",
-	"QXIeIqFrBgSBBEE0JzFfEy10TFep3yPHzM+/L9UL6MwXLZ0fFdn2e5oSOmNGi999tZ7WLHxIqtDY1Gjy",
-	"U/LhRLySlX+iEY11ar6Weuo5TXyXSVKXH0XSRGe661v9qEt6XVEmm7lUJ7mUM9Y0mdTSQ7XejMR8yahQ",
-	"bHFiOJUwni9XtjatMUe8Z7ZeoQAeIlmvKS2uXNZQksNhSZP6GXIG2XWtErosX8Na7Tl0FclYIkbTGTCQ",
-	"7tbpdcZou1N2XZEb/Xkk1/nM3ZBdB/nV0RTlQLIhilyJyLRUWRai+RbVq0x4pqQS1hxdFBzMmCvz3hOE",
-	"FFANS0T7JzanWSk2vsZKsaXpFj1BCaSIQfU/laDWNySxin04Y5EpJo+maKMQFBXMGVUy8mBxHkM6Tk4a",
-	"0/MAVT9QuXoLO9lYja8W0BSsD09UWVA2G6/nTligvUiuLj/89uu/o/0hertSyOUsJicISm4UAhi/7iZ/",
-	"Wxb8Ra0rkF9pVJjLIdLdFSGxMd0qWhspWxjruhQcturt6oqbJKhOt+NGdp0gbJIEU7KQSJmGOuFIzRB6",
-	"udXt+VbL82u44bUa8A2KPbUewcE51WKbmrYcYv+OhcqMXIOG5otSNuleRjYpjo3ty9PE2BGm6s4qewyd",
-	"OfXfLlulmnkuOf9MipEVMkx+t33sDmnaNSGm2e5WeXq/D9ft9CItNyhvUj2XKpe5zgeckf2Hdx1b98Nb",
-	"kOK+BwalL3eqFi6lNJZyE/umNFpXTPO8RoqGN7yPl6Km9YA+yq7qLG+/m1BP81b/U9bT1ux5Ra2cwSON",
-	"tbR9CmIr21UNSeI8o3L7Vs3f7JwNhf37PFdIrxkilb449ul6Z5wI/fbr/4WzhY00XR0UwrCkc5pSuR2i",
-	"c2XTzflHaLkjEPmIYwluGpZoy3OkpqtsMbVc3Z1H7/apvhO5sa1qDtEmIwv6EVEWp3lCTGPMzG6oJZEC",
-	"HY3G+8O2Rr+l1RVIxBv6DwLGox3znznJts1857eYrPTiHCI42sszvCTJFL17871AKcGXiDLJXYwTZgZv",
-	"FhNzMJsmNYfmRP0I1tbISJPLpBQvSKY8SOBqMkSnWoA8f32qREDKM5KFYNMRU7TrMOyZSSdWZMDzCCfK",
-	"fzSjR663NbAoXCz3fdFBRcoWfIdnsMrnalIDE1jSNYJTRIXISWib8ZkIJthHOkoLqfYmH9oENWdsBgxv",
-	"Azemwrs37vYc0vaH6BZ7ZMZsucoOrgHbA4IVdjdp3FYf0/Xhlr2svT9jTWymFgxlGgKgu6KWqK1BUOTq",
-	"XMQQ/e9qzQnaOxqN9qEAo6g+mTFTUFLUY5QayZ70aiSLXNNv14HUhJIYlyvtaszY83J3WR2mWSj3NDRu",
-	"/TInQqhdh5sbGjU193l3/s3g6T4ww4yBQrgkWzD80R5JBUFH42MlmNXiQ2CxAjjAjXGWbSttbKdodxtb",
-	"bIVdpX8tknxJ5Mp09K01sjXddtVchrBVXXNtReEZi17geEUGLziTGU+niPEB+C4R2qu5EGbe2HgdJ44g",
-	"NrS+INrh1NukmMq+duxSGhMmwAAw8uvs9feDyXDklbcE/hYOwuCKZELv7/FwpJ/kG8LwhgbT4HA4Gh4q",
-	"Iw/LFWipA7yhg4TH8GNJZOPJw3fnZ9+DX4723l7j5ZJk6N3pvo774ERXimVbHVt4/vp0iF5yP3xLORzB",
-	"KLMSfpwmwTT4lsjnr0+/NmItqPQwn4xGlYZbknyUByu5TksdtgItCv5bwmPQZeoB01AObqjfKMVs+V+z",
-	"gLBZULpHcOL/BnzqCz5KnejVTx14j/32679LLewbOrPXJa6T5DrQ4VsPwfT9RVjqti5Jpp360kyUiMdL",
-	"oRxhIN2FAmIz/DsJem7IhLzLUOHy97evXt6Cdl+pQTrpVutvVm6QZjXTfZhZQOth3co8z1Kj+aYHB+PJ",
-	"E+haNJ4+HT0dBTcXpaZmzd5UyQ53Fl4jJV9tCAM8usLFXcRsemMnIbXh30LCascJq/6q5whUTos+u6VA",
-	"P/SmiKotB6LpjPVqWBHCZeMZqdF9J3CInrOtrqj0BlUzRlRq0VbjqDNyb2YyvUKMQ1zv4fH+HvnxF353",
-	"DdcUwQzlH2MGk9Hk8WA8HozG56NnRXMn569qDqNq2U+TJ4vH5DgeHM0P8eBo8mw8eLoYkcEYT+aH8VFy",
-	"TB4vKiXa912EDn8U/ST8ALyb+mRUmnoRADHN2L1jrb5reAgaVLIHLrzuHqU4hd+8bHQwOVJP7iLRsVln",
-	"7XRYuec1yvnxAtfJa1Tu5AXU7dP3tnoA4NHg2fnY7w2m8R9TbaUPdPV3FvxJCGF9brMh7DlUEZL2D5kC",
-	"5dw8++e/xm38V6JLqS1LP6T2bl55RnY3P4cY8NFo3AbHyauDd5XWskejw+6XvvF7th9NnnW/UW3gDHM3",
-	"TcO63jXl5De+VvphxRFUzIMy8fQRBStbbqs6SeeVtimm772vXuhnQ8TTRFm8cIoYgg0PpiSWCCNJlV8M",
-	"h0WRd54U6dAwNk+KGWs9R+KMDKHNs9qT5pQ6qmbgRk06R831zH0swv/u0/v6adaSIEH/VYTb2uIL0Oq5",
-	"ZBQ68hyPICxnKuZNUK61fv4mrE7i1Qb/kkP9s+CZQ5CtW1aYelTBYtskzaHdLtO1PjozFb9+azmw+P24",
-	"d9NoXsuR9vEu7m1I6hDg+57KuSJdH045NxTLVpNae2vh8hwbtPBF5RQ2ODs/ffzq238e/vTzT+nLH85u",
-	"Iwhd35YGgfjKblq+KLLNQciNusWO9z2q/3BhCimDxfdnrCi1V5T7seFCtuVXCoTN21OdLmOaduHutl3o",
-	"uQ28x5jp9pYQwJ4x/4iOSlFpUEelIOlCh1x4qTOnguPiGfracMbaBK1+slHM+p2Z63K2CcnFIweV7+9p",
-	"MQHU+htPtreTEA+zUZtM4X5brKlF9U35YNseUZYl4fh26/wLyb/bSbc2U88W8/y5Bdqoh0B74X2s6mjc",
-	"Y4jqh1bgveM+62nokA9id9Ln5frnD/4okW0Lu1HRYLEmtev278En+/XIGy3Md1UolJrEF8cntY6BWwSf",
-	"jqDmc20QnK/2S1ZSWY82Y/biSVMHRq+/omml2Gok6wcaZbdegJPdFbl01LbiJHTfNHPZJn/67XXU/Yb7",
-	"RtQfxa22ZcAubg2bPbM35muyXvXiTrcpGjYH6ZpZYfRFRX1RUZ/HHvqWyK4NdDsb1X2IWFmnGyzjhuyB",
-	"F+aoFbMtEvncpNNYdgmRYrawlE6nFIVhebVR1/yKsmXpCZNRNGNyRdY6HuDl2tRy6kz2Enwd2ioXXd8C",
-	"34+2CkqXleh0QQDtJDh8o2WLxIpfN/RsD2s5r1NU6cG+b+tgZkzyPF6pcWHGXvvuItW20prd6s8lpqzo",
-	"0A5JRWUdOWPguuhMeac4eYbW+JIo8XeCcLOzhHb6SsMZO9+pZ5v6GJtU9XZRq6VKo/L1U0+De/g9TnDa",
-	"hn4d0vCit8xqSo7t5dF8URe/r7owg/+nqo3PxBX6A5SbrTjt6c4UaZ+NNqPf9dB+skOJzBVPrYmvxCTs",
-	"BlBY3uu7j4Abg/FvbfXNQ0WC71AYXP4yvz4NqwfD+/VAcrBqTZVu+svYoldl60GV60P5VwivFk1H3cI9",
-	"LrffpfGZ3J0Rd8VeTb2lV61ChespbacGfK4z4cAWmZYrV2asJRJrMyqodKWSgqSLumXgn8oqu+AtYYmy",
-	"Y6LKBw0jKOuAj4dSL6nPVIm6RelPiJq1tYZnz01K7B8Xne08wK8cux8eNxy7F4fkCc1ILHm2HWQ2Nbk4",
-	"+O6j0W8Z1i2VavweUd27JThUDI47JTg0YhrsqZ4fpy4nOOghd1LKZjQcxhPyFB+PB08WR8ngaP4MD56S",
-	"x/FgnIwWE3w4P4qPk1sTtm+ugklTePLdL5OvNRnK/4xGoxGexwlZNGU3qNd6WYG9+axarNeiDrwOEaX2",
-	"EH9uE/BLrPo2sWpXwGC0nrFd6lrv4BP80xGmfmPi0UWKoOlWfmILUos+E2DlUYE3G4Iz0aa9bEi5pm30",
-	"UFbbdMeT9fPJl8DXA7CP6a2zg316hI7bG9C0sEJ7LLmFC0Z/Ub1Ymtt4etjLpvlTaMr/D3pvp7b7Ih0e",
-	"LCy+QzTczjU413rn9jFxHQ/XjGq/o6+2XIi8ne5Hx09snbMtap6xS0I25vARCh11fovXN2EKNblRU1Fu",
-	"ixjrjNMW0uyuYVpPumjxc6vd2tCm7raB3Nv7MJ+HrNYPfLYeSxNlfw/RPHlY0Wxj0P+ZIvqvF1G+g9Nx",
-	"oKsgIfZ2d+3RGLU7FSKH+JbuTgDROvvJKTjiNN9pToboB6itNJ+BisLuzz3NmIaEJXwfCtqSxZyJfE0y",
-	"AWE93SjIWcEJv2aSrsmJZxc3jwPO1Iy5r0H5vXwQ3+hytHSLBJF2cXfWS963vv7QyF6D2fy4aja7j3QF",
-	"41V/+dPwNbMbo7c+X5fi8V821Pbsp+yoNdS2IEk8x42FRD9lR7+DXrt9qK0QRV/U3V8xPvfGdMgovmOu",
-	"2aeHzuyqqJJFEz+/yQ5WmoKgPT+TdAEVA6bz0TUjCZoXyTEniMsVya6pIJDco1N0TOpN+4df9/tWcc3Y",
-	"rjIudLsqrkpTzLYarnN7cvulhKtPCZcmsu5JqoAh8kuOU6FPOV0XsKYxO4u4do/oCsa0FmgbxXXVvIWs",
-	"tr1Md8/A7QaYhWuQZ/+iyX7bnFw7Tzelro/+P2A925eTv88inlmrxSPbv69+Ym/SmJ4+Pv35p/XZD2fb",
-	"H8/T9JSNbmmK9CnL+zyy7P+4tBGrJOqquNyz41OpC9j7CyVSyq3cytdMA7P3F4oB/E4kTd/PtV+I1s+h",
-	"vWjJUZYzNDwQyeXBmseX+s5BvE7cZ6EH+pr+Zuvu/iZuec1JLiH06wlNaKappVf5+wR+KpRoSIM6hw/K",
-	"802qYVSqFIUrU3SfAPaqQjJu3vKyLb0xiw8YfdqV8+Q1JawmqHnAjJiowypXv3tvuOr35vEr3XNsLk/x",
-	"PnRzubm4+X8BAAD//w==",
+	"7L2LcuM20ij8Kv3zP1Wx61Cy5Mtc5NqqM5tkEu8XJ7MznpNKRq4RREISYgpQCNAe7ZSr8g7nPMM+WJ7k",
+	"FBoACd5E+pIvmU1qtzIWLw2gu9E3dDc/BpFYbwSnXMlg8jFYURLTFP98TVW6fbFQNNW/YiqjlG0UEzyY",
+	"BG9oJHgsQQm4IUzBnC5ESiHVrzC+HAZhIKMVXRP96ppxts7WwWQUBmq7ocEkYFzRJU2D29vbMNiQlKyp",
+	"ssOexXS9EYryaPtfdFsf+gVknP2cUbiiW1iIFNSKSUjEkkUkgZT+nFGpYI/A27dnX4QgyXZ/CBcrCpKs",
+	"zUuExzAX8RZumFoxDofHsBJZKqc8pSpLuQS1orBgqVSQUrkRXFJgXCpKYhALIJFifAlkSRg/xWdz0Boi",
+	"EIjZYkFTypUZhyHon2ikaGweOT48HE75WOPv8OQEohVJSaQxAHuRyLh+jkh4y1kkYurdDoELBfOtonI/",
+	"BKlHEDyiwykPwoBp9BgCBmHAyVpj2kPnQOOzRBjy4RvKl2oVTA5PTkJNKPd7nJNKqpTxZaAJdU7Xc5qe",
+	"xXWiaPyu8e5nElg8dLPZELUq5rJ274eBphNLaRxMVJpRf1ILka6JCiZBljH9ZH0aF+KK8rZZKH1z1ySU",
+	"ffshc7jVLxvGQJ79O4lfG8bTvyLBFeX4J9lsEhYRPb+DTSrmCV3/z5+knuzHgH4g601iADB+TRIWv2Q0",
+	"ifGCzNZrkm41Ac0tWOA9YBwIclUQBtckyahBgyIsCSbBITD/8T25fwqSUqBpKlIZhIH9Y/LuY4BPBBOD",
+	"lzBYUynJEsmUSb2jYfzrL/9nPBp57BfchsV7JEnEDY3fs418N74sQdBMSjicvQISxymVEkQKn5998RpS",
+	"wpd0AtNgPBri/w6OjqZBcHupaSUV4ZF+/4Bs2MH1+ABppVlWEZXJYHI80iKEqYR6iLFbviDTSqmNnByY",
+	"t1fZfBjTa4d9eYAvIUWQmdYk0dSmsWGoAu8vDCsBi0GtiAImce8ZudKI/PE9kF9wYx3/dqhduDngQg3I",
+	"wLLpb4amW39z/I+ULoJJ8P8fFJrjwNyVB6/M6+aV+uZ00pnJHFV7BObEyOMQfs5ouoVcH4SabcguOuyf",
+	"TvnMoHUGCZNKAr3WMDRMxDHsEQVrIRWMR6MQ7MPvxZopReMZoLg1Ej+lUu0P4UUiBRAub2hK4ylXAsh6",
+	"zpaZyPSsN5maaAmfmY1N4R9vvvtWy36c7FprQbUiHASnEKU0plwxksCeuhEwe5GplUjZvxCvsym32jas",
+	"3kEVNSMb9h7XPkPY3m9QNyyi+1rs34bB54IvEhbdQ/aU2DeTNNWyAKaBvI4GEZsGGtkkSSmJt6CI2YsN",
+	"rGjkuixx4POCA/P59WS9yD3/2GznAEujhDXNoyxFPa0nTjUz5lgorXt/qCfzpeadB2JZWz4pJ4mRCkH7",
+	"1vbReVLe0BbCG5pe0xS+tIB64dYN/yi4fcG3INSKpmYxiKOXIp2zOKb8gXhCq87s/IREV2aHykhsrIof",
+	"RiklioZws2LRCj7HX2gZAKc0lkFPhXJUILaYek9kLvIXHotTI5IkaEOdvcoFnVGzIRC7fCZhzaTUJuie",
+	"5tRY2wQzg7jZPooK5TH9jciSeMpvWEw53GgJqvKBYE22EAvN9wg71FqbftiwdBtaBY4K28phki6pAqY3",
+	"UpbEOLsVuaZTbmgRn0Iui/XErFTNEoryzBjVNImd3PpWqJci4/FDOQWJ/mQxjg7Jczo4nj+NB8d0RAbP",
+	"o6P54DB+tjihT8l4fjzCGS9wyB0qtQ+kEgsdFyz0rVDw0g7Qi4W0/jYzegwW+laAzKKV3TdaH6Fkhj2R",
+	"4tqvmWTzRO8gjwmMbHtFtokg8YUQ32gyP5Amjvms+wOJhpkazfjk5OToifFhem7SsbdJ7TzhQggwM+2J",
+	"6Y15caCEGOB0Hl29uMUqIcyCEbEXQpwTvrX+gXwoYrWaStiaKe2JnoxGbnR5II03jKQfzZ/HTxZP6eAo",
+	"GpPB8eIZHTyPD+eDE/IkekqfLZ6T0Rzoh4jSWG9b9NuBaF8fxiB7aqXjQ0/Ja3rodUK+0J500Ssa4Iro",
+	"42yC1wWK3AqLOAHOobzgGQY6BhjpmIE0kQ3tPFZjIYM8GNI0M/v0gRc2wcm95cTadvShki73VaBkLoIZ",
+	"WjsbPIZpULo5gb9TktIUptlodBTh+vFPOg3arLmSdBsXNC4tpSd5M/+dx5FxIeSICCHjV1zc8NCoLRpr",
+	"qRczSeYJja2lECAVNqmItIs1T+iXXDG1fSAxKoEVmAZHi8P5r7/8exrADSns5ky6oI8fFyq8sT4C8PDQ",
+	"J4K3ErBL6Wv9eXO+ottBSvXsHk0QVlHSjQYtMi19ZLbZiFTR+JzGjFzgch5oQVZEc+5Xe4AQQE8tdOIT",
+	"IZ8u4HwBJ9x7T+RvD9b67QG+9lvpI635Z9VFz2BPI0jwxHO4nbGp35pFK5JKqv6WqcXg2UxbCfkEUSYa",
+	"k9vEBL3oF4ljpkchyatUbGiqGJXBZEESScNg4136GFCO29RQbUGyRLlQXHlRL/XLYIxMY1Rau8Zt9GGB",
+	"+bkQCSVoX25oioay4LI5Vog2rw/wM6sgJBrGmaSnJWPZ8Y81oTJJgZJoNYSzJRepVTOEA4nXjGvPRMBK",
+	"JLGLSeBwQ/jCLBW44BRjlIquZRfJ3+h3vyVr5BK7VJKmRG99Ew8/M2A0/m7DIBVmN+yCaUmnn7wNc/d/",
+	"R8Rd3w4xLPjk2I9ZiwUkVJn4dMyWTMkQZsNZCLP3+j8DG8/4XzO9XC/o/OS4O+ZcBGnfFVO8zJ8U85+o",
+	"iRR4HuD9uNGLZ9ZxUIQyaSWYKWHv7NX1sb549ur6yT5yjLHCNBPNqRF9i1SsT4GuN2oLa0q4BMK3Gh+5",
+	"6HoXHI6OhqPheHw0fBqERYT0mV5vziUVFPXihvtvNLMQecNUtNLKdbFo3mtG+8r3RNVx9/2Kch+YEhsJ",
+	"NyK9YnwZaucVPcNMZSk9hdcvP4ejo6Pnzo1N6JJEW5j98MMPPwzOzwdffAFffz05P5+8eTODvbcXn+8P",
+	"4Ts0h1PgWZLgHuR6w5WQGxyODp8ORuPB0fhiNJrg/38MwkC/onHj8FHDbtuWWGVrwr0dUQ6UVxh9PBp1",
+	"cHoYiBvedNJWnKygPLlhSQLixsPnKViSyrJb95kEBDmE77SMd2IJmdIEuLiJ3TgfkYCk6TWLKJAIo6L2",
+	"8CwIu85DtFrQkrThnNBKWAHLlHBVF6daPqIQ1UJErej6fhJxzbjl+HGvDSFXJK3sBysTyvM/J1e0QPVn",
+	"EtZUkZgo4rvSRro7ImkTZ2YMT235zA68HwOSJLMhvNCEkKh7m3ZTRerZ8xmL4ibR94VVg68psfZQdQNu",
+	"8zC6mZ8xaia5Ap05O8Fuy4ldwvvigT2mkKNgZqXJDM81EW37GJ9Gdmt4g6Yaurt+Cvg+40tErLmfUqlE",
+	"SiUwtT+Eb7MkmfKbstiwE8xVPh55Up6tNY7Kkw3sbiouXPbY6Xj4lod4y7rBHtdUEfuKKMe4xYlDaGIw",
+	"RMJMk25mYvfeYdnh5WzYtInyE6A6/cy5x00q+NJQkKlh0KUuzaQLuE2sc07ri0U50SCJ0oxCmSifefQt",
+	"2z2SUolaf0040UrSbBLrkDVqkMWCRopd0/dtwqRismkxglyU61ptkHFxYxgvf1LjLmdEkkhrlO0/gu2F",
+	"RNPbvp+p1SHmWex4yRP44oY3LPdBQvmiCu0zh63HQYnxnDogoKGWP/2exf3maY71u3ME/H1gUO6NlKOm",
+	"getCy/45Zd16mnePI37VPNjQVAoMwVaUqmFIQ1V0NfR6yvtvnrFEte7AhTWM8KkBc2rdA6tvCqGkSsnG",
+	"2QhMQUQ4Jo/QXIaGENO1UDZoQhOq2lwpG+Dfbd45riXSmpAx7DlzLgQ01XzaxUTRgWJr2sS7JYu1bqIa",
+	"G9KTKf4EEAsZVyzRV7dAUgoWnknaaV4j65fX0rntHsHtNMYYHkY7+tYdyT+Q67iJ78QdCZFKG8t8+RAW",
+	"+QQcVmSQfJ4WtWUOKVg9zDd+ab+V0NsuhF5Zy6EsSnIGaWNrbYWayPiGLPvzVKHPqsKf0w/qfZSlUqRN",
+	"9pKUaBiZB2boGFBzIqlfxEmcApnbzDbjAWpucbPrwDfOvR1Jr0XSwC4z3GGzSWmPFTQKdxoz5jpCH075",
+	"zPyVw9Lz96iNKSpa7iJEtaIsNc6c2f3ulNR4JyA4lWUzt6KaLht2hYsN1jcFR9/6+fHJU7CRSIhFlK0p",
+	"V3Ud5KKojabojaaOMUaZ5Z6ISNpo1Lqcp5ocFykUOUY2RyqsZu+E4GXvnHp5mW4FYmG8R5Prg+kqN2Qr",
+	"gayFcTD6O5Se/Y95YR+cRzka1dm8nEZUX97X4kZzy9ZkBOXrQaKnFFXSnG4FElxIahkDT/LtEXq+DdDk",
+	"dsHCPJd2XM+l9cPYH3fEhTdErRpp5ULdTS9/fXHxCswDEInYJ7Y3ARsfrwtkuRKpAptd58zcK8bR5LXE",
+	"bJyTsgcBVYBvX59BSvEYIUJB7xzKBqBFFKh3zluXpFE23I/rzTHXJHleC/WwuOSu0NoL4PTGZmzklqGR",
+	"S3t+JK0xfIYKtxKA2z8Fy9NwRelGlpKkLA92etLimqYJ2TTvisRuTNik9JqJTIKkUUqVHS+PCxIJBL4S",
+	"EGepERF7s2kwXk0DraGnwdFoPQ1m+y6kKtJ83pTHUtu7xOZGwwsrQp4ejlZldhivGgldoyGaUHXtWlpc",
+	"o6QskpYwACAbWXyZimzTtmWlyNKIwoKsWbL14M2pRiSG1vasKg8BIcnQ6pMQErGUv/7y7/3GYZ3t1NN2",
+	"bI5KmbmXw2aXbRj8hhnm72WjfFmYuo5FI6JIIpbZHW3fupnS22wo1t8k03Bui1Ssy7ODvdlXX16AO0g0",
+	"5v4MieAUuaWYTWLLNbrEKGHl54AkiXfJWIPeBeO4+ReYjATnFDMuDUsUA9nfdhzvlx3GXslHsb/zQeRW",
+	"amwVAN0FC9H/aUG6SzlMd6ECdFCda/lyaYBBfeblG5XBBtV1kCiiUg4iksbeiKWrdkDvmj9c6dF8tNLV",
+	"CmXMHAYpTVCgDUkct96rvkqilvf8G/lLBpg3l+rLOx6oEsXHXxXMzkeqgOpLaLjRyBK7VtL9XIEVoqg2",
+	"DnPmN799osb0mkU0f8L/WXkih+pno+Y/7fvlyH9+IecW87M6wUEilhVu14I8B7rSYw3miYiuaFq6ZSY3",
+	"2AipdfkgWtHoqvQAOhDelZoHEQYfBkXcsJH1a5JQi3Wt38A8Dob5c+UwKW0KLVWb9l4NqjnPvR9Mi9Ea",
+	"zC/w+v1gIr5qEF9jTRgvwewN0vJBDehbvN5/mhWiNk/ShJHwKQ+W/h3cdnJOM8imlzpG6KSNe8yDYC/5",
+	"QDqIYR7rAaODoXdPprZdmydkH2tFTE0Mtc8nl2AeGHfNA9WJHzdkG5jdQrcG9yt2Ta3t2cq0DkLXAG3s",
+	"cUGuyjvCGF5Wre8cqFPG1IGYKx6EDq7tAaGLJPqpTgBd/NE9jQ6ZswtCiynSzA4uvNiLH9ptmb584Gzf",
+	"jhEarJi6YR/H+ewxcWEnh+003xrIvRYecvqwcMVVaOPhBgS4sqzbmq/QxsY9gRT+RR1Qfs8B+wwkNdHP",
+	"DrAdG8TGWLthdOyRfmvs2Ca7gbQYvM0bxTpD/TZKu8Xcd6M436tjhHupAPPunTRBb/P9buvr2lSNDmfb",
+	"1moFWYJSB9ux2e4LtmOf+GDvCLVj59x3wh176c5gu8xSC7DN3ur0axs1gtumStyNxXb6xm36wQ12Z47u",
+	"ycsNaC4B6cW5XUB68WkPGL24smsyvXiwDUirx928uvLjrXxYChy00evFqzN3OriHufqY/VXJgqKpl9Lk",
+	"hrHlWreVKEPDlK/FlT/QLiAdNM2BdMHYQdN+E+lynXkMKR68dMDL+4k0Hpjm74aId5GZVDJzYFE/NL13",
+	"BvkdU8YflAveK5XH5oo+RiaPSzZ6n+bZqbsi9pVc1h6pQCY33UeiWCxyeqWavRlfljMmHyFzvYqR04b0",
+	"80YMdR6fsV6tbTrzkBIi1XvNSH2WhkkWJFMryhX2tYiBuANjuzK2eOjC/gi59LuTLI1wAdf7BddrM5Uk",
+	"rIgtDL135mV+Jlhsdlt9b5K97PVMiwhX7m+k/ooltDGNFZg69XKlze1EGAhF6gkwzCBO0b6IAZMQlBAh",
+	"SFMzICkmCMKcRmJNjdCxXaV+ixwzP/++VC9gMl+MdP6syLbfM5QwGTNG/O7r9bRm4WNShcGmQZOfko8n",
+	"4pWs/FODaGJS843U088Z4ueZJHX5USRNdKa7vjGP5kmvK8ZVM5eaJJdyxpohk156qNeb0kgsOZOaLU4t",
+	"p1IusuXK1aY15oj3zNYrFMBjJOs1pcWVyxpKcjgsaVI/Q84iu65VwjzL17JWew5dRTKWiNF0Boyku3N6",
+	"nTXa7pVdV+RGfxrJdT5zN2TXYX71bAIZkmwIs7xEZFKqLAthvoV6lYlItVQihqOLgoMpz8u89ySlBVTL",
+	"ErP9U5fTrBWbWBOt2JJkC08hxhQxrP5nCtX6hsZOsQ+nfGaLyWcT2GgEzQrmnFUy8nBxHkPmnBw3puch",
+	"qr5navUGd7K1Gr9bYFOwPjxRZUHVbLxe5MIC9mZqdfX+11/+PdsfwpuVRq7gET0FLLnRCODippv8bVnw",
+	"l7WuQH6lUWEuh2C6K2JiY7LVtLZStjDWTSk4btW71RU3SVCTbies7DoFYpMEE7pQoE1Dk3CkZ4i93Or2",
+	"fKvl+SXe8FoN+AbFnl6PFOicGrHNbFsOuX/PQmVOb1BDi0Upm3QvpZuERNb2FUls7QhbdeeUPcHOnObv",
+	"PFulmnmuhPhEipE1Mmx+t3vsHmnaNSFm2O5OeXq/Ddft9CIdN2hvUj+XaJe5zgeC0/3Hdx1b98MblOK+",
+	"B4alL/eqFi6lNJZyE/umNDpXzPC8QYqBN3yIl6Kn9Yg+yq7qLG+/21BP81b/Q9bT1ux5Ta2M4yONtbR9",
+	"CmIr21UPSaMsZWr7Rs/f7pwNw/37ItNIrxkilb447ul6Z5wZ/PrL/8WzhY2yXR00wohic5YwtR3Chbbp",
+	"5uIDttyRQD+QSKGbRhRsRQZ6utoW08s13XnMbp+YO7N8bKeaQ9ikdME+AONRksXUNsZM3YZaUiXheDTe",
+	"H7Y1+i2trkAi2bD/omg8ujH/mdF028x3fovJSi/OIeDRXpaSJY0n8Pb1NxISSq6AcSXyGCfODN8sJpbD",
+	"bJrUHJsT9SNYWyMjQy6bUrygqfYgkavpEM6MAHnx6kyLgESkNA3RpqO2aDfHsGcmnTqRgc8DibX/aEef",
+	"5b2tkUXxYrnviwkqMr4QOzyDVTbXkxrYwJKpEZwAkzKjoWvGZyOYaB+ZKC2m2tt8aBvUnPIpMrwL3NgK",
+	"796428uRtj+EO+yRKXflKju4Bm0PDFa43WRwW33M1Ic79nL2/pQ3sZleMJZpSISeF7XM2hoEzfI6FzmE",
+	"/12tOYG949FoHwswiuqTKbcFJUU9RqmR7GmvRrKQN/3OO5DaUBIXamVcjSl/Ue4ua8I0C+2ehtatX2ZU",
+	"Sr3rSHNDo6bmPm8vXg6e7SMzTDkqhCu6RcMf9mgiKRyPT7Rg1osPkcUK4Ag3Imm6rbSxncDuNrbECbtK",
+	"/1pQYknVynb0rTWytd129VyGuFXz5tqawlM++5xEKzr4XHCVimQCXAzQd5nBXs2FsPMm1us4zQniQusL",
+	"ahxOs02Kqewbxy5hEeUSDQArv85ffTM4HI688pbA38JBGFzTVJr9PR6OzJNiQznZsGASHA1HwyNt5BG1",
+	"Qi11QDZsEIsIfyypajx5+Pri/Bv0y2HvzQ1ZLmkKb8/2TdyHxKZSLN2a2MKLV2dD+Fb44Vsm8AhGm5X4",
+	"4ywOJsFXVL14dfalFWtBpYf54WhUabil6Ad1sFLrpNRhKzCi4P+LRYS6TD9gG8rhDf0bEsKXf5sGlE+D",
+	"0j1KYv834tNc8FGai17z1IH32K+//LvUwr6hM3td4uaS3AQ6fOshmLy7DEvd1hVNjVNfmokW8WQptSOM",
+	"pLvUQFyGfydBLyyZwLuMFS7/ePPdt3eg3Rd6kE661fqblRukOc30EGaW2HrYtDLP0sRqvsnBwfjwKXYt",
+	"Gk+ejZ6NgtvLUlOzZm+qZIfnFl4jJb/bUI54zAsXdxGz6Y2dhDSGfwsJqx0nnPqrniMwNSn67JYC/dib",
+	"YlZtOTCbTHmvhhUhXraekR7ddwKH8IJvTUWlN6ieMTBlRFuNo87pg5nJ9gqxDnG9h8e7B+THX/rdNfKm",
+	"CHYo/xgzOBwdPhmMx4PR+GL0vGjulPurhsOYXvaz+OniCT2JBsfzIzI4Pnw+HjxbjOhgTA7nR9FxfEKf",
+	"LCol2g9dhAl/FP0k/AB8PvXDUWnqRQDENmP3jrX6ruExaFDJHrj0unuU4hR+87LRweGxfnIXiU7sOmun",
+	"w9o9r1HOjxfknbxG5U5eSN0+fW+rBwAeDZ5fjP3eYAb/ETNW+sBUf6fBH4QQzue2G8KdQxUhaf+QKdDO",
+	"zfN//mvcxn8lupTasvRDau/mled0d/NzjAEfj8ZtcHJ5dfC20lr2eHTU/dJLv2f78eHz7jeqDZxx7rZp",
+	"WNe7tpz81tdK368EYMU8KhNPHzG0stW2qpNMXmmbYvrG++qFeTYEkcTa4sVTxBBteDQliQICimm/GA+L",
+	"Zt550syEhol9Uk556zmS4HSIbZ71nrSn1LNqBu6sSefouZ7nH4vwv/v0rn6ataQg2b+KcFtbfAFbPZeM",
+	"wpw8JyMMy9mKeRuUa62fvw2rk/huQ37OsP5ZijRHkKtb1pj6rILFtknaQ7tdpmt9dG4rfv3Wcmjx+3Hv",
+	"ptG8liPt410+2JA0IcB3PZVzRbo+nnJuKJatJrX21sLlOTZo4cvKKWxwfnH25Luv/nn0408/Jt9+f34X",
+	"QZj3bWkQiN+5TSsWRbY5CrlRt9jxvkf1Hy5MMWWw+P6ME6XuinY/NkKqtvxKCcS+PTHpMrZpF+lu2wUv",
+	"XOA9Ity0t8QA9pT7R3RMyUqDOqYkTRYm5CJKnTk1nDyeYa4Np7xN0JonG8Ws35m5LmebkFw8clD5/p4R",
+	"E0itv4t4ezcJ8TgbtckU7rfFmlpU35YPtt0RZVkSju+2zj+R/LubdGsz9Vwxzx9boI16CLTPvY9VHY97",
+	"DFH90Aq+d9JnPQ0d8lHsHvZ5uf75g99LZLvCbigaLNakdt3+Pfjovh55a4T5rgqFUpP44vik1jFwC/jp",
+	"CGY/14bB+Wq/ZC2VzWhT7i6eNnVg9Por2laKrUayeaBRdpsF5LK7IpeO21Ych/k3zfJskz/89jrufiP/",
+	"RtTvxa2uZcAubg2bPbPX9muyXvXiTrdpNmwO0jWzwugvFfWXivo09tBXVHVtoLvZqPmHiLV1uiEqasge",
+	"+NwetRK+BZnNbTqNY5cQNLOFpXQ6rSgsy+uNuhbXjC9LT9iMoilXK7o28QAv16aWU2ezl/Dr0E65mPoW",
+	"/H60U1CmrMSkCyLoXILjN1q2IFfipqFne1jLeZ1ApQf7vquDmXIlsmilx8UZe+27i1TbSmt2pz+XhPGi",
+	"QzsmFZV15JSj62Iy5XPFKVJYkyuqxd8pkGZnCXb6SsMpv9ipZ5v6GNtU9XZRa6RKo/L1U0+DB/g9ueB0",
+	"Df06pOFlb5nVlBzby6P5S138turCDv6fqjY+EVfod1BuruK0pztTpH022ox+10P3yQ4tMlcicSa+FpO4",
+	"G1Bhea/vPgJuDMa/cdU3jxUJvkdhcPnL/OY0rB4M79cDKYdVa6p021/GFr0qWw+q8j6Uf4bwatF0NF+4",
+	"x+XuuzQ+k+dnxF2xV1tv6VWrMJn3lHZTQz43mXBoi0zKlStT3hKJdRkVTOWlkpImi7pl4J/KarvgDeWx",
+	"tmNmlQ8azrCsAz8eyrykPlslmi/KfELUrq01PHthU2J/v+hs5wF+5dj96KTh2L04JI9ZSiMl0u0gdanJ",
+	"xcF3H41+x7BuqVTjt4jq3i/BoWJw3CvBoRHTaE/1/Dh1OcHBDLmTUi6j4Sg6pM/IyXjwdHEcD47nz8ng",
+	"GX0SDcbxaHFIjubH0Ul8Z8L2zVWwaQpPv/758EtDhvI/o9FoROZRTBdN2Q36tV5WYG8+qxbrtagDr0NE",
+	"qT3EH9sE/CtWfZdYdV7AYLWetV3qWu/gI/7TEaZ+bePRRYqg7VZ+6gpSiz4TaOUxSTYbSlLZpr1cSLmm",
+	"bcxQTtt0x5PN8/Ffga9HYB/bW2cH+/QIHbc3oGlhhfZYcgsXjP6kerE0t/HkqJdN84fQlP8Nem+ntvtL",
+	"OjxaWHyHaLiba3Bh9M7dY+ImHm4Y1X1HX2+5ELyd7kfHT12dsytqnvIrSjf28BELHU1+i9c3YYI1ubOm",
+	"otwWMdYZpy2k2X3DtJ50MeLnTru1oU3dXQO5d/dhPg1ZbR74ZD2WJsr+FqL58HFFs4tB/2eK6D9fRPke",
+	"TseBqYLE2Nv9tUdj1O5MygzjW6Y7AUbr3Cen8IjTfqc5HsL3WFtpPwM1C7s/9zTlBhJR+H0obEsWCS6z",
+	"NU0lhvVMo6DcCo7FDVdsTU89u7h5HHSmpjz/GpTfywfExpSjJVuQVLnF3Vsved/6+l0jew1m85Oq2Zx/",
+	"pCsYr/rLn4avmd1avfXpuhRP/rShtuc/psetobYFjaM5aSwk+jE9/g302t1DbYUo+kvd/Rnjc69th4zi",
+	"O+aGfXrozK6KKlU08fOb7BCtKSjs+ZmkC6wYsJ2PbjiNYV4kx5yCUCua3jBJMbnHpOjY1Jv2D7/u963i",
+	"mvJdZVxwtyquSlNM7E/xkiXYgjIS6znjdJIvlbnv2ZpPlDIFa2Ja8Rrk4GdN2LXesHmxQ4HRKa+gFD/T",
+	"fY0XsEODLVLLzYuFnQdufkxicgVYdol6ZubPKWfY/lRILDd3iVh6towvQaQxTdHGQFhInxw8U9ryUIyj",
+	"sYM9At0Upty2imEKOGX4Wko3lGhJJFKQV9pRzj/lrUy+lbINndwAaOVgl9WEKJruD+FLEq2mvOiGYjtV",
+	"IO6M1dJSS3fhTtD/KqXrU0pnCGN6w2pgQH/OSCLNaXPeja1pzM5iut0j5oV7Rhu3jZJ3N72DznQ9ZXfP",
+	"IJdKOIu8UaH7i8X7bXPK26rmU+roftwb+VKRVPnIQQrAXkQkHUjK9d69pqFpvaXFIpFmS+wPp7zegi2E",
+	"jMd2s6ZZQrFnrhNVesAJYNpgQvhVCBz9C5WKBLS4mDNjqKEzkN/x+ruZpp95D5SIDXZwynvTy6uEtTt1",
+	"h+vBToS7ThB7JY9Gr1EbofuggWFXsjldCGy9xqTVG0ZuaHVEFKzINQWSaKG/tdE/0zPStSI7BRLHLv/0",
+	"b7adq9YnCdWvYi6syNQQXHu+KbduYUKXJNo2t+qDPewgXEGsK+4/qhjkDZh2qzbLu//u1BjDfvuS8chD",
+	"0wRmvm0/qyFUe5yu2ztCmPK9yiuGElr7uT76dSBDeCOKXC/7mFM8di6o0MxA0yDjxXSnAU4DL+i5CI8M",
+	"0IMKU27IAC+FB1obNM9H2CZ3GmC/NInNS9aMZ9LdaSDdk8Hoec2XaqpPxmHe4wr+u2qU/8rm+CTOqGr1",
+	"1XT7j9WP/HUSsbMnZz/9uD7//nz7w0WSnPHRHd3LPqXWn0bl1O+XCugMzrp7Ve7D9LHU2fHdpRbB5fac",
+	"5Wu2KeW7S80Afneppm+iu6/+m+dgb7YUkGYchgcyvjpYi+jK3DmI1nH+qf+BuWa+w727Z1W+vObExRB7",
+	"sIU23N7UprH8zRk/vVU2pLbqRW2o2CQGRqXyXOal5/ln3b1Kv1TYt7wMem/M4qN0H3flsXqNZqtJxx4w",
+	"KybqsModTbw38o4mzeNXOqK5/MzifezQdXt5+/8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
