@@ -17,8 +17,8 @@ type tokenFilter struct {
 	namePrefix    string
 	status        serverapi.TokenStatus
 	owner         string
-	expiresBefore time.Time
-	unusedSince   time.Time
+	expiresBefore *time.Time // a pointer: 0001-01-01T00:00:00Z is a filter too (it matches nothing)
+	unusedSince   *time.Time
 }
 
 // matches reports whether t passes every filter.
@@ -30,19 +30,19 @@ func (f *tokenFilter) matches(t *tokenRec) bool {
 		f.owner != "" && t.Owner() != f.owner:
 		return false
 	}
-	if !f.expiresBefore.IsZero() {
+	if f.expiresBefore != nil {
 		e, ok := t.times.get(tExpires)
-		if !ok || !e.Before(f.expiresBefore) {
+		if !ok || !e.Before(*f.expiresBefore) {
 			return false
 		}
 	}
-	if !f.unusedSince.IsZero() {
+	if f.unusedSince != nil {
 		// Never used counts from creation: a token made a minute ago is not "unused for 90 days".
 		last, used := t.times.get(tLastUsed)
 		if !used {
 			last = t.CreatedAt()
 		}
-		if !last.Before(f.unusedSince) {
+		if !last.Before(*f.unusedSince) {
 			return false
 		}
 	}
@@ -92,15 +92,15 @@ func checkNamePrefix(errs *fieldErrs, prefix string) {
 
 // filterTime parses a time filter as parseTime does for bodies. An unencoded '+' in a
 // query string reads as a space, so a numeric offset arrives as " 01:00": say so.
-func filterTime(errs *fieldErrs, param, s string) time.Time {
+func filterTime(errs *fieldErrs, param, s string) *time.Time {
 	t, err := parseTime(s)
 	if err == nil {
-		return t
+		return &t
 	}
 	msg := err.Error()
 	if n := len(s); n > 6 && s[n-6] == ' ' {
 		msg += "; encode a '+' in the offset as %2B"
 	}
 	errs.add(param, "%s", msg)
-	return time.Time{}
+	return nil
 }

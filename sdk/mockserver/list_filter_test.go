@@ -42,6 +42,7 @@ func matchingNames(st store, f tokenFilter) []string {
 func TestStore_ListMatching(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind, st store) {
 		at := func(h int) *time.Time { v := suiteNow.Add(time.Duration(h) * time.Hour); return &v }
+		zero := time.Time{}
 		filterToken(t, st, "ci-old-unused", *at(-100), at(10), nil)
 		filterToken(t, st, "ci-new-unused", *at(-1), at(-2), nil) // expired
 		filterToken(t, st, "ci-used-long-ago", *at(-100), nil, at(-50))
@@ -61,17 +62,20 @@ func TestStore_ListMatching(t *testing.T) {
 			{tokenFilter{namePrefix: "CI-"}, nil}, // case-sensitive
 			{tokenFilter{namePrefix: "ci-old-unused-and-more"}, nil},
 			// Strictly before; expired ones included; no expiry never matches.
-			{tokenFilter{expiresBefore: *at(10)}, []string{"ci-new-unused"}},
-			{tokenFilter{expiresBefore: *at(11)}, []string{"ci-old-unused", "ci-new-unused"}},
+			{tokenFilter{expiresBefore: at(10)}, []string{"ci-new-unused"}},
+			{tokenFilter{expiresBefore: at(11)}, []string{"ci-old-unused", "ci-new-unused"}},
 			// Never used counts from creation: created an hour ago is not unused for 24 hours.
-			{tokenFilter{unusedSince: *at(-24)}, []string{"ci-old-unused", "ci-used-long-ago", "web-old-unused"}},
-			{tokenFilter{unusedSince: *at(-50)}, []string{"ci-old-unused", "web-old-unused"}}, // strictly before
-			{tokenFilter{unusedSince: suiteNow}, []string{"ci-old-unused", "ci-new-unused", "ci-used-long-ago", "ci-used-lately", "web-old-unused"}},
+			{tokenFilter{unusedSince: at(-24)}, []string{"ci-old-unused", "ci-used-long-ago", "web-old-unused"}},
+			{tokenFilter{unusedSince: at(-50)}, []string{"ci-old-unused", "web-old-unused"}}, // strictly before
+			{tokenFilter{unusedSince: &suiteNow}, []string{"ci-old-unused", "ci-new-unused", "ci-used-long-ago", "ci-used-lately", "web-old-unused"}},
 			// Filters combine.
-			{tokenFilter{namePrefix: "ci-", unusedSince: *at(-24), expiresBefore: *at(11)}, []string{"ci-old-unused"}},
+			{tokenFilter{namePrefix: "ci-", unusedSince: at(-24), expiresBefore: at(11)}, []string{"ci-old-unused"}},
 			{tokenFilter{now: suiteNow, status: "expired", namePrefix: "ci-"}, []string{"ci-new-unused"}},
-			{tokenFilter{name: &ci, namePrefix: "ci-used", unusedSince: suiteNow}, []string{"ci-used-lately"}},
+			{tokenFilter{name: &ci, namePrefix: "ci-used", unusedSince: &suiteNow}, []string{"ci-used-lately"}},
 			{tokenFilter{owner: "someone-else", namePrefix: "ci-"}, nil},
+			// The zero time is a filter, not "unset": nothing is before it.
+			{tokenFilter{expiresBefore: &zero}, nil},
+			{tokenFilter{unusedSince: &zero}, nil},
 		} {
 			if got := matchingNames(st, tc.f); !slices.Equal(got, tc.want) {
 				t.Errorf("%+v: got %v, want %v", tc.f, got, tc.want)
@@ -301,6 +305,11 @@ func TestListTokens_TimeFilterOffsets(t *testing.T) {
 	} {
 		if got := pagedNames(t, admin, query("expires_before", at)); !slices.Equal(got, []string{"e"}) {
 			t.Errorf("expires_before=%s: %v, want [e]", at, got)
+		}
+	}
+	for _, at := range []string{"0001-01-01T00:00:00Z", "0000-01-01T00:00:00Z"} {
+		if got := pagedNames(t, admin, query("expires_before", at, "name", "e")); got != nil {
+			t.Errorf("expires_before=%s: %v, want none", at, got)
 		}
 	}
 	if got := pagedNames(t, admin, query("expires_before", exp.Format(time.RFC3339))); got != nil {
