@@ -167,7 +167,7 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 			}
 		},
 		func(err error) diag.Diagnostics {
-			return apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)
+			return apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, serverFilterAttrs)
 		})
 }
 

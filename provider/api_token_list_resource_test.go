@@ -274,17 +274,20 @@ func TestAPITokenList_errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name string
-		lr   *apiTokenListResource
-		want string
+		name  string
+		lr    *apiTokenListResource
+		attrs map[string]string
+		want  string
 	}{
-		{"unauthorized", &apiTokenListResource{client: bad, now: time.Now}, "Could not list API tokens"},
-		{"unconfigured", &apiTokenListResource{now: time.Now}, "Unconfigured tokenhub Provider"},
+		{"unauthorized", &apiTokenListResource{client: bad, now: time.Now}, nil, "Could not list API tokens"},
+		{"unconfigured", &apiTokenListResource{now: time.Now}, nil, "Unconfigured tokenhub Provider"},
+		// No name holds a control character; the server says so, naming the attribute.
+		{"name_prefix refused by the server", f.lr, map[string]string{"name_prefix": "ci\x01"}, "name_prefix (400 Invalid request): must not contain control characters"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var stream list.ListResultsStream
-			tc.lr.List(context.Background(), listRequest(t, tc.lr, nil, 0, false), &stream)
+			tc.lr.List(context.Background(), listRequest(t, tc.lr, tc.attrs, 0, false), &stream)
 			var results []list.ListResult
 			for res := range stream.Results {
 				results = append(results, res)

@@ -202,7 +202,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	elems := []tftypes.Value{}
 	for tok, err := range d.client.Tokens(ctx, f.listOptions()) {
 		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)...)
+			resp.Diagnostics.Append(apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, serverFilterAttrs)...)
 			return
 		}
 		if !f.matches(&tok) {
@@ -239,6 +239,10 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 const unusedForDescription = "Only tokens not used for this Go duration, such as `2160h` (90 days): last used " +
 	"before now minus this, or never used and created before it (a token created a minute ago is not " +
 	"\"unused for 90 days\"). Now is the time of the plan. The API filters."
+
+// serverFilterAttrs are the attributes sent to the server as they are, so a
+// server's 400 naming one is reported on it (the times are the provider's own).
+var serverFilterAttrs = []string{"name", "name_prefix", "status", "owner"}
 
 // tokenFilter is the configured filters; zero values match everything. The
 // server applies all but scope (listOptions); matches applies them all again, so
