@@ -238,7 +238,8 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 // unusedForDescription documents unused_for, the same on the data source and the list resource.
 const unusedForDescription = "Only tokens not used for this Go duration, such as `2160h` (90 days): last used " +
 	"before now minus this, or never used and created before it (a token created a minute ago is not " +
-	"\"unused for 90 days\"). Now is the time of the plan. The API filters."
+	"\"unused for 90 days\"). Now is the provider's clock when the listing is read (at plan, or by " +
+	"`terraform query`). The API filters."
 
 // serverFilterAttrs are the attributes sent to the server as they are, so a
 // server's 400 naming one is reported on it (the times are the provider's own).
