@@ -35,6 +35,17 @@ func newDSSeed(t *testing.T, srv *mockserver.TestServer) *dsSeed {
 	return &dsSeed{t: t, srv: srv, c: c}
 }
 
+// tokenWithSecret creates a token holding token.read and returns its id and secret.
+func (s *dsSeed) tokenWithSecret(name string, expiresIn time.Duration) (id, secret string) {
+	s.t.Helper()
+	tok, err := s.c.CreateToken(context.Background(), sdk.CreateTokenRequest{Name: name,
+		Scopes: []sdk.ScopeName{"token.read"}, ExpiresAt: sdk.Expiry(s.srv.Clock.Now().Add(expiresIn))})
+	if err != nil {
+		s.t.Fatalf("creating token %q: %v", name, err)
+	}
+	return tok.ID, tok.Token
+}
+
 // token creates a token and returns its id; expiresIn 0 means no expiry.
 func (s *dsSeed) token(name string, scopes []string, expiresIn time.Duration) string {
 	s.t.Helper()

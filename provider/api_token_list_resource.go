@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -47,6 +46,7 @@ type apiTokenListModel struct {
 	Scope          types.String `tfsdk:"scope"`
 	Owner          types.String `tfsdk:"owner"`
 	ExpiringWithin types.String `tfsdk:"expiring_within"`
+	UnusedFor      types.String `tfsdk:"unused_for"`
 }
 
 func (r *apiTokenListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -57,8 +57,8 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token), " +
 			"oldest first, for `terraform query` (Terraform 1.14 and later). Filters combine: a token is listed " +
-			"when it matches all of them. `name`, `status` and `owner` are applied by the server; the others by the " +
-			"provider as pages arrive. Each result carries the token's identity (`id`); with " +
+			"when it matches all of them. The server applies every filter but `scope`, which the provider applies " +
+			"as pages arrive. Each result carries the token's identity (`id`); with " +
 			"`include_resource = true` or `-generate-config-out` it carries the whole `tokenhub_api_token` " +
 			"object, with `token` (the secret) null as after any import.",
 		Attributes: map[string]schema.Attribute{
@@ -68,9 +68,9 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Validators:          []validator.String{tokenNameValidator{}},
 			},
 			"name_prefix": schema.StringAttribute{
-				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive).",
+				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive; filtered by the server).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, 100)},
+				Validators:          []validator.String{tokenNameValidator{}},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired` (filtered by the server).",
@@ -94,9 +94,14 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"expiring_within": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with an expiry sooner than this Go duration from now, such as " +
 					"`720h` (30 days). Tokens that never expire are left out; tokens that already expired are " +
-					"included (add `status = \"active\"` to leave them out).",
+					"included (add `status = \"active\"` to leave them out). Now is the time of the query; filtered by the server.",
 				Optional:   true,
 				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
+			},
+			"unused_for": schema.StringAttribute{
+				MarkdownDescription: unusedForDescription,
+				Optional:            true,
+				Validators:          []validator.String{durationRange{min: 0, max: maxDuration}},
 			},
 		},
 	}
@@ -140,7 +145,8 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	identityType := req.ResourceIdentitySchema.Type().TerraformType(ctx)
 
-	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Owner: f.owner, Limit: listPageSize}
+	opts := f.listOptions()
+	opts.Owner = f.owner
 	tflog.Debug(ctx, "listing API tokens for terraform query", map[string]any{
 		"include_resource": req.IncludeResource, "limit": req.Limit})
 	stream.Results = streamResults(ctx, req, r.client.Tokens(ctx, opts), f.matches,
@@ -156,24 +162,25 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 			}
 		},
 		func(err error) diag.Diagnostics {
-			return apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)
+			return apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, serverFilterAttrs)
 		})
 }
 
-// apiTokenListFilter is the data source's filter plus the list resource's own:
-// namePrefix is matched here, owner by the server.
+// apiTokenListFilter is the data source's filter plus the list resource's own
+// owner (applied by the server).
 type apiTokenListFilter struct {
 	tokenFilter
-	namePrefix, owner string
+	owner string
 }
 
 func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	f := apiTokenListFilter{
-		tokenFilter: tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString()},
-		namePrefix:  m.NamePrefix.ValueString(),
-		owner:       m.Owner.ValueString(),
+		tokenFilter: tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString(),
+			namePrefix: m.NamePrefix.ValueString()},
+		owner: m.Owner.ValueString(),
 	}
+	diags.Append(f.setUnusedFor(m.UnusedFor, now)...)
 	if !m.ExpiringWithin.IsNull() && !m.ExpiringWithin.IsUnknown() {
 		d, err := time.ParseDuration(m.ExpiringWithin.ValueString())
 		if err != nil || d < 0 {
@@ -185,10 +192,6 @@ func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagn
 		f.expiresBefore = &before
 	}
 	return f, diags
-}
-
-func (f apiTokenListFilter) matches(t *sdk.Token) bool {
-	return strings.HasPrefix(t.Name, f.namePrefix) && f.tokenFilter.matches(t)
 }
 
 // scopeCatalogue is the catalogue's scope names, for validators.

@@ -42,6 +42,7 @@ func TestAccAPITokenList_query(t *testing.T) {
 	ciRead := f.create(t, "ci-read", []string{"token.read"}, 0)
 	ciSoon := f.create(t, "ci-soon", []string{"token.read", "members.read"}, 2*time.Hour)
 	f.create(t, "laptop", []string{"members.read"}, 0)
+	f.srv.Clock.Advance(time.Hour) // none of them used since: unused_for = "30m" finds them
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(srv.AdminToken)),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
@@ -67,6 +68,19 @@ list "tokenhub_api_token" "exact" {
   config {
     name = "ci-read"
   }
+}
+list "tokenhub_api_token" "stale" {
+  provider = tokenhub
+  config {
+    name_prefix = "ci-"
+    unused_for  = "30m"
+  }
+}
+list "tokenhub_api_token" "fresh" {
+  provider = tokenhub
+  config {
+    unused_for = "2h"
+  }
 }`,
 				querycheck.ExpectLength("tokenhub_api_token.ci", 2),
 				querycheck.ExpectIdentity("tokenhub_api_token.ci", map[string]knownvalue.Check{"id": knownvalue.StringExact(ciRead)}),
@@ -77,6 +91,9 @@ list "tokenhub_api_token" "exact" {
 					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(ciSoon)}),
 					knownvalue.StringExact("ci-soon")),
 				querycheck.ExpectLength("tokenhub_api_token.exact", 1),
+				querycheck.ExpectLength("tokenhub_api_token.stale", 2),
+				querycheck.ExpectIdentity("tokenhub_api_token.stale", map[string]knownvalue.Check{"id": knownvalue.StringExact(ciRead)}),
+				querycheck.ExpectLength("tokenhub_api_token.fresh", 0), // created an hour ago
 			),
 			queryStep(`
 list "tokenhub_api_token" "full" {

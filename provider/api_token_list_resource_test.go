@@ -157,6 +157,10 @@ func TestAPITokenList_filters(t *testing.T) {
 		{"all combined", map[string]string{"name_prefix": "ci-", "scope": "token.read", "expiring_within": "24h"}, []string{ciSoon}},
 		{"owner", map[string]string{"owner": "00000000-0000-4000-8000-000000000000"}, []string{}},
 		{"prefix matching nothing", map[string]string{"name_prefix": "CI-"}, []string{}},
+		// Created two minutes ago and never used; the admin token is used by the listing itself.
+		{"unused_for", map[string]string{"unused_for": "1m"}, all},
+		{"unused_for longer than they exist", map[string]string{"unused_for": "3m"}, []string{}},
+		{"unused_for and prefix", map[string]string{"unused_for": "1m", "name_prefix": "ci-s"}, []string{ciSoon}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,9 +206,9 @@ func TestAPITokenList_streamsPageByPage(t *testing.T) {
 			t.Fatal(res.Diagnostics)
 		}
 		seen++
-		// 251 tokens (the admin token first) in pages of 100: the page holding the
-		// n-th token is fetched when the n-th token is needed, not before.
-		if want := int64((seen + listPageSize) / listPageSize); f.counts.lists.Load() != want {
+		// 250 "bulk-" tokens (the server leaves the admin token out) in pages of 100:
+		// the page holding the n-th token is fetched when it is needed, not before.
+		if want := int64((seen + listPageSize - 1) / listPageSize); f.counts.lists.Load() != want {
 			t.Fatalf("after %d results: %d list requests, want %d", seen, f.counts.lists.Load(), want)
 		}
 	}
@@ -273,17 +277,20 @@ func TestAPITokenList_errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name string
-		lr   *apiTokenListResource
-		want string
+		name  string
+		lr    *apiTokenListResource
+		attrs map[string]string
+		want  string
 	}{
-		{"unauthorized", &apiTokenListResource{client: bad, now: time.Now}, "Could not list API tokens"},
-		{"unconfigured", &apiTokenListResource{now: time.Now}, "Unconfigured tokenhub Provider"},
+		{"unauthorized", &apiTokenListResource{client: bad, now: time.Now}, nil, "Could not list API tokens"},
+		{"unconfigured", &apiTokenListResource{now: time.Now}, nil, "Unconfigured tokenhub Provider"},
+		// No name holds a control character; the server says so, naming the attribute.
+		{"name_prefix refused by the server", f.lr, map[string]string{"name_prefix": "ci\x01"}, "name_prefix (400 Invalid request): must not contain control characters"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var stream list.ListResultsStream
-			tc.lr.List(context.Background(), listRequest(t, tc.lr, nil, 0, false), &stream)
+			tc.lr.List(context.Background(), listRequest(t, tc.lr, tc.attrs, 0, false), &stream)
 			var results []list.ListResult
 			for res := range stream.Results {
 				results = append(results, res)
@@ -295,5 +302,48 @@ func TestAPITokenList_errors(t *testing.T) {
 				t.Fatalf("error %q: %q, want it to mention %q", d.Summary(), d.Detail(), tc.want)
 			}
 		})
+	}
+}
+
+// The filters are the server's: a listing of the few matches among many tokens
+// fetches one page, not every page, and the server sees each filter.
+func TestAPITokenList_serverFilters(t *testing.T) {
+	t.Parallel()
+	f := newListFixture(t)
+	for i := range 250 {
+		f.create(t, fmt.Sprintf("bulk-%03d", i), []string{"token.read"}, 0)
+	}
+	rare := f.create(t, "rare-1", []string{"token.read"}, time.Hour)
+	tok, err := f.admin.CreateToken(context.Background(), sdk.CreateTokenRequest{Name: "rare-2", Scopes: []sdk.ScopeName{"token.read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := tok.ID
+	f.srv.Clock.Advance(48 * time.Hour)
+	user, err := sdk.New(f.srv.URL, sdk.WithToken(tok.Token), sdk.WithRetryMax(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := user.Me(context.Background()); err != nil { // rare-2 is used now
+		t.Fatal(err)
+	}
+	cases := []struct {
+		attrs map[string]string
+		want  []string
+	}{
+		{map[string]string{"name_prefix": "rare-"}, []string{rare, used}},
+		{map[string]string{"name_prefix": "rare-", "unused_for": "24h"}, []string{rare}},
+		{map[string]string{"expiring_within": "1h"}, []string{rare}}, // expired: included
+	}
+	for _, tc := range cases {
+		f.counts.lists.Store(0)
+		var stream list.ListResultsStream
+		f.lr.List(context.Background(), listRequest(t, f.lr, tc.attrs, 0, false), &stream)
+		if got := resultIDs(t, stream); !slices.Equal(got, tc.want) {
+			t.Errorf("%v: got %v, want %v", tc.attrs, got, tc.want)
+		}
+		if n := f.counts.lists.Load(); n != 1 {
+			t.Errorf("%v: %d list requests for %d matches among 252 tokens; want 1 (filtered by the server)", tc.attrs, n, len(tc.want))
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -29,14 +31,17 @@ func newAPITokensDataSource() datasource.DataSource { return &apiTokensDataSourc
 
 type apiTokensDataSource struct {
 	client *sdk.Client
+	now    func() time.Time // the provider's clock, for unused_for
 }
 
 type apiTokensDataSourceModel struct {
 	ID            types.String `tfsdk:"id"`
 	Name          types.String `tfsdk:"name"`
+	NamePrefix    types.String `tfsdk:"name_prefix"`
 	Status        types.String `tfsdk:"status"`
 	Scope         types.String `tfsdk:"scope"`
 	ExpiresBefore rfc3339Value `tfsdk:"expires_before"`
+	UnusedFor     types.String `tfsdk:"unused_for"`
 	Tokens        types.List   `tfsdk:"tokens"` // of objects with apiTokenFieldsAttrTypes
 }
 
@@ -48,8 +53,8 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token; " +
 			"others see their owner's tokens), oldest first, optionally filtered. Filters combine: a token is " +
-			"listed when it matches all of them. `name` and `status` are applied by the API; `scope` and " +
-			"`expires_before` by the provider, after fetching every page. Secrets are never exposed.",
+			"listed when it matches all of them. The API applies every filter but `scope`, which the provider " +
+			"applies to the pages the API returns. Secrets are never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "An identifier of this listing, derived from the filters.",
@@ -57,6 +62,11 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with exactly this name (the API filters).",
+				Optional:            true,
+				Validators:          []validator.String{tokenNameValidator{}},
+			},
+			"name_prefix": schema.StringAttribute{
+				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive; the API filters).",
 				Optional:            true,
 				Validators:          []validator.String{tokenNameValidator{}},
 			},
@@ -75,9 +85,14 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"expires_before": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with an expiry strictly before this time, an RFC 3339 timestamp " +
 					"such as `2027-01-31T00:00:00Z`. Tokens that never expire are left out; tokens that have " +
-					"already expired are included. Applied by the provider to every page of the listing.",
+					"already expired are included (add `status = \"active\"` to leave them out). The API filters.",
 				Optional:   true,
 				CustomType: rfc3339Type{},
+			},
+			"unused_for": schema.StringAttribute{
+				MarkdownDescription: unusedForDescription,
+				Optional:            true,
+				Validators:          []validator.String{durationRange{min: 0, max: maxDuration}},
 			},
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching tokens, in the server's order (oldest first).",
@@ -154,8 +169,12 @@ func disabledReasonValue(t *sdk.Token) tftypes.Value {
 }
 
 func (d *apiTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.now = time.Now
 	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Data Source"); data != nil {
 		d.client = data.client
+		if data.now != nil {
+			d.now = data.now
+		}
 	}
 }
 
@@ -166,17 +185,16 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	f, diags := cfg.filter()
+	f, diags := cfg.filter(d.now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	elems := []tftypes.Value{}
-	opts := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), Limit: listPageSize}
-	for tok, err := range d.client.Tokens(ctx, opts) {
+	for tok, err := range d.client.Tokens(ctx, f.listOptions()) {
 		if err != nil {
-			resp.Diagnostics.Append(apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, nil)...)
+			resp.Diagnostics.Append(apiErrorDiags("Error Listing API Tokens", "Could not list API tokens", err, serverFilterAttrs)...)
 			return
 		}
 		if !f.matches(&tok) {
@@ -204,16 +222,31 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	tflog.Debug(ctx, "listed API tokens", map[string]any{"count": len(elems)})
 }
 
-// tokenFilter is the configured filters; zero values match everything. name and
-// status are sent to the server, scope and expiresBefore applied here.
+// unusedForDescription documents unused_for, the same on the data source and the list resource.
+const unusedForDescription = "Only tokens not used for this Go duration, such as `2160h` (90 days): last used " +
+	"before now minus this, or never used and created before it. Now is the provider's clock when the " +
+	"listing is read (at plan, or by `terraform query`). The API filters."
+
+// serverFilterAttrs are the attributes sent to the server as they are, so a
+// server's 400 naming one is reported on it (the times are the provider's own).
+var serverFilterAttrs = []string{"name", "name_prefix", "status", "owner"}
+
+// tokenFilter is the configured filters; zero values match everything. The
+// server applies all but scope (listOptions); matches applies them all again, so
+// a server from before the filters, which ignores unknown parameters, cannot
+// widen the result.
 type tokenFilter struct {
 	name, status, scope string
+	namePrefix          string
 	expiresBefore       *time.Time
+	unusedFor           time.Duration // as configured (the id), when unusedSince is set
+	unusedSince         *time.Time    // now - unusedFor
 }
 
-func (m apiTokensDataSourceModel) filter() (tokenFilter, diag.Diagnostics) {
+func (m apiTokensDataSourceModel) filter(now time.Time) (tokenFilter, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	f := tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString()}
+	f := tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString(),
+		namePrefix: m.NamePrefix.ValueString()}
 	if !m.ExpiresBefore.IsNull() && !m.ExpiresBefore.IsUnknown() {
 		t, err := m.ExpiresBefore.Time()
 		if err != nil {
@@ -221,13 +254,55 @@ func (m apiTokensDataSourceModel) filter() (tokenFilter, diag.Diagnostics) {
 		}
 		f.expiresBefore = &t
 	}
+	diags.Append(f.setUnusedFor(m.UnusedFor, now)...)
 	return f, diags
 }
 
-// matches applies the client-side filters.
+// setUnusedFor sets the unused filter from an unused_for attribute, relative to now.
+func (f *tokenFilter) setUnusedFor(v types.String, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if v.IsNull() || v.IsUnknown() {
+		return diags
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil || d < 0 {
+		diags.AddAttributeError(path.Root("unused_for"), "Invalid Duration",
+			fmt.Sprintf("Attribute unused_for is %q; it must be a Go duration such as \"2160h\".", v.ValueString()))
+		return diags
+	}
+	since := now.Add(-d)
+	f.unusedFor, f.unusedSince = d, &since
+	return diags
+}
+
+// listOptions asks the server for every filter it applies (all but scope).
+func (f tokenFilter) listOptions() sdk.ListOptions {
+	o := sdk.ListOptions{Name: f.name, Status: sdk.TokenStatus(f.status), NamePrefix: f.namePrefix, Limit: listPageSize}
+	if f.expiresBefore != nil {
+		o.ExpiresBefore = *f.expiresBefore
+	}
+	if f.unusedSince != nil {
+		o.UnusedSince = *f.unusedSince
+	}
+	return o
+}
+
+// matches applies the filters to a token the server returned.
 func (f tokenFilter) matches(t *sdk.Token) bool {
 	if f.scope != "" && !slices.Contains(t.Scopes, sdk.ScopeName(f.scope)) {
 		return false
+	}
+	if !strings.HasPrefix(t.Name, f.namePrefix) {
+		return false
+	}
+	if f.unusedSince != nil {
+		last := t.CreatedAt // never used: unused since it was made
+		if t.LastUsedAt != nil {
+			last = *t.LastUsedAt
+		}
+		if !last.Before(*f.unusedSince) {
+			return false
+		}
 	}
 	if f.expiresBefore != nil {
 		if t.ExpiresAt == nil || !t.ExpiresAt.Before(*f.expiresBefore) {
@@ -243,6 +318,14 @@ func (f tokenFilter) id() string {
 	if f.expiresBefore != nil {
 		exp = f.expiresBefore.UTC().Format(time.RFC3339Nano)
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{f.name, f.status, f.scope, exp}, "\x00")))
+	parts := []string{f.name, f.status, f.scope, exp}
+	// Added only when set, so a listing without them keeps the id it had before.
+	if f.namePrefix != "" {
+		parts = append(parts, "name_prefix="+f.namePrefix)
+	}
+	if f.unusedSince != nil {
+		parts = append(parts, "unused_for="+f.unusedFor.String())
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:8])
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,6 +143,74 @@ data "tokenhub_api_tokens" "none" {
 	})
 }
 
+// The server-side filters through Terraform, against the provider's clock (a
+// fake one 100 days ahead of the real one: the real clock would list nothing).
+func TestAccAPITokensDataSource_serverFilters(t *testing.T) {
+	srv, f := accServer(t)
+	seed := newDSSeed(t, srv)
+	forgotten := seed.token("rotate-forgotten", []string{"token.read"}, 30*24*time.Hour)
+	busy, busySecret := seed.tokenWithSecret("rotate-busy", 200*24*time.Hour)
+	never := seed.token("audit-forgotten", []string{"token.read"}, 0)
+	srv.Clock.Advance(100 * 24 * time.Hour) // forgotten expires
+	user, err := sdk.New(srv.URL, sdk.WithToken(busySecret), sdk.WithRetryMax(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := user.Me(context.Background()); err != nil { // rotate-busy is used today
+		t.Fatal(err)
+	}
+	fresh := seed.token("rotate-fresh", []string{"token.read"}, 0) // never used, created today
+	cutoff := srv.Clock.Now().Add(50 * 24 * time.Hour).UTC().Format(time.RFC3339)
+
+	ids := func(want ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(want))
+		for i, id := range want {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+		}
+		return knownvalue.ListExact(checks)
+	}
+	expect := func(name string, want ...string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.tokenhub_api_tokens."+name, tfjsonpath.New("tokens"), ids(want...))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + fmt.Sprintf(`
+data "tokenhub_api_tokens" "prefix" {
+  name_prefix = "rotate-"
+}
+data "tokenhub_api_tokens" "unused" {
+  unused_for = "2160h"
+}
+data "tokenhub_api_tokens" "rotate_unused" {
+  name_prefix = "rotate-"
+  unused_for  = "2160h"
+}
+data "tokenhub_api_tokens" "expiring" {
+  name_prefix    = "rotate-"
+  expires_before = %[1]q
+}
+data "tokenhub_api_tokens" "expiring_active" {
+  name_prefix    = "rotate-"
+  expires_before = %[1]q
+  status         = "active"
+}
+`, cutoff),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("prefix", forgotten, busy, fresh),
+				expect("unused", forgotten, never), // not fresh: created today
+				expect("rotate_unused", forgotten),
+				expect("expiring", forgotten), // expired: included
+				expect("expiring_active"),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				distinctIDs("prefix", "unused", "rotate_unused", "expiring"),
+				checkNoSecrets(srv.AdminToken),
+			),
+		}},
+	})
+}
+
 // distinctIDs checks that the named tokenhub_api_tokens data sources have different ids.
 func distinctIDs(names ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -176,6 +245,9 @@ func TestAccAPITokensDataSource_validation(t *testing.T) {
 			step("scope", "gateways.read-all", `(?s)Invalid Scope.*scope.*"gateways.read-all" is not a tokenhub scope.*Did you\s+mean.*gateway.read-all`),
 			step("expires_before", "next week", `(?s)Invalid Timestamp.*expires_before\s+"next\s+week"\s+must\s+be\s+an\s+RFC\s+3339`),
 			step("name", "", `(?s)Invalid Token Name.*name\s+""\s+must\s+not\s+be\s+empty`),
+			step("name_prefix", strings.Repeat("a", 101), `(?s)Invalid Token Name.*name_prefix`),
+			step("unused_for", "90d", `(?s)Invalid Duration.*unused_for.*"90d"`),
+			step("unused_for", "-1h", `(?s)Invalid Duration.*unused_for`),
 		},
 	})
 }
@@ -197,6 +269,52 @@ func TestTokenFilterID(t *testing.T) {
 	if a, b := (tokenFilter{}), (tokenFilter{}); a.id() != b.id() {
 		t.Error("id is not stable")
 	}
+	// Listings without the newer filters keep the ids they had (no diff after upgrading).
+	if got := (tokenFilter{name: "ci"}).id(); got != "a408b61fc3497f56" {
+		t.Errorf("the id of name = \"ci\" changed to %s", got)
+	}
+	since := ts.Add(-time.Hour)
+	for _, other := range []tokenFilter{{name: "ci", namePrefix: "ci"}, {name: "ci", unusedFor: time.Hour, unusedSince: &since}} {
+		if other.id() == (tokenFilter{name: "ci"}).id() {
+			t.Errorf("filters %+v share the id of name = \"ci\"", other)
+		}
+	}
+	// unused_for names the duration, not the moment: the same listing later keeps its id.
+	later := since.Add(time.Hour)
+	if a, b := (tokenFilter{unusedFor: time.Hour, unusedSince: &since}), (tokenFilter{unusedFor: time.Hour, unusedSince: &later}); a.id() != b.id() {
+		t.Error("unused_for's id changes with the clock")
+	}
+}
+
+// Every filter but scope is sent to the server, relative to the provider's clock.
+func TestTokenFilterListOptions(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	exp := now.Add(time.Hour)
+	m := apiTokensDataSourceModel{
+		Name: types.StringValue("ci"), NamePrefix: types.StringValue("c"), Status: types.StringValue("active"),
+		Scope: types.StringValue("token.read"), ExpiresBefore: newRFC3339Time(exp), UnusedFor: types.StringValue("2160h"),
+	}
+	f, diags := m.filter(now)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	got := f.listOptions()
+	want := sdk.ListOptions{Name: "ci", NamePrefix: "c", Status: sdk.StatusActive, Limit: listPageSize,
+		ExpiresBefore: exp, UnusedSince: now.Add(-2160 * time.Hour)}
+	if !got.ExpiresBefore.Equal(want.ExpiresBefore) || !got.UnusedSince.Equal(want.UnusedSince) {
+		t.Fatalf("times: got %v / %v, want %v / %v", got.ExpiresBefore, got.UnusedSince, want.ExpiresBefore, want.UnusedSince)
+	}
+	got.ExpiresBefore, got.UnusedSince, want.ExpiresBefore, want.UnusedSince = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	if got != want {
+		t.Fatalf("options = %+v, want %+v", got, want)
+	}
+	if o := (apiTokensDataSourceModel{}); true {
+		f, _ := o.filter(now)
+		if got := f.listOptions(); got != (sdk.ListOptions{Limit: listPageSize}) {
+			t.Fatalf("no filters: options = %+v", got)
+		}
+	}
 }
 
 func TestTokenFilterMatches(t *testing.T) {
@@ -206,6 +324,10 @@ func TestTokenFilterMatches(t *testing.T) {
 		return &sdk.Token{Scopes: scopes, ExpiresAt: exp}
 	}
 	before, at := cut.Add(-time.Second), cut
+	named := func(name string) *sdk.Token { return &sdk.Token{Name: name} }
+	usedAt := func(last *time.Time, created time.Time) *sdk.Token {
+		return &sdk.Token{CreatedAt: created, LastUsedAt: last}
+	}
 	tests := []struct {
 		name string
 		f    tokenFilter
@@ -218,6 +340,12 @@ func TestTokenFilterMatches(t *testing.T) {
 		{"expires before", tokenFilter{expiresBefore: &cut}, tok(&before), true},
 		{"expires at the cutoff", tokenFilter{expiresBefore: &cut}, tok(&at), false},
 		{"never expires", tokenFilter{expiresBefore: &cut}, tok(nil), false},
+		{"name prefix", tokenFilter{namePrefix: "ci-"}, named("ci-x"), true},
+		{"name prefix is case-sensitive", tokenFilter{namePrefix: "ci-"}, named("CI-x"), false},
+		{"used before", tokenFilter{unusedSince: &cut}, usedAt(&before, before), true},
+		{"used at the cutoff", tokenFilter{unusedSince: &cut}, usedAt(&at, before), false},
+		{"never used, created before", tokenFilter{unusedSince: &cut}, usedAt(nil, before), true},
+		{"never used, created at the cutoff", tokenFilter{unusedSince: &cut}, usedAt(nil, at), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -344,7 +344,7 @@ func validateConfig(t *testing.T, ps tfprotov6.ProviderServer, kind, typeName st
 }
 
 // TestTokenNameRuleEverywhere: every attribute that holds a token's name (to create it, or
-// to find it) runs the API's name rule, not only the resource's.
+// to find it, as name_prefix) runs the API's name rule, not only the resource's.
 func TestTokenNameRuleEverywhere(t *testing.T) {
 	t.Parallel()
 	ps, err := providerserver.NewProtocol6WithError(&tokenhubProvider{version: "test", now: time.Now, getenv: noEnv})()
@@ -353,23 +353,25 @@ func TestTokenNameRuleEverywhere(t *testing.T) {
 	}
 	scopes := stringSetValue("token.read")
 	for _, c := range []struct {
-		kind, typeName string
-		withScopes     bool
+		kind, typeName, attr string
+		withScopes           bool
 	}{
-		{"resource", "tokenhub_api_token", true},
-		{"ephemeral", "tokenhub_api_token", true},
-		{"data", "tokenhub_api_token", false},
-		{"data", "tokenhub_api_tokens", false},
-		{"list", "tokenhub_api_token", false},
+		{"resource", "tokenhub_api_token", "name", true},
+		{"ephemeral", "tokenhub_api_token", "name", true},
+		{"data", "tokenhub_api_token", "name", false},
+		{"data", "tokenhub_api_tokens", "name", false},
+		{"data", "tokenhub_api_tokens", "name_prefix", false},
+		{"list", "tokenhub_api_token", "name", false},
+		{"list", "tokenhub_api_token", "name_prefix", false},
 	} {
 		for value, want := range map[string]bool{"ci-deploy": true, "invoice\u202etxt.exe": false, "   ": false} {
-			set := map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, value)}
+			set := map[string]tftypes.Value{c.attr: tftypes.NewValue(tftypes.String, value)}
 			if c.withScopes {
 				set["scopes"] = scopes
 			}
-			ok, detail := configAccepted(t, validateConfig(t, ps, c.kind, c.typeName, set), "name", value)
+			ok, detail := configAccepted(t, validateConfig(t, ps, c.kind, c.typeName, set), c.attr, value)
 			if ok != want {
-				t.Errorf("%s %s: name = %q accepted %v (%s), want %v", c.kind, c.typeName, value, ok, detail, want)
+				t.Errorf("%s %s: %s = %q accepted %v (%s), want %v", c.kind, c.typeName, c.attr, value, ok, detail, want)
 			}
 		}
 	}

@@ -88,6 +88,44 @@ func ExampleClient_ListTokens() {
 	// ci-monitor
 }
 
+// An audit job: the "ci-" tokens nobody used for 90 days, filtered by the
+// server (the job fetches only the matches, not every token).
+func ExampleListOptions_unusedSince() {
+	clock := mockserver.NewFakeClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv, err := mockserver.New(mockserver.WithRateLimit(0), mockserver.WithClock(clock))
+	if err != nil {
+		panic(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer func() { hs.Close(); _ = srv.Close() }()
+	c, err := sdk.New(hs.URL, sdk.WithToken(srv.AdminToken()))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	mustCreate(c, "ci-forgotten")
+	used := mustCreate(c, "ci-busy")
+	mustCreate(c, "web-forgotten")
+	clock.Advance(100 * 24 * time.Hour)
+	busy, err := sdk.New(hs.URL, sdk.WithToken(used.Token))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := busy.Me(ctx); err != nil { // ci-busy is used today
+		panic(err)
+	}
+	mustCreate(c, "ci-new") // never used, but made today: not unused for 90 days
+
+	opts := sdk.ListOptions{NamePrefix: "ci-", UnusedSince: clock.Now().Add(-90 * 24 * time.Hour)}
+	for tok, err := range c.Tokens(ctx, opts) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(tok.Name)
+	}
+	// Output: ci-forgotten
+}
+
 func ExampleClient_GetToken() {
 	c, done := reference()
 	defer done()

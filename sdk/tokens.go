@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -12,7 +13,9 @@ import (
 )
 
 // ListOptions filters and pages ListTokens and Tokens. Zero values are left
-// out of the request (the server's default page size is 50, maximum 100).
+// out of the request (the server's default page size is 50, maximum 100). The
+// server applies every filter, all of them together; keep them the same from
+// page to page (Tokens does).
 type ListOptions struct {
 	Limit  int
 	Cursor string
@@ -20,6 +23,15 @@ type ListOptions struct {
 	Status TokenStatus
 	// Owner keeps only the tokens of this member (a member id).
 	Owner string
+	// NamePrefix keeps only the tokens whose name starts with it (case-sensitive).
+	NamePrefix string
+	// ExpiresBefore keeps only the tokens with an expiry strictly before it,
+	// already expired ones included (add Status: StatusActive to leave them out).
+	ExpiresBefore time.Time
+	// UnusedSince keeps only the tokens not used since it: last used before it,
+	// or never used and created before it (a token made a minute ago is not
+	// "unused for 90 days"). For that job: time.Now().Add(-90 * 24 * time.Hour).
+	UnusedSince time.Time
 }
 
 func (o ListOptions) params() *apigen.ListTokensParams {
@@ -39,6 +51,15 @@ func (o ListOptions) params() *apigen.ListTokensParams {
 	if o.Owner != "" {
 		// ListTokens checked it is a UUID.
 		p.Owner = Ptr(o.Owner)
+	}
+	if o.NamePrefix != "" {
+		p.NamePrefix = Ptr(o.NamePrefix)
+	}
+	if !o.ExpiresBefore.IsZero() {
+		p.ExpiresBefore = Ptr(o.ExpiresBefore.UTC().Format(time.RFC3339Nano))
+	}
+	if !o.UnusedSince.IsZero() {
+		p.UnusedSince = Ptr(o.UnusedSince.UTC().Format(time.RFC3339Nano))
 	}
 	return p
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -366,6 +367,62 @@ func TestEndpointPathPrefix(t *testing.T) {
 	for _, r := range srv.requests() {
 		if r.Path != "/prefix/api/v1/scopes" {
 			t.Errorf("path = %q, want /prefix/api/v1/scopes", r.Path)
+		}
+	}
+}
+
+// The filters go to the server as query parameters, times in UTC, zero values left out.
+func TestListTokens_filtersSent(t *testing.T) {
+	t.Parallel()
+	cet := time.FixedZone("CET", 3600)
+	tests := []struct {
+		name string
+		opts sdk.ListOptions
+		want url.Values
+	}{
+		{"none", sdk.ListOptions{}, url.Values{}},
+		{"prefix", sdk.ListOptions{NamePrefix: "ci-&+ é"}, url.Values{"name_prefix": {"ci-&+ é"}}},
+		{"expires before, in UTC", sdk.ListOptions{ExpiresBefore: time.Date(2027, 1, 31, 0, 0, 0, 500, cet)},
+			url.Values{"expires_before": {"2027-01-30T23:00:00.0000005Z"}}},
+		{"unused since, with the rest", sdk.ListOptions{UnusedSince: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
+			NamePrefix: "audit", Status: sdk.StatusActive, Limit: 10},
+			url.Values{"unused_since": {"2026-09-01T00:00:00Z"}, "name_prefix": {"audit"}, "status": {"active"}, "limit": {"10"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, pager(threePages()))
+			c := newClient(t, srv.URL)
+			if _, err := c.ListTokens(t.Context(), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			q, err := url.ParseQuery(srv.requests()[0].RawQuery)
+			if err != nil || !reflect.DeepEqual(q, tt.want) {
+				t.Errorf("query = %v (%v), want %v", q, err, tt.want)
+			}
+		})
+	}
+}
+
+// Every page of Tokens carries the same filters, next to the cursor.
+func TestTokens_filtersOnEveryPage(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, pager(threePages()))
+	c := newClient(t, srv.URL)
+	since := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	for _, err := range c.Tokens(t.Context(), sdk.ListOptions{NamePrefix: "ci-", UnusedSince: since, ExpiresBefore: since}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := srv.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3 pages", len(reqs))
+	}
+	for i, r := range reqs {
+		q, _ := url.ParseQuery(r.RawQuery)
+		if q.Get("name_prefix") != "ci-" || q.Get("unused_since") != "2026-09-01T00:00:00Z" || q.Get("expires_before") != "2026-09-01T00:00:00Z" {
+			t.Errorf("page %d query %s lost a filter", i+1, r.RawQuery)
 		}
 	}
 }

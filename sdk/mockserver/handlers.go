@@ -35,27 +35,18 @@ func (h *handlers) ListTokens(ctx context.Context, req serverapi.ListTokensReque
 		}
 		after = &cur
 	}
-	if req.Params.Status != nil && !req.Params.Status.Valid() {
-		errs.add("status", "must be one of active, disabled, expired")
-	}
+	now := h.s.cfg.clock.Now()
+	f := listFilter(&errs, req.Params, now)
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
 
-	now := h.s.cfg.clock.Now()
 	page := serverapi.ListTokens200JSONResponse{Items: []serverapi.Token{}}
 	var last *tokenRec
-	h.s.st.List(after, func(t *tokenRec) bool {
+	// The cursor is a position in the listing order, whatever the filters: a cursor reused
+	// with other filters continues after the same token, so it can neither loop nor skip.
+	h.s.st.ListMatching(after, &f, func(t *tokenRec) bool {
 		if !h.s.visible(c, t, now) {
-			return true
-		}
-		if req.Params.Name != nil && t.Name != *req.Params.Name {
-			return true
-		}
-		if req.Params.Status != nil && statusOf(t, now) != *req.Params.Status {
-			return true
-		}
-		if req.Params.Owner != nil && t.Owner() != req.Params.Owner.String() {
 			return true
 		}
 		if len(page.Items) == limit {

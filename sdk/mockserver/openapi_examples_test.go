@@ -146,3 +146,26 @@ func TestContract_MalformedTokenIDIsA400(t *testing.T) {
 		t.Fatalf("the contract does not list 400 for: %s", strings.Join(missing, ", "))
 	}
 }
+
+// Every parameter example matches its schema, and the list filters have one.
+func TestContract_ParameterExamples(t *testing.T) {
+	t.Parallel()
+	doc := loadContract(t)
+	need := map[string]bool{"name_prefix": true, "expires_before": true, "unused_since": true}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for _, ref := range op.Parameters {
+				p := ref.Value
+				if p.Example == nil {
+					if op.OperationID == "listTokens" && need[p.Name] {
+						t.Errorf("%s %s: parameter %s has no example", method, path, p.Name)
+					}
+					continue
+				}
+				if err := p.Schema.Value.VisitJSON(p.Example, openapi3.EnableFormatValidation()); err != nil {
+					t.Errorf("%s %s: parameter %s example does not match its schema: %v", method, path, p.Name, err)
+				}
+			}
+		}
+	}
+}

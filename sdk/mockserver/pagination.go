@@ -71,7 +71,15 @@ func validateListQuery(q url.Values) []serverapi.FieldError {
 			errs.add("owner", "must be a member id (a UUID)")
 		}
 	}
-	for _, name := range []string{"limit", "cursor", "name", "status", "owner"} {
+	if q.Has("name_prefix") {
+		checkNamePrefix(&errs, q.Get("name_prefix"))
+	}
+	for _, name := range []string{"expires_before", "unused_since"} {
+		if q.Has(name) {
+			filterTime(&errs, name, q.Get(name))
+		}
+	}
+	for _, name := range []string{"limit", "cursor", "name", "status", "owner", "name_prefix", "expires_before", "unused_since"} {
 		if len(q[name]) > 1 {
 			errs.add(name, "must be given once")
 		}

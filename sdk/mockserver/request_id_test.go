@@ -20,6 +20,7 @@ func TestRequestID_InResponseAndLog(t *testing.T) {
 	defer s.Close()
 	hs := httptest.NewServer(s)
 	defer hs.Close()
+	var ids []string
 	seen := map[string]bool{}
 	for _, tok := range []string{s.AdminToken(), "bad"} {
 		req, _ := http.NewRequest("GET", hs.URL+"/api/v1/me", nil)
@@ -34,6 +35,12 @@ func TestRequestID_InResponseAndLog(t *testing.T) {
 			t.Fatalf("X-Request-Id %q (status %d): want a fresh 16-character id", id, resp.StatusCode)
 		}
 		seen[id] = true
+		ids = append(ids, id)
+	}
+	// The request log is written after the answer: Close waits for the handlers to
+	// return, so the buffer is complete (and no longer written) when it is read.
+	hs.Close()
+	for _, id := range ids {
 		if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
 			t.Fatalf("request log does not name %s:\n%s", id, logs.String())
 		}

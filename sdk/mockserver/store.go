@@ -28,6 +28,8 @@ type store interface {
 	// List calls fn with each token after c (from the first when c is nil), in listing
 	// order, until fn returns false. t is the store's own record: read it, do not keep it.
 	List(c *cursor, fn func(t *tokenRec) bool)
+	// ListMatching is List over the tokens f matches only.
+	ListMatching(c *cursor, f *tokenFilter, fn func(t *tokenRec) bool)
 	// Count returns the number of stored tokens.
 	Count() int
 	// Authenticate runs check on the token holding d (its current or overlapping previous

@@ -64,6 +64,10 @@ func (m *memStore) List(c *cursor, fn func(t *tokenRec) bool) {
 	}
 }
 
+func (m *memStore) ListMatching(c *cursor, f *tokenFilter, fn func(t *tokenRec) bool) {
+	m.List(c, func(t *tokenRec) bool { return !f.matches(t) || fn(t) })
+}
+
 func (m *memStore) Count() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()

@@ -17,7 +17,13 @@ data "tokenhub_api_tokens" "expiring" {
   expires_before = "2030-03-31T00:00:00Z"
 }
 
-# Every token, for an audit of stale ones.
+# CI tokens nobody used for 90 days (never-used ones count from creation).
+data "tokenhub_api_tokens" "stale_ci" {
+  name_prefix = "ci-"
+  unused_for  = "2160h" # 90 days
+}
+
+# Every token, grouped below.
 data "tokenhub_api_tokens" "all" {}
 
 output "admin_log_readers" {
@@ -33,6 +39,10 @@ output "expiring_soon" {
 # Grouped by name (the ... collects every token of a name into a list).
 output "ids_by_name" {
   value = { for t in data.tokenhub_api_tokens.all.tokens : t.name => t.id... }
+}
+
+output "stale_ci" {
+  value = [for t in data.tokenhub_api_tokens.stale_ci.tokens : "${t.name} last used ${coalesce(t.last_used_at, "never")}"]
 }
 
 # Never used: last_used_at is null for a token that has not authenticated a request.

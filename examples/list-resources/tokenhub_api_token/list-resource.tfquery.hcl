@@ -6,8 +6,17 @@ list "tokenhub_api_token" "ci" {
   limit    = 1000 # Terraform's default is 100 results per list block
 
   config {
-    name_prefix = "ci-"     # provider-side
-    status      = "active"  # server-side
+    name_prefix = "ci-"
+    status      = "active"
+  }
+}
+
+# Tokens nobody used for 90 days: candidates for revocation rather than adoption.
+list "tokenhub_api_token" "stale" {
+  provider = tokenhub
+
+  config {
+    unused_for = "2160h" # 90 days; never-used tokens count from creation
   }
 }
 
@@ -16,7 +25,7 @@ list "tokenhub_api_token" "expiring_admins" {
   provider = tokenhub
 
   config {
-    scope           = "token.delete"
-    expiring_within = "720h" # 30 days
+    scope           = "token.delete" # applied by the provider; the rest by the server
+    expiring_within = "720h"         # 30 days
   }
 }

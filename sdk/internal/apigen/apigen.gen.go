@@ -111,6 +111,22 @@ type ListTokensParams struct {
 
 	// Owner Only tokens owned by this member (a member id).
 	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
+
+	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
+	// 1–100 characters, under the rules of a token name: not blank, no control or
+	// bidirectional control characters.
+	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
+
+	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
+	// that have already expired are included; add `status=active` to leave them out. RFC 3339
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
+
+	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
+	// (`last_used_at` null) and created strictly before it. So a token created after this time
+	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
+	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
@@ -387,6 +403,12 @@ type ClientInterface interface {
 	// Lists the tokens the caller may see (every token for a token owned by an admin; otherwise
 	// the owner's own tokens and the shared ones), oldest first, one page at a time. Pass
 	// `next_cursor` from a page as `cursor` to get the next one. Requires scope `token.read-all`.
+	//
+	// Filters combine: a token is listed when it matches every one given, and only tokens the
+	// caller may see are ever matched. Pass the same filters with each page's `cursor`: a cursor
+	// is a position in the listing order, so with other filters it continues after the same
+	// token (it neither repeats nor skips tokens matching the new filters that come later). Each
+	// parameter may be given once.
 	//
 	// Corresponds with GET /api/v1/tokens (the `ListTokens` operationId).
 	ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -767,6 +789,12 @@ func (c *Client) RotateToken(ctx context.Context, tokenID TokenID, params *Rotat
 // Lists the tokens the caller may see (every token for a token owned by an admin; otherwise
 // the owner's own tokens and the shared ones), oldest first, one page at a time. Pass
 // `next_cursor` from a page as `cursor` to get the next one. Requires scope `token.read-all`.
+//
+// Filters combine: a token is listed when it matches every one given, and only tokens the
+// caller may see are ever matched. Pass the same filters with each page's `cursor`: a cursor
+// is a position in the listing order, so with other filters it continues after the same
+// token (it neither repeats nor skips tokens matching the new filters that come later). Each
+// parameter may be given once.
 //
 // Corresponds with GET /api/v1/tokens (the `ListTokens` operationId).
 func (c *Client) ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1457,6 +1485,42 @@ func NewListTokensRequest(server string, params *ListTokensParams) (*http.Reques
 
 		}
 
+		if params.NamePrefix != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name_prefix", *params.NamePrefix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ExpiresBefore != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expires_before", *params.ExpiresBefore, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UnusedSince != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unused_since", *params.UnusedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -1718,6 +1782,12 @@ type ClientWithResponsesInterface interface {
 	// Lists the tokens the caller may see (every token for a token owned by an admin; otherwise
 	// the owner's own tokens and the shared ones), oldest first, one page at a time. Pass
 	// `next_cursor` from a page as `cursor` to get the next one. Requires scope `token.read-all`.
+	//
+	// Filters combine: a token is listed when it matches every one given, and only tokens the
+	// caller may see are ever matched. Pass the same filters with each page's `cursor`: a cursor
+	// is a position in the listing order, so with other filters it continues after the same
+	// token (it neither repeats nor skips tokens matching the new filters that come later). Each
+	// parameter may be given once.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3322,6 +3392,12 @@ func (c *ClientWithResponses) RotateTokenWithResponse(ctx context.Context, token
 // Lists the tokens the caller may see (every token for a token owned by an admin; otherwise
 // the owner's own tokens and the shared ones), oldest first, one page at a time. Pass
 // `next_cursor` from a page as `cursor` to get the next one. Requires scope `token.read-all`.
+//
+// Filters combine: a token is listed when it matches every one given, and only tokens the
+// caller may see are ever matched. Pass the same filters with each page's `cursor`: a cursor
+// is a position in the listing order, so with other filters it continues after the same
+// token (it neither repeats nor skips tokens matching the new filters that come later). Each
+// parameter may be given once.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -683,6 +683,22 @@ type ListTokensParams struct {
 
 	// Owner Only tokens owned by this member (a member id).
 	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
+
+	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
+	// 1–100 characters, under the rules of a token name: not blank, no control or
+	// bidirectional control characters.
+	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
+
+	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
+	// that have already expired are included; add `status=active` to leave them out. RFC 3339
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
+
+	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
+	// (`last_used_at` null) and created strictly before it. So a token created after this time
+	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
+	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
@@ -1231,6 +1247,45 @@ func (siw *ServerInterfaceWrapper) ListTokens(w http.ResponseWriter, r *http.Req
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "owner"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "owner", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "name_prefix" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name_prefix", r.URL.Query(), &params.NamePrefix, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name_prefix"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name_prefix", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "expires_before" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "expires_before", r.URL.Query(), &params.ExpiresBefore, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "expires_before"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "expires_before", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "unused_since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unused_since", r.URL.Query(), &params.UnusedSince, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "unused_since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "unused_since", Err: err})
 		}
 		return
 	}
@@ -3664,148 +3719,156 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Lctu4suCvYLm3KnZdUpb8yEOuW3V9Mi+fM05yEmenZiJvBJGQhDEFaAjQjk7KVfMPu99wPmy+ZAuN",
-	"B8GXSD9mJ5lJnVMTiwQaQHeju9Hobn4MYr5ac0aYFMH4Y7AkOCEZ/PmayGxzMpckU78SIuKMriXlLBgH",
-	"b0jMWSKQ5OgaU4lmZM4zgjLVhbLFIAgDES/JCquuK8roKl8F42EYyM2aBOOAMkkWJAtubm7CYI0zvCLS",
-	"DHuakNWaS8LizT/Ipj70CcoZ/SUn6JJs0JxnSC6pQClf0BinKCO/5ERItIPR27enX4VI4M3uAJ0vCRJ4",
-	"pTthlqAZTzbomsolZWj/EC15nokJy4jMMyaQXBI0p5mQKCNizZkgiDIhCU4QnyMcS8oWCC8wZcfQ1oFW",
-	"EBFGCZ3PSUaY1ONQAP0ziSVJdJPD/f3BhI0U/vaPjlC8xBmOFQbQTsxzptphgd4yGvOEeK9DxLhEs40k",
-	"YjdEQo3AWUwGExaEAVXo0QQMwoDhlcK0h85I4bNEGPzhe8IWchmM94+OQkUo+3vkSCVkRtkiUIQ6I6sZ",
-	"yU6TOlEUflfw9pFANBnY2ayxXBZzWdn+YaDoRDOSBGOZ5cSf1JxnKyyDcZDnVLWsT+OcXxLWNgupXm6b",
-	"hDS97zOHG9VZMwbw7N9w8loznvoVcyYJgz/xep3SGKv57a0zPkvJ6j9/FmqyHwPyAa/WqQZA2RVOafIN",
-	"JWkCD0S+WuFsowioX6E5vEOUIQxcFYTBFU5zotEgMU2DcbCPqN98R+weI0EIIlnGMxGEgflj/O5jAC2C",
-	"scZLGKyIEHgBZMqF2tFo9Nuv/2c0HHrsF9yERT+cpvyaJO/pWrwbXZQgKCbFDJ2+QjhJMiIE4hl6fvrV",
-	"a5RhtiBjNAlGwwH8b+/gYBIENxeKVkJiFqv+e3hN965Ge0ArxbISy1wE48OhEiFUpsRDjNnyBZmWUq7F",
-	"eE/3XuazQUKuLPbFHnQCigAzrXCqqE0SzVAF3k80KyGaILnEElEBe0/LlUbkj+6A/IIb6/g3Q23DzR7j",
-	"MsKRYdPfDU03/ub4j4zMg3HwP/cKzbGn34q9V7q77lLfnFY6U+FQtYPRDGt5HKJfcpJtkNMHoWIbvI0O",
-	"u8cTNtVonaKUCikQuVIwFEzAMdrBEq24kGg0HIbINH7PV1RKkkwRiFst8TMi5O4AnaSCI8zENclIMmGS",
-	"I7ya0UXOczXrdS7HSsLnemMT9Pc3L18o2Q+TXSktKJeYIc4IijOSECYpTtGOvOZoepLLJc/ovwCv0wkz",
-	"2jasvgEVNcVr+h7WPgXY3m8kr2lMdpXYvwmD55zNUxrfQfaU2DcXJFOyAE0CcRVHMZ0ECtk4zQhONkhi",
-	"vRcbWFHLdVHiwGcFB7r59WS92LZ/aLazgIVWwormcZ6BnlYTJ4oZHRZK694dqMl8rXjnnlhWlk/GcKql",
-	"QtC+tX10HpU3tIHwhmRXJENfG0C9cGuHfxDcnrAN4nJJMr0YwNE3PJvRJCHsnngCq07v/BTHl3qHipiv",
-	"jYofxBnBkoToeknjJXoOv8AyQIyQRAQ9FcpBgdhi6j2ROXcdHopTY5ymYEOdvnKCTqvZEGGzfCrQigqh",
-	"TNAdxamJsgmmGnHTXRAV0mP6a56nyYRd04QwdK0kqHQDoRXeoIQrvgfYodLa5MOaZpvQKHBQ2EYO42xB",
-	"JKJqI+VpArNb4isyYZoWyTFyslhNzEjVPCUgz7RRTdLEyq0XXH7Dc5bcl1OA6I/no3gfPyPR4exJEh2S",
-	"IY6exQezaD95Oj8iT/BodjiEGc9hyC0qtQ+kEgsdFiz0gkv0jRmgFwsp/a1n9BAs9IIjkcdLs2+UPgLJ",
-	"jHZ4Bmu/ooLOUrWDPCbQsu0V3qQcJ+ecf6/IfE+aWOYzxx+UKpiZ1oyPj44OHuszTM9NOvI2qZknOucc",
-	"6Zn2xPRad4wk5xFM58HVi12s5FwvGBB7zvkZZhtzPhD3RaxSUyldUalOokfDoR1d7Al9GgbSD2fPksfz",
-	"JyQ6iEc4Opw/JdGzZH8WHeHH8RPydP4MD2eIfIgJSdS2hXM7wuqsj0ZI9NRKh/ueklf0UOtEbqE96aJW",
-	"FMGKyMNsgtcFiuwKCz8BzKG84Ck4OiLwdEyR0J4NdXis+kIi5wxpmplpvee5TWBybxk2th25r6RzZxVU",
-	"MheRHlodNliCJkHp5Rj9jeCMZGiSD4cHMawf/iSToM2aK0m3UUHj0lJ6kjf3+zyMjAuRQ0SIcnbJ+DUL",
-	"tdoiiZJ6CRV4lpLEWAoBUGGd8VgdsWYp+ZpJKjf3JEbFsYImwcF8f/bbr/+eBOgaF3ZzLqzTx/cLFaex",
-	"PgJwf98ngrcSZJbS1/rz5nxJNlFG1OweTBBWUdKNBiUyDX1Evl7zTJLkjCQUn8Ny7mlBVkSzO1d7gABA",
-	"Ty105BPBTRfBfBFMuPeecL2jleodQbffSx8pzT+tLnqKdhSCOEu9A7c1NlWvabzEmSDyv3I5j55OlZXg",
-	"JggyUZvc2ifoeb9wklA1Ck5fZXxNMkmJCMZznAoSBmvv0ceAMNimmmpznKfSuuLKi/pGdUbayNRGpbFr",
-	"7EYfFJifcZ4SDPblmmRgKHMmmn2FYPP6AB8ZBSHAMM4FOS4Zy5Z/jAmVC4IIjpcDdLpgPDNqBjOEkxVl",
-	"6mTC0ZKnifVJwHAD9JVeKmKcEfBRSrISXSR/o/q+wCvgErNUnGVYbX3tDz/VYBT+bsIg43o3bINpSKda",
-	"3oTu+L/F465eh+AWfHzo+6z5HKVEav90QhdUihBNB9MQTd+r/0TGn/HfU7Vcz+n8+LDqc15jBUYN+r/f",
-	"nUQ/4ehfw+jZ4P1/Rxf/+R+NvuDCh/uuWMGFa8lnPxPtSPAOiHdjVs/dWUdR4ekkFV+nQDunr64O1cPT",
-	"V1ePd4GhtJGmeGxGtGScZ3wVIs9VdYzIai03aEUwEwizjcKdE3Pvgv3hwWA4GI0OBk+CsPCmPlWLdxxV",
-	"wRcg3/DJaDjsxUh336N6keKaynip9PJ83rxNteIW77Gs4/WHJWE+MMnXAl3z7JKyRajOvXCozGWekWP0",
-	"+pvn6ODg4Jk9AadkgeMNmv74448/Rmdn0Vdfoe++G5+djd+8maKdt+fPdwfoJVjSGWJ5msL2ZWqvlnAd",
-	"7A/3n0TDUXQwOh8Ox/D/n4IwUF0Ubiw+ysgOgw/RgkfmoW07eGH+eKebXfjtIrpSSkFhAa4sxsGCSqU8",
-	"Yr7a43hNo5gnZEHYnhv6xu8uLuk64mvNz9Gag6/HEbJtby/zFWbe1i57/Cs7Frhm6zVRGPBr1nRlWFwR",
-	"gWC8pmmK+LVH3WNkGEyUz6ePBAKQA/RSKSsrX2H7aE8d004oe9jFSJDsisYE4Rjcu+YWMAi7LnaUflMq",
-	"oeHC06gKjhYZZrKuF5SgB22gpKFcktXdRPuKMrtBe21PscRZZXca6VWe/xm+JAWqHwm0IhInWGLfJ6DV",
-	"lCWSstWm2oJWJtx0z/sR4TSdDtCJIoQAI6Jpb1fks7loMihuEtJfGX3+mmBj2FXFwcbdB+j5aets7CyB",
-	"qTV4jJAYmyW8LxrsUAkchaZGtk3hghbQtguOdmC3hh4kU9Dt82ME/SlbAGL1+4wIyTMiEJW7A6R2+4Rd",
-	"l4WYmaCzXeDulrB8pXBUnmxgdlPx4KJL7tyEAdwiOl91WYuZe6cqYl9haRm3uDoJtTMJCzRVpJvqSwjv",
-	"1m//Yjpo2kTuKqtOP32Bc51xttAUpHLQqdj1pAu4TaxzRuqLBTnRIImynKAyUR559C0bcIIQAebLCjOs",
-	"1LneJOZk2ajP5nMSS3pF3rcJk4rtqcQIcJGzCpRlyfi1ZjzXUuHOMSJOhbEudx/AiASiqW3fz2bsEPM0",
-	"sbzkCXx+zRqWey+hfF6F9shi62FQoo+AHRDApHSt39Ok3zx1fEJ3sIO/DzTKvZEcahq4LjTs7yhr19O8",
-	"eyzxq+bBmmSCgy+5olQ1Q2qqwplJrae8/2Y5TWXrDpwbMw1aRdSqdQ+sesm5FDLDa2sjUIlizCAKhjgZ",
-	"GqKErLg03h+SEtl2JjQ3FduNTcu1WBiDNkE71rgMERiOPu0SLEkk6Yo08W7Jfq4bzNqi9WSKPwHAQs4k",
-	"TdXTDcIZQQaejj5qXiPtF6DTue0e4PysjTG4Vbf0rZ+IP6Ez8Dq5FXekWEhlLLPFfVjk8z95A/+4ZRjM",
-	"lxmo2Amhkwul7VjCfruMemUMi7KkcfzTxvXKSNU3AGu86M9yhbqr6gZGPsj3cZ4JnjWZU0KA3aQbTOHc",
-	"QPTNq+oIkzhGeGYi+PRxVTGTnV0HvmHu7Uh6zdMGbprCBpyOS1uwoFG41dbRzwH6YMKm+i8HS83fozaE",
-	"4iixDBDlktBMn/W0cLC3wfrwgjgjomwFVzTXRcOmsT7Q+p5h4Ah4dnj0BBmPK0p4nK8Ik3UVZb3FjZbq",
-	"taKOtlWp4Z4YC9Jo89rYrpqY5xkqYqlMLFhYjVKquH6K+FO7Aj7Xh0sd0wRhOdd4IxBecX3+6H/e9I4H",
-	"HR4htywbLlVf3nf8WnHLRkc+ufUA0TMCGmtGNhwIzgUxjAERCyZUwG0DsMitU9TFDI/qMcO+u/7jFv/3",
-	"GstlI62sS7+p83fn56+QboBinvjE9iZg7gHq8loseSaRiSK0VvAlZWARG2I2zkmaC48qwLevT1FG4Lok",
-	"Bj1gz5sNQAuXVe/Yvi5JI821BqzXYa5J8rzm8n4O1m1+wBPEyLWJTHGGo5ZLO77br9HXB/q44i3cPUaG",
-	"p9ElIWtRCgYzPPiZOfj4FclSvG7eo6kRE2idkSvKc4EEiTMizeqdSxULhNG3HCV5pgXWznQSjJaTQJkT",
-	"k+BguJoE013rnOaZwyJhiVDGOTYR6ejECLQn+8NlmTlHy0a2q3EU2Ht1XV9aXKPcLkLFwFshGjfcIuP5",
-	"uk2ACJ5nMUFzvKLpxoM3IwqR4AfcMYZFiACSCI12C1HKF+K3X/+92zisNfR6GrrNLjQ997KP76INg99T",
-	"vRV7WUxfF3a53TAxljjli/yWhnrdaOptxBTrb5KwMLd5xlfl2aGd6bdfnyN7favPJlMggjUrDMVM6KCz",
-	"LwS4NCs/I5ym3iNtm3oP9CnTf0BFzBkjEOeqWaIYyPw243i/zDDmiRvF/HaDiI1Q2CoA2gcGov/TgLSP",
-	"HEz7oAI0qs61/Lg0QFSfeflFZbCoug4cx0SIKMZZ4o1YemoG9J75w5WautFKTyuU0XOIMpKCQBvgJGl9",
-	"V+2K45Z+/gvXSQPz5lLtvKVBlSg+/qpgtjapAqovoeFFI0tsW0l3uwIrWBJlqjrm1799oibkisbEtfB/",
-	"Vlo4qH4MsPtp+pevKdwDxy36Z3WCUcoXFW5XgtwBXaqxolnK40uSlV7pyUVrLpRlEcVLEl+WGsBxxnty",
-	"0WRLFE7ORtavSUIl1pV+Q7o50szvlMO4tCmUVG3aezWo+pr8bjANRmswv4Lnd4MJ+KpBfA2ZeKwEszdI",
-	"wwc1oG/hef9pVojaPEnt84JWHiz1O7jp5JxmkE2dOkbopI1t5kEwj3wgHcTQzXrA6GDo7ZOpbdfmCZlm",
-	"rYipiaH2+TgJ5oGxzzxQnfixQ7aB2S50a3C/pVfE2J6tTGshdA3Qxh7n+LK8I7ThZdT61oE6ZUwdiH7i",
-	"Qejg2h4QukiiWnUC6OKP7ml0yJxtEFpMkWZ2sM7OXvzQbsv05QNr+3aM0GDF1A37JHGzhyiLrRy21Xxr",
-	"IPeKe8jpw8KVo0IbDzcgwCbD3dTOCm1s3BNIcb6oA3LvLLBHSBDti+0A27FBjMe3G0bHHum3xo5tsh1I",
-	"i8HbvFHMYajfRmm3mPtuFHv26hjhTipA972VJuhtvt9ufV2bqvHA2ba1WkGWoNTBdmy2u4Lt2Cc+2FtC",
-	"7dg5d51wx166Ndgus9QAbLO3Os+1jRrBblPJb8diW8/GbfrBDnZrju7Jyw1oLgHpxbldQHrxaQ8Yvbiy",
-	"azK9eLANSOuJu3l15eatfFhyHLTR6+TVqb2r3IEMCQhVq4RskcyLv7LDmCS5m4qXoWHKV/zSH2gbkA6a",
-	"OiBdMLbQtN9Euo7OLEEZXAN1wHNVXBqvb13fEPDOcx33pi8s6le4dw7Mb4/Ebwy+b4+q7xGL0ivuyAS2",
-	"PkTYkY2Mep+5UNptHvtK4G2PuCUd1u8jkc/njl6ZYm/KFuXwzgcI+q9i5Lghcr8RQ51Rs7RXQaHOoKkU",
-	"C/leMVKfpUHIB87lkjAJ1UQShO31tVkZnd93YZ9C4P/2iFAtXJCtuAPrNWFVAi2xSce9c5iouxMsNrup",
-	"eaAj08zzXIkIW2RBS/0lTUljzC2i8tgL7NavU64hFIEwiEK4cwb2RYIgJEJyHiKhExwEgWhGNCMxXxEt",
-	"dEwtr98jIM5PFiglN+g4HC2dHxWpATuaEjp+R4vfXbWe1pQBCPHQ2NRo8vMH4H6+kkJwrBGNdR6Blnqq",
-	"nSa+i2upy48ihKMzNveNbuoidJeUyWYu1SE35fA6TSa19FCtNyMxXzAqFFscG04ljOeLpc0IbAxo7xla",
-	"WCiAh4gsbArSK+dglORwWNKkfryeQXZdq4QuJNmwVntEX0UylojRdAcMpLt1sJ8x2u4U61cEcn8eoX4+",
-	"czfE+kEw+HSMciDZAE1dPsu4lJQXotkG1VNieKakEtYcXWRHTJhLrt8RhBRQDUtMd49tALZSbHyFlWJL",
-	"0w16ghIIWIOaC1SCWl+TxCr2wYRNTQr/dIzWCkHTgjmnlfhAWJzHkI6Tk8ZgQUDVD1Qu38BONlbjyzmU",
-	"YuvDE1UWlM3G67kTFmhnKpeX73/79d/T3QF6s1TI5SwmxwjygxQCGL/uJn9byP5FrRaTnxZVmMsh0jUt",
-	"Icwy3ShaGylbGOs6AR+26u2yuZskqA7+40Z2HSNsQhZTMpdImYY64EjNECro1e35Vsvza3jhFXjwDYod",
-	"tR7B4XCqxTY1xVDE7h3Twxm5Bg3N56XY1p2MrFMcG9uXp4mxI0yKoFX2GOqh6r9dtEo1TF5y/pmkgCtk",
-	"mGB02+zhY8prMk5z5a2CCn8fptx6yLTMog6bql2qTtR1NuGM7JYCfRFhMqNE3PK4ec8k7pLlB4rAP8RB",
-	"qs+dcrVLMZqlYMu+MZr2NKe3jUachjf48+RbKyQ94KFrW26cJ8CM76pZdn2S2cy1A4rinZxBk8ZM5j7p",
-	"yBUBo4YkcZ5RuXmj5m/2+pqCxDnJFdJrllWlvJJtXS+wNEW//fp/4bJkLU1xEIUwLOmMplRuBuhcGakz",
-	"/gEqNwlEPuBYwrkTS7ThOVLTVcalWq4u8qTl01i/mbqxra0RonVG5vQDoixO84SY+qqZ3d4LIgU6HI52",
-	"B231okurK5CI1/QfBKxhO+Y/c5JtmvnOr1RaKek6QHBXmWd4QZIxevv6e4FSgi8RZZI7py3MDHoWE3Mw",
-	"myY1gxpX/QjWVg9Lk8vESM9Jpo7EwNVkgE61ODt5daoEUsozkoVgpBKTMu0w7Nl9x1aAQXuEE3UgNqNP",
-	"XYl0YFF4WC4fpL2klM35lqPOMp+pSUXGU6YzNMeICpGT0NZ0NC5ZMPi02xkyGUyAt/HSTtgEGN56okx+",
-	"fW/c7Tik7Q7QLfbIhNlsoC1cA8YUeF/sbtK4rTbT2fmWvewBZsKa2EwtGLJgBEB3OUPTtjpTU5dGJAbo",
-	"f1VTetDO4XC4C/ktRXLPhJl8nSLdpVSP+LhXPWLkase7QrbGN8a4XOqz04SdlIsUa7/TXJ23Q+OnWORE",
-	"CLXrcHNdrKYaUW/Pv4me7gIzTBgohEuygZMM2iGpIOhwdKQEs1p8CCxWAAe4Mc6yTaUa8hhtr4aMrbCr",
-	"lEFGki+IXJrC0LV6yKZos5rLALaqq9GuKDxh0+c4XpLoOWcy4+kYMR7BYWyKdmpnIjNvbI5Rx44g9q5g",
-	"TvQJWm+TYiq7+qSa0pgwAQaAkV9nr76P9gdDL3so8LdwEAZXJBN6f48GQ92SrwnDaxqMg4PBcHAQgE29",
-	"BC21pwyUhMfwY0Fk41XKd+dn34OjAe28ucaLBcnQ29Nd7cjCiU7EyzbaWXLy6nSAXnDfH0053CkpQxh+",
-	"nCbBOPiWyJNXp18bsRZUSuHvD4eVum2SfJB7S7lKS4XaAi0K/kfCY9BlqoGpSwgv1G+UYrb4r0lA2CQo",
-	"vSM48X8DPvUDH6VO9OpWe16z3379d+lLCA0F/usS10ly7bnxrYdg/O4iLBXtlyTTXorSTJSIxwuhTvZA",
-	"ugsFxKYsdBL03JAJeY8hZefvb16+uAXtvlKDdNKtViavXGfPaqb7MLOACta6In6epUbzjff2RvtPoKDV",
-	"aPx0+HQY3FyUauM1n/9KpwJn4TVS8uWaMMCjywvdRsymHlsJqQ3/FhJW631Y9Ve9GKFyXJRrLt1cQGWQ",
-	"abXgw3Q8Yb3KhYTw2JzT1Oj+sXWATthGJ6x6g6oZIyq1aKtx1Bm5NzOZSi3mCF+voPLuHgH/F35tE1eS",
-	"wgzl38sG+8P9x9FoFA1H58NnRaEvd3rWHEbVsp8mT+aPyVEcHc4OcHS4/2wUPZ0PSTTC+7OD+DA5Io/n",
-	"lQz4+y5C+3OKah7+jYKb+v6wNPXCo2Nq+nv3dH3X8BA0qIRDXHi1VUqeFb+u3XBv/1C13EaiI7PO2nW3",
-	"OrHXKOd7L1xVt2G5qhtQt0/55OqNhkeDZ+cjv06cxn9MtZUe6eT6LPhECGHP3GZD2Iu1wsfu35oF6nDz",
-	"7J//GrXxX4kupaI4/ZDauwbqGdleQx+c2ofDURscJ6/23lYqFB8OD7o7feOX/j/cf9bdo1oHHOZuSrZ1",
-	"9TXZ+je+VvphyREUJABl4ukjCla23FR1kg6UbVNM33sfT9FtQ8TTRFm8cC0agg0PpiSWCCNJ1bkYbr+m",
-	"3gXZVPu6sWkpJqz1YowzMoBq4WpPmmv3aTWkeNqkc9Rcz9w3R/zPh72rX88tCBL0X4W7rc2/ABXDS0ah",
-	"I8/RENxypiCBccq1lie4CauTeLnGv+SQXi545hBkE7EVph5VsNg2SXMLuc10rY/OTAqzX9gPLH7fkd80",
-	"mlfRpX28i3sbktoF+K6ncq5I14dTzg3Zv9Uo3d5auDzHBi18UblWDs7OTx+//PafBz/9/FP64oez2whC",
-	"VxanQSC+tJuWz4vweRByw26x433W7E8uTCEGsviMkRWl9ok6fqy5kG0BowJh03us439MyTTcXTQNnVjH",
-	"e4yZLi4KDuwJ8+8cqRSV8oBUCpLOtcuFl+qiKjjOn6GfDSasTdDqlo1i1i/wXZezTUgumuxVPuOoxQRQ",
-	"62882dxOQjzMRm0yhfttsaZK5zflm3p751qWhKPbrfMvJP9uJ93aTD2bnfRpC7RhD4H23Pvm2eGoxxDV",
-	"7/VAv6M+62n40AKI3f0+netf0fijRLbNVEdFecua1K7bv3sf7UdIb7Qw35ZyUfrWQHF9UqvXuEHwBRJq",
-	"vvoHzvlqtWollfVoE2YfHjfVv/SqW5pClq1Gsm7QKLv1Apzsrsilw7YVJ6H7NJ4Ln/nkt9dhdw/3qbE/",
-	"ilttDYRt3Bo2n8xem48Se+mYW49N00Gzk66ZFYZfVNQXFfV57KFviezaQLezUd33rJV1usYybogeeG6u",
-	"WjHbIJHPTDiNZZcQKWYLS/GBSlEYllcbdcWvKFuUWpj4pgmTS7LS/gAv1qYWJGhiqeAj41a56IQd+Ay5",
-	"VVA6T0bHPwJoJ8HhUz8bJJb8uqFiflgL4h2jSgX8XZvYM2GS5/FSjQsz9oqnF7HDlcL4Vn8uMGVFfXwI",
-	"KirryAmDo4sO/XeKk2dohS+JEn/HCDcfltDWs9Jgws636tmmKtIm9r5d1Gqp0qh8/Vja4B7nHic4bb3E",
-	"Dml40VtmNUX79jrRfFEXv6+6MIP/WdXGZ3IU+gOUm02h7XmcKcI+G21Gv4yj/WCKEplLnloTX4lJ2A2g",
-	"sLzu26+AG53xb2w60UN5gu+Q6ey81t5tWN0Z3q+ok4NVqxJ101/GFsU3Wy+qXGHNv4J7taii6hbucbn9",
-	"KpDP5O6OuMv3ahJIvfQbKlzJbjs14HMdCQe2yLicijNhLZ5YG1FBpcv9FCSd1y0D/1ZW2QVvCEuUHTOt",
-	"fBdzCnkq8A1a6gX1mbRXtyj9JVqztlb37LkJif3jvLOdF/iVa/eDo4Zr9+KSPKEZiSXPNlFmQ5OLi+8+",
-	"Gv2Wbt1Scsnv4dW9W4BDxeC4U4BDI6bBnur5jfNygIMeciulbETDQbxPnuKjUfRkfphEh7NnOHpKHsfR",
-	"KBnO9/HB7DA+Sm5N2L6xCiZM4cl3v+x/rclQ/mc4HA7xLE7IvCm6QXXrZQX25rNq9mGLOvBKXpTqXXza",
-	"JuAXX/VtfNUugcFoPWO71LXe3kf4p8NN/dr4o4sQQVN+/dhm2BaFM8DKowKv1wRnok17WZdyTdvooay2",
-	"6fYn6/bJF8fXA7CPKRa0hX16uI7bK+q0sEK7L7mFC4Z/Ub1YmttofNDLpvkkNOX/B723Vdt9kQ4P5hbf",
-	"IhpudzQ413rn9j5x7Q/XjBqiYsuFyNvpvnf82GZm2zTsCbskZG0uHyHRUce3eIUgxpAhPG1KEW4RY51+",
-	"2kKa3dVN60kXLX5utVsb6u7d1pF7+zPM5yGrdYPP9sTSRNnfQzTvP6xotj7oP6eI/ut5lO9w6NjTWZC6",
-	"NMKdtUej1+5UiBz8W7o6AXjr7Be94IrTfCU7GaAfILfSfNdqGnZ/v2rCNCQs4YNXUGct5kzkK5IJcOvp",
-	"ykfOCk74NZN0RY49u7h5HDhMTZj7vJVfnAjZIhDpBgki7eLurJe8T6n9oZ69BrP5cdVsdl8dC0bL/vKn",
-	"4WNxN0Zvfb5Hisd/WVfbs5+yw1ZX25wk8Qw3JhL9lB3+Dnrt9q62QhR9UXd/Rf/ca1Mho/iKvGafHjqz",
-	"K6NKFlUJ/SI7WGkKgnb8SNI5ZAyYOkzXjCRoVgTHHCMulyS7poJAcI8O0TGhN+3f1d3tm8U1YdvSuNDt",
-	"srgqVT7bcrjO7c3tlxSuPilcmsi6yKoChsgvOU6FvuV0dcuaxuxM4to+oksY01qgbRRXJvQWstoWZ90+",
-	"A7cbYBau4p/9iya7bXNy9UndlDrKCD9kPtuXm7/Pwp9Zy8Ujm78vf2Kv05iePj79+afV2Q9nmx/P0/SU",
-	"DW9pivRJy/s8ouz/uLARqyTqqrhcs+NjqQrYuwslUsql3MrPTAGzdxeKAfxKJE0fBLYf4Nbt0M50wVGW",
-	"MzTYE8nl3orHl/rNXrxK3Fe3I/1Mf4R2e30Tt7zmIJcQ6vWExjXTVNKr/MEFPxRKNIRBncP3+vk61TAq",
-	"WYrCpSm6bxp7WSEZN728aEtvzOKLTB+3xTx5RQmrAWoeMCMm6rDK2e9eD5f93jx+pXqOjeUp+kM1l5uL",
-	"m/8XAAD//w==",
+	"7H2Lchs3suiv4M49VZHqDClSD9uiaquONokT7Ylsry3fVGLqmuAMSCIaAgyAkcx1qSr/cO837IflS06h",
+	"8RjMixw9sok3rt2KxXk0gO5Gv9Dd8zFK+HLFGWFKRqOP0YLglAj48zVRYn06U0ToXymRiaArRTmLRtEb",
+	"knCWSqQ4usFUoSmZcUGQ0K9QNu9HcSSTBVli/eqSMrrMl9FoEEdqvSLRKKJMkTkR0e3tbRytsMBLouyw",
+	"ZylZrrgiLFn/N1nXhz5FOaM/5wRdkTWacYHUgkqU8TlNcIYE+TknUqEdjN6+PfsqRhKvd/voYkGQxEvz",
+	"EmYpmvJ0jW6oWlCG9g/RgudCjpkgKhdMIrUgaEaFVEgQueJMEkSZVASniM8QThRlc4TnmLITeNaD1hAR",
+	"RimdzYggTJlxKID+iSSKpOaRw/39/pgNNf72j45QssACJxoDaCfhOdPPYYneMprwlAS3Y8S4QtO1InI3",
+	"RlKPwFlC+mMWxRHV6DEEjOKI4aXGdIDOnsZniTD4w3eEzdUiGu0fHcWaUO730JNKKkHZPNKEOifLKRFn",
+	"aZ0oGr9LuPuFRDTtu9mssFoUc1m69+NI04kKkkYjJXISTmrGxRKraBTlOdVP1qdxwa8Ia5uF0jc3TULZ",
+	"tx8yh1v9smEM4Nm/4vS1YTz9K+FMEQZ/4tUqownW89tbCT7NyPI/f5J6sh8j8gEvV5kBQNk1zmj6nJIs",
+	"hQsyXy6xWGsCmltoBvcQZQgDV0VxdI2znBg0KEyzaBTtIxo+viN3T5AkBBEhuJBRHNk/Ru8+RvBENDJ4",
+	"iaMlkRLPgUy51DsaDX/95f8NB4OA/aLbuHgPZxm/Iel7upLvhpclCJpJMUNnrxBOU0GkRFygL8++eo0E",
+	"ZnMyQuNoOOjD//YODsZRdHupaSUVZol+fw+v6N71cA9opVlWYZXLaHQ40CKEqowEiLFbviDTQqmVHO2Z",
+	"txf5tJ+Sa4d9uQcvAUWAmZY409QmqWGoAu+nhpUQTZFaYIWohL1n5Eoj8of3QH7BjXX826E24WaPcdXD",
+	"PcumvxmabsPN8R+CzKJR9L/3Cs2xZ+7KvVfmdfNKfXM66UylR9UORlNs5HGMfs6JWCOvD2LNNngTHXZP",
+	"xmxi0DpBGZVKInKtYWiYgGO0gxVacqnQcDCIkX34PV9SpUg6QSBujcQXRKrdPjrNJEeYyRsiSDpmiiO8",
+	"nNJ5znM961WuRlrC52ZjE/S3Ny9faNkPk11qLagWmCHOCEoESQlTFGdoR91wNDnN1YIL+g/A62TMrLaN",
+	"q3dARU3wir6HtU8AdvAbqRuakF0t9m/j6EvOZhlN7iF7SuybSyK0LEDjSF4nvYSOI41snAmC0zVS2OzF",
+	"BlY0cl2WOPC44EA/v46sl7jnH5vtHGBplLCmeZIL0NN64kQzo8dCad27fT2ZrzXvPBDL2vIRDGdGKkTt",
+	"WztE51F5Q1sIb4i4JgJ9bQF1wq0b/lFwe8rWiKsFEWYxgKPnXExpmhL2QDyBVWd2foaTK7NDZcJXVsX3",
+	"E0GwIjG6WdBkgb6EX2AZIEZIKqOOCuWgQGwx9Y7InPkXHotTE5xlYEOdvfKCzqjZGGG7fCrRkkqpTdAd",
+	"zamptgkmBnGTXRAVKmD6G55n6Zjd0JQwdKMlqPIDoSVeo5RrvgfYsdba5MOKinVsFTgobCuHsZgThaje",
+	"SHmWwuwW+JqMmaFFeoK8LNYTs1I1zwjIM2NUkyx1cusFV895ztKHcgoQ/clsmOzjY9I7nD5Ne4dkgHvH",
+	"ycG0t58+mx2Rp3g4PRzAjGcw5AaV2gVSiYUOCxZ6wRV6bgfoxEJaf5sZPQYLveBI5snC7hutj0Ayox0u",
+	"YO3XVNJppndQwARGtr3C64zj9ILz7zSZH0gTx3zW/UGZhimMZnxydHTwxPgwHTfpMNikdp7ognNkZtoR",
+	"0yvzYk9x3oPpPLp6cYtVnJsFA2IvOD/HbG39A/lQxGo1ldElVdoTPRoM3OhyTxpvGEg/mB6nT2ZPSe8g",
+	"GeLe4ewZ6R2n+9PeEX6SPCXPZsd4MEXkQ0JIqrct+O0Ia18fDZHsqJUO9wMlr+mh14n8QjvSRa+oBysi",
+	"j7MJXhcociss4gQwh/KCJxDo6EGkY4KkiWxo57EaC+n5YEjTzOzTe0HYBCb3lmFr25GHSjrvq6CSuYjM",
+	"0NrZYCkaR6WbI/RXggURaJwPBgcJrB/+JOOozZorSbdhQePSUjqSNw/feRwZFyOPiBjl7IrxGxYbtUVS",
+	"LfVSKvE0I6m1FCKgwkrwRLtY04x8zRRV6wcSoxJYQePoYLY//fWXf44jdIMLuzmXLugTxoUKb6yLANzf",
+	"D4kQrATZpXS1/oI5X5F1TxA9u0cThFWUbEeDFpmWPjJfrbhQJD0nKcUXsJwHWpAV0ez96gAQAOiohY5C",
+	"IvjpIpgvggl33hP+7d5Sv92D134rfaQ1/6S66Ana0QjiLAscbmds6rcmyQILSdRfcjXrPZtoK8FPEGSi",
+	"MblNTDCIfuE0pXoUnL0SfEWEokRGoxnOJImjVXDpY0QYbFNDtRnOM+VCceVFPdcvI2NkGqPS2jVuo/cL",
+	"zE85zwgG+3JFBBjKnMnmWCHYvCHAL6yCkGAY55KclIxlxz/WhMolQQQniz46mzMurJrBDOF0SZn2TDha",
+	"8Cx1MQkYro++MktFjDMCMUpFlnIbyd/od1/gJXCJXSoWAuutb+LhZwaMxt9tHAludsMmmJZ0+snb2Lv/",
+	"GyLu+nYMYcEnh2HMms9QRpSJT6d0TpWM0aQ/idHkvf5Pz8Yz/muilxsEnZ8cVmPOK6zB6EH/77vT3o+4",
+	"949B77j//r96l//5H42x4CKG+65YwaV/kk9/IiaQEDiI92PWINxZR1ER6SSVWKdEO2evrg/1xbNX1092",
+	"gaGMkaZ5bEqMZJwJvoxREKo6QWS5Umu0JJhJhNla486LuXfR/uCgP+gPhwf9p1FcRFOf6cV7jqrgC5Bv",
+	"+WQ4GHRipPvvUbNIeUNVstB6eTZr3qZGccv3WNXx+v2CsBCY4iuJbri4omwea78XnMpc5YKcoNfPv0QH",
+	"BwfHzgPOyBwnazT54Ycffuidn/e++gp9++3o/Hz05s0E7by9+HK3j16CJS0Qy7MMti/Te7WE62h/sP+0",
+	"Nxj2DoYXg8EI/v9jFEf6FY0bh48ysuPoQ2/Oe/aie7b/wv7xzjx2GT7Xo0utFDQW4MhiFM2p0soj4cs9",
+	"jle0l/CUzAnb80Pfhq/LK7rq8ZXh596KQ6zHE7Jtby/yJWbB1i5H/Cs7Frhm4zFRHPEb1nRkWBwRgWC8",
+	"oVmG+E1A3RNkGUyW/dMvJAKQffRSKysnX2H7mEgdM0Eo5+xiJIm4pglBOIHwrj0FjOJtBztav2mV0HDg",
+	"aVUFR3OBmarrBS3oQRtoaagWZHk/0b6kzG3QTttTLrCo7E4rvcrzP8dXpED1FxIticIpVjiMCRg15Yik",
+	"bbWJsaC1CTfZC370cJZN+uhUE0KCEdG0tyvy2R40WRQ3CemvrD5/TbA17KriYO3PA8z8jHU28pbAxBk8",
+	"VkiM7BLeFw/sUAUchSZWtk3ggBbQtguBdmC3hjeI0NDd9RME71M2B8Sa+4JIxQWRiKrdPtK7fcxuykLM",
+	"TtDbLnB2S1i+1DgqTzayu6m4cLlN7tzGEZwi+lh1WYvZc6cqYl9h5Ri3ODqJTTAJSzTRpJuYQ4jg1G//",
+	"ctJv2kT+KKtOP3OAcyM4mxsKUtXfqtjNpAu4TaxzTuqLBTnRIIlETlCZKF8E9C0bcJIQCebLEjOs1bnZ",
+	"JNazbNRnsxlJFL0m79uEScX21GIEuMhbBdqyZPzGMJ5/UuPOMyLOpLUudx/BiASi6W3fzWbcIuZp6ngp",
+	"EPj8hjUs90FC+aIK7QuHrcdBiXEBt0AAk9I//Z6m3eZp8hO2JzuE+8CgPBjJo6aB62LL/p6ybj3Nu8cR",
+	"v2oerIiQHGLJFaVqGNJQFXwmvZ7y/pvmNFOtO3BmzTR4qkedWg/A6pucK6kEXjkbgSqUYAZZMMTL0Bil",
+	"ZMmVjf6QjKg2n9CeVGw2Nh3XYmkN2hTtOOMyRmA4hrRLsSI9RZekiXdL9nPdYDYWbSBTwgkAFnKmaKav",
+	"rhEWBFl4JvuoeY20W4LO1m33CP6zMcbgVN3Rt+4R/4F84FV6J+7IsFTaWGbzh7DIp+95A//4ZVjMlxmo",
+	"2Amxlwul7VjCfruMemUNi7Kk8fzTxvXaSDUnACs8785yhbqr6gZGPqj3SS4kF03mlJRgN5kHJuA3EHPy",
+	"ql+ESZwgPLUZfMZd1czkZrcF3zD3diS95lkDN01gA05GpS1Y0CjeaOuY6wC9P2YT85eHpecfUBtScbRY",
+	"BohqQagwvp4RDu402DgviDMiy1ZwRXNdNmwaFwOt7xkGgYDjw6OnyEZcUcqTfEmYqqsoFy1utFRvNHWM",
+	"rUot9yRYkkab1+V21cQ8F6jIpbK5YHE1S6kS+inyT90K+Mw4lyanCdJybvBaIrzkxv/o7m8G7sGWiJBf",
+	"lkuXqi/vW36juWVtMp/8eoDogoDGmpI1B4JzSSxjQMaCTRXw2wAschcU9TnDw3rOcBiu/7gh/r3CatFI",
+	"KxfSb3r524uLV8g8gBKehsQOJmDPAeryWi64UMhmETor+IoysIgtMRvnpOyBRxXg29dnSBA4LklADzh/",
+	"swFoEbLqnNu3TdIoe6wB6/WYa5I8r7l6WIB1UxzwFDFyYzNTvOFo5NJOGPZrjPWBPq5EC3dPkOVpdEXI",
+	"SpaSwSwPfmIBPn5NRIZXzXs0s2ICrQS5pjyXSJJEEGVX70OqWCKMvuEozYURWDuTcTRcjCNtToyjg8Fy",
+	"HE12XXCaC49FwlKpjXNsM9LRqRVoT/cHizJzDheNbFfjKLD36rq+tLhGuV2kikG0QjZuuLng+apNgEie",
+	"i4SgGV7SbB3AmxKNSIgD7ljDIkYAScZWu8Uo43P56y//3G0c1hl6HQ3d5hCamXs5xnfZhsHvqNmKnSym",
+	"rwu73G2YBCuc8Xl+R0O9bjR1NmKK9TdJWJjbTPBleXZoZ/LN1xfIHd8a32QCRHBmhaWYTR309oWEkGbl",
+	"Zw9nWXDJ2KbBBeNlhheoTDhjBPJcDUsUA9nfdpzglx3GXvGj2N9+ELmWGlsFQHfBQgx/WpDukofpLlSA",
+	"9qpzLV8uDdCrz7x8ozJYr7oOnCREyl6CRRqMWLpqBwyuhcOVHvWjla5WKGPm0BMkA4HWx2naeq/6Kk5a",
+	"3gtv+JcMsGAu1Zc3PFAlSoi/KpiNj1QB1ZfQcKORJTatZPtzBVawItpU9cxvfodETck1TYh/IvxZecJD",
+	"DXOA/U/7fvmYwl/w3GJ+VifYy/i8wu1akHugCz1Wb5rx5IqI0i0zud6KS21Z9JIFSa5KD4A7E1y5bLIl",
+	"iiBnI+vXJKEW61q/IfM4MszvlcOotCm0VG3aezWo5pj8fjAtRmswv4Lr94MJ+KpBfA2VeKwEszNIywc1",
+	"oG/hevdpVojaPEkT84KnAlj6d3S7lXOaQTa9tGWErbRxjwUQ7KUQyBZimMc6wNjC0JsnU9uuzROyj7Ui",
+	"piaG2ufjJVgAxl0LQG3FjxuyDcxmoVuD+w29Jtb2bGVaB2HbAG3scYGvyjvCGF5WrW8caKuMqQMxVwII",
+	"W7i2A4RtJNFPbQWwjT+2T2OLzNkEocUUaWYHF+zsxA/ttkxXPnC275YRGqyYumGfpn72kGWxkcM2mm8N",
+	"5F7yADldWLjiKrTxcAMCXDHcbc1XaGPjjkAK/6IOyN9zwL5AkphY7BawWzaIjfhuh7Flj3Rb45ZtshlI",
+	"i8HbvFGsM9Rto7RbzF03ivO9toxwLxVg3r2TJuhsvt9tfds2VaPD2ba1WkGWoNTBbtls9wW7ZZ+EYO8I",
+	"dcvOue+Et+ylO4PdZpZagG321la/tlEjuG2q+N1YbKNv3KYf3GB35uiOvNyA5hKQTpy7DUgnPu0AoxNX",
+	"bptMJx5sA9LqcTevrvx4Kx+WAgdt9Dp9debOKnegQgJS1SopW0QE+VduGFskd1uJMjRM+ZpfhQNtArKF",
+	"ph7INhgbaNptIttcZ5YiAcdAW+D5Li6Nx7f+3RjwznOT92YOLOpHuPdOzG/PxG9Mvm/Pqu+Qi9Ip78gm",
+	"tj5G2pHLjHovfCrtpoh9JfG2Q96SSesPkchnM08vodmbsnk5vfMRkv6rGDlpyNxvxNDWrFnaqaHQ1qSp",
+	"DEv1XjNSl6VBygfO1YIwBd1EUoTd8bVdGZ09dGF/hMT/zRmhRrgg13EH1mvTqiRaYFuOe+80UX8mWGx2",
+	"2/PAZKbZ67kWEa7JgpH6C5qRxpxbRNVJkNhtbmfcQCgSYRCFdGcB9kWKICVCcR4jaQocJIFsRjQlCV8S",
+	"I3RsL6/fIiEuLBYoFTeYPBwjnb8oSgN2DCVM/o4Rv7t6Pa0lA5DiYbBp0BTWD8D5fKWE4MQgGps6AiP1",
+	"9HOG+D6vpS4/ihSOrbm5b8yjPkN3QZlq5lKTclNOrzNk0kuP9XoFSficUanZ4sRyKmE8ny9cRWBjQnvH",
+	"1MJCATxGZmFTkl65BqMkh+OSJg3z9Syy61ol9inJlrXaM/oqkrFEjKYzYCDdnZP9rNF2r1y/IpH700j1",
+	"C5m7IdcPksEnI5QDyfpo4utZRqWivBhN16heEsOFlkrYcHRRHTFmvrh+RxJSQLUsMdk9cQnYWrHxJdaK",
+	"LcvW6ClKIWENei5QBWp9RVKn2PtjNrEl/JMRWmkETQrmnFTyA2FxAUN6Tk4bkwUBVd9TtXgDO9lajS9n",
+	"0IqtC09UWVA1G68XXlignYlaXL3/9Zd/Tnb76M1CI5ezhJwgqA/SCGD8Zjv521L2L2u9mMKyqMJcjpHp",
+	"aQlpltla09pK2cJYNwX4sFXvVs3dJEFN8h+3susEYZuymJGZQto0NAlHeobQQa9uz7danl/DjaDBQ2hQ",
+	"7Oj1SA7OqRHb1DZDkbv3LA9n5AY0NJ+Vclt3BFllOLG2L89Sa0fYEkGn7DH0QzV/+2yVapq84vwTKQHX",
+	"yLDJ6O6xx88pr8k4w5V3Sir8bZhyo5PpmEU7m/q5THvUdTbhjOyWEn0RYUpQIu/obj6wiLtk+YEiCJ04",
+	"KPW5V612KUezlGzZNUfTeXNm2xjEGXj9f596a42kR3S6NtXGBQLMxq6aZdcfspq55qBo3skZPNJYydyl",
+	"HLkiYPSQJMkFVes3ev52r68oSJzTXCO9ZllV2iu5p+sNlibo11/+PxyWrJRtDqIRhhWd0oyqdR9daCN1",
+	"yj9A5yaJyAecKPA7sUJrniM9XW1c6uWaJk9GPo3MnYkf29kaMVoJMqMfEGVJlqfE9lcVbnvPiZLocDDc",
+	"7bf1iy6trkAiXtH/JmANuzH/nhOxbua7sFNppaVrH8FZZS7wnKQj9Pb1dxJlBF8hyhT3QVuYGbxZTMzD",
+	"bJrUFHpcdSNYWz8sQy6bIz0jQrvEwNWkj86MODt9daYFUsYFETEYqcSWTHsMB3bfiRNg8DzCqXaI7egT",
+	"3yIdWBQultsHmSgpZTO+wdVZ5FM9qZ6NlJkKzRGiUuYkdj0dbUgWDD4TdoZKBpvgbaO0YzYGhneRKFtf",
+	"3xl3Ox5pu310hz0yZq4aaAPXgDEF0Re3mwxuq4+Z6nzHXs6BGbMmNtMLhioYCdB9zdCkrc/UxJcRyT76",
+	"P9WSHrRzOBjsQn1LUdwzZrZepyh3KfUjPunUjxj53vG+ka2NjTGuFsZ3GrPTcpNiE3eaaX87tnGKeU6k",
+	"1LsON/fFauoR9fbiee/ZLjDDmIFCuCJr8GTQDskkQYfDIy2Y9eJjYLECOMBNsBDrSjfkEdrcDRk7YVdp",
+	"g4wUnxO1sI2ha/2QbdNmPZc+bFXfo11TeMwmX+JkQXpfcqYEz0aI8R44YxO0U/OJ7LyxdaNOPEHcWcGM",
+	"GA/abJNiKrvGU81oQpgEA8DKr/NX3/X2+4OgeigKt3AUR9dESLO/h/2BeZKvCMMrGo2ig/6gfxCBTb0A",
+	"LbWnDZSUJ/BjTlTjUcq3F+ffQaAB7by5wfM5Eejt2a4JZOHUFOKJtQmWnL4666MXPIxHUw5nStoQhh9n",
+	"aTSKviHq9NXZ11asRZVW+PuDQaVvmyIf1N5CLbNSo7bIiIL/lfIEdJl+wPYlhBv6N8owm/9lHBE2jkr3",
+	"CE7D34BPcyFEqRe95qm94LFff/ln6UsIDQ3+6xLXS3ITuQmth2j07jIuNe1XRJgoRWkmWsTjudSePZDu",
+	"UgNxJQtbCXphyYSCy1Cy87c3L1/cgXZf6UG20q3WJq/cZ89ppocws4QO1qYjfi4yq/lGe3vD/afQ0Go4",
+	"ejZ4NohuL0u98Zr9v5JX4C28Rkq+XBEGePR1oZuI2fTGRkIaw7+FhNV+H079VQ9GqBoV7ZpLJxfQGWRS",
+	"bfgwGY1Zp3YhMVy2fpoePXRb++iUrU3BajConjGiyoi2Gkedkwczk+3UYl34egeVdw9I+L8Me5v4lhR2",
+	"qPBcNtof7D/pDYe9wfBicFw0+vLes+Ewqpf9LH06e0KOkt7h9AD3DvePh71nswHpDfH+9CA5TI/Ik1ml",
+	"Av6hizDxnKKbR3ii4Ke+PyhNvYjo2J7+wTld1zU8Bg0q6RCXQW+VUmQl7Gs32Ns/1E9uItGRXWftuFt7",
+	"7DXKhdEL39VtUO7qBtTt0j65eqIR0OD4Yhj2iTP4T6ix0numuF5EfxBCOJ/bbgh3sFbE2MNTs0g7N8d/",
+	"/8ewjf9KdCk1xemG1M49UM/J5h76ENQ+HAzb4Hh5tfe20qH4cHCw/aXnYev/w/3j7W9U+4DD3G3Ltm3v",
+	"2mr921Arfb/gCBoSgDIJ9BEFK1utqzrJJMq2Kabvgo+nmGdjxLNUW7xwLBqDDQ+mJFYII0W1XwynX5Pg",
+	"gGxiYt3YPinHrPVgjDPSh27hek/aY/dJNaV40qRz9FzP/TdHws+Hvasfz80JkvQfRbitLb4AHcNLRqEn",
+	"z9EAwnK2IYENyrW2J7iNq5N4ucI/51BeLrnwCHKF2BpTX1Sw2DZJewq5yXStj85sCXPY2A8s/jCQ3zRa",
+	"0NGlfbzLBxuSJgT4rqNyrkjXx1PODdW/1Szdzlq4PMcGLXxZOVaOzi/Onrz85u8HP/70Y/bi+/O7CELf",
+	"FqdBIL50m5bPivR5EHKD7WIn+KzZv7kwhRzI4jNGTpS6K9r9WHGp2hJGJcL27ZHJ/7Et0/D2pmno1AXe",
+	"E8xMc1EIYI9ZeOZIlay0B6RKkmxmQi681BdVw/HxDHOtP2ZtgtY82ShmwwbfdTnbhOTikb3KZxyNmABq",
+	"/ZWn67tJiMfZqE2mcLct1tTp/LZ8Uu/OXMuScHi3df6J5N/dpFubqeeqk/7YAm3QQaB9GXzz7HDYYYjq",
+	"93rgvaMu62n40AKI3f0uL9e/ovF7iWxXqY6K9pY1qV23f/c+uo+Q3hphvqnkovStgeL4pNavcY3gCyTU",
+	"fvUPgvPVbtVaKpvRxsxdPGnqfxl0t7SNLFuNZPNAo+w2C/CyuyKXDttWnMb+03g+feYPv70Ot7/hPzX2",
+	"e3Gr64GwiVvjZs/stf0ocVCOudFtmvSbg3TNrDD4rKI+q6hPYw99Q9S2DXQ3G9V/z1pbpyuskobsgS/t",
+	"UStmayTzqU2ncewSI81scSk/UCsKy/J6oy75NWXz0hM2v2nM1IIsTTwgyLWpJQnaXCr4yLhTLqZgBz5D",
+	"7hSUqZMx+Y8A2ktw+NTPGskFv2nomB/XknhHqNIBf9cV9oyZ4nmy0OPCjIPm6UXucKUxvtOfc0xZ0R8f",
+	"korKOnLMwHUxqf9ecXKBlviKaPF3gnCzs4Q2+kr9MbvYqGebukjb3Pt2UWukSqPyDXNpowf4PV5wun6J",
+	"W6ThZWeZ1ZTt28mj+awuflt1YQf/d1Ubn4gr9DsoN1dC29GdKdI+G23GsI2j+2CKFpkLnjkTX4tJ2A2g",
+	"sILXNx8BNwbj37hyoseKBN+j0tlHrYPTsHowvFtTJw+r1iXqtruMLZpvth5U+caaf4bwatFF1S884HL3",
+	"VaCQyf0Z8bbYqy0gDcpvqPQtu93UgM9NJhzYIqNyKc6YtURiXUYFVb72U5JsVrcMwlNZbRe8ISzVdsyk",
+	"8l3MCdSpwDdoaZDUZ8te/aLMl2jt2lrDsxc2Jfb3i85uPcCvHLsfHDUcuxeH5CkVJFFcrHvCpSYXB99d",
+	"NPodw7ql4pLfIqp7vwSHisFxrwSHRkyDPdXxG+flBAcz5EZKuYyGg2SfPMNHw97T2WHaO5we494z8iTp",
+	"DdPBbB8fTA+To/TOhO2aq2DTFJ5++/P+14YM5X8Gg8EAT5OUzJqyG/RrnazAznxWrT5sUQdBy4tSv4s/",
+	"tgn4OVZ9l1i1L2CwWs/aLnWtt/cR/tkSpn5t49FFiqBtv37iKmyLxhlg5VGJVyuChWzTXi6kXNM2Ziin",
+	"bbbHk83z6efA1yOwj20WtIF9OoSO2zvqtLBCeyy5hQsGf1K9WJrbcHTQyab5Q2jKf4He26jtPkuHRwuL",
+	"bxANd3MNLozeuXtM3MTDDaPGqNhyMQp2ehgdP3GV2a4Me8yuCFnZw0codDT5LUEjiBFUCE+aSoRbxNjW",
+	"OG0hze4bpg2kixE/d9qtDX337hrIvbsP82nIavPAJ+uxNFH2txDN+48rml0M+t9TRP/5Isr3cDr2TBWk",
+	"aY1wb+3RGLU7kzKH+JbpTgDROvdFLzjitF/JTvvoe6ittN+1msTbv181ZgYSVvDBK+izlnAm8yUREsJ6",
+	"pvORt4JTfsMUXZKTwC5uHgecqTHzn7cKmxMh1wQiWyNJlFvcvfVS8Cm13zWy12A2P6mazf6rY9Fw0V3+",
+	"NHws7tbqrU/XpXjypw21Hf8oDltDbTOSJlPcWEj0ozj8DfTa3UNthSj6rO7+jPG517ZDRvEVecM+HXTm",
+	"tooqVXQlDJvsYK0pCNoJM0lnUDFg+zDdMJKiaZEcc4K4WhBxQyWB5B6TomNTb9q/q7vbtYprzDaVcaG7",
+	"VXFVunxCf4rnNIOemglfTikjI79U6j4XbL4ASxVaYtNb2CAHvtNCr/WG9cUOBUbHrIJS+Ej6NVyADg22",
+	"SM2bFzM7D9j8kMTkCrDsEvXMzJ9jRqGfK5dQbu4SsfRsKZsjLlIiwMYAWEAfD54qbXkoysDYgaaHbgpj",
+	"ZlvFUIUYofCaICuCtSTiAskr7Sj7D6krk2+lbEMnNwBYOdA2NsOKiN0++honizEruqHYThWAO2O1tNTS",
+	"XbgT9M+ldF1K6QxhTLNbDQyRn3OcSXPa7PvHNY25tZhu84i+cM9o47ZRfLvWO+hM1yR38wy8VIJZ+M6L",
+	"7i+a7rbNyfeJ9VPa0s65M/KlwkKFyAEKoJ0ES9KThOm9e01i03pLi0UszZbY7Y9ZvQVbjHKW2s0q8oxA",
+	"E2AnqvSAIwRpgxlmVzFi4F8owTOkxcWUGkMNnAF/J+jvZrqY+h4oCe1t4JT3ppdXCWt36g7XgZ0wc50g",
+	"dkoejV6jNkJ3kQYGXcmmZMah9RqVVm8YuaHVEVZoga8JwpkW+msb/TNNMF0rshOE09Tln/7F9qfV+iQj",
+	"+lXIheW56iPXLHDMrFuYkTlO1s2NA9EOtESuINYV9x9UDPIGTLtVm+Xdf3dqjMEHBCRlSYCmEZqEtv2k",
+	"hlDtcbr29QBhzHYqrxhKaO3nPgxQB9JHb3iR62Ufc4rHzgUUmhloHOWsmO44gmnABT0XHpABdaDCmBky",
+	"oOc8AK0NmuMB9P0dR9AvTULzkiVluXR3Gkj3pDc4rvlSTfXJMMx7WMG/qkb5czbHJ3FGVauvJuu/LX5k",
+	"r7OEnj05++nH5fn35+sfLrLsjA3u6F52KbX+NCqnfr9UQGdw1t2rch+mj6XOju8utQgut+csX7NNKd9d",
+	"agYIu0s1feR9RgTRoto8h3Ymc45EzlB/T6ZXe0ueXJk7e8ky3XPtrXrmmvmw+OaeVX55zYmLMfRgi224",
+	"valNY/kjOmF6q2xIbdWLWhG+ygyMSuW59KXn/jv1QaWf4PatIIM+GLP4yt7HTXmsQaPZatJxAMyKiTqs",
+	"ckeT4A3f0aR5/EpHNJefWbwPHbpuL2//JwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
