@@ -5,22 +5,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // TestCheckToken_AdminOnly: owner and shared (set by issue 10's attributes) are admin-only,
 // like the server's rule 4d/4e; an admin may set both.
 func TestCheckToken_AdminOnly(t *testing.T) {
-	member := &callerAccess{tokenID: "t1", memberID: "m1", username: "dev", effective: []string{"token.read"}}
-	admin := &callerAccess{tokenID: "t0", memberID: "m0", username: "admin", admin: true, effective: []string{"token.read"}}
+	member := &callerAccess{tokenID: "t1", username: "dev", Caller: policy.Caller{MemberID: "m1", Scopes: []string{"token.read"}}}
+	admin := &callerAccess{tokenID: "t0", username: "admin", Caller: policy.Caller{MemberID: "m0", Admin: true, Scopes: []string{"token.read"}}}
 	for _, tc := range []struct {
 		name string
 		tok  plannedToken
 		want string // summary, or "" for no error
 	}{
-		{"own token", plannedToken{owner: "m1", scopes: []string{"token.read"}}, ""},
-		{"another member's", plannedToken{owner: "m2"}, "Only Admins Issue Tokens for Other Members"},
-		{"shared", plannedToken{sharedChanges: true}, "Only Admins Manage Shared Tokens"},
+		{"own token", plannedToken{Token: policy.Token{Owner: "m1", Scopes: []string{"token.read"}}}, ""},
+		{"another member's", plannedToken{Token: policy.Token{Owner: "m2"}}, "Only Admins Issue Tokens for Other Members"},
+		{"shared", plannedToken{Token: policy.Token{Shared: true}}, "Only Admins Manage Shared Tokens"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			diags := member.checkToken(tc.tok)
@@ -47,17 +48,17 @@ func TestCheckToken_Bounds(t *testing.T) {
 	p7, _ := validate.AllowedIP("10.0.0.0/7")
 	host, _ := validate.AllowedIP("10.1.2.3")
 	v6, _ := validate.AllowedIP("::ffff:10.1.2.3")
-	a := &callerAccess{admin: true, expiresAt: &exp, allowed: []netip.Prefix{p8}}
-	ok := plannedToken{expiryKnown: true, expiresAt: &exp, allowedKnown: true, allowed: []netip.Prefix{p8, host}}
+	a := &callerAccess{Caller: policy.Caller{Admin: true, ExpiresAt: &exp, AllowedIPs: []netip.Prefix{p8}}}
+	ok := plannedToken{expiryKnown: true, allowedKnown: true, Token: policy.Token{ExpiresAt: &exp, AllowedIPs: []netip.Prefix{p8, host}}}
 	if d := a.checkToken(ok); d.HasError() {
 		t.Errorf("within bounds: %v", d)
 	}
 	for name, tok := range map[string]plannedToken{
-		"later":      {expiryKnown: true, expiresAt: &later},
+		"later":      {expiryKnown: true, Token: policy.Token{ExpiresAt: &later}},
 		"never":      {expiryKnown: true},
-		"wider":      {allowedKnown: true, allowed: []netip.Prefix{p7}},
+		"wider":      {allowedKnown: true, Token: policy.Token{AllowedIPs: []netip.Prefix{p7}}},
 		"any":        {allowedKnown: true},
-		"ipv6-boxed": {allowedKnown: true, allowed: []netip.Prefix{v6}},
+		"ipv6-boxed": {allowedKnown: true, Token: policy.Token{AllowedIPs: []netip.Prefix{v6}}},
 	} {
 		if d := a.checkToken(tok); !d.HasError() {
 			t.Errorf("%s: no error, want a no-widening error", name)

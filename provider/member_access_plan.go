@@ -44,7 +44,7 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(a.requireScope("members.update", "change a tokenhub_member")...)
 		resp.Diagnostics.Append(a.memberShape(*before, "change")...)
 		resp.Diagnostics.Append(a.memberShape(*after, "change")...)
-		if !a.admin && before.ID.ValueString() == a.memberID {
+		if !a.Admin && before.ID.ValueString() == a.MemberID {
 			resp.Diagnostics.AddAttributeError(path.Root("username"), "Members Cannot Change Their Own Member",
 				fmt.Sprintf("This member owns %s, and a member's token cannot change its own member. Ask an admin, "+
 					"or configure the provider with an admin's token.", a.who()))
@@ -56,7 +56,7 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 // holding permissions it may not use itself.
 func (a *callerAccess) memberShape(m memberResourceModel, verb string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if a.admin {
+	if a.Admin {
 		return diags
 	}
 	if !m.Role.IsUnknown() && m.Role.ValueString() == string(sdk.RoleAdmin) {
@@ -66,7 +66,7 @@ func (a *callerAccess) memberShape(m memberResourceModel, verb string) diag.Diag
 	}
 	var missing []string
 	for _, e := range knownElems(m.Permissions) {
-		if s, ok := e.(interface{ ValueString() string }); ok && !e.IsUnknown() && !a.has(s.ValueString()) {
+		if s, ok := e.(interface{ ValueString() string }); ok && !e.IsUnknown() && !a.Has(s.ValueString()) {
 			missing = append(missing, s.ValueString())
 		}
 	}

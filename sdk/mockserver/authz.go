@@ -10,7 +10,7 @@ package mockserver
 //  2. A disabled owner's tokens stop working (401, "owner disabled"); authenticate checks it.
 //  3. Visibility: an admin's token sees every token; a member's token sees its owner's tokens
 //     and the shared ones (canSee).
-//  4. No widening (canShape), for create, PATCH, rotate and revoke by calling token C on target
+//  4. No widening (canShape; the rule itself is sdk/policy's, shared with the provider), for create, PATCH, rotate and revoke by calling token C on target
 //     T (T may be C itself or a sibling), applied to T as it is AND as it would become:
 //     a. T's scopes ⊆ C's effective scopes;
 //     b. if C expires, T expires, and no later than C;
@@ -25,7 +25,6 @@ package mockserver
 // Refusals are 403 problems of type "widening" whose errors name the field and the rule.
 
 import (
-	"fmt"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -33,7 +32,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
 // caller is the authenticated calling token as the rules see it.
@@ -50,17 +49,14 @@ type caller struct {
 }
 
 // has reports whether the caller may use scope (rule 1).
-func (p *caller) has(scope string) bool { return slices.Contains(p.effective, scope) }
+func (p *caller) has(scope string) bool { return p.rule().Has(scope) }
 
 // missing returns the scopes in want the caller may not use, in order.
-func (p *caller) missing(want []string) []string {
-	var out []string
-	for _, sc := range want {
-		if !p.has(sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
+func (p *caller) missing(want []string) []string { return p.rule().Missing(want) }
+
+// rule is the caller as sdk/policy's no-widening rule (rule 4) sees it.
+func (p *caller) rule() policy.Caller {
+	return policy.Caller{Admin: p.admin, MemberID: p.owner, Scopes: p.effective, ExpiresAt: p.expiresAt, AllowedIPs: p.allowed}
 }
 
 // effectiveScopes is rule 1: the token's scopes its owner holds. An admin holds every scope.
@@ -77,54 +73,35 @@ func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string)
 	return out
 }
 
-// tokenShape is a token as the no-widening rules see it: as it is, or as a request would
-// leave it. It stays apart from tokenRec on purpose: five plain fields instead of a packed
-// record, so authz_test states each rule's cases as literals; shapeOf is its only source.
-type tokenShape struct {
-	owner     string
-	shared    bool
-	scopes    []string
-	expiresAt *time.Time
-	allowed   []netip.Prefix
-}
-
 // canSee is rule 3.
 func (p *caller) canSee(owner string, shared bool) bool {
 	return p.admin || owner == p.owner || shared
 }
 
-// canShape is rule 4: nil when the caller could have created a token shaped like t, else
-// a 403 naming every rule t breaks. verb says what was attempted ("create", "change",
-// "rotate", "revoke"), for the message.
-func (p *caller) canShape(verb string, t tokenShape) *problem {
+// canShape is rule 4, decided by sdk/policy (the provider runs the same rule at plan time):
+// nil when the caller could have created a token shaped like t, else a 403 naming every rule
+// t breaks. verb says what was attempted ("create", "change", "rotate", "revoke"), for the message.
+func (p *caller) canShape(verb string, t policy.Token) *problem {
 	var errs fieldErrs
-	if !p.admin && t.owner != p.owner {
-		errs.add("owner", "only an admin's token can %s a token owned by another member", verb)
-	}
-	if t.shared && !p.admin {
-		errs.add("shared", "only an admin's token can %s a shared token", verb)
-	}
-	if missing := p.missing(t.scopes); len(missing) > 0 {
-		errs.add("scopes", "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(missing, ", "))
-	}
-	if p.expiresAt != nil {
-		limit := p.expiresAt.UTC().Format(time.RFC3339)
-		switch {
-		case t.expiresAt == nil:
-			errs.add("expires_at", "the calling token expires at %s, so the token must expire no later; set expires_at", limit)
-		case t.expiresAt.After(*p.expiresAt):
-			errs.add("expires_at", "must be no later than %s, when the calling token expires", limit)
-		}
-	}
-	if len(p.allowed) > 0 {
-		ranges := prefixList(p.allowed)
-		if len(t.allowed) == 0 {
-			errs.add("allowed_ips", "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them", ranges)
-		}
-		for i, pre := range t.allowed {
-			if !validate.PrefixWithin(pre, p.allowed) {
-				errs.add(fmt.Sprintf("allowed_ips[%d]", i), "%s is outside the calling token's allowed_ips %s", pre, ranges)
-			}
+	for _, v := range p.rule().Widening(t) {
+		switch v.Rule {
+		case policy.RuleOwner:
+			errs.add(v.Field, "only an admin's token can %s a token owned by another member", verb)
+		case policy.RuleShared:
+			errs.add(v.Field, "only an admin's token can %s a shared token", verb)
+		case policy.RuleScopes:
+			errs.add(v.Field, "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(v.Missing, ", "))
+		case policy.RuleMustExpire:
+			errs.add(v.Field, "the calling token expires at %s, so the token must expire no later; set expires_at", rfc3339(v.Limit))
+		case policy.RuleExpiresLater:
+			errs.add(v.Field, "must be no later than %s, when the calling token expires", rfc3339(v.Limit))
+		case policy.RuleMustLimitIPs:
+			errs.add(v.Field, "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them",
+				policy.PrefixList(v.Ranges))
+		case policy.RuleIPOutside:
+			errs.add(v.Field, "%s is outside the calling token's allowed_ips %s", v.Prefix, policy.PrefixList(v.Ranges))
+		default: // a rule newer than this switch still refuses, in the rule's own words
+			errs.add(v.Field, "%s", v.Message())
 		}
 	}
 	if len(errs) == 0 {
@@ -132,6 +109,8 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 	}
 	return widening(verb, errs)
 }
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // memberShape is a member as rule 5 sees it (plain fields for the rule's table tests, as
 // tokenShape; memberRec.shape is its only source).
@@ -234,17 +213,9 @@ func widening(verb string, errs fieldErrs) *problem {
 	return p
 }
 
-func prefixList(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return "[" + strings.Join(s, ", ") + "]"
-}
-
-// shapeOf is a stored token as the no-widening rules see it.
-func shapeOf(t *tokenRec) tokenShape {
-	return tokenShape{owner: t.Owner(), shared: t.Shared, scopes: t.Scopes(), expiresAt: t.ExpiresAt(), allowed: t.allowed()}
+// shapeOf is a stored token as the no-widening rule sees it.
+func shapeOf(t *tokenRec) policy.Token {
+	return policy.Token{Owner: t.Owner(), Shared: t.Shared, Scopes: t.Scopes(), ExpiresAt: t.ExpiresAt(), AllowedIPs: t.allowed()}
 }
 
 // checkTokenWrite applies rules 4 and 6 to a write by c that turns before into after: before
