@@ -2,6 +2,7 @@ package provider
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -66,5 +67,40 @@ func TestCheckToken_Bounds(t *testing.T) {
 	}
 	if d := a.checkToken(plannedToken{}); d.HasError() {
 		t.Errorf("unknown expiry and allowed_ips must not be checked: %v", d)
+	}
+}
+
+// TestCheckToken_EveryViolationWorded: the provider words every violation sdk/policy finds
+// (the server calls the same function, so they agree on what is refused); none falls through
+// to the generic wording, and unknown expiry or allowed_ips drop exactly their violations.
+func TestCheckToken_EveryViolationWorded(t *testing.T) {
+	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	later := exp.Add(time.Hour)
+	p8, _ := validate.AllowedIP("10.0.0.0/8")
+	out, _ := validate.AllowedIP("192.0.2.0/24")
+	a := &callerAccess{tokenID: "t1", username: "dev",
+		Caller: policy.Caller{MemberID: "m1", Scopes: []string{"token.read"}, ExpiresAt: &exp, AllowedIPs: []netip.Prefix{p8}}}
+	wide := policy.Token{Owner: "m2", Shared: true, Scopes: []string{"token.delete"}, ExpiresAt: &later, AllowedIPs: []netip.Prefix{out}}
+	unlimited := policy.Token{Owner: "m1"}
+	for name, tc := range map[string]struct {
+		tok  plannedToken
+		want []string // summaries, in order
+	}{
+		"all known, wide": {plannedToken{Token: wide, expiryKnown: true, allowedKnown: true}, []string{
+			"Only Admins Issue Tokens for Other Members", "Only Admins Manage Shared Tokens", "Scope Cannot Be Granted",
+			"Expiry Beyond the Provider Token's", "Address Outside the Provider Token's Ranges"}},
+		"all known, unlimited": {plannedToken{Token: unlimited, expiryKnown: true, allowedKnown: true}, []string{
+			"Token Must Expire", "Token Must Be Limited to the Provider Token's Addresses"}},
+		"expiry and addresses unknown": {plannedToken{Token: wide}, []string{
+			"Only Admins Issue Tokens for Other Members", "Only Admins Manage Shared Tokens", "Scope Cannot Be Granted"}},
+		"unknown, unlimited": {plannedToken{Token: unlimited}, nil},
+	} {
+		var got []string
+		for _, d := range a.checkToken(tc.tok) {
+			got = append(got, d.Summary())
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", name, got, tc.want)
+		}
 	}
 }

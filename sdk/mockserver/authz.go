@@ -10,7 +10,7 @@ package mockserver
 //  2. A disabled owner's tokens stop working (401, "owner disabled"); authenticate checks it.
 //  3. Visibility: an admin's token sees every token; a member's token sees its owner's tokens
 //     and the shared ones (canSee).
-//  4. No widening (canShape; the rule itself is sdk/policy's, shared with the provider), for create, PATCH, rotate and revoke by calling token C on target
+//  4. No widening (canShape), for create, PATCH, rotate and revoke by calling token C on target
 //     T (T may be C itself or a sibling), applied to T as it is AND as it would become:
 //     a. T's scopes ⊆ C's effective scopes;
 //     b. if C expires, T expires, and no later than C;
@@ -18,10 +18,12 @@ package mockserver
 //     d. T's owner is C's owner, unless C's owner is an admin;
 //     e. a shared T is created or changed only by an admin's token.
 //  5. Members are managed within the same bounds (canShapeMember): a caller grants only
-//     permissions its token may use, only an admin's token makes, changes or deletes an admin,
-//     and the built-in admin cannot be disabled, demoted or deleted.
+//     permissions its token may use, only an admin's token makes, changes or deletes an admin
+//     (or its own member), and the built-in admin cannot be disabled, demoted or deleted.
 //  6. No lock-out: the bootstrap token cannot be disabled, expired or scoped down (bootstrapGuard).
 //
+// Rules 4 and 5 (but the built-in admin's guard) are decided by sdk/policy, the one
+// implementation the provider also runs at plan time; this file words its violations.
 // Refusals are 403 problems of type "widening" whose errors name the field and the rule.
 
 import (
@@ -49,10 +51,7 @@ type caller struct {
 }
 
 // has reports whether the caller may use scope (rule 1).
-func (p *caller) has(scope string) bool { return p.rule().Has(scope) }
-
-// missing returns the scopes in want the caller may not use, in order.
-func (p *caller) missing(want []string) []string { return p.rule().Missing(want) }
+func (p *caller) has(scope string) bool { return slices.Contains(p.effective, scope) }
 
 // rule is the caller as sdk/policy's no-widening rule (rule 4) sees it.
 func (p *caller) rule() policy.Caller {
@@ -112,8 +111,9 @@ func (p *caller) canShape(verb string, t policy.Token) *problem {
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests, as
-// tokenShape; memberRec.shape is its only source).
+// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests;
+// memberRec.shape is its only source). It is wider than policy.Member by what the built-in
+// admin's guard needs.
 type memberShape struct {
 	id          string
 	role        string
@@ -122,30 +122,39 @@ type memberShape struct {
 	builtin     bool
 }
 
-// canShapeMember is rule 5 for creating or changing a member into m (before is nil on create).
-func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+// rule is m as sdk/policy's member rule sees it.
+func (m *memberShape) rule() *policy.Member {
+	if m == nil {
+		return nil
+	}
+	return &policy.Member{ID: m.id, Admin: m.role == string(serverapi.MemberRoleAdmin), Permissions: m.permissions}
+}
+
+// memberErrs words sdk/policy's member violations (the provider words the same ones at plan).
+func memberErrs(verb string, vs []policy.Violation) fieldErrs {
 	var errs fieldErrs
-	if !p.admin {
-		if m.role == string(serverapi.MemberRoleAdmin) {
-			errs.add("role", "only an admin's token can %s an admin", verb)
-		}
-		if before != nil && before.role == string(serverapi.MemberRoleAdmin) && m.role != before.role {
-			errs.add("role", "only an admin's token can %s an admin", verb)
-		}
-		if missing := p.missing(m.permissions); len(missing) > 0 {
-			errs.add("permissions", "cannot grant permissions the calling token may not use: %s", strings.Join(missing, ", "))
-		}
-		if before != nil && before.id == p.owner {
-			errs.add("id", "a member's token cannot change its own member; ask an admin")
-		}
-		// Like tokens: a member may be changed only by a token that could have made it.
-		if before != nil {
-			if missing := p.missing(before.permissions); len(missing) > 0 {
-				errs.add("permissions", "cannot %s a member who holds permissions the calling token may not use: %s",
-					verb, strings.Join(missing, ", "))
-			}
+	for _, v := range vs {
+		switch v.Rule {
+		case policy.RuleAdminMember:
+			errs.add(v.Field, "only an admin's token can %s an admin", verb)
+		case policy.RuleGrant:
+			errs.add(v.Field, "cannot grant permissions the calling token may not use: %s", strings.Join(v.Missing, ", "))
+		case policy.RuleOwnMember:
+			errs.add(v.Field, "a member's token cannot %s its own member; ask an admin", verb)
+		case policy.RuleMemberWider:
+			errs.add(v.Field, "cannot %s a member who holds permissions the calling token may not use: %s",
+				verb, strings.Join(v.Missing, ", "))
+		default: // a rule newer than this switch still refuses, in the rule's own words
+			errs.add(v.Field, "%s", v.Message())
 		}
 	}
+	return errs
+}
+
+// canShapeMember is rule 5 for creating or changing a member into m (before is nil on create):
+// sdk/policy's member rule, then the built-in admin's guard.
+func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+	errs := memberErrs(verb, p.rule().MemberWidening(before.rule(), m.rule()))
 	if before != nil && before.builtin {
 		if m.role != before.role {
 			errs.add("role", "the built-in admin cannot be demoted")
@@ -160,19 +169,14 @@ func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape)
 	return widening(verb, errs)
 }
 
-// canDeleteMember is rule 5 for DELETE.
+// canDeleteMember is rule 5 for DELETE: the built-in admin's guard, else the first of
+// sdk/policy's member violations.
 func (p *caller) canDeleteMember(m memberShape) *problem {
 	var errs fieldErrs
-	switch {
-	case m.builtin:
+	if m.builtin {
 		errs.add("id", "the built-in admin cannot be deleted")
-	case m.role == string(serverapi.MemberRoleAdmin) && !p.admin:
-		errs.add("role", "only an admin's token can delete an admin")
-	case !p.admin && m.id == p.owner:
-		errs.add("id", "a member's token cannot delete its own member; ask an admin")
-	case !p.admin && len(p.missing(m.permissions)) > 0:
-		errs.add("permissions", "cannot delete a member who holds permissions the calling token may not use: %s",
-			strings.Join(p.missing(m.permissions), ", "))
+	} else if vs := p.rule().MemberWidening(m.rule(), nil); len(vs) > 0 {
+		errs = memberErrs("delete", vs[:1])
 	}
 	if len(errs) == 0 {
 		return nil

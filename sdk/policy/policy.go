@@ -107,6 +107,14 @@ func (v Violation) Message() string {
 		msg = "the calling token is limited to " + PrefixList(v.Ranges) + ", so the token must be limited to addresses inside them"
 	case RuleIPOutside:
 		msg = fmt.Sprintf("%s is outside the calling token's allowed_ips %s", v.Prefix, PrefixList(v.Ranges))
+	case RuleAdminMember:
+		msg = "only an admin's token can make, change or delete an admin"
+	case RuleGrant:
+		msg = "the calling token may not grant " + strings.Join(v.Missing, ", ")
+	case RuleOwnMember:
+		msg = "a member's token cannot change or delete its own member"
+	case RuleMemberWider:
+		msg = "the member holds " + strings.Join(v.Missing, ", ") + ", which the calling token may not use"
 	default:
 		msg = "breaks the no-widening rule " + string(v.Rule)
 	}

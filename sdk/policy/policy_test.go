@@ -140,10 +140,53 @@ func TestViolation_Error(t *testing.T) {
 			"allowed_ips: the calling token is limited to [10.0.0.0/8]"},
 		{policy.Violation{Field: "allowed_ips[0]", Rule: policy.RuleIPOutside, Prefix: netip.MustParsePrefix("192.0.2.0/24"),
 			Ranges: pfx(t, "10.0.0.0/8", "2001:db8::/32")}, "allowed_ips[0]: 192.0.2.0/24 is outside the calling token's allowed_ips [10.0.0.0/8, 2001:db8::/32]"},
+		{policy.Violation{Field: "role", Rule: policy.RuleAdminMember}, "role: only an admin's token can make, change or delete an admin"},
+		{policy.Violation{Field: "permissions", Rule: policy.RuleGrant, Missing: []string{"a"}}, "permissions: the calling token may not grant a"},
+		{policy.Violation{Field: "id", Rule: policy.RuleOwnMember}, "id: a member's token cannot change or delete its own member"},
+		{policy.Violation{Field: "permissions", Rule: policy.RuleMemberWider, Missing: []string{"a"}}, "permissions: the member holds a,"},
 		{policy.Violation{Field: "x", Rule: "new"}, "x: breaks the no-widening rule new"},
 	} {
 		if got := tc.v.Error(); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%s: %q, want prefix %q", tc.v.Rule, got, tc.want)
 		}
+	}
+}
+
+// TestMemberWidening: rule 5, members managed within the same bounds as tokens.
+func TestMemberWidening(t *testing.T) {
+	t.Parallel()
+	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.create", "members.update", "token.read"}}
+	admin := policy.Caller{Admin: true, MemberID: "a"}
+	plain := &policy.Member{ID: "m2", Permissions: []string{"token.read"}}
+	wide := &policy.Member{ID: "m3", Permissions: []string{"token.read", "token.delete"}}
+	anAdmin := &policy.Member{ID: "m4", Admin: true}
+	self := &policy.Member{ID: "lead", Permissions: []string{"token.read"}}
+	demoted := &policy.Member{ID: "m4"}
+	for _, tc := range []struct {
+		name          string
+		caller        policy.Caller
+		before, after *policy.Member
+		want          []string
+	}{
+		{"create within bounds", lead, nil, &policy.Member{Permissions: []string{"token.read"}}, nil},
+		{"create an admin", lead, nil, &policy.Member{Admin: true}, []string{"role admin-member"}},
+		{"grant a permission the caller lacks", lead, nil, &policy.Member{Permissions: []string{"token.read", "token.delete"}},
+			[]string{"permissions grant"}},
+		{"demote an admin", lead, anAdmin, demoted, []string{"role admin-member"}},
+		{"delete an admin", lead, anAdmin, nil, []string{"role admin-member"}},
+		{"narrow a wider member", lead, wide, plain, []string{"permissions member-wider"}},
+		{"delete a wider member", lead, wide, nil, []string{"permissions member-wider"}},
+		{"change its own member", lead, self, self, []string{"id own-member"}},
+		{"delete its own member", lead, self, nil, []string{"id own-member"}},
+		{"change a plain member", lead, plain, plain, nil},
+		{"admin: anything", admin, wide, anAdmin, nil},
+		{"admin: delete an admin", admin, anAdmin, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := summary(tc.caller.MemberWidening(tc.before, tc.after)); !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
