@@ -41,3 +41,14 @@ func ExampleCaller_Widening() {
 	// allowed_ips[1]: 192.0.2.0/24 is outside the calling token's allowed_ips [10.0.0.0/8]
 	// 0 violations when within
 }
+
+// A team lead's token (not an admin) may manage members only within its own permissions.
+func ExampleCaller_MemberWidening() {
+	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.create", "token.read"}}
+	for _, v := range lead.MemberWidening(nil, &policy.Member{Admin: true, Permissions: []string{"token.read", "token.delete"}}) {
+		fmt.Println(v)
+	}
+	// Output:
+	// role: only an admin's token can make, change or delete an admin
+	// permissions: the calling token may not grant token.delete
+}
