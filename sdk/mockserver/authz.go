@@ -60,16 +60,7 @@ func (p *caller) rule() policy.Caller {
 
 // effectiveScopes is rule 1: the token's scopes its owner holds. An admin holds every scope.
 func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string) []string {
-	if ownerAdmin {
-		return tokenScopes // callers pass a slice of their own (tokenRec.Scopes copies)
-	}
-	out := make([]string, 0, len(tokenScopes))
-	for _, sc := range tokenScopes {
-		if slices.Contains(ownerPerms, sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
+	return policy.Member{Admin: ownerAdmin, Permissions: ownerPerms}.Effective(tokenScopes)
 }
 
 // canSee is rule 3.
@@ -253,12 +244,7 @@ func ownerHolds(owner *memberRec, scopes []string) *problem {
 	if owner == nil {
 		return badRequest(fieldErrs{{Field: "owner", Message: "no such member"}})
 	}
-	var missing []string
-	for _, sc := range scopes {
-		if !owner.holds(sc) {
-			missing = append(missing, sc)
-		}
-	}
+	missing := owner.rule().Lacks(scopes)
 	if len(missing) == 0 {
 		return nil
 	}

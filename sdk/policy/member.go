@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // Member is a member as the rule sees it: as it is, or as a request would leave it.
 type Member struct {
 	// ID is the member's id; "" for a member not created yet.
@@ -49,6 +51,34 @@ func (c Caller) MemberWidening(before, after *Member) []Violation {
 		}
 		if missing := c.Missing(before.Permissions); len(missing) > 0 {
 			out = append(out, Violation{Field: "permissions", Rule: RuleMemberWider, Missing: missing})
+		}
+	}
+	return out
+}
+
+// Holds reports whether m holds scope: an admin holds every scope. A token uses a scope only
+// while its owner holds it, and can be given only scopes its owner holds.
+func (m Member) Holds(scope string) bool { return m.Admin || slices.Contains(m.Permissions, scope) }
+
+// Lacks returns the scopes in want that m does not hold, in want's order; nil when none: the
+// scopes a token owned by m cannot have.
+func (m Member) Lacks(want []string) []string {
+	var out []string
+	for _, sc := range want {
+		if !m.Holds(sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// Effective returns the scopes of a token owned by m that it may use now: those m holds, in
+// the token's order. They are the Caller's Scopes.
+func (m Member) Effective(tokenScopes []string) []string {
+	out := make([]string, 0, len(tokenScopes))
+	for _, sc := range tokenScopes {
+		if m.Holds(sc) {
+			out = append(out, sc)
 		}
 	}
 	return out

@@ -190,3 +190,27 @@ func TestMemberWidening(t *testing.T) {
 		})
 	}
 }
+
+// TestMember_Holds: rule 1's other half. An admin holds every scope; a member only its
+// permissions, so a token keeps only those (Effective) and may be given only those (Lacks).
+func TestMember_Holds(t *testing.T) {
+	t.Parallel()
+	member := policy.Member{Permissions: []string{"token.read", "token.update"}}
+	admin := policy.Member{Admin: true}
+	token := []string{"token.update", "token.delete", "token.read"}
+	if got := member.Effective(token); !slices.Equal(got, []string{"token.update", "token.read"}) {
+		t.Errorf("member effective: %q", got)
+	}
+	if got := member.Lacks(token); !slices.Equal(got, []string{"token.delete"}) {
+		t.Errorf("member lacks: %q", got)
+	}
+	if got := admin.Effective(token); !slices.Equal(got, token) {
+		t.Errorf("admin effective: %q", got)
+	}
+	if got := admin.Lacks(token); got != nil {
+		t.Errorf("admin lacks: %q", got)
+	}
+	if got := (policy.Member{}).Effective(token); len(got) != 0 {
+		t.Errorf("no permissions: %q", got)
+	}
+}

@@ -44,3 +44,14 @@ func TestCallerFromMe_BadAllowedIP(t *testing.T) {
 		t.Fatalf("err = %v, want one naming token.allowed_ips[1]", err)
 	}
 }
+
+func TestMemberFrom(t *testing.T) {
+	t.Parallel()
+	m := policy.MemberFrom(&models.Member{ID: "m1", Role: models.MemberRoleMember, Permissions: []models.ScopeName{"token.read"}})
+	if m.ID != "m1" || m.Admin || !slices.Equal(m.Permissions, []string{"token.read"}) {
+		t.Errorf("member: %+v", m)
+	}
+	if a := policy.MemberFrom(&models.Member{Role: models.MemberRoleAdmin}); !a.Admin {
+		t.Errorf("admin: %+v", a)
+	}
+}

@@ -24,3 +24,12 @@ func CallerFromMe(me *models.Me) (Caller, error) {
 	}
 	return c, nil
 }
+
+// MemberFrom is a member as the API returns it (sdk.Client.GetMember) as the rule sees it.
+func MemberFrom(m *models.Member) Member {
+	out := Member{ID: m.ID, Admin: m.Role == models.MemberRoleAdmin}
+	for _, s := range m.Permissions {
+		out.Permissions = append(out.Permissions, string(s))
+	}
+	return out
+}
