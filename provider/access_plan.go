@@ -104,7 +104,7 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 	diags.Append(get(ctx, path.Root("scopes"), &scopes)...)
 	for _, e := range knownElems(scopes) {
 		if sv, ok := e.(types.String); ok && !sv.IsUnknown() && !sv.IsNull() {
-			t.scopes = append(t.scopes, sv.ValueString())
+			t.Scopes = append(t.Scopes, sv.ValueString())
 		}
 	}
 
@@ -115,12 +115,12 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 		t.expiryKnown = true
 	case !exp.IsUnknown():
 		if at, err := exp.Time(); err == nil {
-			t.expiresAt, t.expiryKnown = &at, true
+			t.ExpiresAt, t.expiryKnown = &at, true
 		}
 	default:
 		if d, ok := parseDuration(lifetime); ok {
 			at := now.Add(d)
-			t.expiresAt, t.expiryKnown = &at, true
+			t.ExpiresAt, t.expiryKnown = &at, true
 		}
 	}
 
@@ -135,22 +135,21 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 				break
 			}
 			if p, err := validate.AllowedIP(v.ValueString()); err == nil {
-				t.allowed = append(t.allowed, p)
+				t.AllowedIPs = append(t.AllowedIPs, p)
 			}
 		}
 		if !t.allowedKnown {
-			t.allowed = nil
+			t.AllowedIPs = nil
 		}
 	}
 
 	var owner types.String
 	if !get(ctx, path.Root("owner"), &owner).HasError() && !owner.IsUnknown() && !owner.IsNull() {
-		t.owner = owner.ValueString()
+		t.Owner = owner.ValueString()
 	}
 	var shared types.Bool
 	if !get(ctx, path.Root("shared"), &shared).HasError() {
-		t.sharedChanges = shared.ValueBool() // unknown and null read as false
-		t.shared = t.sharedChanges
+		t.Shared = shared.ValueBool() // unknown and null read as false
 	}
 	return t, diags
 }

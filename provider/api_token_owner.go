@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
 // A token follows its owner (PRODUCT.md "Members and the authorization model"): it
@@ -98,15 +99,14 @@ func ownerLacksScopes(ctx context.Context, client *sdk.Client, err error, plan a
 		ownerID = me.Owner
 	}
 	m, getErr := client.GetMember(ctx, ownerID)
-	if getErr != nil || m.Role == sdk.RoleAdmin {
+	if getErr != nil {
 		return nil
 	}
-	var missing []string
+	var scopes []string
 	for _, s := range scopeNames(plan.Scopes) {
-		if !slices.Contains(m.Permissions, s) {
-			missing = append(missing, string(s))
-		}
+		scopes = append(scopes, string(s))
 	}
+	missing := policy.MemberFrom(m).Lacks(scopes)
 	if len(missing) == 0 {
 		return nil
 	}

@@ -224,7 +224,14 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
 			return
 		}
-		data.access = newCallerAccess(me)
+		access, err := newCallerAccess(me)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Read the Provider Token's Limits",
+				"GET /api/v1/me returned limits the provider cannot read ("+err.Error()+"), so it cannot check "+
+					"plans against them. Report this to the server's operator, or set skip_credentials_validation = true.")
+			return
+		}
+		data.access = access
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -58,6 +58,9 @@
 // github.com/tokenhub/terraform-provider-tokenhub/sdk/validate holds the server's own
 // rules for timestamps, allowed_ips entries, token names and usernames: a value it
 // accepts passes the server's check of its form, and its error reads as the server's.
+// Package github.com/tokenhub/terraform-provider-tokenhub/sdk/policy holds the server's
+// no-widening rule: policy.CallerFromMe(me) on [Client.Me]'s answer, then
+// Caller.Widening says whether the calling token may make or change a token so shaped.
 //
 // # Scopes, durations, logging
 //

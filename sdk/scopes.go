@@ -22,6 +22,7 @@ func (c *Client) ListScopes(ctx context.Context, opts ...CallOption) ([]Scope, e
 }
 
 // Me describes the calling token: owner, id, scopes and whether it is an admin.
+// policy.CallerFromMe (package sdk/policy) turns it into the no-widening rule's Caller.
 func (c *Client) Me(ctx context.Context, opts ...CallOption) (*Me, error) {
 	p, err := prepare(ctx, "me", opts)
 	if err != nil {

@@ -18,14 +18,15 @@ package mockserver
 //     d. T's owner is C's owner, unless C's owner is an admin;
 //     e. a shared T is created or changed only by an admin's token.
 //  5. Members are managed within the same bounds (canShapeMember): a caller grants only
-//     permissions its token may use, only an admin's token makes, changes or deletes an admin,
-//     and the built-in admin cannot be disabled, demoted or deleted.
+//     permissions its token may use, only an admin's token makes, changes or deletes an admin
+//     (or its own member), and the built-in admin cannot be disabled, demoted or deleted.
 //  6. No lock-out: the bootstrap token cannot be disabled, expired or scoped down (bootstrapGuard).
 //
+// Rules 4 and 5 (but the built-in admin's guard) are decided by sdk/policy, the one
+// implementation the provider also runs at plan time; this file words its violations.
 // Refusals are 403 problems of type "widening" whose errors name the field and the rule.
 
 import (
-	"fmt"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -33,7 +34,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
-	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
 // caller is the authenticated calling token as the rules see it.
@@ -52,40 +53,14 @@ type caller struct {
 // has reports whether the caller may use scope (rule 1).
 func (p *caller) has(scope string) bool { return slices.Contains(p.effective, scope) }
 
-// missing returns the scopes in want the caller may not use, in order.
-func (p *caller) missing(want []string) []string {
-	var out []string
-	for _, sc := range want {
-		if !p.has(sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
+// rule is the caller as sdk/policy's no-widening rule (rule 4) sees it.
+func (p *caller) rule() policy.Caller {
+	return policy.Caller{Admin: p.admin, MemberID: p.owner, Scopes: p.effective, ExpiresAt: p.expiresAt, AllowedIPs: p.allowed}
 }
 
 // effectiveScopes is rule 1: the token's scopes its owner holds. An admin holds every scope.
 func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string) []string {
-	if ownerAdmin {
-		return tokenScopes // callers pass a slice of their own (tokenRec.Scopes copies)
-	}
-	out := make([]string, 0, len(tokenScopes))
-	for _, sc := range tokenScopes {
-		if slices.Contains(ownerPerms, sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
-}
-
-// tokenShape is a token as the no-widening rules see it: as it is, or as a request would
-// leave it. It stays apart from tokenRec on purpose: five plain fields instead of a packed
-// record, so authz_test states each rule's cases as literals; shapeOf is its only source.
-type tokenShape struct {
-	owner     string
-	shared    bool
-	scopes    []string
-	expiresAt *time.Time
-	allowed   []netip.Prefix
+	return policy.Member{Admin: ownerAdmin, Permissions: ownerPerms}.Effective(tokenScopes)
 }
 
 // canSee is rule 3.
@@ -93,38 +68,30 @@ func (p *caller) canSee(owner string, shared bool) bool {
 	return p.admin || owner == p.owner || shared
 }
 
-// canShape is rule 4: nil when the caller could have created a token shaped like t, else
-// a 403 naming every rule t breaks. verb says what was attempted ("create", "change",
-// "rotate", "revoke"), for the message.
-func (p *caller) canShape(verb string, t tokenShape) *problem {
+// canShape is rule 4, decided by sdk/policy (the provider runs the same rule at plan time):
+// nil when the caller could have created a token shaped like t, else a 403 naming every rule
+// t breaks. verb says what was attempted ("create", "change", "rotate", "revoke"), for the message.
+func (p *caller) canShape(verb string, t policy.Token) *problem {
 	var errs fieldErrs
-	if !p.admin && t.owner != p.owner {
-		errs.add("owner", "only an admin's token can %s a token owned by another member", verb)
-	}
-	if t.shared && !p.admin {
-		errs.add("shared", "only an admin's token can %s a shared token", verb)
-	}
-	if missing := p.missing(t.scopes); len(missing) > 0 {
-		errs.add("scopes", "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(missing, ", "))
-	}
-	if p.expiresAt != nil {
-		limit := p.expiresAt.UTC().Format(time.RFC3339)
-		switch {
-		case t.expiresAt == nil:
-			errs.add("expires_at", "the calling token expires at %s, so the token must expire no later; set expires_at", limit)
-		case t.expiresAt.After(*p.expiresAt):
-			errs.add("expires_at", "must be no later than %s, when the calling token expires", limit)
-		}
-	}
-	if len(p.allowed) > 0 {
-		ranges := prefixList(p.allowed)
-		if len(t.allowed) == 0 {
-			errs.add("allowed_ips", "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them", ranges)
-		}
-		for i, pre := range t.allowed {
-			if !validate.PrefixWithin(pre, p.allowed) {
-				errs.add(fmt.Sprintf("allowed_ips[%d]", i), "%s is outside the calling token's allowed_ips %s", pre, ranges)
-			}
+	for _, v := range p.rule().Widening(t) {
+		switch v.Rule {
+		case policy.RuleOwner:
+			errs.add(v.Field, "only an admin's token can %s a token owned by another member", verb)
+		case policy.RuleShared:
+			errs.add(v.Field, "only an admin's token can %s a shared token", verb)
+		case policy.RuleScopes:
+			errs.add(v.Field, "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(v.Missing, ", "))
+		case policy.RuleMustExpire:
+			errs.add(v.Field, "the calling token expires at %s, so the token must expire no later; set expires_at", rfc3339(v.Limit))
+		case policy.RuleExpiresLater:
+			errs.add(v.Field, "must be no later than %s, when the calling token expires", rfc3339(v.Limit))
+		case policy.RuleMustLimitIPs:
+			errs.add(v.Field, "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them",
+				policy.PrefixList(v.Ranges))
+		case policy.RuleIPOutside:
+			errs.add(v.Field, "%s is outside the calling token's allowed_ips %s", v.Prefix, policy.PrefixList(v.Ranges))
+		default: // a rule newer than this switch still refuses, in the rule's own words
+			errs.add(v.Field, "%s", v.Message())
 		}
 	}
 	if len(errs) == 0 {
@@ -133,8 +100,11 @@ func (p *caller) canShape(verb string, t tokenShape) *problem {
 	return widening(verb, errs)
 }
 
-// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests, as
-// tokenShape; memberRec.shape is its only source).
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// memberShape is a member as rule 5 sees it (plain fields for the rule's table tests;
+// memberRec.shape is its only source). It is wider than policy.Member by what the built-in
+// admin's guard needs.
 type memberShape struct {
 	id          string
 	role        string
@@ -143,30 +113,39 @@ type memberShape struct {
 	builtin     bool
 }
 
-// canShapeMember is rule 5 for creating or changing a member into m (before is nil on create).
-func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+// rule is m as sdk/policy's member rule sees it.
+func (m *memberShape) rule() *policy.Member {
+	if m == nil {
+		return nil
+	}
+	return &policy.Member{ID: m.id, Admin: m.role == string(serverapi.MemberRoleAdmin), Permissions: m.permissions}
+}
+
+// memberErrs words sdk/policy's member violations (the provider words the same ones at plan).
+func memberErrs(verb string, vs []policy.Violation) fieldErrs {
 	var errs fieldErrs
-	if !p.admin {
-		if m.role == string(serverapi.MemberRoleAdmin) {
-			errs.add("role", "only an admin's token can %s an admin", verb)
-		}
-		if before != nil && before.role == string(serverapi.MemberRoleAdmin) && m.role != before.role {
-			errs.add("role", "only an admin's token can %s an admin", verb)
-		}
-		if missing := p.missing(m.permissions); len(missing) > 0 {
-			errs.add("permissions", "cannot grant permissions the calling token may not use: %s", strings.Join(missing, ", "))
-		}
-		if before != nil && before.id == p.owner {
-			errs.add("id", "a member's token cannot change its own member; ask an admin")
-		}
-		// Like tokens: a member may be changed only by a token that could have made it.
-		if before != nil {
-			if missing := p.missing(before.permissions); len(missing) > 0 {
-				errs.add("permissions", "cannot %s a member who holds permissions the calling token may not use: %s",
-					verb, strings.Join(missing, ", "))
-			}
+	for _, v := range vs {
+		switch v.Rule {
+		case policy.RuleAdminMember:
+			errs.add(v.Field, "only an admin's token can %s an admin", verb)
+		case policy.RuleGrant:
+			errs.add(v.Field, "cannot grant permissions the calling token may not use: %s", strings.Join(v.Missing, ", "))
+		case policy.RuleOwnMember:
+			errs.add(v.Field, "a member's token cannot %s its own member; ask an admin", verb)
+		case policy.RuleMemberWider:
+			errs.add(v.Field, "cannot %s a member who holds permissions the calling token may not use: %s",
+				verb, strings.Join(v.Missing, ", "))
+		default: // a rule newer than this switch still refuses, in the rule's own words
+			errs.add(v.Field, "%s", v.Message())
 		}
 	}
+	return errs
+}
+
+// canShapeMember is rule 5 for creating or changing a member into m (before is nil on create):
+// sdk/policy's member rule, then the built-in admin's guard.
+func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape) *problem {
+	errs := memberErrs(verb, p.rule().MemberWidening(before.rule(), m.rule()))
 	if before != nil && before.builtin {
 		if m.role != before.role {
 			errs.add("role", "the built-in admin cannot be demoted")
@@ -181,19 +160,14 @@ func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape)
 	return widening(verb, errs)
 }
 
-// canDeleteMember is rule 5 for DELETE.
+// canDeleteMember is rule 5 for DELETE: the built-in admin's guard, else the first of
+// sdk/policy's member violations.
 func (p *caller) canDeleteMember(m memberShape) *problem {
 	var errs fieldErrs
-	switch {
-	case m.builtin:
+	if m.builtin {
 		errs.add("id", "the built-in admin cannot be deleted")
-	case m.role == string(serverapi.MemberRoleAdmin) && !p.admin:
-		errs.add("role", "only an admin's token can delete an admin")
-	case !p.admin && m.id == p.owner:
-		errs.add("id", "a member's token cannot delete its own member; ask an admin")
-	case !p.admin && len(p.missing(m.permissions)) > 0:
-		errs.add("permissions", "cannot delete a member who holds permissions the calling token may not use: %s",
-			strings.Join(p.missing(m.permissions), ", "))
+	} else if vs := p.rule().MemberWidening(m.rule(), nil); len(vs) > 0 {
+		errs = memberErrs("delete", vs[:1])
 	}
 	if len(errs) == 0 {
 		return nil
@@ -234,17 +208,9 @@ func widening(verb string, errs fieldErrs) *problem {
 	return p
 }
 
-func prefixList(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return "[" + strings.Join(s, ", ") + "]"
-}
-
-// shapeOf is a stored token as the no-widening rules see it.
-func shapeOf(t *tokenRec) tokenShape {
-	return tokenShape{owner: t.Owner(), shared: t.Shared, scopes: t.Scopes(), expiresAt: t.ExpiresAt(), allowed: t.allowed()}
+// shapeOf is a stored token as the no-widening rule sees it.
+func shapeOf(t *tokenRec) policy.Token {
+	return policy.Token{Owner: t.Owner(), Shared: t.Shared, Scopes: t.Scopes(), ExpiresAt: t.ExpiresAt(), AllowedIPs: t.allowed()}
 }
 
 // checkTokenWrite applies rules 4 and 6 to a write by c that turns before into after: before
@@ -278,12 +244,7 @@ func ownerHolds(owner *memberRec, scopes []string) *problem {
 	if owner == nil {
 		return badRequest(fieldErrs{{Field: "owner", Message: "no such member"}})
 	}
-	var missing []string
-	for _, sc := range scopes {
-		if !owner.holds(sc) {
-			missing = append(missing, sc)
-		}
-	}
+	missing := owner.rule().Lacks(scopes)
 	if len(missing) == 0 {
 		return nil
 	}

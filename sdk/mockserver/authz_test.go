@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
@@ -38,23 +39,23 @@ func TestCanShape(t *testing.T) {
 	tests := []struct {
 		name      string
 		p         caller
-		t         tokenShape
+		t         policy.Token
 		wantField string // "" = allowed
 	}{
-		{"own token, held scopes", member, tokenShape{owner: "m1", scopes: []string{"token.read"}}, ""},
-		{"scope the caller lacks", member, tokenShape{owner: "m1", scopes: []string{"token.delete"}}, "scopes"},
-		{"another member's token", member, tokenShape{owner: "m2", scopes: []string{"token.read"}}, "owner"},
-		{"shared token by a member", member, tokenShape{owner: "m1", shared: true, scopes: []string{"token.read"}}, "shared"},
-		{"admin: another member's shared token", admin, tokenShape{owner: "m2", shared: true, scopes: []string{"token.read"}}, ""},
-		{"admin still bound by its token's scopes", admin, tokenShape{owner: "m2", scopes: []string{"token.delete"}}, "scopes"},
-		{"caller expires, target never", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, allowed: pfx("10.1.0.0/16")}, "expires_at"},
-		{"caller expires, target later", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(11), allowed: pfx("10.1.0.0/16")}, "expires_at"},
-		{"caller expires, target same time", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(10), allowed: pfx("10.1.0.0/16")}, ""},
-		{"caller limited, target any IP", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9)}, "allowed_ips"},
-		{"caller limited, target wider range", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("10.0.0.0/7")}, "allowed_ips[0]"},
-		{"caller limited, target outside", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("10.0.0.1", "192.168.0.1")}, "allowed_ips[1]"},
-		{"IPv4-mapped is not inside IPv6 range", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("::ffff:10.0.0.1")}, "allowed_ips[0]"},
-		{"IPv6 inside", limited, tokenShape{owner: "m1", scopes: []string{"token.read"}, expiresAt: at(9), allowed: pfx("2001:db8:1::/48")}, ""},
+		{"own token, held scopes", member, policy.Token{Owner: "m1", Scopes: []string{"token.read"}}, ""},
+		{"scope the caller lacks", member, policy.Token{Owner: "m1", Scopes: []string{"token.delete"}}, "scopes"},
+		{"another member's token", member, policy.Token{Owner: "m2", Scopes: []string{"token.read"}}, "owner"},
+		{"shared token by a member", member, policy.Token{Owner: "m1", Shared: true, Scopes: []string{"token.read"}}, "shared"},
+		{"admin: another member's shared token", admin, policy.Token{Owner: "m2", Shared: true, Scopes: []string{"token.read"}}, ""},
+		{"admin still bound by its token's scopes", admin, policy.Token{Owner: "m2", Scopes: []string{"token.delete"}}, "scopes"},
+		{"caller expires, target never", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, AllowedIPs: pfx("10.1.0.0/16")}, "expires_at"},
+		{"caller expires, target later", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(11), AllowedIPs: pfx("10.1.0.0/16")}, "expires_at"},
+		{"caller expires, target same time", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(10), AllowedIPs: pfx("10.1.0.0/16")}, ""},
+		{"caller limited, target any IP", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(9)}, "allowed_ips"},
+		{"caller limited, target wider range", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(9), AllowedIPs: pfx("10.0.0.0/7")}, "allowed_ips[0]"},
+		{"caller limited, target outside", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(9), AllowedIPs: pfx("10.0.0.1", "192.168.0.1")}, "allowed_ips[1]"},
+		{"IPv4-mapped is not inside IPv6 range", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(9), AllowedIPs: pfx("::ffff:10.0.0.1")}, "allowed_ips[0]"},
+		{"IPv6 inside", limited, policy.Token{Owner: "m1", Scopes: []string{"token.read"}, ExpiresAt: at(9), AllowedIPs: pfx("2001:db8:1::/48")}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

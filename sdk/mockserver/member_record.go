@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
 // memberRec is one stored member: a person or service account that owns tokens. Members are
@@ -36,8 +37,11 @@ func (m *memberRec) clone() *memberRec {
 }
 
 // holds reports whether the member holds scope as a permission (admins hold every scope).
-func (m *memberRec) holds(scope string) bool {
-	return m.admin() || slices.Contains(m.Permissions, scope)
+func (m *memberRec) holds(scope string) bool { return m.rule().Holds(scope) }
+
+// rule is m as sdk/policy sees it (Holds: admins hold every scope).
+func (m *memberRec) rule() policy.Member {
+	return policy.Member{ID: m.ID(), Admin: m.admin(), Permissions: m.Permissions}
 }
 
 func (m *memberRec) shape() memberShape {
