@@ -224,7 +224,7 @@ func triggersChanged(prior, planned types.Map) bool {
 func rotateRequest(plan apiTokenResourceModel) sdk.RotateTokenRequest {
 	var req sdk.RotateTokenRequest
 	if d, ok := parseDuration(plan.RotationOverlap); ok && d > 0 {
-		req.Overlap = sdk.Overlap(d)
+		req.Overlap = d
 	}
 	return req
 }

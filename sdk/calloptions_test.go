@@ -208,14 +208,11 @@ func TestCallOptions_idempotencyKeyAcrossCalls(t *testing.T) {
 
 func TestOverlap(t *testing.T) {
 	t.Parallel()
-	if sdk.Overlap(0) != 0 {
-		t.Error("Overlap(0) is not the zero value (omitted)")
-	}
 	srv := newFake(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, withSecret(tokenJSON(tokenID, "x"), testSecret))
 	})
 	c := newClient(t, srv.URL)
-	if _, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)}); err != nil {
+	if _, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: 24 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	var body map[string]any
@@ -235,10 +232,10 @@ func TestOverlap(t *testing.T) {
 		t.Fatal(err)
 	}
 	ec := e2eClient(t, ts, ts.AdminToken)
-	if _, err := ec.RotateToken(t.Context(), id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(sdk.MaxOverlap + time.Second)}); !errors.Is(err, sdk.ErrValidation) {
+	if _, err := ec.RotateToken(t.Context(), id, sdk.RotateTokenRequest{Overlap: sdk.MaxOverlap + time.Second}); !errors.Is(err, sdk.ErrValidation) {
 		t.Errorf("overlap over the maximum: err = %v, want ErrValidation", err)
 	}
-	if _, err := ec.RotateToken(t.Context(), id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(sdk.MaxOverlap)}); err != nil {
+	if _, err := ec.RotateToken(t.Context(), id, sdk.RotateTokenRequest{Overlap: sdk.MaxOverlap}); err != nil {
 		t.Fatalf("overlap of MaxOverlap: %v", err)
 	}
 	if _, err := e2eClient(t, ts, secret).Me(t.Context()); err != nil {

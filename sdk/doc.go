@@ -15,7 +15,7 @@
 // response field is a pointer: ExpiresAt and LastUsedAt are *time.Time and
 // DisabledReason is *DisabledReason, nil when the API sends null. A request's
 // expires_at is a [NullableTime]: leave it zero to omit it, or set [Expiry] or
-// [NoExpiry]. RotateTokenRequest.Overlap is a [Duration] ([Overlap]).
+// [NoExpiry]. RotateTokenRequest.Overlap is a time.Duration (sent as "24h").
 //
 // # Authentication
 //
@@ -66,8 +66,7 @@
 //
 // Scope names are typed constants generated from the contract ([ScopeTokenRead],
 // …; [AllScopes] lists them), so a typo does not compile; [ScopeName.Valid]
-// checks a name read at run time. [Overlap] turns a time.Duration into a
-// rotation overlap. [WithSlog] logs every HTTP attempt to a *slog.Logger.
+// checks a name read at run time. [WithSlog] logs every HTTP attempt to a *slog.Logger.
 //
 // # Go version and module
 //

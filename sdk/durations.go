@@ -2,15 +2,8 @@ package sdk
 
 import "time"
 
-// MaxOverlap is the longest rotation overlap the contract allows.
+// MaxOverlap is the longest rotation overlap the contract allows. RotateTokenRequest.Overlap
+// is a time.Duration (sent as a Go duration string, "24h"); zero is left out of the request
+// and the previous secret stops working at once. The server refuses a negative overlap or
+// one longer than MaxOverlap with a 400 ([ErrValidation]) naming the overlap field.
 const MaxOverlap = 720 * time.Hour
-
-// Overlap returns d as RotateTokenRequest.Overlap, so a duration is typed and
-// checked by the compiler instead of written as a string:
-//
-//	c.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)})
-//
-// Zero is left out of the request: the previous secret stops working at once. The server
-// refuses a negative overlap or one longer than [MaxOverlap] with a 400
-// ([ErrValidation]) naming the overlap field.
-func Overlap(d time.Duration) Duration { return Duration(d) }

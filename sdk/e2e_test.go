@@ -93,7 +93,7 @@ func TestE2E_everyOperation(t *testing.T) {
 	}
 
 	// Rotate with overlap: both secrets work for now.
-	rot, err := admin.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)})
+	rot, err := admin.RotateToken(ctx, id, sdk.RotateTokenRequest{Overlap: time.Hour})
 	if err != nil || rot.Token == created.Token || rot.ID != created.ID {
 		t.Fatalf("RotateToken = %+v, %v", rot, err)
 	}

@@ -34,7 +34,7 @@ func rotateExpiring(ctx context.Context, c *sdk.Client, prefix string, now time.
 			return rotated, err
 		}
 		next, err := c.RotateToken(ctx, tok.ID, sdk.RotateTokenRequest{
-			Overlap:   sdk.Overlap(24 * time.Hour),
+			Overlap:   24 * time.Hour,
 			ExpiresAt: sdk.Expiry(now.Add(90 * 24 * time.Hour)),
 		}, sdk.WithIdempotencyKey("rotate-"+tok.ID+"-"+now.Format(time.DateOnly)))
 		if err != nil {

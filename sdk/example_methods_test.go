@@ -163,7 +163,7 @@ func ExampleClient_RotateToken() {
 	defer done()
 	ctx := context.Background()
 	old := mustCreate(c, "deploy")
-	rotated, err := c.RotateToken(ctx, old.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(24 * time.Hour)})
+	rotated, err := c.RotateToken(ctx, old.ID, sdk.RotateTokenRequest{Overlap: 24 * time.Hour})
 	if err != nil {
 		panic(err)
 	}
@@ -332,11 +332,6 @@ func ExampleWithIdempotencyKey() {
 	// Output: same token: true
 }
 
-func ExampleOverlap() {
-	fmt.Println(sdk.Overlap(24*time.Hour), sdk.Overlap(0) == 0)
-	// Output: 24h0m0s true
-}
-
 func ExampleWithSlog() {
 	// Debug level: one record per HTTP attempt (method, path, status, attempt, duration_ms).
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -360,7 +355,7 @@ func Example_testing() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
+		if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: time.Hour}); err != nil {
 			t.Fatal(err)
 		}
 		ts.Clock.Advance(2 * time.Hour) // the overlap ends without waiting
@@ -384,7 +379,7 @@ func TestExample_testing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)}); err != nil {
+	if _, err := c.RotateToken(t.Context(), tok.ID, sdk.RotateTokenRequest{Overlap: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	old, _ := sdk.New(ts.URL, sdk.WithToken(tok.Token))

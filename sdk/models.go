@@ -27,8 +27,8 @@ type (
 	// UpdateTokenRequest is the body of UpdateToken: only the fields set are
 	// sent; ExpiresAt set to [NoExpiry] removes the expiry.
 	UpdateTokenRequest = models.UpdateTokenRequest
-	// RotateTokenRequest is the body of RotateToken. Overlap (see [Overlap])
-	// is how long the previous secret keeps working.
+	// RotateTokenRequest is the body of RotateToken. Overlap (a time.Duration,
+	// at most [MaxOverlap]) is how long the previous secret keeps working.
 	RotateTokenRequest = models.RotateTokenRequest
 	// TokenPage is one page of ListTokens.
 	TokenPage = models.TokenPage
@@ -54,8 +54,6 @@ type (
 	// NullableTime is a request's expires_at: absent (zero value), a time
 	// ([Expiry]) or null ([NoExpiry]).
 	NullableTime = models.NullableTime
-	// Duration is a time.Duration sent as a Go duration string; see [Overlap].
-	Duration = models.Duration
 )
 
 // Member roles.

@@ -176,8 +176,8 @@ func (c *Client) UpdateToken(ctx context.Context, id string, req UpdateTokenRequ
 	return &t, nil
 }
 
-// RotateToken issues a new secret for the token. With req.Overlap (see
-// [Overlap]) the previous secret keeps working that long. req.ExpiresAt sets
+// RotateToken issues a new secret for the token. With req.Overlap (a
+// time.Duration, at most [MaxOverlap]) the previous secret keeps working that long. req.ExpiresAt sets
 // the new expiry; [NoExpiry] clears it. Like CreateToken it is safe to retry,
 // and takes [WithIdempotencyKey].
 func (c *Client) RotateToken(ctx context.Context, id string, req RotateTokenRequest, opts ...CallOption) (*TokenWithSecret, error) {

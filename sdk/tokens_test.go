@@ -278,7 +278,7 @@ func TestRotateToken(t *testing.T) {
 		writeJSON(w, 200, withSecret(tokenJSON(tokenID, "ci"), "thk_rotated"))
 	})
 	c := newClient(t, srv.URL)
-	tok, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: sdk.Overlap(time.Hour)})
+	tok, err := c.RotateToken(t.Context(), tokenID, sdk.RotateTokenRequest{Overlap: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -391,7 +391,7 @@ type RotateTokenRequest struct {
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
 	//
 	// Example: 1h
-	Overlap Duration `json:"overlap,omitempty,omitzero"`
+	Overlap time.Duration `json:"overlap,omitempty,omitzero"`
 }
 
 // Scope defines model for Scope.

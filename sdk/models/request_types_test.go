@@ -53,17 +53,26 @@ func TestDurationJSON(t *testing.T) {
 		30 * time.Second:           `{"overlap":"30s"}`,
 		-time.Minute:               `{"overlap":"-1m"}`,
 	} {
-		b, err := json.Marshal(models.RotateTokenRequest{Overlap: models.Duration(d)})
+		b, err := json.Marshal(models.RotateTokenRequest{Overlap: d})
 		if err != nil || string(b) != want {
 			t.Errorf("%v: %s, %v; want %s", d, b, err, want)
 		}
 		var back models.RotateTokenRequest
-		if err := json.Unmarshal(b, &back); err != nil || time.Duration(back.Overlap) != d {
+		if err := json.Unmarshal(b, &back); err != nil || back.Overlap != d {
 			t.Errorf("%v: round trip = %v, %v", d, back.Overlap, err)
 		}
 	}
-	var d models.Duration
-	if err := json.Unmarshal([]byte(`"1 day"`), &d); err == nil {
+	var r models.RotateTokenRequest
+	if err := json.Unmarshal([]byte(`{"overlap":"1 day"}`), &r); err == nil {
 		t.Error(`"1 day" decoded`)
+	}
+	// Every other field still travels (the hand-written JSON embeds the generated type).
+	exp := models.NullableTime{}
+	if err := json.Unmarshal([]byte(`"2027-01-31T00:00:00Z"`), &exp); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(models.RotateTokenRequest{Overlap: time.Hour, ExpiresAt: exp})
+	if err != nil || string(b) != `{"expires_at":"2027-01-31T00:00:00Z","overlap":"1h"}` {
+		t.Errorf("with expires_at: %s, %v", b, err)
 	}
 }
