@@ -80,17 +80,6 @@ func TestAccAPITokensDataSource_filters(t *testing.T) {
 		t.Fatalf("first token %s is not the bootstrap admin token", admin.ID)
 	}
 
-	ids := func(want ...string) knownvalue.Check {
-		checks := make([]knownvalue.Check, len(want))
-		for i, id := range want {
-			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
-		}
-		return knownvalue.ListExact(checks)
-	}
-	expect := func(name string, want ...string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("data.tokenhub_api_tokens."+name, tfjsonpath.New("tokens"), ids(want...))
-	}
-
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		Steps: []resource.TestStep{{
@@ -121,15 +110,15 @@ data "tokenhub_api_tokens" "none" {
 }
 `, cutoff),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect("name", soon, later, never),
-				expect("disabled", off, off2),
-				expect("expired", dead),
-				expect("scope", admin.ID, soon, never, off),
+				expectTokenIDs("name", soon, later, never),
+				expectTokenIDs("disabled", off, off2),
+				expectTokenIDs("expired", dead),
+				expectTokenIDs("scope", admin.ID, soon, never, off),
 				// Before the cutoff: soon, off (disabled, still has an expiry) and the expired one;
 				// not later (after it) and not tokens that never expire (admin bootstrap, never, off2).
-				expect("expiring", soon, off, dead),
-				expect("combined", soon),
-				expect("none"),
+				expectTokenIDs("expiring", soon, off, dead),
+				expectTokenIDs("combined", soon),
+				expectTokenIDs("none"),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.tokenhub_api_tokens.expired", "tokens.0.status", "expired"),
@@ -162,16 +151,6 @@ func TestAccAPITokensDataSource_serverFilters(t *testing.T) {
 	fresh := seed.token("rotate-fresh", []string{"token.read"}, 0) // never used, created today
 	cutoff := srv.Clock.Now().Add(50 * 24 * time.Hour).UTC().Format(time.RFC3339)
 
-	ids := func(want ...string) knownvalue.Check {
-		checks := make([]knownvalue.Check, len(want))
-		for i, id := range want {
-			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
-		}
-		return knownvalue.ListExact(checks)
-	}
-	expect := func(name string, want ...string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("data.tokenhub_api_tokens."+name, tfjsonpath.New("tokens"), ids(want...))
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		Steps: []resource.TestStep{{
@@ -197,11 +176,11 @@ data "tokenhub_api_tokens" "expiring_active" {
 }
 `, cutoff),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect("prefix", forgotten, busy, fresh),
-				expect("unused", forgotten, never), // not fresh: created today
-				expect("rotate_unused", forgotten),
-				expect("expiring", forgotten), // expired: included
-				expect("expiring_active"),
+				expectTokenIDs("prefix", forgotten, busy, fresh),
+				expectTokenIDs("unused", forgotten, never), // not fresh: created today
+				expectTokenIDs("rotate_unused", forgotten),
+				expectTokenIDs("expiring", forgotten), // expired: included
+				expectTokenIDs("expiring_active"),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				distinctIDs("prefix", "unused", "rotate_unused", "expiring"),
@@ -456,4 +435,13 @@ func TestTokenListElement(t *testing.T) {
 			t.Errorf("token %s:\n got %s\nwant %s", tok.Name, got, want)
 		}
 	}
+}
+
+// expectTokenIDs checks that data.tokenhub_api_tokens.<name> lists exactly these token ids, in order.
+func expectTokenIDs(name string, want ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, len(want))
+	for i, id := range want {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+	}
+	return statecheck.ExpectKnownValue("data.tokenhub_api_tokens."+name, tfjsonpath.New("tokens"), knownvalue.ListExact(checks))
 }
