@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 func TestCRUD_Lifecycle(t *testing.T) {
@@ -49,12 +51,7 @@ func TestCRUD_Lifecycle(t *testing.T) {
 func TestCRUD_MeAndScopes(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
-	var me struct {
-		Owner   string   `json:"owner"`
-		TokenID string   `json:"token_id"`
-		Scopes  []string `json:"scopes"`
-		Admin   bool     `json:"admin"`
-	}
+	var me models.Me
 	r := admin.do("GET", "/api/v1/me", nil)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &me)
@@ -64,9 +61,7 @@ func TestCRUD_MeAndScopes(t *testing.T) {
 	if info, ok := ts.Lookup(me.TokenID); !ok || !info.Admin {
 		t.Fatalf("me.token_id %s is not the admin token", me.TokenID)
 	}
-	var scopes struct {
-		Items []struct{ Name, Group, Description string } `json:"items"`
-	}
+	var scopes models.ScopeList
 	r = admin.do("GET", "/api/v1/scopes", nil)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &scopes)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 func TestExpiry_StopsWorkingAndShowsExpired(t *testing.T) {
@@ -14,7 +16,7 @@ func TestExpiry_StopsWorkingAndShowsExpired(t *testing.T) {
 	tok := admin.createToken(map[string]any{"name": "e", "scopes": []string{"token.read"},
 		"expires_at": exp.Format(time.RFC3339Nano)})
 	use := func() int { return admin.as(tok.Token).do("GET", "/api/v1/token/"+tok.ID, nil).status }
-	status := func() string { return admin.do("GET", "/api/v1/token/"+tok.ID, nil).token(t).Status }
+	status := func() models.TokenStatus { return admin.do("GET", "/api/v1/token/"+tok.ID, nil).token(t).Status }
 
 	ts.Clock.Set(exp.Add(-time.Nanosecond))
 	if use() != 200 || status() != "active" {

@@ -3,11 +3,14 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // apiClient is a tiny plain-net/http client for tests (package sdk cannot be imported here).
@@ -24,41 +27,17 @@ type apiResp struct {
 	body   []byte
 }
 
-type problemDoc struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance"`
-	Errors   []struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
-	ErrorsOmitted int `json:"errors_omitted"`
-}
-
-type tokenDoc struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Scopes     []string   `json:"scopes"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	AllowedIPs []string   `json:"allowed_ips"`
-	Enabled    bool       `json:"enabled"`
-	Status     string     `json:"status"`
-	Owner      string     `json:"owner"`
-	Shared     bool       `json:"shared"`
-	Reason     *string    `json:"disabled_reason"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	TokenHint  string     `json:"token_hint"`
-	Token      string     `json:"token"`
-}
-
-type pageDoc struct {
-	Items      []tokenDoc `json:"items"`
-	NextCursor string     `json:"next_cursor"`
-}
+// The server's documents are decoded into the SDK's generated models (sdk/models), not into
+// hand copies: the contract is the only definition of a field, the tests see the names and
+// types Go users see, and decode refuses unknown fields, so a field the server adds without the
+// contract (or the contract renames) fails here. models rather than the server's own
+// internal/serverapi: the same schemas, with ids as strings as the paths take them.
+type (
+	tokenDoc   = models.TokenWithSecret // also decodes a Token: its token is then ""
+	pageDoc    = models.TokenPage
+	memberDoc  = models.Member
+	problemDoc = models.Problem
+)
 
 func newClient(t testing.TB, ts *TestServer, token string) *apiClient {
 	return &apiClient{t: t, base: ts.URL, token: token, hc: &http.Client{Timeout: 10 * time.Second}}
@@ -124,11 +103,25 @@ func (c *apiClient) do(method, path string, body any, hdr ...string) *apiResp {
 	return &apiResp{status: res.StatusCode, header: res.Header, body: data}
 }
 
+// decode reads the body into v, refusing a field v does not declare and anything after the
+// document.
 func (r *apiResp) decode(t testing.TB, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := decodeStrict(r.body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.body, err)
 	}
+}
+
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON document")
+	}
+	return nil
 }
 
 func (r *apiResp) token(t testing.TB) tokenDoc {
@@ -151,12 +144,34 @@ func (r *apiResp) problem(t testing.TB) problemDoc {
 	return p
 }
 
-func (p problemDoc) fields() []string {
+// detailOf is the problem's detail, "" when absent.
+func detailOf(p problemDoc) string { return deref(p.Detail) }
+
+// instanceOf is the problem's instance, "" when absent.
+func instanceOf(p problemDoc) string { return deref(p.Instance) }
+
+// omittedOf is the problem's errors_omitted, 0 when absent.
+func omittedOf(p problemDoc) int { return deref(p.ErrorsOmitted) }
+
+// errorsOf are the problem's errors, none when absent.
+func errorsOf(p problemDoc) []models.FieldError { return deref(p.Errors) }
+
+// fieldsOf are the fields the problem's errors name, in order.
+func fieldsOf(p problemDoc) []string {
 	var out []string
-	for _, e := range p.Errors {
+	for _, e := range errorsOf(p) {
 		out = append(out, e.Field)
 	}
 	return out
+}
+
+// deref is *v, or the zero value when v is nil (an absent optional field).
+func deref[T any](v *T) T {
+	if v == nil {
+		var zero T
+		return zero
+	}
+	return *v
 }
 
 func expectStatus(t testing.TB, r *apiResp, want int) {

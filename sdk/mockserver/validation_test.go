@@ -77,10 +77,10 @@ func TestValidation_CreateFields(t *testing.T) {
 			r := admin.do("POST", "/api/v1/token", tc.body)
 			expectStatus(t, r, http.StatusBadRequest)
 			p := r.problem(t)
-			if got := p.fields(); !slices.Equal(got, tc.fields) {
+			if got := fieldsOf(p); !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields = %v, want %v (%s)", got, tc.fields, r.body)
 			}
-			for _, e := range p.Errors {
+			for _, e := range errorsOf(p) {
 				if e.Message == "" {
 					t.Errorf("field %s has no message", e.Field)
 				}
@@ -139,7 +139,7 @@ func TestValidation_PatchChangesNothingWhenRejected(t *testing.T) {
 		"name": "changed", "enabled": false, "scopes": []string{"members.read", "bogus"},
 		"allowed_ips": []string{"nope"}, "expires_at": "2000-01-01T00:00:00Z"})
 	expectStatus(t, r, http.StatusBadRequest)
-	if got := r.problem(t).fields(); !slices.Equal(got, []string{"scopes[1]", "allowed_ips[0]", "expires_at"}) {
+	if got := fieldsOf(r.problem(t)); !slices.Equal(got, []string{"scopes[1]", "allowed_ips[0]", "expires_at"}) {
 		t.Fatalf("fields = %v", got)
 	}
 	after, _ := ts.Lookup(tok.ID)
@@ -214,11 +214,11 @@ func TestValidation_RequestShape(t *testing.T) {
 				return
 			}
 			p := r.problem(t)
-			if tc.field != "" && !slices.Contains(p.fields(), tc.field) {
-				t.Fatalf("fields %v lack %s", p.fields(), tc.field)
+			if tc.field != "" && !slices.Contains(fieldsOf(p), tc.field) {
+				t.Fatalf("fields %v lack %s", fieldsOf(p), tc.field)
 			}
-			if p.Instance != strings.Split(tc.path, "?")[0] {
-				t.Fatalf("instance = %q", p.Instance)
+			if instanceOf(p) != strings.Split(tc.path, "?")[0] {
+				t.Fatalf("instance = %q", instanceOf(p))
 			}
 		})
 	}
