@@ -175,7 +175,7 @@ func TestAuth_LastUsedAt(t *testing.T) {
 	ts.Clock.Advance(time.Minute)
 	used := ts.Clock.Now()
 	expectStatus(t, admin.as(tok.Token).do("GET", "/api/v1/token/"+tok.ID, nil), http.StatusOK)
-	got := admin.do("GET", "/api/v1/token/"+tok.ID, nil).token(t)
+	got := admin.do("GET", "/api/v1/token/"+tok.ID, nil).tokenMeta(t)
 	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(used) {
 		t.Fatalf("last_used_at = %v, want %v", got.LastUsedAt, used)
 	}

@@ -30,13 +30,13 @@ func TestCRUD_Lifecycle(t *testing.T) {
 	if strings.Contains(string(got.body), created.Token) || strings.Contains(string(got.body), `"token"`) {
 		t.Fatalf("GET returned the secret: %s", got.body)
 	}
-	if tok := got.token(t); tok.Name != "ci" || len(tok.Scopes) != 2 || len(tok.AllowedIPs) != 2 {
+	if tok := got.tokenMeta(t); tok.Name != "ci" || len(tok.Scopes) != 2 || len(tok.AllowedIPs) != 2 {
 		t.Fatalf("GET = %+v", tok)
 	}
 
 	upd := admin.do("PATCH", "/api/v1/token/"+created.ID, map[string]any{"name": "ci-2", "expires_at": nil})
 	expectStatus(t, upd, http.StatusOK)
-	if u := upd.token(t); u.Name != "ci-2" || u.ExpiresAt != nil || len(u.Scopes) != 2 {
+	if u := upd.tokenMeta(t); u.Name != "ci-2" || u.ExpiresAt != nil || len(u.Scopes) != 2 {
 		t.Fatalf("PATCH = %+v", u)
 	}
 

@@ -33,7 +33,8 @@ type apiResp struct {
 // contract (or the contract renames) fails here. models rather than the server's own
 // internal/serverapi: the same schemas, with ids as strings as the paths take them.
 type (
-	tokenDoc   = models.TokenWithSecret // also decodes a Token: its token is then ""
+	tokenDoc   = models.TokenWithSecret // create and rotate
+	metaDoc    = models.Token           // get and update: no token field
 	pageDoc    = models.TokenPage
 	memberDoc  = models.Member
 	problemDoc = models.Problem
@@ -127,6 +128,15 @@ func decodeStrict(body []byte, v any) error {
 func (r *apiResp) token(t testing.TB) tokenDoc {
 	t.Helper()
 	var d tokenDoc
+	r.decode(t, &d)
+	return d
+}
+
+// tokenMeta reads a token without its secret (a get or an update): a token field in the
+// answer, even empty, fails the test.
+func (r *apiResp) tokenMeta(t testing.TB) metaDoc {
+	t.Helper()
+	var d metaDoc
 	r.decode(t, &d)
 	return d
 }

@@ -157,25 +157,25 @@ func TestPatch_Subsets(t *testing.T) {
 	cases := []struct {
 		name  string
 		body  string
-		check func(tokenDoc) bool
+		check func(metaDoc) bool
 	}{
-		{"empty object keeps all", `{}`, func(d tokenDoc) bool {
+		{"empty object keeps all", `{}`, func(d metaDoc) bool {
 			return d.Name == "p" && d.ExpiresAt != nil && len(d.AllowedIPs) == 1 && d.Enabled
 		}},
-		{"name only", `{"name":"q"}`, func(d tokenDoc) bool { return d.Name == "q" && d.ExpiresAt != nil }},
-		{"scopes replace", `{"scopes":["members.read","groups.read"]}`, func(d tokenDoc) bool { return len(d.Scopes) == 2 }},
-		{"allowed_ips emptied", `{"allowed_ips":[]}`, func(d tokenDoc) bool { return len(d.AllowedIPs) == 0 && d.AllowedIPs != nil }},
-		{"expires_at null clears", `{"expires_at":null}`, func(d tokenDoc) bool { return d.ExpiresAt == nil && d.Name == "q" }},
-		{"expires_at set", `{"expires_at":"` + exp.Add(time.Hour).Format(time.RFC3339) + `"}`, func(d tokenDoc) bool {
+		{"name only", `{"name":"q"}`, func(d metaDoc) bool { return d.Name == "q" && d.ExpiresAt != nil }},
+		{"scopes replace", `{"scopes":["members.read","groups.read"]}`, func(d metaDoc) bool { return len(d.Scopes) == 2 }},
+		{"allowed_ips emptied", `{"allowed_ips":[]}`, func(d metaDoc) bool { return len(d.AllowedIPs) == 0 && d.AllowedIPs != nil }},
+		{"expires_at null clears", `{"expires_at":null}`, func(d metaDoc) bool { return d.ExpiresAt == nil && d.Name == "q" }},
+		{"expires_at set", `{"expires_at":"` + exp.Add(time.Hour).Format(time.RFC3339) + `"}`, func(d metaDoc) bool {
 			return d.ExpiresAt != nil && d.ExpiresAt.Equal(exp.Add(time.Hour))
 		}},
-		{"disable", `{"enabled":false}`, func(d tokenDoc) bool { return !d.Enabled && d.Status == "disabled" }},
-		{"enable", `{"enabled":true}`, func(d tokenDoc) bool { return d.Enabled && d.Status == "active" }},
+		{"disable", `{"enabled":false}`, func(d metaDoc) bool { return !d.Enabled && d.Status == "disabled" }},
+		{"enable", `{"enabled":true}`, func(d metaDoc) bool { return d.Enabled && d.Status == "active" }},
 	}
 	for _, tc := range cases { // sequential: each step builds on the previous
 		r := admin.do("PATCH", "/api/v1/token/"+tok.ID, tc.body)
 		expectStatus(t, r, http.StatusOK)
-		if d := r.token(t); !tc.check(d) {
+		if d := r.tokenMeta(t); !tc.check(d) {
 			t.Fatalf("%s: got %+v", tc.name, d)
 		}
 	}
