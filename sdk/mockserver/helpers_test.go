@@ -151,6 +151,10 @@ func (r *apiResp) problem(t testing.TB) problemDoc {
 	if p.Status != r.status || p.Type == "" || p.Title == "" {
 		t.Fatalf("problem %+v does not match status %d", p, r.status)
 	}
+	// What the schema says beyond the types: errors_omitted is absent when none, errors at most 100.
+	if p.ErrorsOmitted != nil && *p.ErrorsOmitted < 1 || len(errorsOf(p)) > 100 {
+		t.Fatalf("problem lists %d errors, errors_omitted %v: %s", len(errorsOf(p)), p.ErrorsOmitted, r.body)
+	}
 	return p
 }
 
