@@ -119,8 +119,8 @@ func decodeStrict(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
-		return errors.New("more than one JSON document")
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the document")
 	}
 	return nil
 }
@@ -217,4 +217,21 @@ func mustMember(t *testing.T, ts *TestServer, username string) string {
 		t.Fatalf("no member named %q", username)
 	}
 	return id
+}
+
+// decodeStrict is what makes the tests catch a server that drifts from the contract.
+func TestDecodeStrict(t *testing.T) {
+	t.Parallel()
+	for body, ok := range map[string]bool{
+		`{"id":"a","name":"n"}` + "\n":    true,
+		`{"id":"a","colour":"red"}`:       false, // a field the contract does not name
+		`{"id":"a"}{"id":"b"}`:            false,
+		`{"id":"a"}}`:                     false,
+		`{"id":"a","token":"thk_secret"}`: false, // a secret in a token without one
+	} {
+		var d metaDoc
+		if err := decodeStrict([]byte(body), &d); (err == nil) != ok {
+			t.Errorf("decodeStrict(%s) = %v, want ok %v", body, err, ok)
+		}
+	}
 }
