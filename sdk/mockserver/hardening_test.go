@@ -1,13 +1,10 @@
 package mockserver
 
 import (
-	"bytes"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,29 +91,11 @@ func TestHardening_NoStoreOnSecrets(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink shared by the server's request goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // The request log holds no secret, wherever a client puts one.
 func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
-	ts, admin := newTS(t, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	logs := newLogSink()
+	ts, admin := newTS(t, WithLogger(logs.logger()))
 	secret := ts.AdminToken
 	body := strings.TrimPrefix(secret, secretPrefix)
 	plain := admin.as("")
@@ -146,7 +125,7 @@ func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	plain.do("GET", "/api/v1/token/x"+secret+"y", nil)                               // glued to other text
 	raw(secret, "/api/v1/me")                                                        // as the method
 	plain.do("DELETE", "/api/v1/token/"+strings.ReplaceAll(secret, "_", "%5F"), nil) // an escaped underscore
-	out := logs.String()
+	out := logs.waitFor(t, 13)
 	if n := strings.Count(out, `"msg":"request"`); n != 13 {
 		t.Fatalf("%d request records, want 13:\n%s", n, out)
 	}
@@ -161,7 +140,7 @@ func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	// Ordinary paths are logged as they are.
 	id := admin.createToken(map[string]any{"name": "n", "scopes": []string{"members.read"}}).ID
 	expectStatus(t, admin.do("POST", "/api/v1/token/"+id+"/rotate", nil), http.StatusOK)
-	if out := logs.String(); !strings.Contains(out, `"path":"/api/v1/token/`+id+`/rotate"`) {
+	if out := logs.waitFor(t, 15); !strings.Contains(out, `"path":"/api/v1/token/`+id+`/rotate"`) {
 		t.Fatalf("ordinary path not logged verbatim:\n%s", out)
 	}
 }

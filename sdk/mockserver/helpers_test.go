@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,6 +209,54 @@ func newTS(t *testing.T, opts ...Option) (*TestServer, *apiClient) {
 	t.Helper()
 	ts := NewTestServer(t, opts...)
 	return ts, newClient(t, ts, ts.AdminToken)
+}
+
+// logSink is a log destination shared by the server's request goroutines. A request's log
+// line is written after its response is sent (a large one leaves the server before the
+// handler returns), so a test waits for the lines it expects instead of reading at once.
+type logSink struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // signalled, never blocking, after every write
+}
+
+func newLogSink() *logSink { return &logSink{wrote: make(chan struct{}, 1)} }
+
+func (l *logSink) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	n, err := l.b.Write(p)
+	l.mu.Unlock()
+	select {
+	case l.wrote <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+func (l *logSink) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor is the log once it holds n request lines or more; the test fails after 10s.
+func (l *logSink) waitFor(t testing.TB, n int) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		out := l.String()
+		got := strings.Count(out, `"msg":"request"`)
+		if got >= n {
+			return out
+		}
+		select {
+		case <-l.wrote:
+		case <-deadline:
+			t.Fatalf("%d request log lines after 10s, want %d:\n%s", got, n, out)
+		}
+	}
 }
 
 // mustMember is the id of the member named username.

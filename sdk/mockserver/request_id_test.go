@@ -1,8 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,8 +10,8 @@ import (
 // Every response carries X-Request-Id and the request log names the same id.
 func TestRequestID_InResponseAndLog(t *testing.T) {
 	t.Parallel()
-	var logs bytes.Buffer
-	s, err := New(WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	logs := newLogSink()
+	s, err := New(WithLogger(logs.logger()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +19,7 @@ func TestRequestID_InResponseAndLog(t *testing.T) {
 	hs := httptest.NewServer(s)
 	defer hs.Close()
 	seen := map[string]bool{}
-	for _, tok := range []string{s.AdminToken(), "bad"} {
+	for i, tok := range []string{s.AdminToken(), "bad"} {
 		req, _ := http.NewRequest("GET", hs.URL+"/api/v1/me", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := hs.Client().Do(req)
@@ -34,8 +32,8 @@ func TestRequestID_InResponseAndLog(t *testing.T) {
 			t.Fatalf("X-Request-Id %q (status %d): want a fresh 16-character id", id, resp.StatusCode)
 		}
 		seen[id] = true
-		if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
-			t.Fatalf("request log does not name %s:\n%s", id, logs.String())
+		if out := logs.waitFor(t, i+1); !strings.Contains(out, `"request_id":"`+id+`"`) {
+			t.Fatalf("request log does not name %s:\n%s", id, out)
 		}
 	}
 }
