@@ -167,8 +167,10 @@ func TestCallOptions_timeoutBoundsTheCall(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
 	}
-	if srv.count() != 1 {
-		t.Errorf("attempts = %d, want 1 (no retry after the deadline)", srv.count())
+	// 1, or 0 when the deadline passes before the request reaches the server (a loaded machine:
+	// seen under -race with 2 cores); more is a retry after the deadline.
+	if n := srv.count(); n > 1 {
+		t.Errorf("attempts = %d, want at most 1 (no retry after the deadline)", n)
 	}
 }
 

@@ -17,12 +17,9 @@ import (
 // offline: it knows /api/v1/me, creating a token and a two-page list.
 func exampleServer() *httptest.Server {
 	tok := func(id, name string) map[string]any {
-		return map[string]any{
-			"id": id, "name": name, "scopes": []string{"token.read"}, "expires_at": nil,
-			"allowed_ips": []string{}, "enabled": true, "status": "active", "owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d",
-			"created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
-			"last_used_at": nil, "token_hint": "thk_3kP9",
-		}
+		t := tokenJSON(id, name)
+		t["token_hint"] = "thk_3kP9"
+		return t
 	}
 	reply := func(w http.ResponseWriter, status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -31,7 +28,7 @@ func exampleServer() *httptest.Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/me", func(w http.ResponseWriter, _ *http.Request) {
-		reply(w, 200, map[string]any{"owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d", "token_id": "6f1c0a52-8f0e-4b7e-9a51-2b8e3c4d5e6f", "scopes": []string{"token.create"}, "admin": false})
+		reply(w, 200, meJSON([]string{"token.create"}, false))
 	})
 	mux.HandleFunc("POST /api/v1/token", func(w http.ResponseWriter, r *http.Request) {
 		var req sdk.CreateTokenRequest

@@ -3,6 +3,7 @@ package sdk_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
@@ -17,6 +19,9 @@ import (
 const testSecret = "thk_TESTsecretVALUEabcdefghijklmnop1234"
 
 const tokenID = "0b7c1f9e-2a4d-4c8e-9f10-3d5a6b7c8d9e"
+
+// ownerID owns every token the fakes serve.
+const ownerID = "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d"
 
 // recorded is one request as the fake server saw it.
 type recorded struct {
@@ -110,19 +115,48 @@ func writeProblem(w http.ResponseWriter, status int, title, detail string, field
 	_ = json.NewEncoder(w).Encode(p)
 }
 
+// The fakes' documents are written out as JSON maps, not built from the SDK's own types: a
+// test that the SDK decodes them then checks its json tags against the contract's names
+// rather than against themselves. TestFakeDocuments_MatchTheContract keeps them complete.
+
 // tokenJSON is a valid Token document.
 func tokenJSON(id, name string) map[string]any {
 	return map[string]any{
 		"id": id, "name": name, "scopes": []string{"token.read"}, "expires_at": nil,
-		"allowed_ips": []string{}, "enabled": true, "status": "active", "owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d",
+		"allowed_ips": []string{}, "enabled": true, "status": "active", "disabled_reason": nil,
+		"owner": ownerID, "shared": false,
 		"created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
 		"last_used_at": nil, "token_hint": "thk_abcd",
 	}
 }
 
+// withSecret makes a Token document a TokenWithSecret one.
 func withSecret(m map[string]any, secret string) map[string]any {
 	m["token"] = secret
 	return m
+}
+
+// memberJSON is a valid Member document: ownerID, named svc.
+func memberJSON(role string, permissions []string) map[string]any {
+	return map[string]any{
+		"id": ownerID, "username": "svc", "role": role, "permissions": permissions, "enabled": true,
+		"builtin": false, "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
+	}
+}
+
+// meJSON is a valid Me document: the token tokenID of ownerID, with scopes, all of them
+// usable now.
+func meJSON(scopes []string, admin bool) map[string]any {
+	tok := tokenJSON(tokenID, "caller")
+	tok["scopes"] = scopes
+	role := "member"
+	if admin {
+		role = "admin"
+	}
+	return map[string]any{
+		"owner": ownerID, "token_id": tokenID, "scopes": scopes, "effective_scopes": scopes,
+		"admin": admin, "member": memberJSON(role, scopes), "token": tok,
+	}
 }
 
 // logEntry is one Logger call.
@@ -146,4 +180,85 @@ func (l *memLogger) all() []logEntry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]logEntry(nil), l.entries...)
+}
+
+// The fakes serve what openapi.yaml says: every required field, none it does not name.
+func TestFakeDocuments_MatchTheContract(t *testing.T) {
+	t.Parallel()
+	spec, err := openapi3.NewLoader().LoadFromFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	writeProblem(rec, 400, "Invalid request", "bad", sdk.FieldError{Field: "name", Message: "empty"})
+	var problem map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &problem); err != nil {
+		t.Fatal(err)
+	}
+	for schema, doc := range map[string]map[string]any{
+		"Token":           tokenJSON(tokenID, "ci"),
+		"TokenWithSecret": withSecret(tokenJSON(tokenID, "ci"), testSecret),
+		"Member":          memberJSON("member", []string{"token.read"}),
+		"Me":              meJSON([]string{"token.read"}, false),
+		"Problem":         problem,
+	} {
+		ref, ok := spec.Components.Schemas[schema]
+		if !ok {
+			t.Fatalf("openapi.yaml has no schema %s", schema)
+		}
+		// Through JSON, as the fakes send it: []string becomes []any, as nested documents are read.
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent map[string]any
+		if err := json.Unmarshal(raw, &sent); err != nil {
+			t.Fatal(err)
+		}
+		checkAgainst(t, schema, ref.Value, sent)
+	}
+}
+
+// checkAgainst reports a required field doc lacks and a field schema does not name, in doc
+// and in the objects it holds.
+func checkAgainst(t *testing.T, where string, schema *openapi3.Schema, doc map[string]any) {
+	t.Helper()
+	props := map[string]*openapi3.Schema{}
+	var required []string
+	for _, s := range append([]*openapi3.Schema{schema}, allOf(schema)...) {
+		for name, p := range s.Properties {
+			props[name] = p.Value
+		}
+		required = append(required, s.Required...)
+	}
+	for _, name := range required {
+		if _, ok := doc[name]; !ok {
+			t.Errorf("%s lacks %s, which the contract requires", where, name)
+		}
+	}
+	for name, v := range doc {
+		p, ok := props[name]
+		if !ok {
+			t.Errorf("%s has %s, which the contract does not name", where, name)
+			continue
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			checkAgainst(t, where+"."+name, p, v)
+		case []any:
+			for i, item := range v {
+				if m, ok := item.(map[string]any); ok && p.Items != nil {
+					checkAgainst(t, fmt.Sprintf("%s.%s[%d]", where, name, i), p.Items.Value, m)
+				}
+			}
+		}
+	}
+}
+
+func allOf(s *openapi3.Schema) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, r := range s.AllOf {
+		out = append(out, r.Value)
+	}
+	return out
 }

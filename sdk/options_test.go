@@ -87,7 +87,7 @@ func TestAuthSchemes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newFake(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-				writeJSON(w, 200, map[string]any{"owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d", "token_id": tokenID, "scopes": []string{"token.read"}, "admin": true})
+				writeJSON(w, 200, meJSON([]string{"token.read"}, true))
 			})
 			c := newClient(t, srv.URL, tt.opts...)
 			if _, err := c.Me(t.Context()); err != nil {

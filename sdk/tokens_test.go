@@ -331,7 +331,7 @@ func TestListScopesAndMe(t *testing.T) {
 				map[string]any{"name": "admin-logs.read", "group": "logs", "description": "Read admin logs"},
 			}})
 		case "/api/v1/me":
-			writeJSON(w, 200, map[string]any{"owner": "3c2e8a51-7f4d-4b9a-8e6c-1d0f2a3b4c5d", "token_id": tokenID, "scopes": []string{"token.read"}, "admin": false})
+			writeJSON(w, 200, meJSON([]string{"token.read"}, false))
 		default:
 			w.WriteHeader(404)
 		}
@@ -348,7 +348,8 @@ func TestListScopesAndMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me.Owner == "" || me.Admin || me.TokenID != tokenID || len(me.Scopes) != 1 {
+	if me.Owner != ownerID || me.Admin || me.TokenID != tokenID || len(me.Scopes) != 1 || len(me.EffectiveScopes) != 1 ||
+		me.Member.ID != ownerID || me.Member.Username != "svc" || me.Member.Role != "member" || me.Token.ID != tokenID {
 		t.Errorf("me = %+v", me)
 	}
 }

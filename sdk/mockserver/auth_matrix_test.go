@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // endpoint is one API operation with a request that would succeed for the admin.
@@ -150,8 +152,8 @@ func TestAuthMatrix(t *testing.T) {
 		if status == http.StatusUnauthorized && r.header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
 		}
-		if detail != "" && !strings.Contains(p.Detail, detail) {
-			t.Errorf("detail %q does not mention %q", p.Detail, detail)
+		if detail != "" && !strings.Contains(detailOf(p), detail) {
+			t.Errorf("detail %q does not mention %q", detailOf(p), detail)
 		}
 		for _, s := range []string{ts.AdminToken, unknown, limited, expired.Token, wrongIP.Token, rotatedLater.Token} {
 			if strings.Contains(string(r.body), s) {
@@ -224,9 +226,7 @@ func TestAuthMatrix(t *testing.T) {
 	}
 	// Self-escalation: the limited token patches itself.
 	meID := lim.do("GET", "/api/v1/me", nil)
-	var me struct {
-		TokenID string `json:"token_id"`
-	}
+	var me models.Me
 	meID.decode(t, &me)
 	n++
 	t.Run("escalation/patch itself adding a scope", func(t *testing.T) {

@@ -65,7 +65,7 @@ func TestSQLite_MemberCascadeAllOrNothing(t *testing.T) {
 	if after := withoutLastUse(s.Tokens()); len(after) != len(before) {
 		t.Fatalf("tokens changed: %d before, %d after", len(before), len(after))
 	}
-	got := c.do("GET", "/api/v1/token/"+tok.ID, nil).token(t)
+	got := c.do("GET", "/api/v1/token/"+tok.ID, nil).tokenMeta(t)
 	if len(got.Scopes) != 2 || got.Status != "active" {
 		t.Fatalf("a failed member write reached the token: %+v", got)
 	}

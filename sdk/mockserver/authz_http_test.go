@@ -7,19 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // Each rule of authz.go over HTTP, tried the way a hostile client would. Every refusal is
 // checked for its status, the rule it names and an unchanged store.
-
-type memberDoc struct {
-	ID          string   `json:"id"`
-	Username    string   `json:"username"`
-	Role        string   `json:"role"`
-	Permissions []string `json:"permissions"`
-	Enabled     bool     `json:"enabled"`
-	Builtin     bool     `json:"builtin"`
-}
 
 func (c *apiClient) createMember(body map[string]any) memberDoc {
 	c.t.Helper()
@@ -38,9 +31,9 @@ func refused(t *testing.T, ts *TestServer, status int, want string, req func() *
 	r := req()
 	expectStatus(t, r, status)
 	p := r.problem(t)
-	text := p.Detail
+	text := detailOf(p)
 	var textSb42 strings.Builder
-	for _, e := range p.Errors {
+	for _, e := range errorsOf(p) {
 		textSb42.WriteString(" | " + e.Field + ": " + e.Message)
 	}
 	text += textSb42.String()
@@ -75,7 +68,7 @@ func TestMembers_CRUD(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	m := admin.createMember(map[string]any{"username": "svc-ci", "permissions": []string{"token.read", "members.read"}})
-	if m.Role != "member" || !m.Enabled || m.Builtin || !slices.Equal(m.Permissions, []string{"members.read", "token.read"}) {
+	if m.Role != "member" || !m.Enabled || m.Builtin || !slices.Equal(m.Permissions, []models.ScopeName{"members.read", "token.read"}) {
 		t.Fatalf("created %+v (permissions in catalogue order)", m)
 	}
 	var got memberDoc
@@ -93,21 +86,18 @@ func TestMembers_CRUD(t *testing.T) {
 		return admin.do("POST", "/api/v1/members", map[string]any{"username": "has space"})
 	})
 	admin.createMember(map[string]any{"username": "second"})
-	var page struct {
-		Items      []memberDoc `json:"items"`
-		NextCursor string      `json:"next_cursor"`
-	}
+	var page models.MemberPage
 	admin.do("GET", "/api/v1/members?limit=2", nil).decode(t, &page)
-	if len(page.Items) != 2 || page.Items[0].Username != "admin" || !page.Items[0].Builtin || page.NextCursor == "" {
+	if len(page.Items) != 2 || page.Items[0].Username != "admin" || !page.Items[0].Builtin || page.NextCursor == nil {
 		t.Fatalf("first page %+v", page)
 	}
-	cur := page.NextCursor
-	page.Items, page.NextCursor = nil, ""
+	cur := *page.NextCursor
+	page = models.MemberPage{}
 	admin.do("GET", "/api/v1/members?limit=2&cursor="+cur, nil).decode(t, &page)
-	if len(page.Items) != 1 || page.Items[0].Username != "second" || page.NextCursor != "" {
+	if len(page.Items) != 1 || page.Items[0].Username != "second" || page.NextCursor != nil {
 		t.Fatalf("second page %+v", page)
 	}
-	page.Items, page.NextCursor = nil, ""
+	page = models.MemberPage{}
 	admin.do("GET", "/api/v1/members?username=svc-ci", nil).decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].ID != m.ID {
 		t.Fatalf("by username %+v", page)
@@ -142,8 +132,8 @@ func TestMembers_PermissionsReducedCascade(t *testing.T) {
 	m, tok := memberWithToken(t, admin, "svc", []string{"members.read", "token.read"}, []string{"members.read", "token.read"}, nil)
 	ts.Clock.Advance(time.Minute)
 	expectStatus(t, admin.do("PATCH", "/api/v1/members/"+m.ID, map[string]any{"permissions": []string{"token.read"}}), http.StatusOK)
-	got := admin.do("GET", "/api/v1/token/"+tok.ID, nil).token(t)
-	if !slices.Equal(got.Scopes, []string{"token.read"}) || !got.UpdatedAt.After(tok.UpdatedAt) {
+	got := admin.do("GET", "/api/v1/token/"+tok.ID, nil).tokenMeta(t)
+	if !slices.Equal(got.Scopes, []models.ScopeName{"token.read"}) || !got.UpdatedAt.After(tok.UpdatedAt) {
 		t.Fatalf("after the owner lost members.read the token is %+v", got)
 	}
 	refused(t, ts, http.StatusForbidden, "members.read", func() *apiResp {
@@ -163,20 +153,20 @@ func TestMembers_OwnerDisabledAndEnabled(t *testing.T) {
 	expectStatus(t, admin.do("PATCH", "/api/v1/members/"+m.ID, map[string]any{"enabled": false}), http.StatusOK)
 	r := admin.as(on.Token).do("GET", "/api/v1/token/"+on.ID, nil)
 	expectStatus(t, r, http.StatusUnauthorized)
-	if p := r.problem(t); !strings.Contains(p.Detail, "owner is disabled") {
-		t.Fatalf("401 says %q", p.Detail)
+	if p := r.problem(t); !strings.Contains(detailOf(p), "owner is disabled") {
+		t.Fatalf("401 says %q", detailOf(p))
 	}
-	got := admin.do("GET", "/api/v1/token/"+on.ID, nil).token(t)
-	if got.Status != "disabled" || got.Reason == nil || *got.Reason != "owner_disabled" || !got.Enabled {
+	got := admin.do("GET", "/api/v1/token/"+on.ID, nil).tokenMeta(t)
+	if got.Status != "disabled" || got.DisabledReason == nil || *got.DisabledReason != "owner_disabled" || !got.Enabled {
 		t.Fatalf("token of a disabled owner: %+v", got)
 	}
-	if o := admin.do("GET", "/api/v1/token/"+off.ID, nil).token(t); o.Reason == nil || *o.Reason != "token_disabled" {
-		t.Fatalf("a token disabled on its own says %v", o.Reason)
+	if o := admin.do("GET", "/api/v1/token/"+off.ID, nil).tokenMeta(t); o.DisabledReason == nil || *o.DisabledReason != "token_disabled" {
+		t.Fatalf("a token disabled on its own says %v", o.DisabledReason)
 	}
 
 	expectStatus(t, admin.do("PATCH", "/api/v1/members/"+m.ID, map[string]any{"enabled": true}), http.StatusOK)
 	expectStatus(t, admin.as(on.Token).do("GET", "/api/v1/token/"+on.ID, nil), http.StatusOK)
-	if o := admin.do("GET", "/api/v1/token/"+off.ID, nil).token(t); o.Status != "disabled" || o.Enabled {
+	if o := admin.do("GET", "/api/v1/token/"+off.ID, nil).tokenMeta(t); o.Status != "disabled" || o.Enabled {
 		t.Fatalf("enabling the owner enabled a token switched off on its own: %+v", o)
 	}
 }
@@ -212,8 +202,8 @@ func TestMembers_SharedTokens(t *testing.T) {
 	private := admin.createToken(map[string]any{"name": "private", "scopes": []string{"token.read"}})
 	r := admin.as(reader.Token)
 
-	got := r.do("GET", "/api/v1/token/"+shared.ID, nil).token(t)
-	if !got.Shared || got.Token != "" {
+	got := r.do("GET", "/api/v1/token/"+shared.ID, nil).tokenMeta(t)
+	if !got.Shared { // and no secret: tokenMeta refuses a token field
 		t.Fatalf("shared token as a member sees it: %+v", got)
 	}
 	expectStatus(t, r.do("GET", "/api/v1/token/"+private.ID, nil), http.StatusNotFound)
@@ -340,15 +330,9 @@ func TestMe_MemberAndEffectiveScopes(t *testing.T) {
 	t.Parallel()
 	_, admin := newTS(t)
 	m, tok := memberWithToken(t, admin, "svc", []string{"token.read", "members.read"}, []string{"token.read", "members.read"}, nil)
-	var me struct {
-		Owner     string    `json:"owner"`
-		Effective []string  `json:"effective_scopes"`
-		Member    memberDoc `json:"member"`
-		Token     tokenDoc  `json:"token"`
-		Admin     bool      `json:"admin"`
-	}
+	var me models.Me
 	admin.as(tok.Token).do("GET", "/api/v1/me", nil).decode(t, &me)
-	if me.Owner != m.ID || me.Member.Username != "svc" || me.Token.ID != tok.ID || me.Admin || len(me.Effective) != 2 {
+	if me.Owner != m.ID || me.Member.Username != "svc" || me.Token.ID != tok.ID || me.Admin || len(me.EffectiveScopes) != 2 {
 		t.Fatalf("me = %+v", me)
 	}
 }

@@ -265,7 +265,7 @@ func TestBadInputMatrix(t *testing.T) {
 			p := r.problem(t) // checks application/problem+json and status
 			switch tc.status {
 			case http.StatusBadRequest:
-				got := p.fields()
+				got := fieldsOf(p)
 				if len(got) == 0 {
 					t.Fatalf("400 without errors[]: %s", r.body)
 				}
@@ -274,29 +274,29 @@ func TestBadInputMatrix(t *testing.T) {
 						t.Fatalf("errors[] fields %v do not name %s", shortList(got), f)
 					}
 				}
-				for _, e := range p.Errors {
+				for _, e := range errorsOf(p) {
 					if e.Field == "" || e.Message == "" {
 						t.Fatalf("error without field or message: %+v", e)
 					}
 				}
 				// At most 100 problems listed, the rest counted, in a small answer.
-				if len(got) > maxFieldErrors || (p.ErrorsOmitted > 0 && len(got) != maxFieldErrors) {
-					t.Fatalf("%d errors listed, %d omitted", len(got), p.ErrorsOmitted)
+				if len(got) > maxFieldErrors || (omittedOf(p) > 0 && len(got) != maxFieldErrors) {
+					t.Fatalf("%d errors listed, %d omitted", len(got), omittedOf(p))
 				}
 				if len(r.body) > 16<<10 {
 					t.Fatalf("400 answer is %d bytes", len(r.body))
 				}
 			case http.StatusRequestEntityTooLarge:
-				if !strings.Contains(p.Detail, "bytes") {
-					t.Fatalf("413 detail %q does not give the limit", p.Detail)
+				if !strings.Contains(detailOf(p), "bytes") {
+					t.Fatalf("413 detail %q does not give the limit", detailOf(p))
 				}
 			case http.StatusUnsupportedMediaType:
-				if !strings.Contains(p.Detail, "application/json") {
-					t.Fatalf("415 detail %q does not say what to send", p.Detail)
+				if !strings.Contains(detailOf(p), "application/json") {
+					t.Fatalf("415 detail %q does not say what to send", detailOf(p))
 				}
 			case http.StatusUnprocessableEntity:
-				if !strings.Contains(p.Detail, "Idempotency-Key") {
-					t.Fatalf("422 detail %q does not name Idempotency-Key", p.Detail)
+				if !strings.Contains(detailOf(p), "Idempotency-Key") {
+					t.Fatalf("422 detail %q does not name Idempotency-Key", detailOf(p))
 				}
 			}
 			expectStoreUnchanged(t, ts.Server, before)

@@ -319,7 +319,7 @@ func TestBodySpecs_Routed(t *testing.T) {
 			t.Errorf("%s: status %d, want 400: %s", op, r.status, r.body)
 			continue
 		}
-		fields := r.problem(t).fields()
+		fields := fieldsOf(r.problem(t))
 		for prop := range body {
 			if !slices.Contains(fields, prop) {
 				t.Errorf("%s (%s): the 400 does not name %s: %v", op, name, prop, fields)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 func TestCRUD_Lifecycle(t *testing.T) {
@@ -28,13 +30,13 @@ func TestCRUD_Lifecycle(t *testing.T) {
 	if strings.Contains(string(got.body), created.Token) || strings.Contains(string(got.body), `"token"`) {
 		t.Fatalf("GET returned the secret: %s", got.body)
 	}
-	if tok := got.token(t); tok.Name != "ci" || len(tok.Scopes) != 2 || len(tok.AllowedIPs) != 2 {
+	if tok := got.tokenMeta(t); tok.Name != "ci" || len(tok.Scopes) != 2 || len(tok.AllowedIPs) != 2 {
 		t.Fatalf("GET = %+v", tok)
 	}
 
 	upd := admin.do("PATCH", "/api/v1/token/"+created.ID, map[string]any{"name": "ci-2", "expires_at": nil})
 	expectStatus(t, upd, http.StatusOK)
-	if u := upd.token(t); u.Name != "ci-2" || u.ExpiresAt != nil || len(u.Scopes) != 2 {
+	if u := upd.tokenMeta(t); u.Name != "ci-2" || u.ExpiresAt != nil || len(u.Scopes) != 2 {
 		t.Fatalf("PATCH = %+v", u)
 	}
 
@@ -49,12 +51,7 @@ func TestCRUD_Lifecycle(t *testing.T) {
 func TestCRUD_MeAndScopes(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
-	var me struct {
-		Owner   string   `json:"owner"`
-		TokenID string   `json:"token_id"`
-		Scopes  []string `json:"scopes"`
-		Admin   bool     `json:"admin"`
-	}
+	var me models.Me
 	r := admin.do("GET", "/api/v1/me", nil)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &me)
@@ -64,9 +61,7 @@ func TestCRUD_MeAndScopes(t *testing.T) {
 	if info, ok := ts.Lookup(me.TokenID); !ok || !info.Admin {
 		t.Fatalf("me.token_id %s is not the admin token", me.TokenID)
 	}
-	var scopes struct {
-		Items []struct{ Name, Group, Description string } `json:"items"`
-	}
+	var scopes models.ScopeList
 	r = admin.do("GET", "/api/v1/scopes", nil)
 	expectStatus(t, r, http.StatusOK)
 	r.decode(t, &scopes)

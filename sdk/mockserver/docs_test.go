@@ -22,7 +22,10 @@ func TestDocs_OpenAPIDocumentWithoutAuth(t *testing.T) {
 		OpenAPI string                    `json:"openapi"`
 		Paths   map[string]map[string]any `json:"paths"`
 	}
-	r.decode(t, &doc)
+	// The document itself, not an API model: read leniently (decode refuses fields it lacks).
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("decoding the document: %v", err)
+	}
 	if !strings.HasPrefix(doc.OpenAPI, "3.") || doc.Paths["/api/v1/tokens"]["get"] == nil || doc.Paths["/api/v1/token/{tokenId}/rotate"] == nil {
 		t.Fatalf("not the tokenhub document: %s...", r.body[:min(200, len(r.body))])
 	}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 func TestExpiry_StopsWorkingAndShowsExpired(t *testing.T) {
@@ -14,7 +16,7 @@ func TestExpiry_StopsWorkingAndShowsExpired(t *testing.T) {
 	tok := admin.createToken(map[string]any{"name": "e", "scopes": []string{"token.read"},
 		"expires_at": exp.Format(time.RFC3339Nano)})
 	use := func() int { return admin.as(tok.Token).do("GET", "/api/v1/token/"+tok.ID, nil).status }
-	status := func() string { return admin.do("GET", "/api/v1/token/"+tok.ID, nil).token(t).Status }
+	status := func() models.TokenStatus { return admin.do("GET", "/api/v1/token/"+tok.ID, nil).tokenMeta(t).Status }
 
 	ts.Clock.Set(exp.Add(-time.Nanosecond))
 	if use() != 200 || status() != "active" {
@@ -44,7 +46,7 @@ func TestDisabled_RejectedAndReenabled(t *testing.T) {
 	ts, admin := newTS(t)
 	tok := admin.createToken(map[string]any{"name": "d", "scopes": []string{"members.read"}})
 	r := admin.do("PATCH", "/api/v1/token/"+tok.ID, map[string]any{"enabled": false})
-	if d := r.token(t); d.Status != "disabled" || d.Enabled {
+	if d := r.tokenMeta(t); d.Status != "disabled" || d.Enabled {
 		t.Fatalf("after disable: %+v", d)
 	}
 	info, _ := ts.Lookup(tok.ID)

@@ -80,7 +80,7 @@ func checkDecoded(t *testing.T, s *Server, before []TokenInfo, rec *httptest.Res
 	}
 	if code < 300 {
 		var doc tokenDoc
-		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || doc.ID == "" {
+		if err := decodeStrict(rec.Body.Bytes(), &doc); err != nil || doc.ID == "" {
 			t.Fatalf("2xx body is not a token (%v): %s", err, rec.Body)
 		}
 		return
@@ -89,14 +89,14 @@ func checkDecoded(t *testing.T, s *Server, before []TokenInfo, rec *httptest.Res
 		t.Fatalf("status %d with Content-Type %q", code, ct)
 	}
 	var p problemDoc
-	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != code || p.Type == "" || p.Title == "" {
+	if err := decodeStrict(rec.Body.Bytes(), &p); err != nil || p.Status != code || p.Type == "" || p.Title == "" {
 		t.Fatalf("status %d with a bad problem (%v): %s", code, err, rec.Body)
 	}
 	if code == http.StatusBadRequest {
-		if len(p.Errors) == 0 {
+		if len(errorsOf(p)) == 0 {
 			t.Fatalf("400 without errors[] for body %q: %s", body, rec.Body)
 		}
-		for _, e := range p.Errors {
+		for _, e := range errorsOf(p) {
 			if e.Field == "" || e.Message == "" {
 				t.Fatalf("400 error without field or message for body %q: %s", body, rec.Body)
 			}
@@ -135,7 +135,7 @@ func FuzzCreateBody(f *testing.F) {
 		checkDecoded(t, fs.s, before, rec, body)
 		if rec.Code < 300 {
 			var doc tokenDoc
-			_ = json.Unmarshal(rec.Body.Bytes(), &doc)
+			_ = decodeStrict(rec.Body.Bytes(), &doc)
 			if rec.Code != http.StatusCreated || !ValidSecret(doc.Token) || fs.s.Count() != len(before)+1 {
 				t.Fatalf("create answered %d with %s; store has %d tokens (had %d)", rec.Code, rec.Body, fs.s.Count(), len(before))
 			}
@@ -195,7 +195,7 @@ func FuzzRotateBody(f *testing.F) {
 		checkDecoded(t, fs.s, before, rec, body)
 		if rec.Code < 300 {
 			var doc tokenDoc
-			_ = json.Unmarshal(rec.Body.Bytes(), &doc)
+			_ = decodeStrict(rec.Body.Bytes(), &doc)
 			if info, _ := fs.s.Lookup(fuzzTargetID); !ValidSecret(doc.Token) || info.TokenHint != hintOf(doc.Token) {
 				t.Fatalf("rotate answered %d with %s but stored hint %q", rec.Code, rec.Body, info.TokenHint)
 			}
@@ -216,12 +216,12 @@ func FuzzListQuery(f *testing.F) {
 		switch rec.Code {
 		case http.StatusOK:
 			var page pageDoc
-			if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			if err := decodeStrict(rec.Body.Bytes(), &page); err != nil {
 				t.Fatalf("200 body is not a page (%v): %s", err, rec.Body)
 			}
 		case http.StatusBadRequest:
 			var p problemDoc
-			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) == 0 || p.Errors[0].Field == "" {
+			if err := decodeStrict(rec.Body.Bytes(), &p); err != nil || len(errorsOf(p)) == 0 || errorsOf(p)[0].Field == "" {
 				t.Fatalf("400 without a field for %q: %s", query, rec.Body)
 			}
 		default:

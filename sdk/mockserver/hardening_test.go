@@ -1,13 +1,10 @@
 package mockserver
 
 import (
-	"bytes"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,29 +91,11 @@ func TestHardening_NoStoreOnSecrets(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log sink shared by the server's request goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // The request log holds no secret, wherever a client puts one.
 func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
-	ts, admin := newTS(t, WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	logs := newLogSink()
+	ts, admin := newTS(t, WithLogger(logs.logger()))
 	secret := ts.AdminToken
 	body := strings.TrimPrefix(secret, secretPrefix)
 	plain := admin.as("")
@@ -146,7 +125,7 @@ func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	plain.do("GET", "/api/v1/token/x"+secret+"y", nil)                               // glued to other text
 	raw(secret, "/api/v1/me")                                                        // as the method
 	plain.do("DELETE", "/api/v1/token/"+strings.ReplaceAll(secret, "_", "%5F"), nil) // an escaped underscore
-	out := logs.String()
+	out := logs.waitFor(t, 13)
 	if n := strings.Count(out, `"msg":"request"`); n != 13 {
 		t.Fatalf("%d request records, want 13:\n%s", n, out)
 	}
@@ -161,7 +140,7 @@ func TestHardening_RequestLogRedactsSecrets(t *testing.T) {
 	// Ordinary paths are logged as they are.
 	id := admin.createToken(map[string]any{"name": "n", "scopes": []string{"members.read"}}).ID
 	expectStatus(t, admin.do("POST", "/api/v1/token/"+id+"/rotate", nil), http.StatusOK)
-	if out := logs.String(); !strings.Contains(out, `"path":"/api/v1/token/`+id+`/rotate"`) {
+	if out := logs.waitFor(t, 15); !strings.Contains(out, `"path":"/api/v1/token/`+id+`/rotate"`) {
 		t.Fatalf("ordinary path not logged verbatim:\n%s", out)
 	}
 }
@@ -178,12 +157,12 @@ func TestHardening_ValidationIsCapped(t *testing.T) {
 	r := admin.do("POST", "/api/v1/token", map[string]any{"name": "", "scopes": scopes, "allowed_ips": []string{"nope"}, "colour": "red"})
 	expectStatus(t, r, http.StatusBadRequest)
 	p := r.problem(t)
-	t.Logf("12,000 bad scopes: %d bytes, %d listed, %d omitted, %v", len(r.body), len(p.Errors), p.ErrorsOmitted, time.Since(start).Round(time.Millisecond))
-	if len(p.Errors) != maxFieldErrors || p.ErrorsOmitted != 12003-maxFieldErrors {
-		t.Fatalf("%d listed, %d omitted; want %d and %d", len(p.Errors), p.ErrorsOmitted, maxFieldErrors, 12003-maxFieldErrors)
+	t.Logf("12,000 bad scopes: %d bytes, %d listed, %d omitted, %v", len(r.body), len(errorsOf(p)), omittedOf(p), time.Since(start).Round(time.Millisecond))
+	if len(errorsOf(p)) != maxFieldErrors || omittedOf(p) != 12003-maxFieldErrors {
+		t.Fatalf("%d listed, %d omitted; want %d and %d", len(errorsOf(p)), omittedOf(p), maxFieldErrors, 12003-maxFieldErrors)
 	}
 	// The first problem of every field is among those listed, in the body's field order.
-	fields := p.fields()
+	fields := fieldsOf(p)
 	for _, f := range []string{"name", "scopes[0]", "allowed_ips[0]", "colour"} {
 		if !slices.Contains(fields, f) {
 			t.Errorf("%s not listed: %v", f, shortList(fields))
@@ -192,8 +171,8 @@ func TestHardening_ValidationIsCapped(t *testing.T) {
 	if fields[0] != "name" || fields[len(fields)-1] != "colour" {
 		t.Errorf("order: %v", shortList(fields))
 	}
-	if !strings.Contains(p.Detail, "12003") || len(r.body) > 16<<10 {
-		t.Fatalf("detail %q, %d bytes", p.Detail, len(r.body))
+	if !strings.Contains(detailOf(p), "12003") || len(r.body) > 16<<10 {
+		t.Fatalf("detail %q, %d bytes", detailOf(p), len(r.body))
 	}
 }
 

@@ -3,11 +3,16 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // apiClient is a tiny plain-net/http client for tests (package sdk cannot be imported here).
@@ -24,41 +29,18 @@ type apiResp struct {
 	body   []byte
 }
 
-type problemDoc struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance"`
-	Errors   []struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
-	ErrorsOmitted int `json:"errors_omitted"`
-}
-
-type tokenDoc struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Scopes     []string   `json:"scopes"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	AllowedIPs []string   `json:"allowed_ips"`
-	Enabled    bool       `json:"enabled"`
-	Status     string     `json:"status"`
-	Owner      string     `json:"owner"`
-	Shared     bool       `json:"shared"`
-	Reason     *string    `json:"disabled_reason"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	TokenHint  string     `json:"token_hint"`
-	Token      string     `json:"token"`
-}
-
-type pageDoc struct {
-	Items      []tokenDoc `json:"items"`
-	NextCursor string     `json:"next_cursor"`
-}
+// The server's documents are decoded into the SDK's generated models (sdk/models), not into
+// hand copies: the contract is the only definition of a field, the tests see the names and
+// types Go users see, and decode refuses unknown fields, so a field the server adds without the
+// contract (or the contract renames) fails here. models rather than the server's own
+// internal/serverapi: the same schemas, with ids as strings as the paths take them.
+type (
+	tokenDoc   = models.TokenWithSecret // create and rotate
+	metaDoc    = models.Token           // get and update: no token field
+	pageDoc    = models.TokenPage
+	memberDoc  = models.Member
+	problemDoc = models.Problem
+)
 
 func newClient(t testing.TB, ts *TestServer, token string) *apiClient {
 	return &apiClient{t: t, base: ts.URL, token: token, hc: &http.Client{Timeout: 10 * time.Second}}
@@ -124,16 +106,39 @@ func (c *apiClient) do(method, path string, body any, hdr ...string) *apiResp {
 	return &apiResp{status: res.StatusCode, header: res.Header, body: data}
 }
 
+// decode reads the body into v, refusing a field v does not declare and anything after the
+// document.
 func (r *apiResp) decode(t testing.TB, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := decodeStrict(r.body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.body, err)
 	}
+}
+
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the document")
+	}
+	return nil
 }
 
 func (r *apiResp) token(t testing.TB) tokenDoc {
 	t.Helper()
 	var d tokenDoc
+	r.decode(t, &d)
+	return d
+}
+
+// tokenMeta reads a token without its secret (a get or an update): a token field in the
+// answer, even empty, fails the test.
+func (r *apiResp) tokenMeta(t testing.TB) metaDoc {
+	t.Helper()
+	var d metaDoc
 	r.decode(t, &d)
 	return d
 }
@@ -148,15 +153,41 @@ func (r *apiResp) problem(t testing.TB) problemDoc {
 	if p.Status != r.status || p.Type == "" || p.Title == "" {
 		t.Fatalf("problem %+v does not match status %d", p, r.status)
 	}
+	// What the schema says beyond the types: errors_omitted is absent when none, errors at most 100.
+	if p.ErrorsOmitted != nil && *p.ErrorsOmitted < 1 || len(errorsOf(p)) > 100 {
+		t.Fatalf("problem lists %d errors, errors_omitted %v: %s", len(errorsOf(p)), p.ErrorsOmitted, r.body)
+	}
 	return p
 }
 
-func (p problemDoc) fields() []string {
+// detailOf is the problem's detail, "" when absent.
+func detailOf(p problemDoc) string { return deref(p.Detail) }
+
+// instanceOf is the problem's instance, "" when absent.
+func instanceOf(p problemDoc) string { return deref(p.Instance) }
+
+// omittedOf is the problem's errors_omitted, 0 when absent.
+func omittedOf(p problemDoc) int { return deref(p.ErrorsOmitted) }
+
+// errorsOf are the problem's errors, none when absent.
+func errorsOf(p problemDoc) []models.FieldError { return deref(p.Errors) }
+
+// fieldsOf are the fields the problem's errors name, in order.
+func fieldsOf(p problemDoc) []string {
 	var out []string
-	for _, e := range p.Errors {
+	for _, e := range errorsOf(p) {
 		out = append(out, e.Field)
 	}
 	return out
+}
+
+// deref is *v, or the zero value when v is nil (an absent optional field).
+func deref[T any](v *T) T {
+	if v == nil {
+		var zero T
+		return zero
+	}
+	return *v
 }
 
 func expectStatus(t testing.TB, r *apiResp, want int) {
@@ -180,6 +211,54 @@ func newTS(t *testing.T, opts ...Option) (*TestServer, *apiClient) {
 	return ts, newClient(t, ts, ts.AdminToken)
 }
 
+// logSink is a log destination shared by the server's request goroutines. A request's log
+// line is written after its response is sent (a large one leaves the server before the
+// handler returns), so a test waits for the lines it expects instead of reading at once.
+type logSink struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // signalled, never blocking, after every write
+}
+
+func newLogSink() *logSink { return &logSink{wrote: make(chan struct{}, 1)} }
+
+func (l *logSink) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	n, err := l.b.Write(p)
+	l.mu.Unlock()
+	select {
+	case l.wrote <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+func (l *logSink) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor is the log once it holds n request lines or more; the test fails after 10s.
+func (l *logSink) waitFor(t testing.TB, n int) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		out := l.String()
+		got := strings.Count(out, `"msg":"request"`)
+		if got >= n {
+			return out
+		}
+		select {
+		case <-l.wrote:
+		case <-deadline:
+			t.Fatalf("%d request log lines after 10s, want %d:\n%s", got, n, out)
+		}
+	}
+}
+
 // mustMember is the id of the member named username.
 func mustMember(t *testing.T, ts *TestServer, username string) string {
 	t.Helper()
@@ -188,4 +267,21 @@ func mustMember(t *testing.T, ts *TestServer, username string) string {
 		t.Fatalf("no member named %q", username)
 	}
 	return id
+}
+
+// decodeStrict is what makes the tests catch a server that drifts from the contract.
+func TestDecodeStrict(t *testing.T) {
+	t.Parallel()
+	for body, ok := range map[string]bool{
+		`{"id":"a","name":"n"}` + "\n":    true,
+		`{"id":"a","colour":"red"}`:       false, // a field the contract does not name
+		`{"id":"a"}{"id":"b"}`:            false,
+		`{"id":"a"}}`:                     false,
+		`{"id":"a","token":"thk_secret"}`: false, // a secret in a token without one
+	} {
+		var d metaDoc
+		if err := decodeStrict([]byte(body), &d); (err == nil) != ok {
+			t.Errorf("decodeStrict(%s) = %v, want ok %v", body, err, ok)
+		}
+	}
 }

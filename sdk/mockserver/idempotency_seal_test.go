@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // cachedBoxes returns every remembered response as stored, with its index.
@@ -74,9 +76,7 @@ func TestIdempotencySeal_WrongKeyCannotOpen(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	me := admin.do("GET", "/api/v1/me", nil)
-	var who struct {
-		TokenID string `json:"token_id"`
-	}
+	var who models.Me
 	me.decode(t, &who)
 	expectStatus(t, admin.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "right"), http.StatusCreated)
 	idx := idemIndex(who.TokenID, "right")

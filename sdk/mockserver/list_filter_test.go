@@ -102,10 +102,10 @@ func pagedNames(t *testing.T, c *apiClient, q url.Values) []string {
 		for _, it := range p.Items {
 			names = append(names, it.Name)
 		}
-		if p.NextCursor == "" {
+		if p.NextCursor == nil {
 			return names
 		}
-		q.Set("cursor", p.NextCursor)
+		q.Set("cursor", *p.NextCursor)
 	}
 	t.Fatalf("listing %v does not end", q)
 	return nil
@@ -202,7 +202,7 @@ func TestListTokens_FiltersNeverRevealHiddenTokens(t *testing.T) {
 		// One page as large as the visible matches: nothing visible follows, so no cursor.
 		q.Set("limit", "2")
 		q.Del("cursor")
-		if p := listPage(t, c, q); len(p.Items) <= 2 && len(got) <= 2 && p.NextCursor != "" {
+		if p := listPage(t, c, q); len(p.Items) <= 2 && len(got) <= 2 && p.NextCursor != nil {
 			t.Errorf("%s: next_cursor after the last visible match reveals hidden ones", q.Encode())
 		}
 	}
@@ -223,16 +223,16 @@ func TestListTokens_CursorAcrossFilters(t *testing.T) {
 		admin.createToken(map[string]any{"name": n, "scopes": []string{"members.read"}})
 	}
 	p := listPage(t, admin, query("name_prefix", "a-", "limit", "1"))
-	if len(p.Items) != 1 || p.Items[0].Name != "a-1" || p.NextCursor == "" {
+	if len(p.Items) != 1 || p.Items[0].Name != "a-1" || p.NextCursor == nil {
 		t.Fatalf("first page %+v", p)
 	}
 	// The cursor after a-1, with the b- filter: the b- tokens after a-1 (all three).
-	if got := pagedNames(t, admin, query("name_prefix", "b-", "cursor", p.NextCursor)); !slices.Equal(got, []string{"b-1", "b-2", "b-3"}) {
+	if got := pagedNames(t, admin, query("name_prefix", "b-", "cursor", deref(p.NextCursor))); !slices.Equal(got, []string{"b-1", "b-2", "b-3"}) {
 		t.Fatalf("b- after a-1 = %v", got)
 	}
-	p2 := listPage(t, admin, query("name_prefix", "a-", "limit", "1", "cursor", p.NextCursor))
+	p2 := listPage(t, admin, query("name_prefix", "a-", "limit", "1", "cursor", deref(p.NextCursor)))
 	// The cursor after a-2 with the b- filter: b-2 and b-3, not b-1 again.
-	if got := pagedNames(t, admin, query("name_prefix", "b-", "cursor", p2.NextCursor)); !slices.Equal(got, []string{"b-2", "b-3"}) {
+	if got := pagedNames(t, admin, query("name_prefix", "b-", "cursor", deref(p2.NextCursor))); !slices.Equal(got, []string{"b-2", "b-3"}) {
 		t.Fatalf("b- after a-2 = %v", got)
 	}
 }
@@ -271,7 +271,7 @@ func TestListTokens_BadFilters(t *testing.T) {
 			refused(t, ts, http.StatusBadRequest, tc.want, func() *apiResp {
 				r := admin.do("GET", "/api/v1/tokens?"+tc.query, nil)
 				if r.status == http.StatusBadRequest {
-					if got := r.problem(t).fields(); !slices.Contains(got, tc.field) {
+					if got := fieldsOf(r.problem(t)); !slices.Contains(got, tc.field) {
 						t.Errorf("fields %v do not name %s", got, tc.field)
 					}
 				}
@@ -282,7 +282,7 @@ func TestListTokens_BadFilters(t *testing.T) {
 	// Every bad parameter in one problem.
 	r := admin.do("GET", "/api/v1/tokens?name_prefix=%00&expires_before=2026-13-01&unused_since=x&limit=0", nil)
 	expectStatus(t, r, http.StatusBadRequest)
-	got := r.problem(t).fields()
+	got := fieldsOf(r.problem(t))
 	slices.Sort(got)
 	got = slices.Compact(got)
 	if want := []string{"expires_before", "limit", "name_prefix", "unused_since"}; !slices.Equal(got, want) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/models"
 )
 
 // Members on the database: they, and what their tokens inherit from them, survive a restart.
@@ -22,13 +24,13 @@ func TestSQLite_MembersSurviveRestart(t *testing.T) {
 	defer stop()
 	var got memberDoc
 	c.do("GET", "/api/v1/members/"+m.ID, nil).decode(t, &got)
-	if got.Username != "svc" || got.Enabled || !slices.Equal(got.Permissions, []string{"members.read", "token.read"}) {
+	if got.Username != "svc" || got.Enabled || !slices.Equal(got.Permissions, []models.ScopeName{"members.read", "token.read"}) {
 		t.Fatalf("member after restart: %+v", got)
 	}
-	if g := c.do("GET", "/api/v1/token/"+tok.ID, nil).token(t); g.Owner != m.ID || g.Reason == nil || *g.Reason != "owner_disabled" {
+	if g := c.do("GET", "/api/v1/token/"+tok.ID, nil).tokenMeta(t); g.Owner != m.ID || g.DisabledReason == nil || *g.DisabledReason != "owner_disabled" {
 		t.Fatalf("token after restart: %+v", g)
 	}
-	if g := c.do("GET", "/api/v1/token/"+shared.ID, nil).token(t); !g.Shared {
+	if g := c.do("GET", "/api/v1/token/"+shared.ID, nil).tokenMeta(t); !g.Shared {
 		t.Fatal("shared lost in the restart")
 	}
 	expectStatus(t, c.as(tok.Token).do("GET", "/api/v1/me", nil), http.StatusUnauthorized)
@@ -50,12 +52,12 @@ func TestMembers_LegacyOwnersMigrated(t *testing.T) {
 	if !ok {
 		t.Fatal("no built-in admin member")
 	}
-	ci := c.do("GET", "/api/v1/token/4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).token(t)
-	if ci.Owner != adminID || !slices.Equal(ci.Scopes, []string{"members.read"}) {
+	ci := c.do("GET", "/api/v1/token/4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).tokenMeta(t)
+	if ci.Owner != adminID || !slices.Equal(ci.Scopes, []models.ScopeName{"members.read"}) {
 		t.Fatalf("imported token: %+v", ci)
 	}
 	// The old bootstrap held only token.read: the server gives its admin every scope back.
-	boot := c.do("GET", "/api/v1/token/3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).token(t)
+	boot := c.do("GET", "/api/v1/token/3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79", nil).tokenMeta(t)
 	if len(boot.Scopes) != len(catalogue) || boot.Owner != adminID {
 		t.Fatalf("bootstrap after migration: %+v", boot)
 	}

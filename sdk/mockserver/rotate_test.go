@@ -97,7 +97,7 @@ func TestRotate_RejectedChangesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := admin.do("POST", "/api/v1/token/"+tok.ID+"/rotate", tc.body)
 			expectStatus(t, r, tc.status)
-			if got := r.problem(t).fields(); !slices.Equal(got, tc.fields) {
+			if got := fieldsOf(r.problem(t)); !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields = %v, want %v", got, tc.fields)
 			}
 			expectStatus(t, admin.as(tok.Token).do("GET", "/api/v1/me", nil), http.StatusOK)

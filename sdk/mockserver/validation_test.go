@@ -77,10 +77,10 @@ func TestValidation_CreateFields(t *testing.T) {
 			r := admin.do("POST", "/api/v1/token", tc.body)
 			expectStatus(t, r, http.StatusBadRequest)
 			p := r.problem(t)
-			if got := p.fields(); !slices.Equal(got, tc.fields) {
+			if got := fieldsOf(p); !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields = %v, want %v (%s)", got, tc.fields, r.body)
 			}
-			for _, e := range p.Errors {
+			for _, e := range errorsOf(p) {
 				if e.Message == "" {
 					t.Errorf("field %s has no message", e.Field)
 				}
@@ -139,7 +139,7 @@ func TestValidation_PatchChangesNothingWhenRejected(t *testing.T) {
 		"name": "changed", "enabled": false, "scopes": []string{"members.read", "bogus"},
 		"allowed_ips": []string{"nope"}, "expires_at": "2000-01-01T00:00:00Z"})
 	expectStatus(t, r, http.StatusBadRequest)
-	if got := r.problem(t).fields(); !slices.Equal(got, []string{"scopes[1]", "allowed_ips[0]", "expires_at"}) {
+	if got := fieldsOf(r.problem(t)); !slices.Equal(got, []string{"scopes[1]", "allowed_ips[0]", "expires_at"}) {
 		t.Fatalf("fields = %v", got)
 	}
 	after, _ := ts.Lookup(tok.ID)
@@ -157,25 +157,25 @@ func TestPatch_Subsets(t *testing.T) {
 	cases := []struct {
 		name  string
 		body  string
-		check func(tokenDoc) bool
+		check func(metaDoc) bool
 	}{
-		{"empty object keeps all", `{}`, func(d tokenDoc) bool {
+		{"empty object keeps all", `{}`, func(d metaDoc) bool {
 			return d.Name == "p" && d.ExpiresAt != nil && len(d.AllowedIPs) == 1 && d.Enabled
 		}},
-		{"name only", `{"name":"q"}`, func(d tokenDoc) bool { return d.Name == "q" && d.ExpiresAt != nil }},
-		{"scopes replace", `{"scopes":["members.read","groups.read"]}`, func(d tokenDoc) bool { return len(d.Scopes) == 2 }},
-		{"allowed_ips emptied", `{"allowed_ips":[]}`, func(d tokenDoc) bool { return len(d.AllowedIPs) == 0 && d.AllowedIPs != nil }},
-		{"expires_at null clears", `{"expires_at":null}`, func(d tokenDoc) bool { return d.ExpiresAt == nil && d.Name == "q" }},
-		{"expires_at set", `{"expires_at":"` + exp.Add(time.Hour).Format(time.RFC3339) + `"}`, func(d tokenDoc) bool {
+		{"name only", `{"name":"q"}`, func(d metaDoc) bool { return d.Name == "q" && d.ExpiresAt != nil }},
+		{"scopes replace", `{"scopes":["members.read","groups.read"]}`, func(d metaDoc) bool { return len(d.Scopes) == 2 }},
+		{"allowed_ips emptied", `{"allowed_ips":[]}`, func(d metaDoc) bool { return len(d.AllowedIPs) == 0 && d.AllowedIPs != nil }},
+		{"expires_at null clears", `{"expires_at":null}`, func(d metaDoc) bool { return d.ExpiresAt == nil && d.Name == "q" }},
+		{"expires_at set", `{"expires_at":"` + exp.Add(time.Hour).Format(time.RFC3339) + `"}`, func(d metaDoc) bool {
 			return d.ExpiresAt != nil && d.ExpiresAt.Equal(exp.Add(time.Hour))
 		}},
-		{"disable", `{"enabled":false}`, func(d tokenDoc) bool { return !d.Enabled && d.Status == "disabled" }},
-		{"enable", `{"enabled":true}`, func(d tokenDoc) bool { return d.Enabled && d.Status == "active" }},
+		{"disable", `{"enabled":false}`, func(d metaDoc) bool { return !d.Enabled && d.Status == "disabled" }},
+		{"enable", `{"enabled":true}`, func(d metaDoc) bool { return d.Enabled && d.Status == "active" }},
 	}
 	for _, tc := range cases { // sequential: each step builds on the previous
 		r := admin.do("PATCH", "/api/v1/token/"+tok.ID, tc.body)
 		expectStatus(t, r, http.StatusOK)
-		if d := r.token(t); !tc.check(d) {
+		if d := r.tokenMeta(t); !tc.check(d) {
 			t.Fatalf("%s: got %+v", tc.name, d)
 		}
 	}
@@ -214,11 +214,11 @@ func TestValidation_RequestShape(t *testing.T) {
 				return
 			}
 			p := r.problem(t)
-			if tc.field != "" && !slices.Contains(p.fields(), tc.field) {
-				t.Fatalf("fields %v lack %s", p.fields(), tc.field)
+			if tc.field != "" && !slices.Contains(fieldsOf(p), tc.field) {
+				t.Fatalf("fields %v lack %s", fieldsOf(p), tc.field)
 			}
-			if p.Instance != strings.Split(tc.path, "?")[0] {
-				t.Fatalf("instance = %q", p.Instance)
+			if instanceOf(p) != strings.Split(tc.path, "?")[0] {
+				t.Fatalf("instance = %q", instanceOf(p))
 			}
 		})
 	}
