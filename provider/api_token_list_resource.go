@@ -55,12 +55,9 @@ func (r *apiTokenListResource) Metadata(_ context.Context, req resource.Metadata
 
 func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token), " +
-			"oldest first, for `terraform query` (Terraform 1.14 and later). Filters combine: a token is listed " +
-			"when it matches all of them. The server applies every filter but `scope`, which the provider applies " +
-			"as pages arrive. Each result carries the token's identity (`id`); with " +
-			"`include_resource = true` or `-generate-config-out` it carries the whole `tokenhub_api_token` " +
-			"object, with `token` (the secret) null as after any import.",
+		MarkdownDescription: "Lists the API tokens the provider's token can see, oldest first, for " +
+			"`terraform query` (Terraform 1.14 and later); filters combine. Each result carries the token's " +
+			"identity (`id`), and with `include_resource = true` the whole `tokenhub_api_token` without its secret.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only tokens with exactly this name (filtered by the server).",

@@ -75,3 +75,29 @@ func withShared(m apiTokenResourceModel, shared bool) apiTokenResourceModel {
 
 // testOwner is a member id for tokens built in unit tests.
 const testOwner = "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a00ff"
+
+// allowed_ips compare by meaning: order and a bare address vs its single-host range do not matter.
+func TestSameIPs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		a, b types.Set
+		want bool
+	}{
+		{"order", ipSet(t, "10.0.0.1", "192.168.0.0/16"), ipSet(t, "192.168.0.0/16", "10.0.0.1"), true},
+		{"spelling", ipSet(t, "10.0.0.1", "2001:db8::1"), ipSet(t, "2001:db8::1/128", "10.0.0.1/32"), true},
+		{"empty", ipSet(t), ipSet(t), true},
+		{"different", ipSet(t, "10.0.0.1"), ipSet(t, "10.0.0.2"), false},
+		{"subset", ipSet(t, "10.0.0.1"), ipSet(t, "10.0.0.1", "10.0.0.2"), false},
+		{"null vs empty", types.SetNull(ipOrCIDRType{}), ipSet(t), false},
+		{"both null", types.SetNull(ipOrCIDRType{}), types.SetNull(ipOrCIDRType{}), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := sameIPs(tt.a, tt.b); got != tt.want {
+				t.Fatalf("sameIPs(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}

@@ -51,10 +51,8 @@ func (d *apiTokensDataSource) Metadata(_ context.Context, req datasource.Metadat
 
 func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the API tokens the provider's token can see (an admin token sees every token; " +
-			"others see their owner's tokens), oldest first, optionally filtered. Filters combine: a token is " +
-			"listed when it matches all of them. The API applies every filter but `scope`, which the provider " +
-			"applies to the pages the API returns. Secrets are never exposed.",
+		MarkdownDescription: "Lists the API tokens the provider's token can see, oldest first, optionally " +
+			"filtered (filters combine). Secrets are never exposed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "An identifier of this listing, derived from the filters.",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -169,7 +170,7 @@ func validateOverlap(errs *fieldErrs, v *string) time.Duration {
 	case d < 0:
 		errs.add("overlap", "must not be negative")
 	case d > maxOverlap:
-		errs.add("overlap", "must be at most 720h")
+		errs.add("overlap", "must be at most %s", strings.TrimSuffix(maxOverlap.String(), "0m0s"))
 	}
 	return d
 }
