@@ -15,7 +15,7 @@ import (
 
 // BenchmarkListFiltered: what a rotation or audit job pays to find 100 tokens among 10,200,
 // with the server's filter (…/server) against fetching every page and filtering on the
-// client (…/client, what jobs did before the filters), in the same run. Each sub-benchmark
+// client (…/baseline, what jobs did before the filters), in the same run. Each sub-benchmark
 // reports the requests it made and checks it found the same 100 tokens.
 func BenchmarkListFiltered(b *testing.B) {
 	srv := mockserver.NewTestServer(b)
@@ -87,7 +87,7 @@ func BenchmarkListFiltered(b *testing.B) {
 			b.ReportMetric(float64(counter.n.Load())/float64(b.N), "requests/op")
 		}
 		b.Run(tc.name+"/server", func(b *testing.B) { run(b, tc.server, tc.keep) })
-		b.Run(tc.name+"/client", func(b *testing.B) { run(b, sdk.ListOptions{}, tc.keep) })
+		b.Run(tc.name+"/baseline", func(b *testing.B) { run(b, sdk.ListOptions{}, tc.keep) })
 	}
 }
 

@@ -17,8 +17,19 @@ import (
 	"strings"
 )
 
-// BenchmarkName/sub-2   12345   678.9 ns/op   1234 B/op   56 allocs/op.
-var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
+// BenchmarkName/sub-2   12345   678.9 ns/op   1234 B/op   56 allocs/op; a benchmark's own
+// metrics (b.ReportMetric, such as "1.000 requests/op") may stand between them.
+var (
+	line      = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+	bytesOp   = regexp.MustCompile(`\s([\d.]+) B/op`)
+	allocsOp  = regexp.MustCompile(`\s([\d.]+) allocs/op`)
+	submatch1 = func(re *regexp.Regexp, s string) string {
+		if m := re.FindStringSubmatch(s); m != nil {
+			return m[1]
+		}
+		return ""
+	}
+)
 
 type sample struct{ ns, bytes, allocs []float64 }
 
@@ -38,8 +49,8 @@ func main() {
 			order = append(order, m[1])
 		}
 		s.ns = append(s.ns, num(m[2]))
-		s.bytes = append(s.bytes, num(m[3]))
-		s.allocs = append(s.allocs, num(m[4]))
+		s.bytes = append(s.bytes, num(submatch1(bytesOp, sc.Text())))
+		s.allocs = append(s.allocs, num(submatch1(allocsOp, sc.Text())))
 	}
 	if err := sc.Err(); err != nil {
 		fmt.Fprintln(os.Stderr, "ratio:", err)
