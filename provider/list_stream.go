@@ -14,8 +14,8 @@ import (
 // resource turns an SDK iterator (one page fetched at a time) into Terraform's
 // result stream: nothing is buffered beyond the page in hand, and the listing
 // stops fetching as soon as Terraform has the results it asked for (its `limit`)
-// or stops reading. tokenhub_api_token uses it today; a tokenhub_member list
-// resource would pass the members iterator, its own filter and builder.
+// or stops reading. The tokenhub_api_token and tokenhub_member list resources
+// each pass their SDK iterator, their own filter and result builder.
 
 // streamResults pushes one result per item of seq that keep accepts, at most
 // limit (0: no limit). build fills the result (identity, display name and, when

@@ -270,6 +270,7 @@ func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemera
 func (p *tokenhubProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		func() list.ListResource { return newAPITokenListResource(p.now) },
+		newMemberListResource,
 	}
 }
 
