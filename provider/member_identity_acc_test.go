@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
 // Resource identity needs Terraform >= 1.12 (OpenTofu 1.12 has it too); older
@@ -54,10 +58,34 @@ func TestAccMember_identity(t *testing.T) {
 
 // Importing by identity: an unknown id and a malformed one fail with errors that
 // say so; an id in upper case is adopted in the API's spelling, and the next
-// refresh keeps the identity (the framework fails a refresh that changes it).
+// refresh keeps the identity (the framework fails a refresh that changes it);
+// an admin's generated configuration (the whole catalogue) imports clean.
 func TestAccMember_identityImport(t *testing.T) {
 	srv, f := accServer(t)
 	existing := outsideMember(t, srv, "svc-adopted", "token.read")
+	admin, err := operator(t, srv).CreateMember(context.Background(), sdk.CreateMemberRequest{Username: "jane", Role: sdk.Ptr(sdk.RoleAdmin)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An admin as `terraform plan -generate-config-out` writes it: with the whole catalogue.
+	all, err := json.Marshal(scopeCatalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminImport := fmt.Sprintf(`
+import {
+  to = tokenhub_member.admin
+  identity = {
+    id = %q
+  }
+}
+
+resource "tokenhub_member" "admin" {
+  username    = "jane"
+  role        = "admin"
+  permissions = %s
+}
+`, admin.ID, all)
 	importCfg := func(id string) string {
 		return providerBlock(srv) + fmt.Sprintf(`
 import {
@@ -102,6 +130,15 @@ resource "tokenhub_member" "adopted" {
 				Config: importCfg(strings.ToUpper(existing.ID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{ // generated configuration of an admin imports and plans clean
+				Config: importCfg(strings.ToUpper(existing.ID)) + adminImport,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tokenhub_member.admin", plancheck.ResourceActionNoop)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("tokenhub_member.admin", map[string]knownvalue.Check{"id": knownvalue.StringExact(admin.ID)}),
 				},
 			},
 		},

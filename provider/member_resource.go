@@ -253,12 +253,12 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 	importMemberByID(ctx, req, resp) // member_identity.go
 }
 
-// adminPermissionsValidator refuses permissions on an admin: admins hold every
-// scope, so a list there would only ever show as drift.
+// adminPermissionsValidator refuses permissions on an admin other than the whole
+// catalogue: admins hold every scope, so any other list would only ever show as drift.
 type adminPermissionsValidator struct{}
 
 func (adminPermissionsValidator) Description(context.Context) string {
-	return "permissions must not be set when role is admin"
+	return "permissions must not be set when role is admin, other than as the whole catalogue"
 }
 
 func (v adminPermissionsValidator) MarkdownDescription(ctx context.Context) string {
@@ -270,9 +270,18 @@ func (adminPermissionsValidator) ValidateResource(ctx context.Context, req resou
 	var perms types.Set
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("role"), &role)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("permissions"), &perms)...)
-	if role.ValueString() == string(sdk.RoleAdmin) && !perms.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("permissions"), "Permissions Set on an Admin",
-			"An admin holds every permission, so permissions cannot be set when role is \"admin\". "+
-				"Remove permissions, or make the member a \"member\" with the permissions it needs.")
+	if role.ValueString() != string(sdk.RoleAdmin) || perms.IsNull() {
+		return
 	}
+	if all, _ := allScopesSet(); perms.Equal(all) {
+		// What `terraform plan -generate-config-out` writes for an imported admin: the
+		// very list the admin holds, so no drift; valid, with a nudge to drop it.
+		resp.Diagnostics.AddAttributeWarning(path.Root("permissions"), "Permissions Listed on an Admin",
+			"An admin holds every permission, so this list (the whole catalogue, as generated configuration "+
+				"writes it) changes nothing. Remove permissions from this resource.")
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("permissions"), "Permissions Set on an Admin",
+		"An admin holds every permission, so permissions cannot be set when role is \"admin\". "+
+			"Remove permissions, or make the member a \"member\" with the permissions it needs.")
 }

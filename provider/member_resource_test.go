@@ -4,7 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -99,4 +105,52 @@ func TestAccMember_crudImportDataSource(t *testing.T) {
 			},
 		},
 	})
+}
+
+// An admin's permissions: unset, or the whole catalogue (what `terraform plan
+// -generate-config-out` writes for an imported admin; a warning), nothing else.
+func TestAdminPermissionsValidator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &memberResource{}
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	all := scopeCatalogue()
+	slices.Reverse(all) // a set: order does not matter
+	cases := []struct {
+		name        string
+		role        string
+		perms       []string // nil: unset
+		wantError   bool
+		wantWarning bool
+	}{
+		{name: "admin, unset", role: "admin"},
+		{name: "admin, whole catalogue", role: "admin", perms: all, wantWarning: true},
+		{name: "admin, all but one", role: "admin", perms: all[1:], wantError: true},
+		{name: "admin, one", role: "admin", perms: []string{"token.read"}, wantError: true},
+		{name: "admin, empty", role: "admin", perms: []string{}, wantError: true},
+		{name: "member, one", role: "member", perms: []string{"token.read"}},
+		{name: "member, whole catalogue", role: "member", perms: all},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tfsdk.State{Schema: sresp.Schema, Raw: nullAttributes(ctx, tfsdk.Resource{Schema: sresp.Schema}).Raw}
+			d := s.SetAttribute(ctx, path.Root("role"), types.StringValue(tc.role))
+			if tc.perms != nil {
+				d.Append(s.SetAttribute(ctx, path.Root("permissions"), stringSet(t, tc.perms...))...)
+			}
+			if d.HasError() {
+				t.Fatal(d)
+			}
+			cfg := tfsdk.Config{Schema: s.Schema, Raw: s.Raw}
+			var resp fwresource.ValidateConfigResponse
+			adminPermissionsValidator{}.ValidateResource(ctx, fwresource.ValidateConfigRequest{Config: cfg}, &resp)
+			if got := resp.Diagnostics.HasError(); got != tc.wantError {
+				t.Errorf("error: %v, want %v (%v)", got, tc.wantError, resp.Diagnostics)
+			}
+			if got := resp.Diagnostics.WarningsCount() > 0; got != tc.wantWarning {
+				t.Errorf("warning: %v, want %v (%v)", got, tc.wantWarning, resp.Diagnostics)
+			}
+		})
+	}
 }
