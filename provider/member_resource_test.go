@@ -142,7 +142,7 @@ func TestAdminPermissionsValidator(t *testing.T) {
 			if d.HasError() {
 				t.Fatal(d)
 			}
-			cfg := tfsdk.Config{Schema: s.Schema, Raw: s.Raw}
+			cfg := tfsdk.Config(s)
 			var resp fwresource.ValidateConfigResponse
 			adminPermissionsValidator{}.ValidateResource(ctx, fwresource.ValidateConfigRequest{Config: cfg}, &resp)
 			if got := resp.Diagnostics.HasError(); got != tc.wantError {
