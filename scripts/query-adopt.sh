@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Adoption end to end with a real CLI (`make query-adopt`; .ci/run runs it with Terraform 1.14.5):
-# tokens are created through the API, outside Terraform; `terraform query -generate-config-out`
-# writes their configuration and import blocks; `terraform apply` imports them all; the next
-# `terraform plan` must be empty. Fails otherwise. Needs Terraform >= 1.14 (terraform query).
+# tokens and members are created through the API, outside Terraform; `terraform query
+# -generate-config-out` writes their configuration and import blocks; `terraform apply` imports
+# them all; the next `terraform plan` must be empty. Fails otherwise. Needs Terraform >= 1.14 (terraform query).
 #
 #   scripts/query-adopt.sh [TERRAFORM]   default: scripts/terraform-path.sh 1.14.5
 #
@@ -42,6 +42,13 @@ create '{"name":"ci-directory-sync","scopes":["members.read","members.update"],"
 create '{"name":"ci-audit","scopes":["admin-logs.read"],"enabled":false}'
 create '{"name":"laptop-alice","scopes":["token.read"]}'
 echo "==> created 4 tokens through the API (3 named ci-*)"
+member() { # $1 = JSON body
+  curl -sf -o /dev/null -X POST "$TOKENHUB_ENDPOINT/api/v1/members" \
+    -H "Authorization: Bearer $TOKENHUB_TOKEN" -H 'Content-Type: application/json' -d "$1"
+}
+member '{"username":"svc-reports","permissions":["members.read-all","groups.read-all"]}'
+member '{"username":"ops-jane","role":"admin"}'
+echo "==> created 2 members through the API (a service account and an admin)"
 
 cat >"$work/terraformrc" <<EOT
 provider_installation {
@@ -68,6 +75,18 @@ list "tokenhub_api_token" "ci" {
     name_prefix = "ci-"
   }
 }
+list "tokenhub_member" "svc" {
+  provider = tokenhub
+  config {
+    username_prefix = "svc-"
+  }
+}
+list "tokenhub_member" "ops" {
+  provider = tokenhub
+  config {
+    username_prefix = "ops-"
+  }
+}
 EOT
 run() { echo "\$ terraform $*"; "$tf" -chdir="$work/tf" "$@" -no-color 2>&1 | grep -Ev 'dev_overrides|development overrides|^configuration:|^ - tokenhub/tokenhub in|may therefore not match|applying changes may cause|^releases\.$|^ *$' || return "${PIPESTATUS[0]}"; }
 
@@ -77,10 +96,13 @@ echo "\$ cat adopt.tf"
 cat "$work/tf/adopt.tf"
 grep -q 'name *= "ci-deploy"' "$work/tf/adopt.tf" && ! grep -q laptop-alice "$work/tf/adopt.tf" ||
   { echo "adopt.tf does not hold exactly the ci-* tokens" >&2; exit 1; }
+grep -q 'username *= "svc-reports"' "$work/tf/adopt.tf" && grep -q 'username *= "ops-jane"' "$work/tf/adopt.tf" &&
+  ! grep -q 'username *= "admin"' "$work/tf/adopt.tf" ||
+  { echo "adopt.tf does not hold exactly the svc-* and ops-* members" >&2; exit 1; }
 run apply -auto-approve | tail -n 4
 set +e
 run plan -detailed-exitcode
 code=${PIPESTATUS[0]}
 set -e
 [ "$code" -eq 0 ] || { echo "the plan after adoption is not empty (exit $code)" >&2; exit 1; }
-echo "==> adopted 3 tokens; the next plan is empty"
+echo "==> adopted 3 tokens and 2 members; the next plan is empty"

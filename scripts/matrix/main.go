@@ -54,8 +54,12 @@ type feature struct {
 var features = []feature{
 	{"`tokenhub_api_token` resource, data sources", func(string) bool { return true }}, // everything not claimed below
 	{"ephemeral `tokenhub_api_token` (≥ 1.10)", func(n string) bool { return strings.Contains(n, "Ephemeral") }},
-	{"resource identity, `import { identity }` (≥ 1.12)", func(n string) bool { return strings.HasPrefix(n, "TestAccAPIToken_identity") }},
-	{"`terraform query`: `tokenhub_api_token` list resource (≥ 1.14)", func(n string) bool { return strings.HasPrefix(n, "TestAccAPITokenList_") }},
+	{"resource identity, `import { identity }` (≥ 1.12)", func(n string) bool {
+		return strings.HasPrefix(n, "TestAccAPIToken_identity") || strings.HasPrefix(n, "TestAccMember_identity")
+	}},
+	{"`terraform query`: list resources `tokenhub_api_token`, `tokenhub_member` (≥ 1.14)", func(n string) bool {
+		return strings.HasPrefix(n, "TestAccAPITokenList_") || strings.HasPrefix(n, "TestAccMemberList_")
+	}},
 }
 
 const (
