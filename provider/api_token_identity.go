@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Resource identity (Terraform and OpenTofu >= 1.12): the object's id, the one
@@ -50,10 +53,29 @@ func setIDIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id str
 }
 
 // importByID takes the id from `terraform import`/`import { id = … }` or from
-// `import { identity = { id = … } }`, whichever the practitioner used.
-func importByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	if req.ID != "" {
-		resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, req.ID)...)
+// `import { identity = { id = … } }`, whichever the practitioner used, for the
+// resource typeName; finder says how to find an id. A malformed id is refused
+// here, naming the rule, rather than as a failed read; a well-formed one is
+// stored in the API's spelling (lower case): the read after an import may not
+// change the identity again later (the framework fails a refresh that changes
+// it), so an upper-case id would otherwise break every later plan. An unknown
+// id is Terraform's "Cannot import non-existent remote object".
+func importByID(ctx context.Context, typeName, finder string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var fromIdentity types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &fromIdentity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = fromIdentity.ValueString()
 	}
+	if !uuidPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Cannot import %s %q: its id is a UUID such as "+
+			"3e0c7c56-5f0e-4d8b-9a59-6b1f2d4c8e21. %s", typeName, id, finder))
+		return
+	}
+	id = strings.ToLower(id)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 }

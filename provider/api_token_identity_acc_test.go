@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
 // Resource identity needs Terraform >= 1.12; older CLIs skip the test with
@@ -17,6 +22,20 @@ func TestAccAPIToken_identity(t *testing.T) {
 	cfg := tokenConfig(srv, `
   name   = "identified"
   scopes = ["token.read"]`)
+	outside := outsideToken(t, srv, sdk.CreateTokenRequest{Name: "adopted", Scopes: []sdk.ScopeName{"token.read"}})
+	adopt := fmt.Sprintf(`
+import {
+  to = tokenhub_api_token.adopted
+  identity = {
+    id = %q
+  }
+}
+
+resource "tokenhub_api_token" "adopted" {
+  name   = "adopted"
+  scopes = ["token.read"]
+}
+`, strings.ToUpper(outside.ID))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -44,6 +63,18 @@ func TestAccAPIToken_identity(t *testing.T) {
 				ImportStateKind:         resource.ImportCommandWithID,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"token"},
+			},
+			{ // an id in upper case: stored as the API spells it, so the next refresh keeps the identity
+				Config: cfg + adopt,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("tokenhub_api_token.adopted", map[string]knownvalue.Check{
+						"id": knownvalue.StringExact(outside.ID),
+					}),
+				},
+			},
+			{
+				Config:           cfg + adopt,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -70,5 +71,35 @@ func TestAPITokenImportState_setsIdentity(t *testing.T) {
 	resp.State.GetAttribute(ctx, path.Root("id"), &stateID)
 	if stateID.ValueString() != id {
 		t.Fatalf("state id after import: %q", stateID.ValueString())
+	}
+}
+
+// An import id in upper case is stored as the API spells it (a later refresh
+// may not change the identity); one that is no UUID is refused, named.
+func TestAPITokenImportState_canonicalID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const id = "11111111-2222-4333-8444-55555555abcd"
+	for given, want := range map[string]string{strings.ToUpper(id): id, "deployer": ""} {
+		r, state := unitResource(t)
+		var iresp resource.IdentitySchemaResponse
+		r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &iresp)
+		null := tfsdk.ResourceIdentity{Schema: iresp.IdentitySchema,
+			Raw: tftypes.NewValue(iresp.IdentitySchema.Type().TerraformType(ctx), nil)}
+		resp := resource.ImportStateResponse{State: state, Identity: &null}
+		r.ImportState(ctx, resource.ImportStateRequest{ID: given}, &resp)
+		if want == "" {
+			if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(),
+				`Cannot import tokenhub_api_token "deployer": its id is a UUID`) {
+				t.Errorf("import of %q: %v, want it refused", given, resp.Diagnostics)
+			}
+			continue
+		}
+		var got idIdentityModel
+		var stateID types.String
+		resp.State.GetAttribute(ctx, path.Root("id"), &stateID)
+		if d := resp.Identity.Get(ctx, &got); d.HasError() || got.ID != want || stateID.ValueString() != want {
+			t.Errorf("import of %q: identity %q, state id %q; want both %q", given, got.ID, stateID.ValueString(), want)
+		}
 	}
 }

@@ -380,6 +380,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// The secret is not in the response: state.Token keeps the stored one.
 	resp.Diagnostics.Append(state.fromAPI(tok)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, tok.ID)...) // the API's spelling of the id
 	if resp.Private != nil {
 		// The next plan judges time-based rotation as of now (plan_clock.go).
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
@@ -540,5 +541,5 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ctx = maskSecrets(ctx, "")
-	importByID(ctx, req, resp) // api_token_identity.go
+	importByID(ctx, "tokenhub_api_token", "The tokenhub_api_token data source finds the id of a token name.", req, resp)
 }

@@ -112,7 +112,7 @@ resource "tokenhub_member" "adopted" {
 			},
 			{
 				Config:      importCfg("svc-adopted"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Member ID.*"svc-adopted".*is a UUID`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Import ID.*"svc-adopted".*is a UUID`),
 			},
 			{
 				Config: importCfg(strings.ToUpper(existing.ID)),

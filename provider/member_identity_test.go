@@ -133,7 +133,7 @@ func TestMemberImportState(t *testing.T) {
 		{name: "by identity", byIdentity: id, want: id},
 		{name: "upper case by id", byID: strings.ToUpper(id), want: id},
 		{name: "upper case by identity", byIdentity: strings.ToUpper(id), want: id},
-		{name: "username by id", byID: "svc-ci", wantErr: `Cannot import tokenhub_member "svc-ci": a member's id is a UUID`},
+		{name: "username by id", byID: "svc-ci", wantErr: `Cannot import tokenhub_member "svc-ci": its id is a UUID`},
 		{name: "braces by identity", byIdentity: "{" + id + "}", wantErr: `"{` + id + `}"`},
 		{name: "empty identity", byIdentity: "", wantErr: `Cannot import tokenhub_member ""`},
 	}
@@ -157,7 +157,7 @@ func TestMemberImportState(t *testing.T) {
 					t.Fatalf("import of %q accepted", tc.byID+tc.byIdentity)
 				}
 				d := resp.Diagnostics.Errors()[0]
-				if d.Summary() != "Invalid Member ID" || !strings.Contains(d.Detail(), tc.wantErr) {
+				if d.Summary() != "Invalid Import ID" || !strings.Contains(d.Detail(), tc.wantErr) {
 					t.Fatalf("error %q: %q, want it to contain %q", d.Summary(), d.Detail(), tc.wantErr)
 				}
 				return

@@ -250,7 +250,7 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importMemberByID(ctx, req, resp) // member_identity.go
+	importByID(ctx, "tokenhub_member", "The tokenhub_member data source finds the id of a username.", req, resp)
 }
 
 // adminPermissionsValidator refuses permissions on an admin other than the whole
