@@ -30,7 +30,10 @@ var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return 
 const maxPooledBuf = 1 << 20
 
 func (r tokenPageResponse) VisitListTokensResponse(w http.ResponseWriter) error {
-	bp := pageBufs.Get().(*[]byte)
+	bp, ok := pageBufs.Get().(*[]byte)
+	if !ok { // cannot happen: New makes every entry
+		bp = new([]byte)
+	}
 	b := appendTokenPage((*bp)[:0], (*serverapi.TokenPage)(&r))
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
