@@ -119,7 +119,8 @@ func randBytes16(rng *rand.Rand) (b [16]byte) {
 }
 
 // BenchmarkTokenPageJSON: one page of 50 tokens as the server builds it, through the
-// generated encoder (encoding/json) and through tokenPageResponse.
+// generated encoder (encoding/json; /baseline, so scripts/bench/ratio pairs them) and through
+// tokenPageResponse.
 func BenchmarkTokenPageJSON(b *testing.B) {
 	s, err := New(WithRateLimit(0))
 	if err != nil {
@@ -138,7 +139,7 @@ func BenchmarkTokenPageJSON(b *testing.B) {
 		return true
 	})
 	w := &discardWriter{h: http.Header{}}
-	b.Run("encoding-json", func(b *testing.B) {
+	b.Run("baseline", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = serverapi.ListTokens200JSONResponse(page).VisitListTokensResponse(w)
