@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"slices"
+	"unique"
 
 	"github.com/google/uuid"
 )
@@ -20,12 +21,16 @@ type tables struct {
 	// order holds every token in listing order (Seq, then ID), maintained on insert and
 	// remove, so listing does not sort every token for every page.
 	order []*tokenRec
+	// byOwner holds each owner's token ids, so a member change finds its tokens without
+	// reading every token (txn.ownedBy). Ids, not pointers: the GC need not scan it.
+	byOwner map[unique.Handle[string]]map[uuid.UUID]struct{}
 	// members: the people and service accounts that own the tokens.
 	members memberTables
 }
 
 func newTables() tables {
-	return tables{tokens: map[uuid.UUID]*tokenRec{}, byDigest: newDigestIndex(), members: newMemberTables()}
+	return tables{tokens: map[uuid.UUID]*tokenRec{}, byDigest: newDigestIndex(), members: newMemberTables(),
+		byOwner: map[unique.Handle[string]]map[uuid.UUID]struct{}{}}
 }
 
 // parseTokenID parses a token id in its canonical form (lower-case, hyphenated), the only
@@ -52,6 +57,7 @@ func (tb *tables) insert(t *tokenRec) {
 	for _, d := range t.digests() {
 		tb.byDigest.add(d, t)
 	}
+	tb.addOwned(t)
 }
 
 // replace makes the stored token with t's id look like t, keeping the stored record (which
@@ -64,6 +70,10 @@ func (tb *tables) replace(t *tokenRec) {
 	}
 	for _, d := range live.digests() {
 		tb.byDigest.del(d, live)
+	}
+	if live.owner != t.owner { // only a legacy owner label's migration (bootstrap.go)
+		tb.dropOwned(live)
+		defer tb.addOwned(live)
 	}
 	lastUsed, hadUse := live.times.get(tLastUsed)
 	*live = *t
@@ -84,10 +94,40 @@ func (tb *tables) remove(id uuid.UUID) bool {
 		tb.byDigest.del(d, t)
 	}
 	delete(tb.tokens, id)
+	tb.dropOwned(t)
 	if i, found := slices.BinarySearchFunc(tb.order, t, listOrder); found && tb.order[i] == t {
 		tb.order = slices.Delete(tb.order, i, i+1)
 	}
 	return true
+}
+
+func (tb *tables) addOwned(t *tokenRec) {
+	ids := tb.byOwner[t.owner]
+	if ids == nil {
+		ids = map[uuid.UUID]struct{}{}
+		tb.byOwner[t.owner] = ids
+	}
+	ids[t.id] = struct{}{}
+}
+
+func (tb *tables) dropOwned(t *tokenRec) {
+	ids := tb.byOwner[t.owner]
+	delete(ids, t.id)
+	if len(ids) == 0 {
+		delete(tb.byOwner, t.owner)
+	}
+}
+
+// owned returns owner's tokens in listing order: the tables' own records, to read under the
+// store's lock only.
+func (tb *tables) owned(owner string) []*tokenRec {
+	ids := tb.byOwner[unique.Make(owner)]
+	out := make([]*tokenRec, 0, len(ids))
+	for id := range ids {
+		out = append(out, tb.tokens[id])
+	}
+	slices.SortFunc(out, listOrder)
+	return out
 }
 
 // from returns the tokens after position c in listing order (all of them for nil): the

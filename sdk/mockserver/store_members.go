@@ -119,18 +119,16 @@ func (m *memStore) memberSeq() uint64 {
 	return m.tb.members.seq
 }
 
-// ownedBy returns copies of the tokens owned by member id, as this write sees them. Member
-// changes are rare next to token writes, so a scan of the tokens is the price of keeping the
-// token record small.
+// ownedBy returns copies of the tokens owned by member id, as this write sees them: the
+// committed ones from the owner index (tables.byOwner), then the batch's own changes.
 func (tx *txn) ownedBy(id uuid.UUID) []*tokenRec {
 	owner := id.String()
 	var ids []uuid.UUID
-	tx.b.st.List(nil, func(t *tokenRec) bool {
-		if t.Owner() == owner {
-			ids = append(ids, t.id)
-		}
-		return true
-	})
+	tx.b.st.mu.RLock()
+	for _, t := range tx.b.st.tb.owned(owner) {
+		ids = append(ids, t.id)
+	}
+	tx.b.st.mu.RUnlock()
 	for tid, t := range tx.b.overlay {
 		if t != nil && t.Owner() == owner {
 			ids = append(ids, tid)

@@ -432,3 +432,104 @@ func sqliteOf(t *testing.T, st store) *sqliteStore {
 	}
 	return sq
 }
+
+// TestStore_OwnerIndex: txn.ownedBy finds a member's tokens through the owner index, as the
+// write sees them (its own puts, deletes and owner moves included),
+// and the index stays exactly the tokens' owners after commits, revokes, an owner move (the
+// legacy-label migration) and a restart.
+func TestStore_OwnerIndex(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind, st store) {
+		a, b := uuid.New(), uuid.New()
+		create := func(name string, owner uuid.UUID) *tokenRec {
+			tok, _ := suiteToken(name)
+			tok.setOwner(owner.String())
+			if err := st.Create(tok, nil); err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		a1, b1, a2, a3 := create("a1", a), create("b1", b), create("a2", a), create("a3", b)
+		a3.setOwner(a.String()) // moved below, in a write
+		owned := func(tx *txn, owner uuid.UUID) []string {
+			var names []string
+			for _, tok := range tx.ownedBy(owner) {
+				names = append(names, tok.Name)
+			}
+			return names
+		}
+		expect := func(when string, want map[uuid.UUID][]string) {
+			t.Helper()
+			if err := st.Write(func(tx *txn) error {
+				for owner, names := range want {
+					if got := owned(tx, owner); !slices.Equal(got, names) {
+						t.Errorf("%s: ownedBy(%s) = %v, want %v", when, owner, got, names)
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			checkOwnerIndex(t, st)
+		}
+		expect("created", map[uuid.UUID][]string{a: {"a1", "a2"}, b: {"b1", "a3"}})
+
+		if err := st.Write(func(tx *txn) error {
+			a4, _ := suiteToken("a4")
+			a4.setOwner(a.String())
+			a4.Seq = tx.nextSeq()
+			tx.put(a4)
+			tx.del(a2.id)
+			tx.put(a3.clone()) // a3 changes hands: b → a
+			// Committed tokens in listing order first, then the write's own in the order made.
+			if got := owned(tx, a); !slices.Equal(got, []string{"a1", "a4", "a3"}) {
+				t.Errorf("inside the write: ownedBy(a) = %v", got)
+			}
+			if got := owned(tx, b); !slices.Equal(got, []string{"b1"}) {
+				t.Errorf("inside the write: ownedBy(b) = %v", got)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		expect("committed", map[uuid.UUID][]string{a: {"a1", "a3", "a4"}, b: {"b1"}})
+
+		// A failed write leaves the index alone.
+		boom := errors.New("boom")
+		if err := st.Write(func(tx *txn) error { tx.del(a1.id); return boom }); !errors.Is(err, boom) {
+			t.Fatalf("failed write: %v", err)
+		}
+		if err := st.Revoke(b1.id, accept); err != nil {
+			t.Fatal(err)
+		}
+		expect("revoked b1", map[uuid.UUID][]string{a: {"a1", "a3", "a4"}, b: nil})
+		st = k.reopen(t, st)
+		expect("reopened", map[uuid.UUID][]string{a: {"a1", "a3", "a4"}, b: nil})
+	})
+}
+
+// checkOwnerIndex: the owner index holds exactly each token's id under its owner, and no
+// empty entry.
+func checkOwnerIndex(t *testing.T, st store) {
+	t.Helper()
+	m, ok := st.(*memStore)
+	if !ok {
+		m = sqliteOf(t, st).memStore
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	n := 0
+	for owner, ids := range m.tb.byOwner {
+		if len(ids) == 0 {
+			t.Errorf("empty owner entry %q", owner.Value())
+		}
+		for id := range ids {
+			n++
+			if tok := m.tb.tokens[id]; tok == nil || tok.owner != owner {
+				t.Errorf("owner index: %s under %q, token %v", id, owner.Value(), tok)
+			}
+		}
+	}
+	if n != len(m.tb.tokens) {
+		t.Errorf("owner index holds %d ids, store %d tokens", n, len(m.tb.tokens))
+	}
+}
