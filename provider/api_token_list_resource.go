@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -125,20 +124,9 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic(
-			"Unconfigured tokenhub Provider", "The tokenhub_api_token list resource needs a configured provider "+
-				"(a provider block in the .tfquery.hcl file or the "+envEndpoint+" and "+envToken+" variables).")})
+	template, ok := listStart[apiTokenResourceModel](ctx, "tokenhub_api_token", r.client, req, stream)
+	if !ok {
 		return
-	}
-
-	var template apiTokenResourceModel
-	if req.IncludeResource {
-		null := nullAttributes(ctx, tfsdk.Resource{Schema: req.ResourceSchema})
-		if d := null.Get(ctx, &template); d.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(d)
-			return
-		}
 	}
 	identityType := req.ResourceIdentitySchema.Type().TerraformType(ctx)
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
 // Helpers shared by list resources (Terraform >= 1.14, `terraform query`). A list
@@ -64,4 +65,26 @@ func nullAttributes(ctx context.Context, s tfsdk.Resource) tfsdk.Resource {
 		vals[name] = tftypes.NewValue(t, nil)
 	}
 	return tfsdk.Resource{Schema: s.Schema, Raw: tftypes.NewValue(typ, vals)}
+}
+
+// listStart is what every List does before it fetches: it refuses an unconfigured
+// provider (typeName names the list resource in the message) and, when Terraform
+// asked for whole resources, returns the resource model with every attribute a
+// typed null for the result builder to fill. ok is false when stream already
+// carries the error.
+func listStart[M any](ctx context.Context, typeName string, client *sdk.Client, req list.ListRequest, stream *list.ListResultsStream) (template M, ok bool) {
+	if client == nil {
+		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic(
+			"Unconfigured tokenhub Provider", "The "+typeName+" list resource needs a configured provider "+
+				"(a provider block in the .tfquery.hcl file or the "+envEndpoint+" and "+envToken+" variables).")})
+		return template, false
+	}
+	if req.IncludeResource {
+		null := nullAttributes(ctx, tfsdk.Resource{Schema: req.ResourceSchema})
+		if d := null.Get(ctx, &template); d.HasError() {
+			stream.Results = list.ListResultsStreamDiagnostics(d)
+			return template, false
+		}
+	}
+	return template, true
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -100,20 +99,9 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	if r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(diag.Diagnostics{diag.NewErrorDiagnostic(
-			"Unconfigured tokenhub Provider", "The tokenhub_member list resource needs a configured provider "+
-				"(a provider block in the .tfquery.hcl file or the "+envEndpoint+" and "+envToken+" variables).")})
+	template, ok := listStart[memberResourceModel](ctx, "tokenhub_member", r.client, req, stream)
+	if !ok {
 		return
-	}
-
-	var template memberResourceModel
-	if req.IncludeResource {
-		null := nullAttributes(ctx, tfsdk.Resource{Schema: req.ResourceSchema})
-		if d := null.Get(ctx, &template); d.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(d)
-			return
-		}
 	}
 	identityType := req.ResourceIdentitySchema.Type().TerraformType(ctx)
 	f := cfg.filter()
