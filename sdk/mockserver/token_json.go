@@ -93,18 +93,7 @@ func appendToken(b []byte, t *serverapi.Token) []byte {
 	b = append(b, `,"owner":`...)
 	b = appendUUID(b, t.Owner)
 	b = append(b, `,"scopes":`...)
-	if t.Scopes == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, s := range t.Scopes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, string(s))
-		}
-		b = append(b, ']')
-	}
+	b = appendStrings(b, t.Scopes)
 	b = append(b, `,"shared":`...)
 	b = strconv.AppendBool(b, t.Shared)
 	b = append(b, `,"status":`...)
@@ -116,7 +105,8 @@ func appendToken(b []byte, t *serverapi.Token) []byte {
 	return append(b, '}')
 }
 
-func appendStrings(b []byte, ss []string) []byte {
+// appendStrings appends a list of strings (or of a string type, as ScopeName); nil is null.
+func appendStrings[S ~string](b []byte, ss []S) []byte {
 	if ss == nil {
 		return append(b, "null"...)
 	}
@@ -125,7 +115,7 @@ func appendStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = appendJSONString(b, string(s))
 	}
 	return append(b, ']')
 }
