@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -79,15 +78,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	body := req.Body
 	now := h.s.cfg.clock.Now()
 
-	var errs fieldErrs
-	validateName(&errs, body.Name)
-	scopes := validateScopes(&errs, body.Scopes)
-	var ips []string
-	if body.AllowedIPs != nil {
-		ips = *body.AllowedIPs
-	}
-	prefixes := validateAllowedIPs(&errs, ips)
-	expires, _ := validateExpiry(&errs, body.ExpiresAt, now)
+	in, errs := checkCreate(body, now)
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
@@ -100,10 +91,12 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	if err != nil {
 		return nil, err
 	}
-	t := newToken(body.Name, owner, scopes, secret, now)
+	t := newToken(body.Name, owner, in.scopes, secret, now)
 	t.Shared = body.Shared != nil && *body.Shared
-	t.setAllowedIPs(ips, prefixes)
-	t.setExpiresAt(expires)
+	if body.AllowedIPs != nil {
+		t.setAllowedIPs(*body.AllowedIPs, in.prefixes)
+	}
+	t.setExpiresAt(in.expires)
 	if body.Enabled != nil && !*body.Enabled {
 		t.Enabled = false
 		t.setDisabledAt(&now)
@@ -142,19 +135,7 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 	now := h.s.cfg.clock.Now()
 
 	// Validate everything before changing anything.
-	var errs fieldErrs
-	if body.Name != nil {
-		validateName(&errs, *body.Name)
-	}
-	var scopes []string
-	if body.Scopes != nil {
-		scopes = validateScopes(&errs, *body.Scopes)
-	}
-	var prefixes []netip.Prefix
-	if body.AllowedIPs != nil {
-		prefixes = validateAllowedIPs(&errs, *body.AllowedIPs)
-	}
-	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
+	in, errs := checkUpdate(body, now)
 	// An unknown or invisible token is 404 even when the body is also bad.
 	t, ok := h.s.st.Get(req.TokenID)
 	if !ok || !h.s.visible(c, t, now) {
@@ -179,16 +160,16 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 		if body.Name != nil && *body.Name != t.Name {
 			t.Name, changed = *body.Name, true
 		}
-		if body.Scopes != nil && !t.sameScopes(scopes) {
-			t.setScopes(scopes)
+		if body.Scopes != nil && !t.sameScopes(in.scopes) {
+			t.setScopes(in.scopes)
 			changed = true
 		}
 		if body.AllowedIPs != nil && !slices.Equal(*body.AllowedIPs, t.allowedIPs()) {
-			t.setAllowedIPs(*body.AllowedIPs, prefixes)
+			t.setAllowedIPs(*body.AllowedIPs, in.prefixes)
 			changed = true
 		}
-		if expirySet && !timePtrEqual(expires, t.ExpiresAt()) {
-			t.setExpiresAt(expires)
+		if in.expirySet && !timePtrEqual(in.expires, t.ExpiresAt()) {
+			t.setExpiresAt(in.expires)
 			changed = true
 		}
 		if body.Enabled != nil && *body.Enabled != t.Enabled {
@@ -235,9 +216,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	if err != nil {
 		return nil, err
 	}
-	var errs fieldErrs
-	overlap := validateOverlap(&errs, body.Overlap)
-	expires, expirySet := validateExpiry(&errs, body.ExpiresAt, now)
+	in, errs := checkRotate(body, now)
 	if t, ok := h.s.st.Get(req.TokenID); !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
@@ -258,9 +237,9 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 			return errNoToken
 		}
 		before := t.clone()
-		t.rotate(secret, now, overlap)
-		if expirySet {
-			t.setExpiresAt(expires)
+		t.rotate(secret, now, in.overlap)
+		if in.expirySet {
+			t.setExpiresAt(in.expires)
 		}
 		t.setUpdatedAt(now)
 		// The new secret carries the token's scopes and expiry: the caller must be able to

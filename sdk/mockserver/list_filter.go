@@ -3,7 +3,6 @@ package mockserver
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
@@ -63,7 +62,7 @@ func listFilter(errs *fieldErrs, p serverapi.ListTokensParams, now time.Time) to
 		f.owner = p.Owner.String()
 	}
 	if p.NamePrefix != nil {
-		checkNamePrefix(errs, *p.NamePrefix)
+		validateName(errs, "name_prefix", *p.NamePrefix) // a prefix follows a name's rules
 		f.namePrefix = *p.NamePrefix
 	}
 	if p.ExpiresBefore != nil {
@@ -73,21 +72,6 @@ func listFilter(errs *fieldErrs, p serverapi.ListTokensParams, now time.Time) to
 		f.unusedSince = filterTime(errs, "unused_since", *p.UnusedSince)
 	}
 	return f
-}
-
-// checkNamePrefix holds a name prefix to the rules of a name (validateName), under its
-// own parameter name.
-func checkNamePrefix(errs *fieldErrs, prefix string) {
-	if !utf8.ValidString(prefix) {
-		// A query, unlike a JSON body, can carry bytes that are not UTF-8.
-		errs.add("name_prefix", "must be valid UTF-8")
-		return
-	}
-	var bad fieldErrs
-	validateName(&bad, prefix)
-	for _, e := range bad {
-		errs.add("name_prefix", "%s", e.Message)
-	}
 }
 
 // filterTime parses a time filter as parseTime does for bodies. An unencoded '+' in a

@@ -72,7 +72,7 @@ func validateListQuery(q url.Values) []serverapi.FieldError {
 		}
 	}
 	if q.Has("name_prefix") {
-		checkNamePrefix(&errs, q.Get("name_prefix"))
+		validateName(&errs, "name_prefix", q.Get("name_prefix"))
 	}
 	for _, name := range []string{"expires_before", "unused_since"} {
 		if q.Has(name) {

@@ -22,8 +22,9 @@ func (e *fieldErrs) add(field, format string, args ...any) {
 	*e = append(*e, serverapi.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// validateName adds one error per rule the name breaks (validate.TokenName joins them).
-func validateName(errs *fieldErrs, name string) {
+// validateName adds one error per rule the name breaks (validate.TokenName joins them),
+// under field: "name" in a body, "name_prefix" in a listing's query.
+func validateName(errs *fieldErrs, field, name string) {
 	err := validate.TokenName(name)
 	if err == nil {
 		return
@@ -31,11 +32,11 @@ func validateName(errs *fieldErrs, name string) {
 	var joined interface{ Unwrap() []error }
 	if errors.As(err, &joined) {
 		for _, e := range joined.Unwrap() {
-			errs.add("name", "%s", e.Error())
+			errs.add(field, "%s", e.Error())
 		}
 		return
 	}
-	errs.add("name", "%s", err.Error())
+	errs.add(field, "%s", err.Error())
 }
 
 // validateIdempotencyKey checks the Idempotency-Key header values: sent once, and the value
@@ -52,39 +53,60 @@ func validateIdempotencyKey(keys []string) *problem {
 	return badRequest([]serverapi.FieldError{{Field: "Idempotency-Key", Message: msg}})
 }
 
-// createErrors, updateErrors and rotateErrors are the value checks of each body, as its
-// handler runs them; body.go runs them too when a body also has type errors, so one 400
-// lists both.
-func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
-	var errs fieldErrs
-	validateName(&errs, b.Name)
-	validateScopes(&errs, b.Scopes)
+// tokenInput is a token body's values as its checks parse them, for the handler to apply.
+type tokenInput struct {
+	scopes    []string       // nil when the body has none
+	prefixes  []netip.Prefix // allowed_ips parsed
+	expires   *time.Time     // nil: no expiry (or none given: see expirySet)
+	expirySet bool           // expires_at was in the body (null included)
+	overlap   time.Duration  // rotate only
+}
+
+// checkCreate, checkUpdate and checkRotate are the value checks of each body: the handler
+// applies what they parse, and body.go runs them too (createErrors and the like) when a
+// body also has type errors, so one 400 lists both.
+func checkCreate(b *serverapi.CreateTokenRequest, now time.Time) (in tokenInput, errs fieldErrs) {
+	validateName(&errs, "name", b.Name)
+	in.scopes = validateScopes(&errs, b.Scopes)
 	if b.AllowedIPs != nil {
-		validateAllowedIPs(&errs, *b.AllowedIPs)
+		in.prefixes = validateAllowedIPs(&errs, *b.AllowedIPs)
 	}
-	validateExpiry(&errs, b.ExpiresAt, now)
+	in.expires, in.expirySet = validateExpiry(&errs, b.ExpiresAt, now)
+	return in, errs
+}
+
+func checkUpdate(b *serverapi.UpdateTokenRequest, now time.Time) (in tokenInput, errs fieldErrs) {
+	if b.Name != nil {
+		validateName(&errs, "name", *b.Name)
+	}
+	if b.Scopes != nil {
+		in.scopes = validateScopes(&errs, *b.Scopes)
+	}
+	if b.AllowedIPs != nil {
+		in.prefixes = validateAllowedIPs(&errs, *b.AllowedIPs)
+	}
+	in.expires, in.expirySet = validateExpiry(&errs, b.ExpiresAt, now)
+	return in, errs
+}
+
+func checkRotate(b *serverapi.RotateTokenRequest, now time.Time) (in tokenInput, errs fieldErrs) {
+	in.overlap = validateOverlap(&errs, b.Overlap)
+	in.expires, in.expirySet = validateExpiry(&errs, b.ExpiresAt, now)
+	return in, errs
+}
+
+func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
+	_, errs := checkCreate(b, now)
 	return errs
 }
 
 func updateErrors(b *serverapi.UpdateTokenRequest, now time.Time) fieldErrs {
-	var errs fieldErrs
-	if b.Name != nil {
-		validateName(&errs, *b.Name)
-	}
-	if b.Scopes != nil {
-		validateScopes(&errs, *b.Scopes)
-	}
-	if b.AllowedIPs != nil {
-		validateAllowedIPs(&errs, *b.AllowedIPs)
-	}
-	validateExpiry(&errs, b.ExpiresAt, now)
+	_, errs := checkUpdate(b, now)
 	return errs
 }
 
 func rotateErrors(b *serverapi.RotateTokenRequest, now time.Time) fieldErrs {
-	var errs fieldErrs
-	validateOverlap(&errs, b.Overlap)
-	validateExpiry(&errs, b.ExpiresAt, now)
+	_, errs := checkRotate(b, now)
 	return errs
 }
 
