@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -123,16 +122,7 @@ func (tokenNameValidator) ValidateString(_ context.Context, req validator.String
 		return
 	}
 	name := req.ConfigValue.ValueString()
-	err := validate.TokenName(name)
-	if err == nil {
-		return
-	}
-	errs := []error{err}
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		errs = joined.Unwrap()
-	}
-	for _, e := range errs {
+	for _, e := range validate.Problems(validate.TokenName(name)) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Token Name", refusedValue(req.Path, name, e))
 	}
 }

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -25,18 +24,9 @@ func (e *fieldErrs) add(field, format string, args ...any) {
 // validateName adds one error per rule the name breaks (validate.TokenName joins them),
 // under field: "name" in a body, "name_prefix" in a listing's query.
 func validateName(errs *fieldErrs, field, name string) {
-	err := validate.TokenName(name)
-	if err == nil {
-		return
+	for _, e := range validate.Problems(validate.TokenName(name)) {
+		errs.add(field, "%s", e.Error())
 	}
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		for _, e := range joined.Unwrap() {
-			errs.add(field, "%s", e.Error())
-		}
-		return
-	}
-	errs.add(field, "%s", err.Error())
 }
 
 // validateIdempotencyKey checks the Idempotency-Key header values: sent once, and the value

@@ -66,3 +66,16 @@ func Username(name string) error {
 	}
 	return nil
 }
+
+// Problems splits an error of this package into one error per broken rule (TokenName joins
+// them); nil gives none. Servers and plan-time checks report each on its own.
+func Problems(err error) []error {
+	if err == nil {
+		return nil
+	}
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		return joined.Unwrap()
+	}
+	return []error{err}
+}

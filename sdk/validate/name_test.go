@@ -68,3 +68,18 @@ func TestUsername(t *testing.T) {
 		}
 	}
 }
+
+func TestProblems(t *testing.T) {
+	t.Parallel()
+	if got := validate.Problems(nil); got != nil {
+		t.Errorf("Problems(nil) = %v", got)
+	}
+	// Blank and with a bidi control: two rules broken, two problems.
+	if got := validate.Problems(validate.TokenName(" \u202e")); len(got) != 2 {
+		t.Errorf("Problems = %q, want 2", got)
+	}
+	one := validate.TokenName("")
+	if got := validate.Problems(one); len(got) != 1 || got[0].Error() != "must not be empty" {
+		t.Errorf("Problems = %q, want [must not be empty]", got)
+	}
+}
