@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/google/uuid"
@@ -52,28 +51,14 @@ func (c *Client) ListMembers(ctx context.Context, opts MemberListOptions, callOp
 // It stops fetching when the loop breaks. On an error it yields the error once,
 // with a zero Member, and stops. callOpts apply to each page's request.
 func (c *Client) Members(ctx context.Context, opts MemberListOptions, callOpts ...CallOption) iter.Seq2[Member, error] {
-	return func(yield func(Member, error) bool) {
-		for {
-			page, err := c.ListMembers(ctx, opts, callOpts...)
-			if err != nil {
-				yield(Member{}, err)
-				return
-			}
-			for _, m := range page.Items {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if page.NextCursor == nil || *page.NextCursor == "" {
-				return
-			}
-			if *page.NextCursor == opts.Cursor {
-				yield(Member{}, fmt.Errorf("tokenhub: list members: server returned the same cursor %q twice", opts.Cursor))
-				return
-			}
-			opts.Cursor = *page.NextCursor
+	return paged("list members", opts.Cursor, func(cursor string) ([]Member, *string, error) {
+		opts.Cursor = cursor
+		page, err := c.ListMembers(ctx, opts, callOpts...)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
+		return page.Items, page.NextCursor, nil
+	})
 }
 
 // GetMember returns one member.

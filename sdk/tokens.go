@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strings"
 	"time"
@@ -92,29 +91,14 @@ func (c *Client) ListTokens(ctx context.Context, opts ListOptions, callOpts ...C
 // error it yields the error once, with a zero Token, and stops. callOpts apply
 // to each page's request ([WithCallTimeout] bounds each page, not the loop).
 func (c *Client) Tokens(ctx context.Context, opts ListOptions, callOpts ...CallOption) iter.Seq2[Token, error] {
-	return func(yield func(Token, error) bool) {
-		for {
-			page, err := c.ListTokens(ctx, opts, callOpts...)
-			if err != nil {
-				yield(Token{}, err)
-				return
-			}
-			for _, t := range page.Items {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if page.NextCursor == nil || *page.NextCursor == "" {
-				return
-			}
-			if *page.NextCursor == opts.Cursor {
-				// A server answering the same cursor again would loop forever.
-				yield(Token{}, fmt.Errorf("tokenhub: list tokens: server returned the same cursor %q twice", opts.Cursor))
-				return
-			}
-			opts.Cursor = *page.NextCursor
+	return paged("list tokens", opts.Cursor, func(cursor string) ([]Token, *string, error) {
+		opts.Cursor = cursor
+		page, err := c.ListTokens(ctx, opts, callOpts...)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
+		return page.Items, page.NextCursor, nil
+	})
 }
 
 // GetToken returns one token, without its secret.
