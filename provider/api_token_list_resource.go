@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -166,13 +165,9 @@ func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagn
 		owner: m.Owner.ValueString(),
 	}
 	diags.Append(f.setUnusedFor(m.UnusedFor, now)...)
-	if !m.ExpiringWithin.IsNull() && !m.ExpiringWithin.IsUnknown() {
-		d, err := time.ParseDuration(m.ExpiringWithin.ValueString())
-		if err != nil || d < 0 {
-			diags.AddAttributeError(path.Root("expiring_within"), "Invalid Duration",
-				fmt.Sprintf("Attribute expiring_within is %q; it must be a Go duration such as \"720h\".", m.ExpiringWithin.ValueString()))
-			return f, diags
-		}
+	d, set, d2 := optionalDuration(m.ExpiringWithin, path.Root("expiring_within"), "720h")
+	diags.Append(d2...)
+	if set {
 		before := now.Add(d)
 		f.expiresBefore = &before
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -258,18 +257,11 @@ func (m apiTokensDataSourceModel) filter(now time.Time) (tokenFilter, diag.Diagn
 
 // setUnusedFor sets the unused filter from an unused_for attribute, relative to now.
 func (f *tokenFilter) setUnusedFor(v types.String, now time.Time) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if v.IsNull() || v.IsUnknown() {
-		return diags
+	d, set, diags := optionalDuration(v, path.Root("unused_for"), "2160h")
+	if set {
+		since := now.Add(-d)
+		f.unusedFor, f.unusedSince = d, &since
 	}
-	d, err := time.ParseDuration(v.ValueString())
-	if err != nil || d < 0 {
-		diags.AddAttributeError(path.Root("unused_for"), "Invalid Duration",
-			fmt.Sprintf("Attribute unused_for is %q; it must be a Go duration such as \"2160h\".", v.ValueString()))
-		return diags
-	}
-	since := now.Add(-d)
-	f.unusedFor, f.unusedSince = d, &since
 	return diags
 }
 

@@ -62,15 +62,25 @@ func parseDuration(v types.String) (d time.Duration, ok bool) {
 
 // durationOrDefault parses an optional, already validated duration, with a default when null.
 func durationOrDefault(v types.String, p path.Path, def time.Duration) (time.Duration, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if v.IsNull() || v.IsUnknown() {
+	d, set, diags := optionalDuration(v, p, "168h")
+	if !set {
 		return def, diags
+	}
+	return d, diags
+}
+
+// optionalDuration parses an optional duration attribute at p, a value durationRange
+// could not check because it was unknown then: set is false when it is null, unknown or
+// invalid (then with an error naming the attribute and example, a duration it could be).
+func optionalDuration(v types.String, p path.Path, example string) (d time.Duration, set bool, diags diag.Diagnostics) {
+	if v.IsNull() || v.IsUnknown() {
+		return 0, false, nil
 	}
 	d, err := time.ParseDuration(v.ValueString())
 	if err != nil || d < 0 {
 		diags.AddAttributeError(p, "Invalid Duration",
-			fmt.Sprintf("Attribute %s is %q; it must be a Go duration such as \"168h\".", p, v.ValueString()))
-		return def, diags
+			fmt.Sprintf("Attribute %s is %q; it must be a Go duration such as %q.", p, v.ValueString(), example))
+		return 0, false, diags
 	}
-	return d, diags
+	return d, true, nil
 }
