@@ -46,7 +46,7 @@ bytes() { cat "$@" 2>/dev/null | wc -c | tr -d ' '; }
 
 # The newest Terraform (built into bin/ once): every acceptance test runs there, identity and
 # terraform query included, so every test's logs are scanned (older CLIs skip some).
-tf=$(scripts/terraform-path.sh 1.14.5)
+tf=$(scripts/terraform-path.sh newest)
 
 # 1. The acceptance suite. TF_LOG_PATH_MASK gives one file per test holding both the in-process
 # provider's logs (terraform-plugin-log test sink) and the Terraform CLI's (terraform-exec);
