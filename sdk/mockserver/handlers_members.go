@@ -121,7 +121,6 @@ func (h *handlers) GetMember(ctx context.Context, req serverapi.GetMemberRequest
 }
 
 func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberRequestObject) (serverapi.CreateMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	body := req.Body
 	now := h.s.cfg.clock.Now()
 	var errs fieldErrs
@@ -139,10 +138,14 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 	if body.Enabled != nil && !*body.Enabled {
 		m.Enabled, m.DisabledAt = false, now
 	}
-	if p := c.canShapeMember("create", nil, m.shape()); p != nil {
-		return fail(ctx, p), nil
-	}
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		if p := c.canShapeMember("create", nil, m.shape()); p != nil {
+			return refuse(p)
+		}
 		if _, taken := tx.memberNamed(m.Username); taken {
 			return refuse(usernameTaken(m.Username))
 		}
@@ -156,7 +159,6 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 }
 
 func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberRequestObject) (serverapi.UpdateMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	body := req.Body
 	id := req.MemberID.String()
 	now := h.s.cfg.clock.Now()
@@ -175,6 +177,10 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	}
 	var out *memberRec
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
@@ -275,10 +281,14 @@ func memberEqual(a, b *memberRec) bool {
 }
 
 func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberRequestObject) (serverapi.DeleteMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	id := req.MemberID.String()
+	now := h.s.cfg.clock.Now()
 	var revoked []string
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
