@@ -21,6 +21,9 @@ package mockserver
 //     member). The built-in admin cannot be disabled, demoted or deleted.
 //   - No lock-out (bootstrapGuard): the bootstrap token cannot be disabled, expired, scoped
 //     down or revoked.
+//   - Every door, the same rules (canCascade): a change to a member is allowed only when the
+//     caller could make each consequence itself: every token the cascade would narrow,
+//     disable, restore or revoke must be one the caller may see and change as it is.
 //   - Decided at commit (callerAtCommit, readmit): every write, and every idempotent replay,
 //     judges the caller as it is when the change commits, inside the write's transaction:
 //     admitted again (admit), the operation's scope again (lacksScope), then the rules above
@@ -90,30 +93,34 @@ func (p *caller) canSee(owner string, shared bool) bool {
 func (p *caller) canShape(verb string, t policy.Token) *problem {
 	var errs fieldErrs
 	for _, v := range p.rule().Widening(t) {
-		switch v.Rule {
-		case policy.RuleOwner:
-			errs.add(v.Field, "only an admin's token can %s a token owned by another member", verb)
-		case policy.RuleShared:
-			errs.add(v.Field, "only an admin's token can %s a shared token", verb)
-		case policy.RuleScopes:
-			errs.add(v.Field, "cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(v.Missing, ", "))
-		case policy.RuleMustExpire:
-			errs.add(v.Field, "the calling token expires at %s, so the token must expire no later; set expires_at", rfc3339(v.Limit))
-		case policy.RuleExpiresLater:
-			errs.add(v.Field, "must be no later than %s, when the calling token expires", rfc3339(v.Limit))
-		case policy.RuleMustLimitIPs:
-			errs.add(v.Field, "the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them",
-				policy.PrefixList(v.Ranges))
-		case policy.RuleIPOutside:
-			errs.add(v.Field, "%s is outside the calling token's allowed_ips %s", v.Prefix, policy.PrefixList(v.Ranges))
-		default: // a rule newer than this switch still refuses, in the rule's own words
-			errs.add(v.Field, "%s", v.Message())
-		}
+		errs.add(v.Field, "%s", wideningMessage(verb, v))
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return widening(verb, errs)
+}
+
+// wideningMessage words one of sdk/policy's no-widening violations for a 403 field error.
+func wideningMessage(verb string, v policy.Violation) string {
+	switch v.Rule {
+	case policy.RuleOwner:
+		return fmt.Sprintf("only an admin's token can %s a token owned by another member", verb)
+	case policy.RuleShared:
+		return fmt.Sprintf("only an admin's token can %s a shared token", verb)
+	case policy.RuleScopes:
+		return fmt.Sprintf("cannot %s a token with scopes the calling token may not use: %s", verb, strings.Join(v.Missing, ", "))
+	case policy.RuleMustExpire:
+		return fmt.Sprintf("the calling token expires at %s, so the token must expire no later; set expires_at", rfc3339(v.Limit))
+	case policy.RuleExpiresLater:
+		return fmt.Sprintf("must be no later than %s, when the calling token expires", rfc3339(v.Limit))
+	case policy.RuleMustLimitIPs:
+		return fmt.Sprintf("the calling token is limited to %s, so the token must be limited too: set allowed_ips inside them",
+			policy.PrefixList(v.Ranges))
+	case policy.RuleIPOutside:
+		return fmt.Sprintf("%s is outside the calling token's allowed_ips %s", v.Prefix, policy.PrefixList(v.Ranges))
+	}
+	return v.Message() // a rule newer than this switch still refuses, in the rule's own words
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -279,6 +286,40 @@ func ownerHolds(owner *memberRec, scopes []string) *problem {
 func bootstrapRevoke() *problem {
 	return newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
 		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be revoked: it is the operator's way back in")
+}
+
+// canCascade is every door, the same rules (sdk/policy's MemberDoor): a member change ch whose
+// cascade reaches the member's tokens (owned, as they are: narrows their scopes, disables or
+// restores them, or revokes them with the member) is allowed only when the calling token
+// could change or revoke each of them itself. field is the request field that causes it,
+// effect what it does to the tokens ("narrow", "disable", "restore", "revoke"). Otherwise a
+// 403 naming the rule, the first token the caller could not change and how many there are.
+func (p *caller) canCascade(field, effect string, m *memberRec, ch policy.MemberChange, owned []*tokenRec) *problem {
+	shapes := make([]policy.Token, len(owned))
+	for i, t := range owned {
+		shapes[i] = shapeOf(t)
+	}
+	out := p.rule().MemberDoor(ch, shapes)
+	if len(out) == 0 {
+		return nil
+	}
+	verb := "change"
+	if ch.After == nil {
+		verb = "revoke"
+	}
+	first, why := owned[out[0].Index], out[0].Why
+	more := ""
+	if len(out) > 1 {
+		more = fmt.Sprintf(" and %d other token(s)", len(out)-1)
+	}
+	var errs fieldErrs
+	errs.add(field, "would %s token %s%s of member %q, which the calling token cannot %s itself (%s: %s)",
+		effect, first.ID(), more, m.Username, verb, why.Field, wideningMessage(verb, why))
+	pr := newProblem(http.StatusForbidden, "widening", "Forbidden",
+		"every door, the same rules: this change to member %q would %s %d token(s) the calling token cannot %s itself, "+
+			"token %s first; see errors", m.Username, effect, len(out), verb, first.ID())
+	pr.errors = errs
+	return pr
 }
 
 // callerAtCommit is decided at commit: the request's caller as it is inside the write's

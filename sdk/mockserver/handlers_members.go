@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
@@ -223,9 +224,21 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 			out = m
 			return nil
 		}
+		after := m.rule()
+		ch := policy.MemberChange{After: &after, Switched: before.Enabled != m.Enabled}
+		var owned []*tokenRec
+		if ch.Switched || len(after.Lacks(before.Permissions)) > 0 {
+			owned = tx.ownedBy(m.id) // only a change that takes something away reaches tokens
+		}
+		field, effect := cascadeCause(body, before, m)
+		if p := c.canCascade(field, effect, m, ch, owned); p != nil {
+			return refuse(p)
+		}
 		m.UpdatedAt = now
 		tx.putMember(m)
-		cascadeToTokens(tx, before, m, now)
+		for _, t := range cascadeToTokens(ch, owned, m, now) {
+			tx.put(t)
+		}
 		out = m.clone()
 		return nil
 	})
@@ -235,44 +248,46 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	return serverapi.UpdateMember200JSONResponse(toAPIMember(out)), nil
 }
 
-// cascadeToTokens makes the member's tokens follow the member, in the member's write:
-// permissions the member lost leave the tokens (updated_at changes), and the tokens stop or
-// start working with the member (their own enabled untouched).
-func cascadeToTokens(tx *txn, before, after *memberRec, now time.Time) {
-	lost := false
-	for _, p := range before.Permissions {
-		if !after.holds(p) {
-			lost = true
-			break
+// cascadeToTokens is how the member's tokens follow the member, in the member's write: of
+// owned (the member's tokens), each one the change ch reaches loses the permissions the member
+// lost (updated_at changes) and stops or starts working with the member (its own enabled
+// untouched). It returns those tokens as the write must save them.
+func cascadeToTokens(ch policy.MemberChange, owned []*tokenRec, after *memberRec, now time.Time) []*tokenRec {
+	var out []*tokenRec
+	for _, t := range owned {
+		if !ch.Reaches(shapeOf(t)) {
+			continue
 		}
-	}
-	switched := before.Enabled != after.Enabled
-	if !lost && !switched {
-		return
-	}
-	for _, t := range tx.ownedBy(after.id) {
-		changed := false
-		if lost {
-			scopes := t.Scopes()
-			kept := slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return !after.holds(s) })
-			if len(kept) != len(scopes) {
-				t.setScopes(kept)
-				t.setUpdatedAt(now)
-				changed = true
-			}
+		t = t.clone()
+		scopes := t.Scopes()
+		if kept := slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return !after.holds(s) }); len(kept) != len(scopes) {
+			t.setScopes(kept)
+			t.setUpdatedAt(now)
 		}
-		if switched {
+		if ch.Switched {
 			if after.Enabled {
 				t.setOwnerOff(nil)
 			} else {
 				t.setOwnerOff(&now)
 			}
-			changed = true
 		}
-		if changed {
-			tx.put(t)
-		}
+		out = append(out, t)
 	}
+	return out
+}
+
+// cascadeCause names the request field behind a member change's effect on its tokens, and
+// the effect, for the refusal of a caller that could not make it itself.
+func cascadeCause(body *serverapi.UpdateMemberRequest, before, after *memberRec) (field, effect string) {
+	switch {
+	case before.Enabled && !after.Enabled:
+		return "enabled", "disable"
+	case !before.Enabled && after.Enabled:
+		return "enabled", "restore"
+	case body.Role != nil && before.Role != after.Role:
+		return "role", "narrow"
+	}
+	return "permissions", "narrow"
 }
 
 func memberEqual(a, b *memberRec) bool {
@@ -296,7 +311,11 @@ func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberR
 		if p := c.canDeleteMember(m.shape()); p != nil {
 			return refuse(p)
 		}
-		for _, t := range tx.ownedBy(m.id) {
+		owned := tx.ownedBy(m.id)
+		if p := c.canCascade("id", "revoke", m, policy.MemberChange{}, owned); p != nil {
+			return refuse(p)
+		}
+		for _, t := range owned {
 			if t.Bootstrap {
 				return refuse(bootstrapRevoke())
 			}
