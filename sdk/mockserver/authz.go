@@ -18,9 +18,9 @@ package mockserver
 //     admin's token.
 //   - Members within the same bounds (canShapeMember): a caller grants only permissions its
 //     token may use, and only an admin's token makes, changes or deletes an admin (or its own
-//     member). The built-in admin cannot be disabled, demoted or deleted.
+//     member). The built-in admin cannot be disabled, demoted, renamed or deleted.
 //   - No lock-out (bootstrapGuard): the bootstrap token cannot be disabled, expired, scoped
-//     down or revoked.
+//     down, fenced off by allowed_ips or revoked.
 //   - Every door, the same rules (canCascade): a change to a member is allowed only when the
 //     caller could make each consequence itself: every token the cascade would narrow,
 //     disable, restore or revoke must be one the caller may see and change as it is.
@@ -74,7 +74,8 @@ func (p *caller) rule() policy.Caller {
 	return policy.Caller{Admin: p.admin, MemberID: p.owner, Scopes: p.effective, ExpiresAt: p.expiresAt, AllowedIPs: p.allowed}
 }
 
-// effectiveScopes is effective permissions: the token's scopes its owner holds. An admin holds every scope.
+// effectiveScopes is effective permissions: the token's scopes its owner holds. An admin
+// holds every scope.
 func effectiveScopes(tokenScopes []string, ownerAdmin bool, ownerPerms []string) []string {
 	if ownerAdmin {
 		return tokenScopes // all of them, and neither is changed: no copy on every request
@@ -98,7 +99,7 @@ func (p *caller) canShape(verb string, t policy.Token) *problem {
 	if len(errs) == 0 {
 		return nil
 	}
-	return widening(verb, errs)
+	return widening(verb, "token", errs)
 }
 
 // wideningMessage words one of sdk/policy's no-widening violations for a 403 field error.
@@ -177,11 +178,16 @@ func (p *caller) canShapeMember(verb string, before *memberShape, m memberShape)
 		if !m.enabled {
 			errs.add("enabled", "the built-in admin cannot be disabled")
 		}
+		// Its username is how the docs, the demo and an old state file's owner label find it;
+		// freed, the name could be taken by another member that would then pass for it.
+		if m.username != before.username {
+			errs.add("username", "the built-in admin cannot be renamed: its username %q is how it is found", before.username)
+		}
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	return widening(verb, errs)
+	return widening(verb, "member", errs)
 }
 
 // canDeleteMember is the member rules for DELETE: the built-in admin's guard, else the first of
@@ -196,12 +202,13 @@ func (p *caller) canDeleteMember(m memberShape) *problem {
 	if len(errs) == 0 {
 		return nil
 	}
-	return widening("delete", errs)
+	return widening("delete", "member", errs)
 }
 
-// bootstrapGuard is no lock-out: nil unless a request would disable, expire or scope down the
-// bootstrap token.
-func bootstrapGuard(enabled bool, expiresAt *time.Time, scopes []string) *problem {
+// bootstrapGuard is no lock-out: nil unless a request would leave the bootstrap token
+// unusable from somewhere it works today: disabled, expiring, scoped down or fenced off by an
+// allowlist (any non-empty one: the operator's way back in may come from any address).
+func bootstrapGuard(enabled bool, expiresAt *time.Time, scopes, allowedIPs []string) *problem {
 	var errs fieldErrs
 	if !enabled {
 		errs.add("enabled", "the bootstrap token cannot be disabled: it is the operator's way back in")
@@ -212,22 +219,26 @@ func bootstrapGuard(enabled bool, expiresAt *time.Time, scopes []string) *proble
 	if len(scopes) < len(catalogue) {
 		errs.add("scopes", "the bootstrap token keeps every scope: it is the operator's way back in")
 	}
+	if len(allowedIPs) > 0 {
+		errs.add("allowed_ips", "the bootstrap token works from any address (allowed_ips stays empty): it is the operator's way back in")
+	}
 	if len(errs) == 0 {
 		return nil
 	}
 	p := newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
-		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be disabled, expired or scoped down; see errors")
+		"no lock-out: the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be disabled, expired, scoped down or fenced off by allowed_ips; see errors")
 	p.errors = errs
 	return p
 }
 
-func widening(verb string, errs fieldErrs) *problem {
+// widening is the 403 for a write the rules refuse; what is "token" or "member".
+func widening(verb, what string, errs fieldErrs) *problem {
 	msgs := make([]string, len(errs))
 	for i, e := range errs {
 		msgs[i] = e.Field + ": " + e.Message
 	}
 	p := newProblem(http.StatusForbidden, "widening", "Forbidden",
-		"no widening: the calling token cannot %s this token: %s", verb, strings.Join(msgs, "; "))
+		"no widening: the calling token cannot %s this %s: %s", verb, what, strings.Join(msgs, "; "))
 	p.errors = errs
 	return p
 }
@@ -249,7 +260,7 @@ func (p *caller) checkTokenWrite(verb string, before, after *tokenRec, owner *me
 			if after == nil {
 				return bootstrapRevoke()
 			}
-			if pr := bootstrapGuard(after.Enabled, after.ExpiresAt(), after.Scopes()); pr != nil {
+			if pr := bootstrapGuard(after.Enabled, after.ExpiresAt(), after.Scopes(), after.allowedIPs()); pr != nil {
 				return pr
 			}
 		}
@@ -285,7 +296,7 @@ func ownerHolds(owner *memberRec, scopes []string) *problem {
 
 func bootstrapRevoke() *problem {
 	return newProblem(http.StatusForbidden, "bootstrap", "Forbidden",
-		"the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be revoked: it is the operator's way back in")
+		"no lock-out: the bootstrap token (TOKENHUB_BOOTSTRAP_TOKEN) cannot be revoked: it is the operator's way back in")
 }
 
 // canCascade is every door, the same rules (sdk/policy's MemberDoor): a member change ch whose
