@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -131,4 +132,24 @@ func TestIdempotency_ReplayBoundToItsCaller(t *testing.T) {
 			t.Fatalf("another token got the first one's response: %s", second.body)
 		}
 	})
+}
+
+// A process killed and restarted keeps the rule: the remembered response survives in the
+// database, and a replay after the restart is authorized against the caller as it is then.
+func TestSQLite_ReplayAfterRestartIsAuthorized(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "tokens.db")
+	boot, _ := NewSecret()
+	_, admin, stop := startWithDB(t, db, WithBootstrapToken(boot))
+	perms := []string{"token.create", "token.read"}
+	_, c := memberWithToken(t, admin, "svc", perms, perms, nil)
+	expectStatus(t, admin.as(c.Token).do("POST", "/api/v1/token", readerBody, "Idempotency-Key", "k1"), http.StatusCreated)
+	expectStatus(t, admin.do("PATCH", "/api/v1/token/"+c.ID, map[string]any{"scopes": []string{"token.read"}}), http.StatusOK)
+	stop()
+
+	_, admin, stop = startWithDB(t, db, WithBootstrapToken(boot))
+	defer stop()
+	r := admin.as(c.Token).do("POST", "/api/v1/token", readerBody, "Idempotency-Key", "k1")
+	expectStatus(t, r, http.StatusForbidden)
+	noSecret(t, r)
 }
