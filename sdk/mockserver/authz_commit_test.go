@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,7 +70,7 @@ var holdSeq atomic.Int64
 // returns once the server has authenticated the caller.
 func (h *holdHook) send(t *testing.T, c *apiClient, method, path string, body any, hdr ...string) *held {
 	t.Helper()
-	id := fmt.Sprint(holdSeq.Add(1))
+	id := strconv.FormatInt(holdSeq.Add(1), 10)
 	p := &held{t: t, resp: make(chan *apiResp, 1), errc: make(chan error, 1)}
 	var rd io.Reader
 	if body != nil {
