@@ -52,7 +52,9 @@ func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagn
 // noWideningHint explains a 403 that names fields: the server's authorization rules.
 const noWideningHint = "No widening: a token can never make or change a token wider than itself (only scopes " +
 	"it may use, an expiry no later than its own, addresses inside its allowed_ips), a token can hold only " +
-	"permissions its owner holds, and only an admin's token manages other members' tokens or shared ones."
+	"permissions its owner holds, only an admin's token manages other members' tokens or shared ones, and a " +
+	"member is narrowed, disabled, enabled or deleted only by a token that could change or revoke each of the " +
+	"member's tokens the change reaches itself."
 
 // fieldAttribute maps an API field path ("allowed_ips[2]", "scopes.0") to a
 // top-level attribute name, or "" if none of attrs matches.

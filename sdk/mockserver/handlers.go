@@ -12,8 +12,9 @@ import (
 )
 
 // handlers implements the generated strict-server interface on top of the store. By the time
-// a handler runs, the caller is authenticated, holds the operation's scope and the body has
-// been decoded strictly (see serveAPI).
+// a handler runs, the caller was authenticated, held the operation's scope and the body has
+// been decoded strictly (see serveAPI). A write judges the caller again inside its own
+// transaction (callerAtCommit, authz.go): the body may have taken seconds to arrive.
 type handlers struct{ s *Server }
 
 var _ serverapi.StrictServerInterface = (*handlers)(nil)
@@ -108,6 +109,10 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		return respond(t).VisitCreateTokenResponse(w)
 	})
 	err = h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		om := tx.getMember(t.ownerID())
 		if om == nil || om.ID() != owner {
 			return refuse(badRequest(fieldErrs{{Field: "owner", Message: "no member with id " + owner}}))
@@ -147,6 +152,10 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 
 	var out *tokenRec
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		// The token as the write sees it: check again, it may have changed since Get.
 		t := tx.get(req.TokenID)
 		if t == nil || !h.s.visible(c, t, now) {
@@ -232,6 +241,10 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	})
 	var out *tokenRec
 	err = h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		t := tx.get(req.TokenID)
 		if t == nil || !h.s.visible(c, t, now) {
 			return errNoToken
@@ -258,16 +271,21 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 }
 
 func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenRequestObject) (serverapi.RevokeTokenResponseObject, error) {
-	c := infoFrom(ctx).caller
 	id := req.TokenID.String()
 	now := h.s.cfg.clock.Now()
-	err := h.s.st.Revoke(req.TokenID, func(t *tokenRec) error {
-		if !h.s.visible(c, t, now) {
+	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		t := tx.get(req.TokenID)
+		if t == nil || !h.s.visible(c, t, now) {
 			return errNoToken
 		}
 		if p := c.checkTokenWrite("revoke", t, nil, nil); p != nil {
 			return refuse(p)
 		}
+		tx.del(t.id)
 		return nil
 	})
 	if err != nil {

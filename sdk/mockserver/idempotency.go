@@ -88,7 +88,12 @@ func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
 // the client must get what it lost), a repeat with another request (method, path or body)
 // gets 422, and a repeat while the first is still running waits for it. Failed attempts are
 // not remembered, so they can be retried.
-func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, raw []byte, next http.Handler) {
+//
+// A replay is decided at commit too: it is answered only to the caller that made the request
+// (the index is per calling token), admitted again as it is now, holding op's scope and still
+// allowed to make the write the response reports (readmit, lacksScope, mayReplay); otherwise it gets
+// the 401/403 a new request would get, and the response stays sealed.
+func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, op, key string, raw []byte, next http.Handler) {
 	fp := fingerprint(r, raw)
 	idx := idemIndex(c.id, key)
 	st := s.idem
@@ -97,7 +102,7 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 		st.mu.Lock()
 		if box, ok := s.st.Remembered(idx, now); ok {
 			st.mu.Unlock()
-			s.replayIdempotent(w, r, c, key, idx, fp, box)
+			s.replayIdempotent(w, r, op, key, idx, fp, box, now)
 			return
 		}
 		if p := st.pending[idx]; p != nil {
@@ -147,8 +152,17 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 	}
 }
 
-// replayIdempotent answers a repeat of a remembered request from its sealed response.
-func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, idx, fp [sha256.Size]byte, box []byte) {
+// replayIdempotent answers a repeat of a remembered request of operation op from its sealed
+// response, once the caller as it is now may have it.
+func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, op, key string, idx, fp [sha256.Size]byte, box []byte, now time.Time) {
+	c, p := s.readmit(infoFrom(r.Context()).caller, now)
+	if p == nil {
+		p = lacksScope(c, opScopes[op], op)
+	}
+	if p != nil {
+		p.write(w, r.URL.Path)
+		return
+	}
 	gotFP, resp, err := openResponse(c.id, key, idx, box)
 	switch {
 	case err != nil: // cannot happen: idx and the seal key come from the same (caller, key)
@@ -157,6 +171,10 @@ func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, c *cal
 	case gotFP != fp:
 		keyReused(w, r, key)
 	default:
+		if p := c.mayReplay(op, resp.body.Bytes()); p != nil {
+			p.write(w, r.URL.Path)
+			return
+		}
 		w.Header().Set("Idempotent-Replayed", "true")
 		resp.copyTo(w)
 	}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type config struct {
 	janitorEvery   time.Duration
 	disabledMaxAge time.Duration
 	janitorHook    func(deleted int) // tests: called after each janitor-goroutine run
+	// tests: called once a request's caller is authenticated, before its body is read, so a
+	// test can change the caller while the request is on its way
+	authenticated func(r *http.Request)
 }
 
 func defaultConfig() config {

@@ -161,6 +161,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info.caller = c
+	if s.cfg.authenticated != nil {
+		s.cfg.authenticated(r)
+	}
 
 	var raw []byte
 	switch pattern {
@@ -189,11 +192,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				p.write(w, r.URL.Path)
 				return
 			}
-			s.serveIdempotent(w, r, c, keys[0], raw, s.handler)
+			op, ok := idempotentOps[pattern]
+			if !ok { // a replay must be authorized as its operation: refuse what the table lacks
+				newProblem(http.StatusInternalServerError, "internal", "Internal Server Error",
+					"%s has no entry in the server's idempotent operations", pattern).write(w, r.URL.Path)
+				return
+			}
+			s.serveIdempotent(w, r, c, op, keys[0], raw, s.handler)
 			return
 		}
 	}
 	s.handler.ServeHTTP(w, r)
+}
+
+// idempotentOps are the operations an Idempotency-Key applies to (the POSTs), by route
+// pattern: a replay skips the handler, so it is authorized here as its operation would be.
+var idempotentOps = map[string]string{
+	"POST /api/v1/token":                  "CreateToken",
+	"POST /api/v1/token/{tokenId}/rotate": "RotateToken",
+	"POST /api/v1/members":                "CreateMember",
 }
 
 // routeError answers an unknown path with 404 and a known path with a wrong method with 405.

@@ -318,7 +318,7 @@ type Me struct {
 
 // Member A person or service account that owns tokens.
 type Member struct {
-	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
+	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted, renamed or deleted.
 	Builtin bool `json:"builtin"`
 
 	// CreatedAt When the member was created (RFC 3339, UTC).

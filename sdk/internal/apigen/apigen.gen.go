@@ -72,7 +72,10 @@ type ListMembersParams struct {
 type CreateMemberParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
 	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -81,7 +84,10 @@ type CreateMemberParams struct {
 type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
 	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -90,7 +96,10 @@ type CreateTokenParams struct {
 type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
 	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -273,7 +282,11 @@ type ClientInterface interface {
 	// DeleteMember Delete a member
 	//
 	// Deletes the member and revokes every token they own, in one change. Only an admin can delete
-	// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+	// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+	// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+	// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+	// 403 naming the first such token and how many there are, and nothing changes.
+	// Requires scope `members.delete`.
 	//
 	// Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
 	DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -292,7 +305,16 @@ type ClientInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -306,7 +328,16 @@ type ClientInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -359,7 +390,9 @@ type ClientInterface interface {
 	// UpdateTokenWithBody Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -369,7 +402,9 @@ type ClientInterface interface {
 	// UpdateToken Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -529,7 +564,11 @@ func (c *Client) CreateMember(ctx context.Context, params *CreateMemberParams, b
 // DeleteMember Delete a member
 //
 // Deletes the member and revokes every token they own, in one change. Only an admin can delete
-// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+// 403 naming the first such token and how many there are, and nothing changes.
+// Requires scope `members.delete`.
 //
 // Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
 func (c *Client) DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -568,7 +607,16 @@ func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ..
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -592,7 +640,16 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, co
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -705,7 +762,9 @@ func (c *Client) GetToken(ctx context.Context, tokenID TokenID, reqEditors ...Re
 // UpdateTokenWithBody Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -725,7 +784,9 @@ func (c *Client) UpdateTokenWithBody(ctx context.Context, tokenID TokenID, conte
 // UpdateToken Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1642,7 +1703,11 @@ type ClientWithResponsesInterface interface {
 	// DeleteMemberWithResponse Delete a member
 	//
 	// Deletes the member and revokes every token they own, in one change. Only an admin can delete
-	// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+	// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+	// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+	// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+	// 403 naming the first such token and how many there are, and nothing changes.
+	// Requires scope `members.delete`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1665,7 +1730,16 @@ type ClientWithResponsesInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1679,7 +1753,16 @@ type ClientWithResponsesInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1738,7 +1821,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateTokenWithBodyWithResponse Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1748,7 +1833,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateTokenWithResponse Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3174,7 +3261,11 @@ func (c *ClientWithResponses) CreateMemberWithResponse(ctx context.Context, para
 // DeleteMemberWithResponse Delete a member
 //
 // Deletes the member and revokes every token they own, in one change. Only an admin can delete
-// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+// 403 naming the first such token and how many there are, and nothing changes.
+// Requires scope `members.delete`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3209,7 +3300,16 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3229,7 +3329,16 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3324,7 +3433,9 @@ func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, tokenID 
 // UpdateTokenWithBodyWithResponse Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3340,7 +3451,9 @@ func (c *ClientWithResponses) UpdateTokenWithBodyWithResponse(ctx context.Contex
 // UpdateTokenWithResponse Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
