@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/redact"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
@@ -271,8 +272,8 @@ func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 // the method or path is redacted.
 func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start time.Time) {
 	attrs := []slog.Attr{
-		slog.String("method", redactSecrets(r.Method)),
-		slog.String("path", redactSecrets(r.URL.Path)),
+		slog.String("method", redact.TokensAndRuns(r.Method)),
+		slog.String("path", redact.TokensAndRuns(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", info.requestID),
