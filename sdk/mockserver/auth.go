@@ -156,7 +156,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 		return nil, unauthorized("malformed token: not a tokenhub secret (thk_…) or bad checksum")
 	}
 	s.lookups.Add(1)
-	d := digestOf(secret)
+	d := s.key.of(secret)
 	now := s.cfg.clock.Now()
 
 	var c *caller

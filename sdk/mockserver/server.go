@@ -22,7 +22,8 @@ type Server struct {
 	handler http.Handler // the generated router around the strict handlers
 	mux     *http.ServeMux
 
-	st store // tokens and remembered responses; its methods own their locking
+	st  store      // tokens and remembered responses; its methods own their locking
+	key *digestKey // makes the digests st keeps of secrets (digest_key.go)
 
 	limiter     *rateLimiter
 	idem        *idemStore
@@ -55,13 +56,14 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.rateLimit < 0 {
 		return nil, errors.New("mockserver: rate limit must not be negative")
 	}
-	st, err := openStore(cfg)
+	st, key, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		cfg:         cfg,
 		st:          st,
+		key:         key,
 		limiter:     newRateLimiter(cfg.rateLimit),
 		idem:        newIdemStore(),
 		stop:        make(chan struct{}),

@@ -7,7 +7,9 @@
 // database given by -db.
 //
 // The admin (bootstrap) token comes from TOKENHUB_BOOTSTRAP_TOKEN, or is generated and
-// printed once to stderr at first start. The API explorer is at /api-docs.
+// printed once to stderr at first start. The database keeps keyed digests of secrets; their
+// key is in FILE.key beside it (created at first start) or in TOKENHUB_DIGEST_KEY. The API
+// explorer is at /api-docs.
 package main
 
 import (
@@ -71,6 +73,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if *state != "" {
 		opts = append(opts, mockserver.WithStateFile(*state))
+	}
+	if v := getenv("TOKENHUB_DIGEST_KEY"); v != "" {
+		key, err := mockserver.ParseDigestKey(v) // the error never echoes the value
+		if err != nil {
+			return fmt.Errorf("TOKENHUB_DIGEST_KEY: %w", err)
+		}
+		opts = append(opts, mockserver.WithDigestKey(key))
 	}
 	envToken := getenv("TOKENHUB_BOOTSTRAP_TOKEN")
 	if envToken != "" {
