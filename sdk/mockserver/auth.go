@@ -145,8 +145,16 @@ func remoteAddr(r *http.Request) (netip.Addr, bool) {
 
 // authenticate checks the request's credential: 401 for a missing, malformed, unknown,
 // expired, disabled or rotated-away secret; 403 for a caller IP outside allowed_ips; 429 when
-// the token's rate limit is spent. On success it records last_used_at.
-func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
+// the client's address made too many failed authentications, or the token's rate limit is
+// spent. On success it records last_used_at.
+func (s *Server) authenticate(r *http.Request) (_ *caller, p *problem) {
+	// Failed authentications are limited per client address, before any lookup (auth_failures.go).
+	client := clientKey(r)
+	if p := s.authFailures.enter(client, s.cfg.clock.Now()); p != nil {
+		return nil, p
+	}
+	defer func() { s.authFailures.leave(client, s.cfg.clock.Now(), p) }()
+
 	secret, p := credential(r)
 	if p != nil {
 		return nil, p

@@ -11,6 +11,9 @@ type Option func(*config)
 type config struct {
 	clock          Clock
 	rateLimit      float64
+	authFailRate   float64 // failed authentications per second per client address (auth_failures.go)
+	authFailBurst  int
+	authFailAddrs  int // client addresses tracked at most
 	bootstrap      string
 	adminOwner     string
 	logger         *slog.Logger
@@ -28,6 +31,9 @@ func defaultConfig() config {
 	return config{
 		clock:          realClock{},
 		rateLimit:      500,
+		authFailRate:   defaultAuthFailureRate,
+		authFailBurst:  defaultAuthFailureBurst,
+		authFailAddrs:  defaultAuthFailureAddrs,
 		adminOwner:     "admin",
 		bodyLimit:      64 << 10,
 		janitorEvery:   time.Minute,

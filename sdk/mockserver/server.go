@@ -25,10 +25,11 @@ type Server struct {
 	st  store      // tokens and remembered responses; its methods own their locking
 	key *digestKey // makes the digests st keeps of secrets (digest_key.go)
 
-	limiter     *rateLimiter
-	idem        *idemStore
-	faults      faultState
-	adminSecret string
+	limiter      *rateLimiter
+	authFailures *authFailures // failed authentications per client address
+	idem         *idemStore
+	faults       faultState
+	adminSecret  string
 
 	lookups atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
 
@@ -56,18 +57,22 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.rateLimit < 0 {
 		return nil, errors.New("mockserver: rate limit must not be negative")
 	}
+	if cfg.authFailRate < 0 || (cfg.authFailRate > 0 && cfg.authFailBurst < 1) {
+		return nil, errors.New("mockserver: the failed-authentication limit needs a rate >= 0 and, with a rate, a burst >= 1")
+	}
 	st, key, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg:         cfg,
-		st:          st,
-		key:         key,
-		limiter:     newRateLimiter(cfg.rateLimit),
-		idem:        newIdemStore(),
-		stop:        make(chan struct{}),
-		janitorDone: make(chan struct{}),
+		cfg:          cfg,
+		st:           st,
+		key:          key,
+		limiter:      newRateLimiter(cfg.rateLimit),
+		authFailures: newAuthFailures(cfg),
+		idem:         newIdemStore(),
+		stop:         make(chan struct{}),
+		janitorDone:  make(chan struct{}),
 	}
 	s.faults.set(cfg.faults)
 	if err := s.setupBootstrap(); err != nil {

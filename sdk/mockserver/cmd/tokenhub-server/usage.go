@@ -28,6 +28,13 @@ Storage:
                 refused.
   With neither, tokens live in memory and are gone when the server stops.
 
+Failed authentications (a missing, malformed, unknown, revoked, expired or
+disabled token) are limited per client address, before the token is looked up:
+-auth-failure-burst at once, then -auth-failure-rate per second; past that the
+address gets 429 with Retry-After. The client address is the TCP peer (an IPv6
+/64 counts as one); X-Forwarded-For is not trusted, so behind a proxy all
+clients share the proxy's address.
+
 Flags:
 `
 	usageTail = `
