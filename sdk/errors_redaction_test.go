@@ -46,7 +46,7 @@ func TestErrors_hostileServerLeaksNoSecret(t *testing.T) {
 				"type": "https://tokenhub.dev/problems/" + testSecret, "title": "Unauthorized " + otherSecret,
 				"status": 401, "detail": "bad token " + r.Header.Get("Authorization") + " and " + otherSecret,
 				"instance": "/api/v1/token/" + testSecret,
-				"errors": []sdk.FieldError{{Field: "token." + testSecret, Message: "is " + otherSecret}},
+				"errors":   []sdk.FieldError{{Field: "token." + testSecret, Message: "is " + otherSecret}},
 			})
 		},
 		"not a problem": func(_ int, w http.ResponseWriter, r *http.Request) {

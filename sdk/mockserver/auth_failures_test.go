@@ -29,9 +29,9 @@ func newLimitedServer(t *testing.T, opts ...Option) (*Server, *FakeClock) {
 	return s, clock
 }
 
-// from sends one request to s in process as if from the TCP peer remote.
-func from(s *Server, remote, method, path, token string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, path, nil)
+// from sends one GET to s in process as if from the TCP peer remote.
+func from(s *Server, remote, path, token string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, path, nil)
 	r.RemoteAddr = remote
 	if token != "" {
 		r.Header.Set("Authorization", "Bearer "+token)
@@ -51,7 +51,7 @@ func TestAuthFailures_FloodIsLimitedBeforeLookup(t *testing.T) {
 	before := s.lookups.Load()
 	first429 := -1
 	for i := range 1600 {
-		w := from(s, "192.0.2.7:40000", "GET", "/api/v1/me", unknown)
+		w := from(s, "192.0.2.7:40000", "/api/v1/me", unknown)
 		switch {
 		case w.Code == http.StatusUnauthorized && first429 < 0:
 		case w.Code == http.StatusTooManyRequests:
@@ -75,7 +75,7 @@ func TestAuthFailures_FloodIsLimitedBeforeLookup(t *testing.T) {
 	// The bucket refills at 2 per second: one second later two more tries, then 429 again.
 	clock.Advance(time.Second)
 	for i, want := range []int{401, 401, 429} {
-		if w := from(s, "192.0.2.7:40001", "GET", "/api/v1/me", unknown); w.Code != want {
+		if w := from(s, "192.0.2.7:40001", "/api/v1/me", unknown); w.Code != want {
 			t.Fatalf("after a second, request %d: %d, want %d", i, w.Code, want)
 		}
 	}
@@ -103,15 +103,15 @@ func TestAuthFailures_EveryKindOfFailureCounts(t *testing.T) {
 		name string
 		req  func() *httptest.ResponseRecorder
 	}{
-		{"missing", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", "") }},
-		{"malformed", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", "letmein") }},
-		{"bad checksum", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", badSum) }},
-		{"unknown", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", unknown) }},
-		{"revoked", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", rev) }},
-		{"expired", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", expired) }},
-		{"disabled", func() *httptest.ResponseRecorder { return from(s, addr, "GET", "/api/v1/me", disabled) }},
+		{"missing", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", "") }},
+		{"malformed", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", "letmein") }},
+		{"bad checksum", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", badSum) }},
+		{"unknown", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", unknown) }},
+		{"revoked", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", rev) }},
+		{"expired", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", expired) }},
+		{"disabled", func() *httptest.ResponseRecorder { return from(s, addr, "/api/v1/me", disabled) }},
 		{"two credentials", func() *httptest.ResponseRecorder {
-			return from(s, addr, "GET", "/api/v1/me?api_token="+admin, admin)
+			return from(s, addr, "/api/v1/me?api_token="+admin, admin)
 		}},
 		{"unsupported scheme", func() *httptest.ResponseRecorder {
 			r := httptest.NewRequest("GET", "/api/v1/me", nil)
@@ -135,7 +135,7 @@ func TestAuthFailures_EveryKindOfFailureCounts(t *testing.T) {
 			t.Fatalf("%s after the burst: %d, want 429", k.name, w.Code)
 		}
 	}
-	if w := from(s, addr, "GET", "/api/v1/me", admin); w.Code != http.StatusTooManyRequests {
+	if w := from(s, addr, "/api/v1/me", admin); w.Code != http.StatusTooManyRequests {
 		t.Fatalf("the admin token from the limited address: %d, want 429", w.Code)
 	}
 	if n := s.lookups.Load() - before; n != 0 {
@@ -152,18 +152,18 @@ func TestAuthFailures_SuccessSpendsNothing(t *testing.T) {
 	admin := s.AdminToken()
 	_, narrow, _ := s.IssueToken("m", []string{"members.read"}, false)
 	for i := range 500 {
-		if w := from(s, "203.0.113.5:1", "GET", "/api/v1/me", admin); w.Code != http.StatusOK {
+		if w := from(s, "203.0.113.5:1", "/api/v1/me", admin); w.Code != http.StatusOK {
 			t.Fatalf("request %d: %d", i, w.Code)
 		}
 		// A missing scope (403) is not a failed authentication either.
-		if w := from(s, "203.0.113.5:1", "GET", "/api/v1/tokens", narrow); w.Code != http.StatusForbidden {
+		if w := from(s, "203.0.113.5:1", "/api/v1/tokens", narrow); w.Code != http.StatusForbidden {
 			t.Fatalf("request %d: %d, want 403", i, w.Code)
 		}
 	}
 	unknown, _ := NewSecret()
 	var got []int
 	for range 6 {
-		got = append(got, from(s, "203.0.113.5:1", "GET", "/api/v1/me", unknown).Code)
+		got = append(got, from(s, "203.0.113.5:1", "/api/v1/me", unknown).Code)
 	}
 	if want := []int{401, 401, 401, 401, 401, 429}; !slices.Equal(got, want) {
 		t.Fatalf("failures after 1,000 good requests: %v, want %v", got, want)
@@ -184,18 +184,18 @@ func TestAuthFailures_OtherAddressesAndTokensUnaffected(t *testing.T) {
 	clock.Advance(time.Second) // the admin's request above refills
 	unknown, _ := NewSecret()
 	for range 200 {
-		from(s, "192.0.2.66:1", "GET", "/api/v1/me", unknown)
-		from(s, "192.0.2.66:1", "GET", "/api/v1/me", secret) // rotated away
+		from(s, "192.0.2.66:1", "/api/v1/me", unknown)
+		from(s, "192.0.2.66:1", "/api/v1/me", secret) // rotated away
 	}
-	if w := from(s, "192.0.2.66:1", "GET", "/api/v1/me", rot.Token); w.Code != http.StatusTooManyRequests {
+	if w := from(s, "192.0.2.66:1", "/api/v1/me", rot.Token); w.Code != http.StatusTooManyRequests {
 		t.Fatalf("flooding address not limited: %d", w.Code)
 	}
 	for i := range 3 { // the token's burst (3), untouched by the flood
-		if w := from(s, "192.0.2.67:1", "GET", "/api/v1/me", rot.Token); w.Code != http.StatusOK {
+		if w := from(s, "192.0.2.67:1", "/api/v1/me", rot.Token); w.Code != http.StatusOK {
 			t.Fatalf("token request %d from another address: %d: %s", i, w.Code, w.Body)
 		}
 	}
-	if w := from(s, "192.0.2.67:1", "GET", "/api/v1/me", rot.Token); w.Code != http.StatusTooManyRequests ||
+	if w := from(s, "192.0.2.67:1", "/api/v1/me", rot.Token); w.Code != http.StatusTooManyRequests ||
 		!strings.Contains(w.Body.String(), "for token "+id) {
 		t.Fatalf("the token's own limit: %d %s", w.Code, w.Body)
 	}
@@ -209,7 +209,7 @@ func TestAuthFailures_Bounded(t *testing.T) {
 	unknown, _ := NewSecret()
 	for i := range 5000 {
 		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-		from(s, netip.AddrPortFrom(a, 1).String(), "GET", "/api/v1/me", unknown)
+		from(s, netip.AddrPortFrom(a, 1).String(), "/api/v1/me", unknown)
 		if n := s.authFailures.b.len(); n > 64 {
 			t.Fatalf("%d buckets after %d addresses, want at most 64", n, i+1)
 		}
@@ -217,12 +217,12 @@ func TestAuthFailures_Bounded(t *testing.T) {
 	codes := map[int]int{}
 	for i := range defaultAuthFailureBurst + 10 {
 		a := netip.MustParseAddr(fmt.Sprintf("2001:db8:1:2::%x", i+1))
-		codes[from(s, netip.AddrPortFrom(a, 1).String(), "GET", "/api/v1/me", unknown).Code]++
+		codes[from(s, netip.AddrPortFrom(a, 1).String(), "/api/v1/me", unknown).Code]++
 	}
 	if codes[401] != defaultAuthFailureBurst || codes[429] != 10 {
 		t.Fatalf("one /64 from %d addresses: %v, want %d×401 then 429s", defaultAuthFailureBurst+10, codes, defaultAuthFailureBurst)
 	}
-	if w := from(s, "[2001:db8:1:3::1]:1", "GET", "/api/v1/me", unknown); w.Code != http.StatusUnauthorized {
+	if w := from(s, "[2001:db8:1:3::1]:1", "/api/v1/me", unknown); w.Code != http.StatusUnauthorized {
 		t.Fatalf("the next /64: %d, want 401", w.Code)
 	}
 }
@@ -343,13 +343,13 @@ func TestAuthFailures_DefaultOnOffInTestServer(t *testing.T) {
 	ts := NewTestServer(t)
 	unknown, _ := NewSecret()
 	for i := range 100 {
-		if w := from(ts.Server, "192.0.2.1:1", "GET", "/api/v1/me", unknown); w.Code != http.StatusUnauthorized {
+		if w := from(ts.Server, "192.0.2.1:1", "/api/v1/me", unknown); w.Code != http.StatusUnauthorized {
 			t.Fatalf("NewTestServer request %d: %d", i, w.Code)
 		}
 	}
 	ts = NewTestServer(t, WithAuthFailureLimit(1, 1))
-	from(ts.Server, "192.0.2.1:1", "GET", "/api/v1/me", unknown)
-	if w := from(ts.Server, "192.0.2.1:1", "GET", "/api/v1/me", unknown); w.Code != http.StatusTooManyRequests {
+	from(ts.Server, "192.0.2.1:1", "/api/v1/me", unknown)
+	if w := from(ts.Server, "192.0.2.1:1", "/api/v1/me", unknown); w.Code != http.StatusTooManyRequests {
 		t.Fatalf("NewTestServer with WithAuthFailureLimit: %d, want 429", w.Code)
 	}
 	for _, o := range []Option{WithAuthFailureLimit(-1, 5), WithAuthFailureLimit(1, 0)} {
@@ -402,7 +402,7 @@ func TestAuthFailures_ConcurrentFloodGetsOnlyTheBurst(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-gate
-			if from(s, "192.0.2.50:1", "GET", "/api/v1/me", unknown).Code == http.StatusUnauthorized {
+			if from(s, "192.0.2.50:1", "/api/v1/me", unknown).Code == http.StatusUnauthorized {
 				unauthorized.Add(1)
 			}
 		}()

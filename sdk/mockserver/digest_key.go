@@ -149,16 +149,14 @@ func createKeyFile(path string) (*digestKey, error) {
 		return nil, fmt.Errorf("reading random bytes: %w", err)
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".new-*")
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".new-*") // mode 0600
 	if err != nil {
 		return nil, fmt.Errorf("cannot create key file %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // after the link below, or on failure
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.WriteString(hex.EncodeToString(raw) + "\n")
-		if err == nil {
-			err = tmp.Sync()
-		}
+	_, err = tmp.WriteString(hex.EncodeToString(raw) + "\n")
+	if err == nil {
+		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

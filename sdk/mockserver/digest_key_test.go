@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -301,7 +302,7 @@ func TestParseDigestKey(t *testing.T) {
 			t.Errorf("ParseDigestKey(%q) = %x, %v", s, got, err)
 		}
 	}
-	for _, s := range []string{"", "letmein", hex.EncodeToString(raw[:31]), hex.EncodeToString(append(raw, 1)),
+	for _, s := range []string{"", "letmein", hex.EncodeToString(raw[:31]), hex.EncodeToString(append(slices.Clone(raw), 1)),
 		base64.StdEncoding.EncodeToString(raw[:16]), strings.Repeat("z", 64)} {
 		if _, err := ParseDigestKey(s); err == nil {
 			t.Errorf("ParseDigestKey(%q) accepted", s)
