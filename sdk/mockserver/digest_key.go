@@ -36,8 +36,16 @@ const keyCheckLabel = "tokenhub digest key check v1"
 
 // digestKey makes the keyed digests of secrets. It never shows the key (no field holds it).
 type digestKey struct {
-	macs  sync.Pool // HMAC-SHA-256 hashes under the key, reset before they go back
+	macs  sync.Pool // of *macState under the key, reset before they go back
 	check digest    // HMAC(key, keyCheckLabel): which key a database was keyed with
+}
+
+// macState is an HMAC-SHA-256 under the key with buffers of its own, so that making a digest
+// allocates nothing on the authentication path.
+type macState struct {
+	mac    hash.Hash
+	secret [64]byte // the secret being digested (a tokenhub secret is 42 bytes)
+	sum    digest
 }
 
 func newDigestKey(raw []byte) (*digestKey, error) {
@@ -46,7 +54,7 @@ func newDigestKey(raw []byte) (*digestKey, error) {
 	}
 	key := append([]byte(nil), raw...)
 	k := &digestKey{}
-	k.macs.New = func() any { return hmac.New(sha256.New, key) }
+	k.macs.New = func() any { return &macState{mac: hmac.New(sha256.New, key)} }
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(keyCheckLabel))
 	m.Sum(k.check[:0])
@@ -63,18 +71,33 @@ func randomDigestKey() (*digestKey, error) {
 }
 
 // of is the digest the store keeps of secret: HMAC(key, SHA-256(secret)).
-func (k *digestKey) of(secret string) digest { return k.rekey(sha256.Sum256([]byte(secret))) }
+func (k *digestKey) of(secret string) digest {
+	m, _ := k.macs.Get().(*macState)
+	defer k.macs.Put(m)
+	if len(secret) > len(m.secret) {
+		return m.keyed(sha256.Sum256([]byte(secret)))
+	}
+	n := copy(m.secret[:], secret)
+	sha := sha256.Sum256(m.secret[:n])
+	clear(m.secret[:n]) // the secret does not stay in the pool
+	return m.keyed(sha)
+}
 
 // rekey turns a SHA-256 digest of a secret (as stored before digests were keyed) into the
 // keyed digest of the same secret.
 func (k *digestKey) rekey(sha digest) digest {
-	m, _ := k.macs.Get().(hash.Hash)
-	m.Write(sha[:])
-	var out digest
-	m.Sum(out[:0])
-	m.Reset()
-	k.macs.Put(m)
-	return out
+	m, _ := k.macs.Get().(*macState)
+	defer k.macs.Put(m)
+	return m.keyed(sha)
+}
+
+// keyed is HMAC(key, sha), leaving m ready for the next one.
+func (m *macState) keyed(sha digest) digest {
+	m.sum = sha
+	m.mac.Write(m.sum[:])
+	m.mac.Sum(m.sum[:0])
+	m.mac.Reset()
+	return m.sum
 }
 
 // keptSecret is all the store keeps of a secret: its keyed digest and its first characters.
