@@ -329,3 +329,27 @@ func BenchmarkSecretDigest(b *testing.B) {
 	})
 	_ = sink
 }
+
+// TestDigestKey_KeyFileBeforeUpgradeIsUsed: a key file already beside a database that is not
+// keyed yet (a start that stopped between writing the key and keying, or an operator's own
+// key) is the key the upgrade uses; it is never replaced.
+func TestDigestKey_KeyFileBeforeUpgradeIsUsed(t *testing.T) {
+	t.Parallel()
+	path := previousReleaseDB(t)
+	before := storedDigests(t, path)
+	text := strings.Repeat("c3", DigestKeySize) + "\n"
+	mustDo(t, os.WriteFile(path+".key", []byte(text), 0o600))
+	_, c, stop := startAt(t, path, v2Now)
+	expectStatus(t, c.as(v2CI).do("GET", "/api/v1/me", nil), http.StatusOK)
+	stop()
+	if got, _ := os.ReadFile(path + ".key"); string(got) != text {
+		t.Fatalf("the key file was replaced: %q", got)
+	}
+	raw, _ := ParseDigestKey(text)
+	key, err := newDigestKey(raw)
+	mustDo(t, err)
+	want := key.rekey(digest(before["ci"][0]))
+	if got := storedDigests(t, path)["ci"][0]; !bytes.Equal(got, want[:]) {
+		t.Fatalf("ci's digest %x, want HMAC(the key file's key, its SHA-256)", got)
+	}
+}
