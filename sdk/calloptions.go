@@ -54,7 +54,7 @@ func WithHeader(name, value string) CallOption {
 		canon := http.CanonicalHeaderKey(strings.TrimSpace(name))
 		switch {
 		case !validHeaderName(name):
-			return validationErrorf("WithHeader: invalid header name %q", name)
+			return validationErrorf("WithHeader: invalid header name %q", redactText(name, ""))
 		case reservedHeaders[canon]:
 			return validationErrorf("WithHeader: %s is set by the SDK and cannot be replaced", canon)
 		case !validHeaderValue(value):

@@ -155,10 +155,17 @@ func remoteAddr(r *http.Request) (netip.Addr, bool) {
 
 // authenticate checks the request's credential when its headers arrive: 401 for a missing,
 // malformed, unknown, expired or disabled token or a rotated-away secret; 403 for a caller IP
-// outside allowed_ips (admit decides both); 429 when the token's rate limit is spent. On
-// success it records last_used_at. The write the request asks for judges the caller again
-// when it commits (callerAtCommit, authz.go).
-func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
+// outside allowed_ips (admit decides both); 429 when the client's address made too many failed
+// authentications, or the token's rate limit is spent. On success it records last_used_at. The
+// write the request asks for judges the caller again when it commits (callerAtCommit, authz.go).
+func (s *Server) authenticate(r *http.Request) (_ *caller, p *problem) {
+	// Failed authentications are limited per client address, before any lookup (auth_failures.go).
+	client := clientKey(r)
+	if p := s.authFailures.enter(client, s.cfg.clock.Now()); p != nil {
+		return nil, p
+	}
+	defer func() { s.authFailures.leave(client, s.cfg.clock.Now(), p) }()
+
 	secret, p := credential(r)
 	if p != nil {
 		return nil, p
@@ -168,7 +175,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 		return nil, unauthorized("malformed token: not a tokenhub secret (thk_…) or bad checksum")
 	}
 	s.lookups.Add(1)
-	d := digestOf(secret)
+	d := s.key.of(secret)
 	now := s.cfg.clock.Now()
 	pr := presented{digest: d}
 	pr.addr, pr.addrOK = remoteAddr(r)

@@ -37,7 +37,7 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	now := s.cfg.clock.Now()
 	exp := now.Add(48 * time.Hour)
 	secret, _ := NewSecret()
-	tok := newToken("target", "admin", []string{"members.read", "groups.read"}, secret, now)
+	tok := newToken("target", "admin", []string{"members.read", "groups.read"}, testKey.keep(secret), now)
 	tok.id = uuid.MustParse(fuzzTargetID)
 	tok.setAllowedIPs([]string{"10.0.0.0/8"}, pfx("10.0.0.0/8"))
 	tok.setExpiresAt(&exp)

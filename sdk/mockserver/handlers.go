@@ -92,7 +92,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	if err != nil {
 		return nil, err
 	}
-	t := newToken(body.Name, owner, in.scopes, secret, now)
+	t := newToken(body.Name, owner, in.scopes, h.s.key.keep(secret), now)
 	t.Shared = body.Shared != nil && *body.Shared
 	if body.AllowedIPs != nil {
 		t.setAllowedIPs(*body.AllowedIPs, in.prefixes)
@@ -250,7 +250,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 			return errNoToken
 		}
 		before := t.clone()
-		t.rotate(secret, now, in.overlap)
+		t.rotate(h.s.key.keep(secret), now, in.overlap)
 		if in.expirySet {
 			t.setExpiresAt(in.expires)
 		}

@@ -12,12 +12,16 @@ type Option func(*config)
 type config struct {
 	clock          Clock
 	rateLimit      float64
+	authFailRate   float64 // failed authentications per second per client address (auth_failures.go)
+	authFailBurst  int
+	authFailAddrs  int // client addresses tracked at most
 	bootstrap      string
 	adminOwner     string
 	logger         *slog.Logger
 	faults         Faults
 	stateFile      string
 	database       string
+	digestKey      []byte
 	bodyLimit      int64
 	janitorEvery   time.Duration
 	disabledMaxAge time.Duration
@@ -31,6 +35,9 @@ func defaultConfig() config {
 	return config{
 		clock:          realClock{},
 		rateLimit:      500,
+		authFailRate:   defaultAuthFailureRate,
+		authFailBurst:  defaultAuthFailureBurst,
+		authFailAddrs:  defaultAuthFailureAddrs,
 		adminOwner:     "admin",
 		bodyLimit:      64 << 10,
 		janitorEvery:   time.Minute,
@@ -62,8 +69,18 @@ func WithFaults(f Faults) Option { return func(cfg *config) { cfg.faults = f } }
 
 // WithDatabase keeps the tokens in the SQLite database at path (created, mode 0600, if
 // missing): every write is committed to it before it is acknowledged, and it is loaded at
-// start. It holds SHA-256 digests, never secrets. Without it the server is in memory only.
+// start. It holds keyed digests (HMAC-SHA-256), never secrets; the key is kept outside it, in
+// the key file path+".key" (created, mode 0600, at first start; a start refuses a key file
+// others may read) unless WithDigestKey gives it. A database written before digests were
+// keyed is upgraded at start, its secrets unchanged. Without it the server is in memory only.
 func WithDatabase(path string) Option { return func(cfg *config) { cfg.database = path } }
+
+// WithDigestKey sets the key (DigestKeySize bytes; see ParseDigestKey) of the token digests,
+// instead of the database's key file, or of a random key for an in-memory server. A database
+// keyed with another key is refused at start, naming the key it needs.
+func WithDigestKey(key []byte) Option {
+	return func(cfg *config) { cfg.digestKey = append([]byte{}, key...) }
+}
 
 // WithStateFile imports the JSON state file of earlier releases (which persisted to one) into
 // the database given by WithDatabase, once: when the database holds no tokens yet. Tokens keep

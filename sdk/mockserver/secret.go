@@ -20,6 +20,7 @@ const (
 	base62Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 
+// digest is a secret's keyed digest (digestKey.of): all the store keeps of it.
 type digest [sha256.Size]byte
 
 // NewSecret returns a fresh random thk_ secret, for example to pass to WithBootstrapToken.
@@ -66,8 +67,6 @@ func checksum(body string) string {
 	}
 	return string(out)
 }
-
-func digestOf(secret string) digest { return sha256.Sum256([]byte(secret)) }
 
 // hintOf copies the first characters of secret: a substring would keep the
 // whole plaintext secret alive in memory for as long as the token exists.

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/redact"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
@@ -21,12 +22,14 @@ type Server struct {
 	handler http.Handler // the generated router around the strict handlers
 	mux     *http.ServeMux
 
-	st store // tokens and remembered responses; its methods own their locking
+	st  store      // tokens and remembered responses; its methods own their locking
+	key *digestKey // makes the digests st keeps of secrets (digest_key.go)
 
-	limiter     *rateLimiter
-	idem        *idemStore
-	faults      faultState
-	adminSecret string
+	limiter      *rateLimiter
+	authFailures *authFailures // failed authentications per client address
+	idem         *idemStore
+	faults       faultState
+	adminSecret  string
 
 	lookups atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
 
@@ -54,17 +57,22 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.rateLimit < 0 {
 		return nil, errors.New("mockserver: rate limit must not be negative")
 	}
-	st, err := openStore(cfg)
+	if cfg.authFailRate < 0 || (cfg.authFailRate > 0 && cfg.authFailBurst < 1) {
+		return nil, errors.New("mockserver: the failed-authentication limit needs a rate >= 0 and, with a rate, a burst >= 1")
+	}
+	st, key, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg:         cfg,
-		st:          st,
-		limiter:     newRateLimiter(cfg.rateLimit),
-		idem:        newIdemStore(),
-		stop:        make(chan struct{}),
-		janitorDone: make(chan struct{}),
+		cfg:          cfg,
+		st:           st,
+		key:          key,
+		limiter:      newRateLimiter(cfg.rateLimit),
+		authFailures: newAuthFailures(cfg),
+		idem:         newIdemStore(),
+		stop:         make(chan struct{}),
+		janitorDone:  make(chan struct{}),
 	}
 	s.faults.set(cfg.faults)
 	if err := s.setupBootstrap(); err != nil {
@@ -288,8 +296,8 @@ func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 // the method or path is redacted.
 func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start time.Time) {
 	attrs := []slog.Attr{
-		slog.String("method", redactSecrets(r.Method)),
-		slog.String("path", redactSecrets(r.URL.Path)),
+		slog.String("method", redact.TokensAndRuns(r.Method)),
+		slog.String("path", redact.TokensAndRuns(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", info.requestID),

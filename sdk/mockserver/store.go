@@ -53,7 +53,7 @@ type store interface {
 	// errNoToken) aborts the write. It returns the token as saved.
 	Update(id uuid.UUID, idem *idemRecord, change func(t *tokenRec) (bool, error)) (*tokenRec, error)
 	// Rotate gives token id the secret after check accepts the token as it is, like Update.
-	Rotate(id uuid.UUID, secret string, now time.Time, overlap time.Duration, idem *idemRecord,
+	Rotate(id uuid.UUID, secret keptSecret, now time.Time, overlap time.Duration, idem *idemRecord,
 		check func(t *tokenRec) error) (*tokenRec, error)
 	// Revoke deletes token id after check accepts it.
 	Revoke(id uuid.UUID, check func(t *tokenRec) error) error
@@ -218,24 +218,32 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 	return len(tx.changes) > 0, nil
 }
 
-// openStore opens the store the configuration asks for: in memory, or the SQLite database
-// (importing an old state file into it first, if asked).
-func openStore(cfg config) (store, error) {
+// openStore opens the store the configuration asks for and returns it with its digest key:
+// in memory (the key given, or a random one), or the SQLite database (importing an old state
+// file into it first, if asked; the key given, or its key file's).
+func openStore(cfg config) (store, *digestKey, error) {
 	if cfg.database == "" {
 		if cfg.stateFile != "" {
-			return nil, fmt.Errorf("mockserver: state file %s: the state file is now imported into a database; give one with WithDatabase (tokenhub-server -db)", cfg.stateFile)
+			return nil, nil, fmt.Errorf("mockserver: state file %s: the state file is now imported into a database; give one with WithDatabase (tokenhub-server -db)", cfg.stateFile)
 		}
-		return newMemStore(), nil
+		key, err := randomDigestKey()
+		if cfg.digestKey != nil {
+			key, err = newDigestKey(cfg.digestKey)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("mockserver: %w", err)
+		}
+		return newMemStore(), key, nil
 	}
-	st, imported, err := openSQLiteStore(cfg.database, cfg.stateFile)
+	st, imported, err := openSQLiteStore(cfg.database, sqliteOpen{stateFile: cfg.stateFile, adminLabel: cfg.adminOwner, key: cfg.digestKey})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if imported > 0 && cfg.logger != nil {
 		cfg.logger.Info("imported the state file into the database", "state", cfg.stateFile,
 			"database", cfg.database, "tokens", imported)
 	}
-	return st, nil
+	return st, st.key, nil
 }
 
 // memOf returns the in-memory tables behind a store (tests and inspection).

@@ -137,7 +137,7 @@ func (m *memStore) Update(id uuid.UUID, idem *idemRecord, change func(t *tokenRe
 	return out, nil
 }
 
-func (m *memStore) Rotate(id uuid.UUID, secret string, now time.Time, overlap time.Duration, idem *idemRecord,
+func (m *memStore) Rotate(id uuid.UUID, secret keptSecret, now time.Time, overlap time.Duration, idem *idemRecord,
 	check func(t *tokenRec) error,
 ) (*tokenRec, error) {
 	return m.Update(id, idem, func(t *tokenRec) (bool, error) {

@@ -38,7 +38,7 @@ func TestStoreOrder(t *testing.T) {
 		return out
 	}
 	rec := func(id string, seq uint64) *tokenRec {
-		return &tokenRec{id: testIDs[id], Seq: seq, Digest: digestOf("secret-" + id)}
+		return &tokenRec{id: testIDs[id], Seq: seq, Digest: testKey.of("secret-" + id)}
 	}
 	st.insert(rec("c", 3)) // as from a database, out of order
 	st.insert(rec("a", 1))
