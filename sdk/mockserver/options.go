@@ -18,6 +18,7 @@ type config struct {
 	stateFile      string
 	database       string
 	bodyLimit      int64
+	callerSecrets  bool // accept a secret the caller made (token on create and rotate)
 	janitorEvery   time.Duration
 	disabledMaxAge time.Duration
 	janitorHook    func(deleted int) // tests: called after each janitor-goroutine run
@@ -29,6 +30,7 @@ func defaultConfig() config {
 		rateLimit:      500,
 		adminOwner:     "admin",
 		bodyLimit:      64 << 10,
+		callerSecrets:  true,
 		janitorEvery:   time.Minute,
 		disabledMaxAge: 7 * 24 * time.Hour,
 	}
@@ -70,3 +72,8 @@ func WithStateFile(path string) Option { return func(cfg *config) { cfg.stateFil
 // WithBodyLimit sets the largest accepted request body in bytes (default 64 KiB); larger
 // bodies get 413.
 func WithBodyLimit(n int64) Option { return func(cfg *config) { cfg.bodyLimit = n } }
+
+// WithCallerSecrets sets whether create and rotate take a secret the caller made (their token
+// field; default true). Off, a request carrying one gets a 400 naming token, and every secret
+// is the server's own.
+func WithCallerSecrets(on bool) Option { return func(cfg *config) { cfg.callerSecrets = on } }

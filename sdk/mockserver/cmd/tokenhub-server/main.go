@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	state := fs.String("state", "", "JSON state file of an earlier release to import, once, into a new -db database")
 	rate := fs.Float64("rate-limit", 500, "requests per second per token (0 = no limit)")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	callerSecrets := fs.Bool("caller-secrets", true, "accept a secret made by the client (the token field of create and rotate); "+
+		"false: every secret is the server's own, and a request bringing one gets 400")
 	fs.Usage = func() { printUsage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -65,7 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("-log-format must be text or json, not %q", *logFormat)
 	}
 
-	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithLogger(logger)}
+	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithLogger(logger),
+		mockserver.WithCallerSecrets(*callerSecrets)}
 	if *db != "" {
 		opts = append(opts, mockserver.WithDatabase(*db))
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 type syncBuffer struct {
@@ -140,5 +142,38 @@ func TestRun_EnvTokenAndErrors(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-log-format", "xml"}, func(string) string { return "" }, &errOut, nil); err == nil {
 		t.Fatal("bad -log-format accepted")
+	}
+}
+
+// -caller-secrets=false refuses a create that brings its own secret; the default takes it.
+func TestRun_CallerSecretsFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, http.StatusCreated}, {[]string{"-caller-secrets=false"}, http.StatusBadRequest}} {
+		addr, out, stop := start(t, tc.args, nil)
+		admin := tokenLine.FindStringSubmatch(out.String())[1]
+		secret, err := mockserver.NewSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := `{"name":"wo","scopes":["token.read"],"token":"` + secret + `"}`
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/token", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.want || (tc.want == http.StatusBadRequest) != strings.Contains(string(got), `"field":"token"`) {
+			t.Errorf("%v: status %d: %s", tc.args, res.StatusCode, got)
+		}
+		if tc.want == http.StatusCreated && get(t, addr, "/api/v1/me", secret) != http.StatusOK {
+			t.Errorf("the caller's secret does not authenticate")
+		}
+		stopped(t, stop)
 	}
 }

@@ -19,6 +19,11 @@ Storage:
                 database, then no longer used.
   With neither, tokens live in memory and are gone when the server stops.
 
+Secrets: the server makes each token's secret and shows it once, unless the client
+sends its own as token on create or rotate (thk_ format, checksum verified, never a
+secret any token has had; the server keeps its digest and does not send it back).
+-caller-secrets=false refuses such requests.
+
 Flags:
 `
 	usageTail = `

@@ -43,7 +43,7 @@ func TestHelp(t *testing.T) {
 		}
 		for _, want := range []string{
 			// every flag
-			"-listen", "-state", "-rate-limit", "-log-format", "-db FILE",
+			"-listen", "-state", "-rate-limit", "-log-format", "-db FILE", "-caller-secrets",
 			// the environment and the bootstrap token's format
 			"TOKENHUB_BOOTSTRAP_TOKEN", "thk_ + 32 base62 characters", "6-character base62", "checksum",
 			"/api-docs", "Exit status",
