@@ -2,10 +2,16 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -326,4 +332,107 @@ func TestAccTokenWO_fromServerMadeAndBack(t *testing.T) {
 			},
 		},
 	})
+}
+
+// failingRotations is a proxy to srv that answers 500 to every rotation while fail is set.
+func failingRotations(t *testing.T, target string, fail *atomic.Bool) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() && strings.HasSuffix(r.URL.Path, "/rotate") {
+			http.Error(w, `{"title":"injected","status":500}`, http.StatusInternalServerError)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// A bump whose rotation fails after the same apply's PATCH went through keeps the old
+// token_wo_version in state (with the PATCH's change), so the next plan rotates again: the
+// secret store, whose version follows the token's, is not left ahead of the token.
+func TestAccTokenWO_failedRotationRotatesAgain(t *testing.T) {
+	srv, f := accServer(t)
+	var fail atomic.Bool
+	endpoint := failingRotations(t, srv.URL, &fail)
+	cfg := func(name string, version int) string {
+		return fmt.Sprintf(`
+provider "tokenhub" {
+  endpoint        = %q
+  max_retries     = 0
+  request_timeout = "10s"
+}
+ephemeral "tokenhub_token_secret" "s" {}
+resource "tokenhub_api_token" "test" {
+  name             = %q
+  scopes           = ["token.read"]
+  token_wo         = ephemeral.tokenhub_token_secret.s.value
+  token_wo_version = %d
+}
+`, endpoint, name, version)
+	}
+	var hint string
+	before := func(want map[string]any) plancheck.PlanCheck { return priorState{addr: tokenAddr, want: want} }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		TerraformVersionChecks:   skipBelow111,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("wo", 1),
+				Check:  resource.TestCheckResourceAttrWith(tokenAddr, "token_hint", func(v string) error { hint = v; return nil }),
+			},
+			{
+				PreConfig:   func() { fail.Store(true) },
+				Config:      cfg("wo-renamed", 2),
+				ExpectError: regexp.MustCompile(`Error Rotating API Token`),
+			},
+			{
+				PreConfig: func() { fail.Store(false) },
+				Config:    cfg("wo-renamed", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The failed apply saved the rename and kept version 1: the bump is still ahead.
+					before(map[string]any{"name": "wo-renamed", "token_wo_version": json.Number("1")}),
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("token_hint")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_wo_version"), knownvalue.Int64Exact(2)),
+				},
+				Check: resource.TestCheckResourceAttrWith(tokenAddr, "token_hint", func(v string) error {
+					if v == hint {
+						return fmt.Errorf("the token was not rotated")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// priorState checks attributes of a resource's state before the plan (the change's before).
+type priorState struct {
+	addr string
+	want map[string]any
+}
+
+func (c priorState) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		for k, v := range c.want {
+			if fmt.Sprint(before[k]) != fmt.Sprint(v) {
+				resp.Error = fmt.Errorf("%s.%s was %v before the plan, want %v", c.addr, k, before[k], v)
+				return
+			}
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("no change planned for %s", c.addr)
 }

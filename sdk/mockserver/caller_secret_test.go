@@ -405,3 +405,45 @@ func TestCallerSecret_IdempotentReplay(t *testing.T) {
 		t.Fatal("the sealed fingerprint hashes the secret as sent")
 	}
 }
+
+// A caller who may not make the change learns nothing about the secret it brought: the
+// authorization answer comes first (404 for a token it cannot see, 403 without the scope),
+// whether or not the secret was used before. And only create and rotate take a secret.
+func TestCallerSecret_NoOracleForTheUnauthorized(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	private := admin.createToken(map[string]any{"name": "admin-private", "scopes": []string{"members.read"}})
+	_, bob, err := ts.IssueToken("bob", []string{"token.read", "token.update"}, false) // no token.create
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{private.Token, newSecret(t)} { // used before, and fresh
+		rot := admin.as(bob).do("POST", "/api/v1/token/"+private.ID+"/rotate", map[string]any{"token": secret})
+		expectStatus(t, rot, http.StatusNotFound)
+		cr := admin.as(bob).do("POST", "/api/v1/token", map[string]any{"name": "x", "scopes": []string{"token.read"}, "token": secret})
+		expectStatus(t, cr, http.StatusForbidden)
+		for _, r := range []*apiResp{rot, cr} {
+			if strings.Contains(string(r.body), "before") || strings.Contains(string(r.body), secret[4:12]) {
+				t.Errorf("the refusal says something about the secret: %s", r.body)
+			}
+		}
+	}
+	// Inside the write too: bob's token may rotate tokens it sees, but not a token wider than
+	// itself (no widening). A secret used before still gets the 403, not the 400.
+	wider, _, err := ts.IssueToken("bob", []string{"members.read"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := admin.as(bob).do("POST", "/api/v1/token/"+wider+"/rotate", map[string]any{"token": private.Token})
+	expectStatus(t, r, http.StatusForbidden)
+	if strings.Contains(string(r.body), "before") {
+		t.Errorf("the 403 says the secret was used before: %s", r.body)
+	}
+	// PATCH has no token field: refused as unknown, without quoting it.
+	secret := newSecret(t)
+	r = admin.do("PATCH", "/api/v1/token/"+private.ID, map[string]any{"token": secret})
+	expectStatus(t, r, http.StatusBadRequest)
+	if f := fieldsOf(r.problem(t)); len(f) != 1 || f[0] != "token" || strings.Contains(string(r.body), secret[4:12]) {
+		t.Fatalf("PATCH with a token: %s", r.body)
+	}
+}
