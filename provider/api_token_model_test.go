@@ -148,7 +148,7 @@ data "tokenhub_api_tokens" "all" {
 			w := want()
 			for addr, a := range map[string]string{tokenAddr: attr, "data.tokenhub_api_token.one": attr,
 				"data.tokenhub_api_tokens.all": "tokens.0." + attr} {
-				if got, ok := s.RootModule().Resources[addr].Primary.Attributes[a]; got != w && !(w == "" && !ok) {
+				if got, ok := s.RootModule().Resources[addr].Primary.Attributes[a]; got != w && (w != "" || ok) {
 					return fmt.Errorf("%s.%s = %q, want %q", addr, a, got, w)
 				}
 			}

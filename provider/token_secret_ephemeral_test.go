@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,8 +49,11 @@ output "workdir" {
 					made := log.all()
 					seen := map[string]bool{}
 					for _, s := range made {
-						if err := validate.Secret(s); err != nil || seen[s] {
-							return fmt.Errorf("a made secret is malformed (%v) or repeated", err)
+						if err := validate.Secret(s); err != nil {
+							return fmt.Errorf("a made secret is malformed: %w", err)
+						}
+						if seen[s] {
+							return errors.New("a secret was made twice")
 						}
 						seen[s] = true
 					}
@@ -58,8 +62,11 @@ output "workdir" {
 					}
 					for file, want := range map[string]string{"hint": "ok", "length": "42"} {
 						got, err := os.ReadFile(filepath.Join(out, file))
-						if err != nil || strings.TrimSpace(string(got)) != want {
-							return fmt.Errorf("the consumer's %s is %q (%v), want %q", file, got, err, want)
+						if err != nil {
+							return err
+						}
+						if strings.TrimSpace(string(got)) != want {
+							return fmt.Errorf("the consumer's %s is %q, want %q", file, got, want)
 						}
 					}
 					return nil

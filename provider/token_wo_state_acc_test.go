@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -147,7 +148,7 @@ func scanDir(dir string, secrets []string) (found, files []string, err error) {
 func woWorkdir(s *terraform.State) (string, error) {
 	out, ok := s.RootModule().Outputs["workdir"]
 	if !ok {
-		return "", fmt.Errorf("no workdir output in state")
+		return "", errors.New("no workdir output in state")
 	}
 	dir, _ := out.Value.(string)
 	return dir, nil
@@ -166,11 +167,11 @@ func noSecretInFiles(log *secretLog, workdir *string, wantFiles ...string) resou
 
 func scanWorkdir(dir string, log *secretLog, wantFiles ...string) error {
 	if dir == "" {
-		return fmt.Errorf("the working directory is not known yet")
+		return errors.New("the working directory is not known yet")
 	}
 	secrets := log.all()
 	if len(secrets) == 0 {
-		return fmt.Errorf("tokenhub_token_secret made no secret: nothing to look for")
+		return errors.New("tokenhub_token_secret made no secret: nothing to look for")
 	}
 	found, files, err := scanDir(dir, secrets)
 	if err != nil {
@@ -239,6 +240,18 @@ func consumerResult(dir string, version int) (int, string, error) {
 	}
 	_ = json.Unmarshal(body, &me)
 	return code, me.TokenID, nil
+}
+
+// wantStatus fails unless GET /api/v1/me with secret answers want; what says when.
+func wantStatus(srv *mockserver.TestServer, secret string, want int, what string) error {
+	status, err := meStatus(srv, secret)
+	if err != nil {
+		return err
+	}
+	if status != want {
+		return fmt.Errorf("%s: the secret answers %d, want %d", what, status, want)
+	}
+	return nil
 }
 
 // meStatus is GET /api/v1/me's status with secret, straight from the test.
@@ -316,7 +329,7 @@ func TestAccTokenWO_secretNeverInStatePlanOrBackups(t *testing.T) {
 			return err
 		}
 		if len(secret) != 42 || len(findSecrets("terraform.tfstate", data, []string{secret})) == 0 {
-			return fmt.Errorf("the scan does not find the server-made secret in the state: it would miss a leak")
+			return errors.New("the scan does not find the server-made secret in the state: it would miss a leak")
 		}
 		return nil
 	}
@@ -335,10 +348,7 @@ func TestAccTokenWO_secretNeverInStatePlanOrBackups(t *testing.T) {
 			if *secret, err = log.byHint(rs.Attributes["token_hint"]); err != nil {
 				return err
 			}
-			if status, err := meStatus(srv, *secret); err != nil || status != http.StatusOK {
-				return fmt.Errorf("the token's secret answers %d, %v", status, err)
-			}
-			return nil
+			return wantStatus(srv, *secret, http.StatusOK, "the token's secret")
 		}
 	}
 	woState := func(version int64) []statecheck.StateCheck {
@@ -391,10 +401,7 @@ func TestAccTokenWO_secretNeverInStatePlanOrBackups(t *testing.T) {
 						if n := len(log.all()); n < 3 {
 							return fmt.Errorf("tokenhub_token_secret was opened %d times in two runs", n)
 						}
-						if status, err := meStatus(srv, v1); err != nil || status != http.StatusOK {
-							return fmt.Errorf("version 1's secret answers %d, %v after an unchanged run", status, err)
-						}
-						return nil
+						return wantStatus(srv, v1, http.StatusOK, "version 1's, after an unchanged run")
 					},
 				),
 			},
@@ -418,7 +425,7 @@ func TestAccTokenWO_secretNeverInStatePlanOrBackups(t *testing.T) {
 					consumerGot(2, &v2),
 					func(s *terraform.State) error {
 						if v1 == v2 {
-							return fmt.Errorf("the token kept its secret across a version bump")
+							return errors.New("the token kept its secret across a version bump")
 						}
 						until, err := time.Parse(time.RFC3339, s.RootModule().Resources[woAddr].Primary.Attributes["previous_secret_expires_at"])
 						if err != nil {
@@ -429,16 +436,14 @@ func TestAccTokenWO_secretNeverInStatePlanOrBackups(t *testing.T) {
 							return fmt.Errorf("previous_secret_expires_at %s, want the rotation's time %s + 1h", until, info.UpdatedAt)
 						}
 						srv.Clock.Set(until.Add(-time.Nanosecond))
-						if status, err := meStatus(srv, v1); err != nil || status != http.StatusOK {
-							return fmt.Errorf("before previous_secret_expires_at the old secret answers %d, %v", status, err)
+						if err := wantStatus(srv, v1, http.StatusOK, "the old one, before previous_secret_expires_at"); err != nil {
+							return err
 						}
 						srv.Clock.Set(until)
-						for secret, want := range map[string]int{v1: http.StatusUnauthorized, v2: http.StatusOK} {
-							if status, err := meStatus(srv, secret); err != nil || status != want {
-								return fmt.Errorf("at previous_secret_expires_at a secret answers %d (%v), want %d", status, err, want)
-							}
+						if err := wantStatus(srv, v1, http.StatusUnauthorized, "the old one, at previous_secret_expires_at"); err != nil {
+							return err
 						}
-						return nil
+						return wantStatus(srv, v2, http.StatusOK, "the new one, at previous_secret_expires_at")
 					},
 				),
 				ConfigStateChecks: woState(2),

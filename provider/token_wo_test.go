@@ -405,7 +405,7 @@ resource "tokenhub_api_token" "test" {
 				},
 				Check: resource.TestCheckResourceAttrWith(tokenAddr, "token_hint", func(v string) error {
 					if v == hint {
-						return fmt.Errorf("the token was not rotated")
+						return errors.New("the token was not rotated")
 					}
 					return nil
 				}),

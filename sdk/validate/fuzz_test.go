@@ -129,7 +129,7 @@ func FuzzSecret(f *testing.F) {
 		}
 		if len(s) != validate.SecretLen || !strings.HasPrefix(s, "thk_") ||
 			strings.IndexFunc(s[4:], func(r rune) bool {
-				return !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z')
+				return (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z')
 			}) >= 0 {
 			t.Fatalf("Secret accepted a value outside the format (%d bytes)", len(s))
 		}
