@@ -99,7 +99,8 @@ fi
 # its store got.)
 if [ "${LEAKSCAN_SKIP_TOKEN_WO:-0}" != 1 ]; then
   say "token_wo end to end at TF_LOG=TRACE"
-  if TF_LOG=TRACE TF_LOG_PATH="$wo/terraform.log" scripts/token-wo-e2e.sh >"$wo/e2e.out" 2>&1; then
+  # With the same Terraform as the acceptance run (>= 1.11), so no other CLI is built for it.
+  if TF_LOG=TRACE TF_LOG_PATH="$wo/terraform.log" scripts/token-wo-e2e.sh "$tf" >"$wo/e2e.out" 2>&1; then
     echo "    token-wo ok"
   else
     problem "the token_wo end-to-end run failed (see $wo/e2e.out)"
