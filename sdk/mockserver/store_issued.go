@@ -7,8 +7,8 @@ import "github.com/google/uuid"
 // caller brings (the token field of create and rotate) is refused when its digest is among
 // them, so a leaked old secret can never be made to work again, and two tokens never share a
 // secret. The in-memory store keeps the set in a map; the SQLite store keeps it in the
-// issued_digests table only (migration 0003), read by index in the write, so neither a
-// write's cost nor the server's memory grows with the number of secrets ever issued.
+// issued_digests table only (migrations/0003_issued_digests.sql), read by index in the write,
+// so neither a write's cost nor the server's memory grows with the number of secrets issued.
 
 // issue records the digests of t (a put of this batch) that the token did not hold before
 // the put, as changes saved with the batch.

@@ -3,6 +3,8 @@ package mockserver
 import (
 	"errors"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -134,8 +136,8 @@ func TestSQLite_IssuedDigestsStayOnDisk(t *testing.T) {
 	wantReused(t, st, "issued before the restart", secrets[7])
 }
 
-// Migration 0003 seeds the table from the tokens a version-2 database holds: their current
-// secrets and the previous ones still overlapping.
+// The migration that adds issued_digests seeds it from the tokens the database holds: their
+// current secrets and the previous ones still overlapping.
 func TestSQLite_MigrationSeedsIssuedDigests(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "tokens.db")
@@ -146,8 +148,17 @@ func TestSQLite_MigrationSeedsIssuedDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, other := mustCreate(t, st, "b")
-	// Back to version 2, as the previous release left it.
-	if _, err := st.db.Exec(`DROP TABLE issued_digests; UPDATE schema_version SET version = 2`); err != nil {
+	// Back to the version before the migration that adds issued_digests, as the previous
+	// release left it (whatever that migration's number).
+	steps, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := slices.IndexFunc(steps, func(sql string) bool { return strings.Contains(sql, "CREATE TABLE issued_digests") })
+	if before < 0 {
+		t.Fatal("no migration creates issued_digests")
+	}
+	if _, err := st.db.Exec(`DROP TABLE issued_digests; UPDATE schema_version SET version = ?`, before); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -155,8 +166,8 @@ func TestSQLite_MigrationSeedsIssuedDigests(t *testing.T) {
 	}
 	st = openTestDB(t, path)
 	var version int
-	if err := st.db.QueryRow(`SELECT version FROM schema_version`).Scan(&version); err != nil || version != 3 {
-		t.Fatalf("schema version %d (%v), want 3", version, err)
+	if err := st.db.QueryRow(`SELECT version FROM schema_version`).Scan(&version); err != nil || version != len(steps) {
+		t.Fatalf("schema version %d (%v), want %d", version, err, len(steps))
 	}
 	for what, s := range map[string]string{"current": second, "previous, overlapping": first, "another token's": other} {
 		wantReused(t, st, what, s)
