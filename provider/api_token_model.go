@@ -33,6 +33,9 @@ type apiTokenFields struct {
 	CreatedAt      rfc3339Value `tfsdk:"created_at"`
 	UpdatedAt      rfc3339Value `tfsdk:"updated_at"`
 	LastUsedAt     rfc3339Value `tfsdk:"last_used_at"` // null: never used
+	// PreviousSecretExpiresAt is when the secret before the last rotation stops working;
+	// null when no rotation overlap is running.
+	PreviousSecretExpiresAt rfc3339Value `tfsdk:"previous_secret_expires_at"`
 }
 
 // apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
@@ -53,6 +56,8 @@ func apiTokenFieldsAttrTypes() map[string]attr.Type {
 		"created_at":      rfc3339Type{},
 		"updated_at":      rfc3339Type{},
 		"last_used_at":    rfc3339Type{},
+
+		"previous_secret_expires_at": rfc3339Type{},
 	}
 }
 
@@ -99,17 +104,27 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	if t.LastUsedAt != nil {
 		f.LastUsedAt = newRFC3339Time(*t.LastUsedAt)
 	}
+	f.PreviousSecretExpiresAt = newRFC3339Null()
+	if t.PreviousSecretExpiresAt != nil {
+		f.PreviousSecretExpiresAt = newRFC3339Instant(*t.PreviousSecretExpiresAt)
+	}
 	return diags
 }
 
 // auditAttributes change on the server without a change in configuration.
 var auditAttributes = []string{"updated_at", "last_used_at"}
 
+// lapsingAttribute is a time the server shows only until it passes: a rotation overlap's end
+// turns null once reached, so an apply that reads the token may find it gone.
+const lapsingAttribute = "previous_secret_expires_at"
+
 // planAuditTimes settles updated_at and last_used_at in a resource plan: the
 // state's values when the plan changes nothing else (so a refresh, or a
 // respelled timestamp or address, plans no update), unknown when the apply will
 // touch the token (a configuration change, a scheduled rotation, a status fix),
-// since the server then moves them. Run it last in ModifyPlan.
+// since the server then moves them. A previous_secret_expires_at the state holds is unknown
+// then too: the overlap may have ended by the time the apply reads the token back. Run it
+// last in ModifyPlan.
 func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if plan.Raw.IsNull() || state.Raw.IsNull() {
@@ -131,9 +146,34 @@ func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
 		for _, a := range auditAttributes {
 			planned[a] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 		}
+		if p, ok := planned[lapsingAttribute]; ok && p.IsKnown() && !p.IsNull() && p.Equal(prior[lapsingAttribute]) {
+			planned[lapsingAttribute] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+		}
 	}
 	plan.Raw = tftypes.NewValue(plan.Raw.Type(), planned)
 	return diags
+}
+
+// planPreviousSecretExpiry plans previous_secret_expires_at: null for a new token; for a
+// rotation, null when it ends the previous secret at once (no rotation_overlap) and unknown
+// when it starts an overlap; otherwise the state's (planAuditTimes makes a running one unknown
+// when the apply touches the token).
+func planPreviousSecretExpiry(plan *apiTokenResourceModel, state *apiTokenResourceModel, rotating bool) {
+	switch {
+	case state == nil:
+		plan.PreviousSecretExpiresAt = newRFC3339Null()
+	case rotating:
+		overlap, known := parseDuration(plan.RotationOverlap)
+		known = known || plan.RotationOverlap.IsNull()
+		// A rotation that may not happen (inputs unknown until apply) may leave the state's.
+		if known && overlap == 0 && (state.PreviousSecretExpiresAt.IsNull() || !rotationUndecided(*plan)) {
+			plan.PreviousSecretExpiresAt = newRFC3339Null()
+		} else {
+			plan.PreviousSecretExpiresAt = newRFC3339Unknown()
+		}
+	default:
+		plan.PreviousSecretExpiresAt = state.PreviousSecretExpiresAt
+	}
 }
 
 // tokenWithoutSecret drops the secret from a create or rotate response.
@@ -142,6 +182,7 @@ func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
 		ID: t.ID, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIPs: t.AllowedIPs,
 		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint, Shared: t.Shared, DisabledReason: t.DisabledReason,
+		PreviousSecretExpiresAt: t.PreviousSecretExpiresAt,
 	}
 }
 

@@ -51,6 +51,10 @@ type apiTokenResource struct {
 type apiTokenResourceModel struct {
 	apiTokenFields
 	Token types.String `tfsdk:"token"`
+	// The caller's own secret (token_wo.go): write-only, so null in plan and state; its
+	// version is stored.
+	TokenWO        types.String `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
 
 	// Rotation (rotation.go): none of these is sent to the API except through a rotation.
 	RotationTriggers types.Map    `tfsdk:"rotation_triggers"` // of types.String
@@ -59,8 +63,9 @@ type apiTokenResourceModel struct {
 	RotationOverlap  types.String `tfsdk:"rotation_overlap"`
 }
 
-// apiTokenAttributes are the attributes the API's field errors may name.
-var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled", "owner", "shared"}
+// apiTokenAttributes are the attributes the API's field errors may name (token_wo: the API's
+// token, renamed by secretFieldOnTokenWO).
+var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled", "owner", "shared", "token_wo"}
 
 // activeMargin: a kept expiry closer than this to the last sync is not predicted
 // "active" in a plan, because it may well pass before apply.
@@ -73,8 +78,9 @@ func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An API token for the tokenhub API: created, changed and rotated in place, revoked " +
-			"on destroy. The secret is in `token` after the token is created or rotated; every other change keeps " +
-			"the token's id and secret.",
+			"on destroy. The server makes the secret and it is kept in `token` (sensitive), or you make it and pass " +
+			"it in the write-only `token_wo`, so that it is never in state; every other change keeps the token's " +
+			"id and secret.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The token's id (a UUID).",
@@ -124,8 +130,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:  booldefault.StaticBool(true),
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "The secret (`thk_…`), known only after the token is created or rotated and kept in state; " +
-					"the API never shows it again. Null after import until the token is rotated.",
+				MarkdownDescription: "The secret (`thk_…`) the server made, known only after the token is created or rotated and kept " +
+					"in state; the API never shows it again. Null after import until the token is rotated, and always null with `token_wo`.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -134,6 +140,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"lifetime":          lifetimeAttribute(),
 			"rotate_before":     rotateBeforeAttribute(),
 			"rotation_overlap":  rotationOverlapAttribute(),
+			"token_wo":          tokenWOAttribute(),
+			"token_wo_version":  tokenWOVersionAttribute(),
 			"token_hint": schema.StringAttribute{
 				MarkdownDescription: "The first characters of the secret, to recognise it; never enough to use it.",
 				Computed:            true,
@@ -187,6 +195,12 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed:            true,
 				CustomType:          rfc3339Type{},
 			},
+			// Planned in ModifyPlan: the state's value, unknown when the apply rotates.
+			"previous_secret_expires_at": schema.StringAttribute{
+				MarkdownDescription: previousSecretExpiresAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
 		},
 	}
 }
@@ -196,6 +210,7 @@ func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigVa
 	return []resource.ConfigValidator{
 		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
 		rotateBeforeShorterThanLifetime{},
+		tokenWOConfig{},
 	}
 }
 
@@ -248,6 +263,10 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	reason, expiryAtApply := planRotation(&plan, config, state, asOf)
 	if reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
+	}
+	planPreviousSecretExpiry(&plan, state, reason != "")
+	if usesTokenWO(plan) {
+		resp.Diagnostics.Append(planTokenWO(&plan, state, asOf, reason != "")...)
 	}
 	status := predictStatus(plan, state, asOf, expiryAtApply)
 	if status != "" {
@@ -333,8 +352,16 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		body.ExpiresAt = sdk.Expiry(t)
 	}
+	if usesTokenWO(plan) {
+		var diags diag.Diagnostics
+		body.Token, diags = configSecret(ctx, req.Config)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
 
 	created, err := r.client.CreateToken(ctx, body)
+	err = secretFieldOnTokenWO(err)
 	if err != nil {
 		if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Creating API Token"); d != nil {
 			resp.Diagnostics.Append(d...)
@@ -347,7 +374,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Debug(ctx, "created API token", map[string]any{"id": created.ID})
 
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
-	plan.Token = types.StringValue(created.Token)
+	plan.Token = secretValue(created.Token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
@@ -377,8 +404,11 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 			fmt.Sprintf("Could not read API token %q", id), err, nil)...)
 		return
 	}
-	// The secret is not in the response: state.Token keeps the stored one.
+	// The secret is not in the response: state.Token keeps the stored one (none with token_wo).
 	resp.Diagnostics.Append(state.fromAPI(tok)...)
+	if usesTokenWO(state) {
+		state.Token = types.StringNull()
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, tok.ID)...) // the API's spelling of the id
 	if resp.Private != nil {
@@ -398,9 +428,9 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	id := state.ID.ValueString()
-	// ModifyPlan marks the secret unknown exactly when this apply must rotate; the
-	// clock is not consulted again here.
-	rotate := plan.Token.IsUnknown()
+	// ModifyPlan marks the secret unknown exactly when this apply must rotate (token_wo: when
+	// its version changes); the clock is not consulted again here.
+	rotate := plan.Token.IsUnknown() || (usesTokenWO(plan) && tokenWORotation(plan, state) != "")
 	body, diags := patchBody(plan, state, !rotate)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -409,6 +439,13 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	var rot sdk.RotateTokenRequest
 	if rotate {
 		rot = rotateRequest(plan)
+		if usesTokenWO(plan) {
+			var diags diag.Diagnostics
+			rot.Token, diags = configSecret(ctx, req.Config)
+			if resp.Diagnostics.Append(diags...); diags.HasError() {
+				return
+			}
+		}
 		// A new expiry travels with the new secret, so the old secret never gets it.
 		if _, set := body.ExpiresAt.Get(); set {
 			rot.ExpiresAt, body.ExpiresAt = body.ExpiresAt, sdk.NullableTime{}
@@ -432,10 +469,12 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.Token = state.Token // never in an update response
 	if rotate {
 		rotated, err := r.client.RotateToken(ctx, id, rot)
+		err = secretFieldOnTokenWO(err)
 		if err != nil {
 			if !emptyPatch(body) {
 				// Keep what the PATCH changed, with the old secret; the next plan rotates again.
 				plan.TokenHint = state.TokenHint
+				plan.TokenWOVersion = state.TokenWOVersion
 				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 			}
 			resp.Diagnostics.Append(apiErrorDiags("Error Rotating API Token",
@@ -444,7 +483,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		tflog.Info(ctx, "rotated API token", map[string]any{"id": id})
 		resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(rotated))...)
-		plan.Token = types.StringValue(rotated.Token)
+		plan.Token = secretValue(rotated.Token)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	if resp.Private != nil {

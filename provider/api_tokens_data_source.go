@@ -139,6 +139,10 @@ func tokenListElement(t *sdk.Token) tftypes.Value {
 	if t.LastUsedAt != nil {
 		lastUsed = tftypes.NewValue(tftypes.String, newRFC3339Time(*t.LastUsedAt).ValueString())
 	}
+	prevUntil := tfNullStr
+	if t.PreviousSecretExpiresAt != nil {
+		prevUntil = tftypes.NewValue(tftypes.String, newRFC3339Instant(*t.PreviousSecretExpiresAt).ValueString())
+	}
 	return tftypes.NewValue(tokenListType, map[string]tftypes.Value{
 		"id":              tftypes.NewValue(tftypes.String, t.ID),
 		"name":            tftypes.NewValue(tftypes.String, t.Name),
@@ -154,6 +158,8 @@ func tokenListElement(t *sdk.Token) tftypes.Value {
 		"created_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.CreatedAt).ValueString()),
 		"updated_at":      tftypes.NewValue(tftypes.String, newRFC3339Time(t.UpdatedAt).ValueString()),
 		"last_used_at":    lastUsed,
+
+		"previous_secret_expires_at": prevUntil,
 	})
 }
 

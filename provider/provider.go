@@ -55,6 +55,8 @@ type tokenhubProvider struct {
 	getenv  func(string) string // os.Getenv; replaced in tests (env is process-wide)
 	// ephemerals tracks ephemeral tokens not yet revoked (revoked at plugin shutdown).
 	ephemerals *ephemeralRegistry
+	// secretMade, set by tests only, sees each secret tokenhub_token_secret makes.
+	secretMade func(secret string)
 }
 
 // providerData is what Configure hands to resources and data sources.
@@ -263,7 +265,7 @@ func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral}
+	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral, newTokenSecretEphemeral(p.secretMade)}
 }
 
 // ListResources serve `terraform query` (Terraform >= 1.14); older CLIs never ask.

@@ -136,7 +136,8 @@ func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, sta
 // rotationUndecided: an input of the rotation decision is unknown until the
 // final plan.
 func rotationUndecided(plan apiTokenResourceModel) bool {
-	return plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown() || !fullyKnown(plan.RotationTriggers)
+	return plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown() || !fullyKnown(plan.RotationTriggers) ||
+		plan.TokenWOVersion.IsUnknown()
 }
 
 // fullyKnown: the map and each of its values are known.
@@ -158,6 +159,10 @@ func fullyKnown(m types.Map) bool {
 // from an earlier release read with -refresh=false), and then only the next
 // refresh can make a token due.
 func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
+	if usesTokenWO(plan) {
+		// Only a new version rotates it: the provider cannot make its secret (token_wo.go).
+		return tokenWORotation(plan, state)
+	}
 	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		if !fullyKnown(plan.RotationTriggers) {
 			return "rotation_triggers unknown until apply"
@@ -168,6 +173,12 @@ func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 		// Imported: Terraform has no secret to keep, so first triggers ask for one.
 		return "rotation_triggers set on an imported token, whose secret Terraform does not hold"
 	}
+	return timeBasedReason(plan, state, asOf)
+}
+
+// timeBasedReason is rotationReason's lifetime and rotate_before part: why the token is due
+// (or, with inputs unknown, may be), as of asOf, or "".
+func timeBasedReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() || plan.Lifetime.IsNull() {
 		return ""
 	}
@@ -245,10 +256,14 @@ func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Durati
 		return diags
 	}
 	left := exp.Sub(now).Truncate(time.Minute)
+	fix := "Set a later expires_at, or use lifetime with rotate_before to rotate it automatically"
+	if usesTokenWO(plan) {
+		fix = "Bump token_wo_version (with the secret store's version) to rotate it to a new secret; with lifetime " +
+			"that also renews expires_at"
+	}
 	diags.AddAttributeWarning(path.Root("expires_at"), "API Token Expires Soon",
 		fmt.Sprintf("API token %q expires at %s, in %s (within the provider's expiry_warning of %s), and nothing "+
-			"rotates it before then. Set a later expires_at, or use lifetime with rotate_before to rotate it "+
-			"automatically; raise or set expiry_warning = \"0s\" in the provider block to silence this warning.",
-			plan.Name.ValueString(), exp.UTC().Format(time.RFC3339), left, window))
+			"rotates it before then. %s; raise or set expiry_warning = \"0s\" in the provider block to silence "+
+			"this warning.", plan.Name.ValueString(), exp.UTC().Format(time.RFC3339), left, window, fix))
 	return diags
 }

@@ -17,6 +17,15 @@
 // expires_at is a [NullableTime]: leave it zero to omit it, or set [Expiry] or
 // [NoExpiry]. RotateTokenRequest.Overlap is a time.Duration (sent as "24h").
 //
+// # Secrets
+//
+// The server makes a token's secret on create and rotate and returns it once, in
+// TokenWithSecret.Token. To make it yourself (say, to write it to a secret store
+// first), pass [NewSecret]'s result as CreateTokenRequest.Token or
+// RotateTokenRequest.Token: the server checks its format and refuses one any token
+// has ever had, keeps only its digest, and answers with Token empty. A rotation with
+// an Overlap sets Token.PreviousSecretExpiresAt, when the old secret stops working.
+//
 // # Authentication
 //
 // Pass the secret with [WithToken]. It is sent as "Authorization: Bearer <token>"

@@ -391,3 +391,41 @@ func TestExample_testing(t *testing.T) {
 		t.Errorf("old secret after the overlap: %v, want ErrUnauthorized", err)
 	}
 }
+
+// A token whose secret you make yourself, for example to write it to your secret store
+// first: the server keeps only its digest and answers without it. A rotation can bring its
+// own secret too; with an overlap, PreviousSecretExpiresAt says when the old one stops.
+func ExampleNewSecret() {
+	c, done := reference()
+	defer done()
+	ctx := context.Background()
+	secret, err := sdk.NewSecret()
+	if err != nil {
+		panic(err)
+	}
+	// ... write secret to the secret store ...
+	tok, err := c.CreateToken(ctx, sdk.CreateTokenRequest{Name: "ci", Scopes: []sdk.ScopeName{sdk.ScopeTokenRead},
+		Token: secret})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("secret in the answer: %q; hint matches: %v\n", tok.Token, tok.TokenHint == secret[:8])
+
+	next, _ := sdk.NewSecret()
+	rotated, err := c.RotateToken(ctx, tok.ID, sdk.RotateTokenRequest{Token: next, Overlap: time.Hour})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("previous secret works until:", rotated.PreviousSecretExpiresAt.Sub(rotated.UpdatedAt))
+
+	// A secret any token has had is refused: make a new one every time.
+	_, err = c.RotateToken(ctx, tok.ID, sdk.RotateTokenRequest{Token: secret})
+	var apiErr *sdk.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.FieldErrors[0].Field)
+	}
+	// Output:
+	// secret in the answer: ""; hint matches: true
+	// previous secret works until: 1h0m0s
+	// 400 token
+}

@@ -67,6 +67,11 @@ var features = []feature{
 	{"`terraform query`: list resources `tokenhub_api_token`, `tokenhub_member` (≥ 1.14)", func(n string) bool {
 		return strings.HasPrefix(n, "TestAccAPITokenList_") || strings.HasPrefix(n, "TestAccMemberList_")
 	}},
+	// Write-only arguments: Terraform and OpenTofu >= 1.11. On older CLIs one test proves the
+	// provider refuses token_wo there (it would be stored like any argument).
+	{"write-only `token_wo`, ephemeral `tokenhub_token_secret` (≥ 1.11)", func(n string) bool {
+		return strings.HasPrefix(n, "TestAccTokenWO_") || strings.HasPrefix(n, "TestAccTokenSecret_")
+	}},
 }
 
 const (

@@ -19,13 +19,16 @@ func TestParseAndRender(t *testing.T) {
 		`{"Action":"skip","Test":"TestAccAPIToken_identity"}`,
 		`{"Action":"fail","Test":"TestAccEphemeralAPIToken_defaultTTL"}`,
 		`{"Action":"pass","Test":"TestAccEphemeralAPIToken_validation"}`,
+		`{"Action":"output","Test":"TestAccTokenWO_chain","Output":"    x.go:1: Terraform CLI version 1.8.5 is below minimum version 1.11.0: skipping test\n"}`,
+		`{"Action":"skip","Test":"TestAccTokenWO_chain"}`,
+		`{"Action":"skip","Test":"TestAccTokenSecret_fresh"}`,
 		`not json: build output`,
 	}, "\n")
 	col, err := parse(clis[1], strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"✅ 1 passed", "❌ 1 failed", "— skipped (not in OpenTofu)", "— skipped (needs ≥ 1.14)"}
+	want := []string{"✅ 1 passed", "❌ 1 failed", "— skipped (not in OpenTofu)", "— skipped (needs ≥ 1.14)", "— skipped (needs ≥ 1.11)"}
 	for i, w := range want {
 		if got := col.cells[i].String(); got != w {
 			t.Errorf("%s: got %q, want %q", features[i].Name, got, w)

@@ -80,6 +80,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	now := h.s.cfg.clock.Now()
 
 	in, errs := checkCreate(body, now)
+	errs = h.s.callerSecretRule(errs, body.Token != nil)
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
@@ -88,7 +89,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		owner = body.Owner.String()
 	}
 
-	secret, err := NewSecret()
+	secret, shown, err := secretFor(in)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		t.setDisabledAt(&now)
 	}
 	respond := func(t *tokenRec) serverapi.CreateToken201JSONResponse {
-		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), secret))
+		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), shown))
 	}
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitCreateTokenResponse(w)
@@ -119,6 +120,11 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		}
 		if p := c.checkTokenWrite("create", nil, t, om); p != nil {
 			return refuse(p)
+		}
+		if shown == "" {
+			if err := tx.claimSecret(t.Digest); err != nil {
+				return err
+			}
 		}
 		if !om.Enabled {
 			t.setOwnerOff(&om.DisabledAt) // born stopped, like the owner's other tokens
@@ -221,11 +227,12 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 		body = &serverapi.RotateTokenRequest{}
 	}
 	now := h.s.cfg.clock.Now()
-	secret, err := NewSecret()
+	in, errs := checkRotate(body, now)
+	errs = h.s.callerSecretRule(errs, body.Token != nil)
+	secret, shown, err := secretFor(in)
 	if err != nil {
 		return nil, err
 	}
-	in, errs := checkRotate(body, now)
 	if t, ok := h.s.st.Get(req.TokenID); !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
@@ -234,7 +241,7 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	}
 
 	respond := func(t *tokenRec) serverapi.RotateToken200JSONResponse {
-		return serverapi.RotateToken200JSONResponse(withSecret(toAPIToken(t, now), secret))
+		return serverapi.RotateToken200JSONResponse(withSecret(toAPIToken(t, now), shown))
 	}
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitRotateTokenResponse(w)
@@ -260,6 +267,11 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 		if p := c.checkTokenWrite("rotate", before, t, tx.getMember(t.ownerID())); p != nil {
 			return refuse(p)
 		}
+		if shown == "" {
+			if err := tx.claimSecret(t.Digest); err != nil {
+				return err
+			}
+		}
 		tx.put(t)
 		out = t.clone()
 		return tx.remember(idem, t)
@@ -268,6 +280,17 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 		return storeFailure[serverapi.RotateTokenResponseObject](ctx, err, id)
 	}
 	return respond(out), nil
+}
+
+// secretFor returns the new secret of a create or rotate and the one its answer shows: the
+// caller's own (in.secret), which the answer leaves out since the caller has it, or a fresh
+// one of the server's, which the answer shows once.
+func secretFor(in tokenInput) (secret, shown string, err error) {
+	if in.secret != "" {
+		return in.secret, "", nil
+	}
+	secret, err = NewSecret()
+	return secret, secret, err
 }
 
 func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenRequestObject) (serverapi.RevokeTokenResponseObject, error) {

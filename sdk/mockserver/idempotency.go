@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -66,11 +67,19 @@ func (s *Server) idemRecord(ctx context.Context, now time.Time, visit func(t *to
 }
 
 // fingerprint identifies "the same request": method, path and the body's JSON value (so key
-// order and spacing do not matter).
-func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
+// order and spacing do not matter). A secret the caller sent (token) counts by its digest:
+// the fingerprint is sealed into the remembered response, which must not hold the secret in
+// any form the secret's own digest does not already give away.
+func fingerprint(r *http.Request, raw []byte, key *digestKey) [sha256.Size]byte {
 	canon := bytes.TrimSpace(raw)
 	var v any
 	if len(canon) > 0 && json.Unmarshal(canon, &v) == nil {
+		if obj, ok := v.(map[string]any); ok {
+			if secret, ok := obj["token"].(string); ok {
+				d := key.of(secret)
+				obj["token"] = "digest:" + hex.EncodeToString(d[:])
+			}
+		}
 		if b, err := json.Marshal(v); err == nil {
 			canon = b
 		}
@@ -94,7 +103,7 @@ func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
 // allowed to make the write the response reports (readmit, lacksScope, mayReplay); otherwise it gets
 // the 401/403 a new request would get, and the response stays sealed.
 func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, op, key string, raw []byte, next http.Handler) {
-	fp := fingerprint(r, raw)
+	fp := fingerprint(r, raw, s.key)
 	idx := idemIndex(c.id, key)
 	st := s.idem
 	for {

@@ -23,6 +23,7 @@ type config struct {
 	database       string
 	digestKey      []byte
 	bodyLimit      int64
+	callerSecrets  bool // accept a secret the caller made (token on create and rotate)
 	janitorEvery   time.Duration
 	disabledMaxAge time.Duration
 	janitorHook    func(deleted int) // tests: called after each janitor-goroutine run
@@ -40,6 +41,7 @@ func defaultConfig() config {
 		authFailAddrs:  defaultAuthFailureAddrs,
 		adminOwner:     "admin",
 		bodyLimit:      64 << 10,
+		callerSecrets:  true,
 		janitorEvery:   time.Minute,
 		disabledMaxAge: 7 * 24 * time.Hour,
 	}
@@ -91,3 +93,8 @@ func WithStateFile(path string) Option { return func(cfg *config) { cfg.stateFil
 // WithBodyLimit sets the largest accepted request body in bytes (default 64 KiB); larger
 // bodies get 413.
 func WithBodyLimit(n int64) Option { return func(cfg *config) { cfg.bodyLimit = n } }
+
+// WithCallerSecrets sets whether create and rotate take a secret the caller made (their token
+// field; default true). Off, a request carrying one gets a 400 naming token, and every secret
+// is the server's own.
+func WithCallerSecrets(on bool) Option { return func(cfg *config) { cfg.callerSecrets = on } }

@@ -116,6 +116,7 @@ type change struct {
 	idemIdx [sha256.Size]byte
 	at      time.Time  // purge: forget responses expired at this time
 	mem     *memberRec // memberPut: the new record (the write's own)
+	dig     digest     // issue
 }
 
 type changeKind uint8
@@ -128,6 +129,7 @@ const (
 	changePurge                           // forget expired idempotent responses
 	changeMemberPut                       // insert or replace a member
 	changeMemberDel                       // delete a member (id)
+	changeIssue                           // record a secret digest as issued, forever (store_issued.go)
 )
 
 // txn is one write's view of the store: it reads the committed tables plus the changes of
@@ -190,6 +192,7 @@ type batch struct {
 	st      *memStore
 	overlay map[uuid.UUID]*tokenRec  // tokens changed by earlier writes of the batch; nil = deleted
 	members map[uuid.UUID]*memberRec // members changed by earlier writes of the batch; nil = deleted
+	issued  map[digest]struct{}      // secret digests the batch's writes issue (store_issued.go)
 	changes []change
 	seq     uint64
 }
@@ -202,9 +205,11 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 		b.seq = tx.seq
 		return false, err
 	}
+	var issued []change
 	for _, c := range tx.changes {
 		switch c.kind {
 		case changePut:
+			issued = append(issued, b.issue(c.tok)...)
 			b.overlay[c.tok.id] = c.tok
 		case changeDel:
 			b.overlay[c.id] = nil
@@ -214,7 +219,7 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 			b.members[c.id] = nil
 		}
 	}
-	b.changes = append(b.changes, tx.changes...)
+	b.changes = append(append(b.changes, tx.changes...), issued...)
 	return len(tx.changes) > 0, nil
 }
 

@@ -18,6 +18,10 @@ type memStore struct {
 	idem     map[[sha256.Size]byte]idemDone // remembered responses, by idemIndex
 	idemPeak int                            // largest len(idem) since the map was rebuilt
 	dirty    map[uuid.UUID]struct{}         // tokens whose last use is not saved yet (when save is set)
+	// issued holds every secret digest ever issued (store_issued.go), unless issuedLookup
+	// reads them from elsewhere (the SQLite store's table).
+	issued       map[digest]struct{}
+	issuedLookup func(d digest) (bool, error)
 
 	wmu sync.Mutex // one batch at a time, so each write sees the writes before it
 	// save makes a batch's changes durable in one transaction; nil keeps them in memory only.
@@ -34,7 +38,8 @@ type writeReq struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{tb: newTables(), idem: map[[sha256.Size]byte]idemDone{}, dirty: map[uuid.UUID]struct{}{}}
+	return &memStore{tb: newTables(), idem: map[[sha256.Size]byte]idemDone{}, dirty: map[uuid.UUID]struct{}{},
+		issued: map[digest]struct{}{}}
 }
 
 var errClosed = errors.New("mockserver: the store is closed")
@@ -306,7 +311,8 @@ func (m *memStore) groupCommit(stop <-chan struct{}) {
 // fails every write that changed something fails with it. The caller holds wmu.
 func (m *memStore) commit(fns []func(tx *txn) error) []error {
 	m.mu.RLock()
-	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, members: map[uuid.UUID]*memberRec{}, seq: m.tb.seq}
+	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, members: map[uuid.UUID]*memberRec{},
+		issued: map[digest]struct{}{}, seq: m.tb.seq}
 	m.mu.RUnlock()
 	errs := make([]error, len(fns))
 	changed := make([]bool, len(fns))
@@ -351,6 +357,10 @@ func (m *memStore) apply(b *batch) {
 			m.tb.members.put(c.mem)
 		case changeMemberDel:
 			m.tb.members.remove(c.id)
+		case changeIssue:
+			if m.issuedLookup == nil {
+				m.issued[c.dig] = struct{}{}
+			}
 		}
 	}
 }

@@ -39,6 +39,8 @@ type sqliteStore struct {
 	db    *sql.DB
 	stop  chan struct{}
 	stmts map[changeKind]*sql.Stmt
+	// issuedQuery looks a digest up in issued_digests (memStore.everIssued).
+	issuedQuery *sql.Stmt
 
 	unlock    func() // releases the database's lock file
 	closeOnce sync.Once
@@ -172,6 +174,7 @@ func (st *sqliteStore) prepare(opt sqliteOpen) (imported int, err error) {
 		changePurge:     `DELETE FROM idempotency WHERE expires_at <= ?`,
 		changeMemberPut: upsertMemberSQL,
 		changeMemberDel: `DELETE FROM members WHERE id = ?`,
+		changeIssue:     `INSERT OR IGNORE INTO issued_digests (digest) VALUES (?)`,
 	} {
 		s, err := st.db.Prepare(q)
 		if err != nil {
@@ -179,7 +182,22 @@ func (st *sqliteStore) prepare(opt sqliteOpen) (imported int, err error) {
 		}
 		st.stmts[kind] = s
 	}
+	if st.issuedQuery, err = st.db.Prepare(`SELECT count(*) FROM issued_digests WHERE digest = ?`); err != nil {
+		return 0, err
+	}
+	st.issuedLookup = st.everIssuedRow
 	return imported, nil
+}
+
+// everIssuedRow reads issued_digests for d. Writes run one batch at a time on the one
+// connection (group commit), so it sees every committed write; the batch's own are checked
+// first (txn.claimSecret), and none commits between this read and its batch.
+func (st *sqliteStore) everIssuedRow(d digest) (bool, error) {
+	var n int
+	if err := st.issuedQuery.QueryRow(d[:]).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
 }
 
 func (st *sqliteStore) probeWritable() error {
@@ -463,6 +481,8 @@ func (st *sqliteStore) saveBatch(changes []change) error {
 			}
 		case changeMemberDel:
 			_, err = stmt.Exec(c.id.String())
+		case changeIssue:
+			_, err = stmt.Exec(c.dig[:])
 		}
 		if err != nil {
 			_ = tx.Rollback()
@@ -659,6 +679,11 @@ func (st *sqliteStore) importState(statePath, adminLabel string) (int, error) {
 		args, err := tokenArgs(t)
 		if err == nil {
 			_, err = tx.Exec(upsertTokenSQL, args...)
+		}
+		for _, d := range t.digests() {
+			if err == nil {
+				_, err = tx.Exec(`INSERT OR IGNORE INTO issued_digests (digest) VALUES (?)`, d[:])
+			}
 		}
 		if err != nil {
 			return 0, fmt.Errorf("mockserver: importing %s: token %s: %w", statePath, t.ID(), err)

@@ -276,6 +276,15 @@ type CreateTokenRequest struct {
 
 	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
 	Shared *bool `json:"shared,omitempty"`
+
+	// Token The token's secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_7Hq2ExampleSecretMadeByTheCaller2gNILg
+	Token string `json:"token,omitempty"`
 }
 
 // DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
@@ -392,6 +401,15 @@ type RotateTokenRequest struct {
 	//
 	// Example: 1h
 	Overlap time.Duration `json:"overlap,omitempty,omitzero"`
+
+	// Token The new secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_9Zr4ExampleSecretMadeByTheCaller0YmR9k
+	Token string `json:"token,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -445,6 +463,11 @@ type Token struct {
 
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner string `json:"owner"`
+
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
 
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
@@ -510,6 +533,11 @@ type TokenWithSecret struct {
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner string `json:"owner"`
 
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
@@ -522,8 +550,9 @@ type TokenWithSecret struct {
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
-	// Token The secret (`thk_…`). Shown once; store it now.
-	Token string `json:"token"`
+	// Token The secret (`thk_…`) the server made. Shown once; store it now. Absent when the
+	// request sent its own secret as `token`: the caller has it already.
+	Token string `json:"token,omitempty"`
 
 	// TokenHint The first characters of the secret, to recognise it; never enough to use it.
 	TokenHint string `json:"token_hint"`

@@ -353,7 +353,11 @@ type ClientInterface interface {
 
 	// CreateTokenWithBody Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -364,7 +368,11 @@ type ClientInterface interface {
 
 	// CreateToken Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -413,9 +421,12 @@ type ClientInterface interface {
 
 	// RotateTokenWithBody Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -424,9 +435,12 @@ type ClientInterface interface {
 
 	// RotateToken Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -685,7 +699,11 @@ func (c *Client) ListScopes(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // CreateTokenWithBody Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -706,7 +724,11 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, params *CreateTokenPar
 
 // CreateToken Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -805,9 +827,12 @@ func (c *Client) UpdateToken(ctx context.Context, tokenID TokenID, body UpdateTo
 
 // RotateTokenWithBody Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -826,9 +851,12 @@ func (c *Client) RotateTokenWithBody(ctx context.Context, tokenID TokenID, param
 
 // RotateToken Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1780,7 +1808,11 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTokenWithBodyWithResponse Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -1791,7 +1823,11 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTokenWithResponse Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -1844,9 +1880,12 @@ type ClientWithResponsesInterface interface {
 
 	// RotateTokenWithBodyWithResponse Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1855,9 +1894,12 @@ type ClientWithResponsesInterface interface {
 
 	// RotateTokenWithResponse Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3368,7 +3410,11 @@ func (c *ClientWithResponses) ListScopesWithResponse(ctx context.Context, reqEdi
 
 // CreateTokenWithBodyWithResponse Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -3385,7 +3431,11 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 
 // CreateTokenWithResponse Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -3468,9 +3518,12 @@ func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, token
 
 // RotateTokenWithBodyWithResponse Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3485,9 +3538,12 @@ func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Contex
 
 // RotateTokenWithResponse Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

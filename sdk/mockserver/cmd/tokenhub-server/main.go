@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	failRate := fs.Float64("auth-failure-rate", 2, "failed authentications per second per client address, refilled (0 = no limit)")
 	failBurst := fs.Int("auth-failure-burst", 30, "failed authentications a client address may make at once")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	callerSecrets := fs.Bool("caller-secrets", true, "accept a secret made by the client (the token field of create and rotate); "+
+		"false: every secret is the server's own, and a request bringing one gets 400")
 	fs.Usage = func() { printUsage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -70,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 
 	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithAuthFailureLimit(*failRate, *failBurst),
-		mockserver.WithLogger(logger)}
+		mockserver.WithLogger(logger), mockserver.WithCallerSecrets(*callerSecrets)}
 	if *db != "" {
 		opts = append(opts, mockserver.WithDatabase(*db))
 	}

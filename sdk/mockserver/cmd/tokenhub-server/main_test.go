@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 type syncBuffer struct {
@@ -177,5 +179,38 @@ func TestRun_DigestKey(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "key") {
 			t.Fatalf("TOKENHUB_DIGEST_KEY=%s: err = %v", bad, err)
 		}
+	}
+}
+
+// -caller-secrets=false refuses a create that brings its own secret; the default takes it.
+func TestRun_CallerSecretsFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, http.StatusCreated}, {[]string{"-caller-secrets=false"}, http.StatusBadRequest}} {
+		addr, out, stop := start(t, tc.args, nil)
+		admin := tokenLine.FindStringSubmatch(out.String())[1]
+		secret, err := mockserver.NewSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := `{"name":"wo","scopes":["token.read"],"token":"` + secret + `"}`
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/token", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.want || (tc.want == http.StatusBadRequest) != strings.Contains(string(got), `"field":"token"`) {
+			t.Errorf("%v: status %d: %s", tc.args, res.StatusCode, got)
+		}
+		if tc.want == http.StatusCreated && get(t, addr, "/api/v1/me", secret) != http.StatusOK {
+			t.Errorf("the caller's secret does not authenticate")
+		}
+		stopped(t, stop)
 	}
 }

@@ -35,6 +35,11 @@ address gets 429 with Retry-After. The client address is the TCP peer (an IPv6
 /64 counts as one); X-Forwarded-For is not trusted, so behind a proxy all
 clients share the proxy's address.
 
+Secrets: the server makes each token's secret and shows it once, unless the client
+sends its own as token on create or rotate (thk_ format, checksum verified, never a
+secret any token has had; the server keeps its digest and does not send it back).
+-caller-secrets=false refuses such requests.
+
 Flags:
 `
 	usageTail = `
