@@ -15,7 +15,7 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
-// A token follows its owner (PRODUCT.md "Members and the authorization model"): it
+// A token follows its owner (ARCHITECTURE.md: Effective permissions, Cascades): it
 // stops working while the owner is disabled, and loses the scopes the owner loses.
 // Both happen outside Terraform; these helpers explain them in plans and errors.
 

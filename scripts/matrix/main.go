@@ -37,7 +37,7 @@ type cli struct {
 	OpenTofu bool     // sets TF_ACC_PROVIDER_HOST=registry.opentofu.org
 }
 
-// clis is the supported set (PRODUCT.md): oldest, PATH, newest that builds, OpenTofu.
+// clis is the supported set (README's support matrix): oldest, PATH, newest that builds, OpenTofu.
 var clis = []cli{
 	{Key: "tf-oldest", Role: "oldest supported", Locate: []string{"scripts/terraform-path.sh", "1.8.5"}},
 	{Key: "tf-path", Role: "on PATH", Locate: []string{"scripts/terraform-path.sh"}},

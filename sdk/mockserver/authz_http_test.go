@@ -109,7 +109,7 @@ func TestMembers_CRUD(t *testing.T) {
 	expectStatus(t, admin.do("DELETE", "/api/v1/members/"+m.ID, nil), http.StatusNotFound)
 }
 
-// Rule 1: a token uses a scope only while its owner holds it; a member's token can be
+// Effective permissions: a token uses a scope only while its owner holds it; a member's token can be
 // granted only the member's permissions.
 func TestMembers_TokensCarryOwnerPermissions(t *testing.T) {
 	t.Parallel()
@@ -124,7 +124,7 @@ func TestMembers_TokensCarryOwnerPermissions(t *testing.T) {
 	expectStatus(t, admin.as(tok.Token).do("GET", "/api/v1/members/"+m.ID, nil), http.StatusOK)
 }
 
-// Rule 1 and the cascade: permissions removed from the owner leave the tokens in the same
+// Effective permissions and the cascade: permissions removed from the owner leave the tokens in the same
 // write (updated_at moves), and the scope stops working at once.
 func TestMembers_PermissionsReducedCascade(t *testing.T) {
 	t.Parallel()
@@ -228,7 +228,7 @@ func TestMembers_SharedTokens(t *testing.T) {
 	}
 }
 
-// Rule 4, the hostile cases: a limited token cannot make, stretch or free anything.
+// No widening, hostile cases: a limited token cannot make, stretch or free anything.
 func TestNoWidening(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
@@ -281,7 +281,7 @@ func TestNoWidening(t *testing.T) {
 	})
 }
 
-// Rule 5: members are managed within the same bounds.
+// No widening for members: members are managed within the same bounds.
 func TestMembers_NoWidening(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
@@ -309,7 +309,7 @@ func TestMembers_NoWidening(t *testing.T) {
 	})
 }
 
-// Rule 6: the bootstrap token cannot be disabled, expired, scoped down or revoked.
+// No lock-out: the bootstrap token cannot be disabled, expired, scoped down or revoked.
 func TestBootstrap_NoLockoutThroughTheAPI(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)

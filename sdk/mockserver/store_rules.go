@@ -58,7 +58,7 @@ func disabledLongerThan(t *tokenRec, now time.Time, maxAge time.Duration) bool {
 }
 
 // visible: an admin's token sees every token; a member's token its owner's and the shared
-// ones (authz.go, rule 3).
+// ones (the visibility rule, authz.go).
 func (s *Server) visible(c *caller, t *tokenRec, now time.Time) bool {
 	if s.dueForDeletion(t, now) {
 		return false

@@ -152,7 +152,7 @@ func TestViolation_Error(t *testing.T) {
 	}
 }
 
-// TestMemberWidening: rule 5, members managed within the same bounds as tokens.
+// TestMemberWidening: no widening for members, managed within the same bounds as tokens.
 func TestMemberWidening(t *testing.T) {
 	t.Parallel()
 	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.create", "members.update", "token.read"}}
@@ -191,7 +191,7 @@ func TestMemberWidening(t *testing.T) {
 	}
 }
 
-// TestMember_Holds: rule 1's other half. An admin holds every scope; a member only its
+// TestMember_Holds: effective permissions. An admin holds every scope; a member only its
 // permissions, so a token keeps only those (Effective) and may be given only those (Lacks).
 func TestMember_Holds(t *testing.T) {
 	t.Parallel()
