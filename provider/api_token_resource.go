@@ -461,16 +461,11 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 }
 
-// updateRequest is the PATCH body: only fields that differ between plan and
-// state (semantically). When nothing but status differs (a token that expired or
-// was disabled while its attributes still match), it re-sends enabled and
-// expires_at so the server re-evaluates the token.
-func updateRequest(plan, state apiTokenResourceModel) (sdk.UpdateTokenRequest, diag.Diagnostics) {
-	return patchBody(plan, state, true)
-}
-
-// patchBody is updateRequest; statusFix=false leaves the body empty when nothing
-// differs (a rotation then needs no PATCH).
+// patchBody is the PATCH body: only fields that differ between plan and state
+// (semantically). With statusFix, when nothing but status differs (a token that
+// expired or was disabled while its attributes still match), it re-sends enabled
+// and expires_at so the server re-evaluates the token; without, the body stays
+// empty when nothing differs (a rotation then needs no PATCH).
 func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTokenRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var body sdk.UpdateTokenRequest
