@@ -46,6 +46,7 @@ type apiTokenResource struct {
 	now           func() time.Time
 	expiryWarning time.Duration
 	access        *callerAccess // nil: no plan-time permission checks (access_plan.go)
+	memberPlans   *memberPlans  // members' planned permissions in this plan (api_token_owner.go)
 }
 
 type apiTokenResourceModel struct {
@@ -210,6 +211,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 	}
 	r.expiryWarning = data.expiryWarning
 	r.access = data.access
+	r.memberPlans = data.memberPlans
 }
 
 // ModifyPlan settles everything apply must not decide on its own, such as
@@ -336,12 +338,8 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 
 	created, err := r.client.CreateToken(ctx, body)
 	if err != nil {
-		if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Creating API Token"); d != nil {
-			resp.Diagnostics.Append(d...)
-			return
-		}
-		resp.Diagnostics.Append(apiErrorDiags("Error Creating API Token",
-			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
+		resp.Diagnostics.Append(r.writeError(ctx, "Error Creating API Token",
+			fmt.Sprintf("Could not create API token %q", name), err, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "created API token", map[string]any{"id": created.ID})
@@ -419,12 +417,8 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	if !rotate || !emptyPatch(body) {
 		updated, err := r.client.UpdateToken(ctx, id, body)
 		if err != nil {
-			if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Updating API Token"); d != nil {
-				resp.Diagnostics.Append(d...)
-				return
-			}
-			resp.Diagnostics.Append(apiErrorDiags("Error Updating API Token",
-				fmt.Sprintf("Could not update API token %q", id), err, apiTokenAttributes)...)
+			resp.Diagnostics.Append(r.writeError(ctx, "Error Updating API Token",
+				fmt.Sprintf("Could not update API token %q", id), err, plan)...)
 			return
 		}
 		resp.Diagnostics.Append(plan.fromAPI(updated)...)

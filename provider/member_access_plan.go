@@ -34,14 +34,15 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 	if diags.HasError() {
 		return // the resource's own ModifyPlan reports unreadable plans
 	}
-	var scope, action, verb string
+	var scope sdk.ScopeName
+	var action, verb string
 	switch {
 	case after == nil:
-		scope, action, verb = "members.delete", "delete a tokenhub_member", "delete"
+		scope, action, verb = sdk.ScopeMembersDelete, "delete a tokenhub_member", "delete"
 	case before == nil:
-		scope, action, verb = "members.create", "create a tokenhub_member", "create"
+		scope, action, verb = sdk.ScopeMembersCreate, "create a tokenhub_member", "create"
 	case !resp.Plan.Raw.Equal(req.State.Raw):
-		scope, action, verb = "members.update", "change a tokenhub_member", "change"
+		scope, action, verb = sdk.ScopeMembersUpdate, "change a tokenhub_member", "change"
 	default:
 		return
 	}
@@ -55,13 +56,8 @@ func policyMember(m *memberResourceModel) *policy.Member {
 	if m == nil {
 		return nil
 	}
-	pm := &policy.Member{ID: m.ID.ValueString(), Admin: !m.Role.IsUnknown() && m.Role.ValueString() == string(sdk.RoleAdmin)}
-	for _, e := range knownElems(m.Permissions) {
-		if s, ok := e.(interface{ ValueString() string }); ok && !e.IsUnknown() {
-			pm.Permissions = append(pm.Permissions, s.ValueString())
-		}
-	}
-	return pm
+	return &policy.Member{ID: m.ID.ValueString(), Admin: !m.Role.IsUnknown() && m.Role.ValueString() == string(sdk.RoleAdmin),
+		Permissions: knownStrings(m.Permissions)}
 }
 
 // checkMember is the server's member rule (sdk/policy, the same function the server calls)
