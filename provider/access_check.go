@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
@@ -52,6 +54,21 @@ func (a *callerAccess) requireScope(scope sdk.ScopeName, action string) diag.Dia
 				"permission to its owner.", action, scope, a.who(), listOrNone(a.Scopes), scope))
 	}
 	return diags
+}
+
+// stateAndPlan reads a ModifyPlan's prior state and final plan into the resource's model
+// (typed, so a renamed attribute fails loudly); nil for a side that is null (create,
+// destroy).
+func stateAndPlan[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (state, plan *M, diags diag.Diagnostics) {
+	if !req.State.Raw.IsNull() {
+		state = new(M)
+		diags.Append(req.State.Get(ctx, state)...)
+	}
+	if !resp.Plan.Raw.IsNull() {
+		plan = new(M)
+		diags.Append(resp.Plan.Get(ctx, plan)...)
+	}
+	return state, plan, diags
 }
 
 // plannedToken is a token as a plan would leave it. Unknown parts are not checked: scopes

@@ -25,16 +25,9 @@ func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyP
 	if a == nil || resp.Diagnostics.HasError() {
 		return // skip_credentials_validation, or not configured yet, or already failing
 	}
-	var state, plan *apiTokenResourceModel
+	state, plan, diags := stateAndPlan[apiTokenResourceModel](ctx, req, resp)
 	var config apiTokenResourceModel
-	var diags diag.Diagnostics
-	if !req.State.Raw.IsNull() {
-		state = &apiTokenResourceModel{}
-		diags.Append(req.State.Get(ctx, state)...)
-	}
-	if !resp.Plan.Raw.IsNull() {
-		plan = &apiTokenResourceModel{}
-		diags.Append(resp.Plan.Get(ctx, plan)...)
+	if plan != nil {
 		diags.Append(req.Config.Get(ctx, &config)...)
 	}
 	if diags.HasError() {

@@ -519,20 +519,7 @@ func TestAccAPIToken_ownerUnreadableCheckedAtApply(t *testing.T) {
 // permission a token keeps fails at plan, though the token itself plans no change.
 func TestAccAPIToken_ownerPermissionsPlannedTogether(t *testing.T) {
 	srv, f := accServer(t)
-	cfg := func(perms, scopes string) string {
-		return providerBlock(srv) + fmt.Sprintf(`
-resource "tokenhub_member" "svc" {
-  username    = "svc-together"
-  permissions = %s
-}
-
-resource "tokenhub_api_token" "test" {
-  name   = "x"
-  owner  = tokenhub_member.svc.id
-  scopes = %s
-}
-`, perms, scopes)
-	}
+	cfg := func(perms, scopes string) string { return memberAndToken(srv, "svc-together", perms, scopes) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		CheckDestroy:             checkDestroyed(srv),
@@ -555,22 +542,11 @@ resource "tokenhub_api_token" "test" {
 func TestAccAPIToken_ownerPermissionsUnknownAtPlan(t *testing.T) {
 	srv, f := accServer(t)
 	cfg := func(perms, scopes string) string {
-		return providerBlock(srv) + fmt.Sprintf(`
+		return memberAndToken(srv, "svc-unknown", perms, scopes) + `
 resource "terraform_data" "grant" {
   input = "groups"
 }
-
-resource "tokenhub_member" "svc" {
-  username    = "svc-unknown"
-  permissions = %s
-}
-
-resource "tokenhub_api_token" "test" {
-  name   = "x"
-  owner  = tokenhub_member.svc.id
-  scopes = %s
-}
-`, perms, scopes)
+`
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
@@ -586,4 +562,21 @@ resource "tokenhub_api_token" "test" {
 			},
 		},
 	})
+}
+
+// memberAndToken is a configuration of member username holding perms and a token it owns
+// holding scopes (HCL lists).
+func memberAndToken(srv *mockserver.TestServer, username, perms, scopes string) string {
+	return providerBlock(srv) + fmt.Sprintf(`
+resource "tokenhub_member" "svc" {
+  username    = %q
+  permissions = %s
+}
+
+resource "tokenhub_api_token" "test" {
+  name   = "x"
+  owner  = tokenhub_member.svc.id
+  scopes = %s
+}
+`, username, perms, scopes)
 }

@@ -94,7 +94,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"The provider's own token must hold every scope it grants. Order does not matter.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopeValidator{}},
 			},
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset up to ±23:59) or " +

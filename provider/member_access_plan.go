@@ -21,16 +21,7 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 	if a == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var diags diag.Diagnostics
-	var before, after *memberResourceModel
-	if !req.State.Raw.IsNull() {
-		before = &memberResourceModel{}
-		diags.Append(req.State.Get(ctx, before)...)
-	}
-	if !resp.Plan.Raw.IsNull() {
-		after = &memberResourceModel{}
-		diags.Append(resp.Plan.Get(ctx, after)...)
-	}
+	before, after, diags := stateAndPlan[memberResourceModel](ctx, req, resp)
 	if diags.HasError() {
 		return // the resource's own ModifyPlan reports unreadable plans
 	}

@@ -80,7 +80,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{scopesValidator{}},
+				Validators:  []validator.Set{scopeValidator{}},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "`false` stops every token the member owns (they show `status = \"disabled\"`); " +
