@@ -13,7 +13,7 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
-// checkAccess is the plan-time half of the server's no-widening rule for members (authz.go): the
+// checkAccess is the plan-time half of the server's members-within-the-same-bounds rule (authz.go): the
 // operation's scope, and sdk/policy's member rule (checkMember). It runs last in ModifyPlan;
 // unknown values are not checked.
 func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -281,7 +281,7 @@ func TestNoWidening(t *testing.T) {
 	})
 }
 
-// No widening for members: members are managed within the same bounds.
+// Members within the same bounds.
 func TestMembers_NoWidening(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)

@@ -152,7 +152,7 @@ func TestViolation_Error(t *testing.T) {
 	}
 }
 
-// TestMemberWidening: no widening for members, managed within the same bounds as tokens.
+// TestMemberWidening: members within the same bounds as tokens.
 func TestMemberWidening(t *testing.T) {
 	t.Parallel()
 	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.create", "members.update", "token.read"}}
