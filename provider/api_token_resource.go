@@ -46,6 +46,7 @@ type apiTokenResource struct {
 	now           func() time.Time
 	expiryWarning time.Duration
 	access        *callerAccess // nil: no plan-time permission checks (access_plan.go)
+	memberPlans   *memberPlans  // members' planned permissions in this plan (api_token_owner.go)
 }
 
 type apiTokenResourceModel struct {
@@ -99,7 +100,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"The provider's own token must hold every scope it grants. Order does not matter.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopeValidator{}},
 			},
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset up to ±23:59) or " +
@@ -225,6 +226,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 	}
 	r.expiryWarning = data.expiryWarning
 	r.access = data.access
+	r.memberPlans = data.memberPlans
 }
 
 // ModifyPlan settles everything apply must not decide on its own, such as
@@ -363,12 +365,8 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	created, err := r.client.CreateToken(ctx, body)
 	err = secretFieldOnTokenWO(err)
 	if err != nil {
-		if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Creating API Token"); d != nil {
-			resp.Diagnostics.Append(d...)
-			return
-		}
-		resp.Diagnostics.Append(apiErrorDiags("Error Creating API Token",
-			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
+		resp.Diagnostics.Append(r.writeError(ctx, "Error Creating API Token",
+			fmt.Sprintf("Could not create API token %q", name), err, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "created API token", map[string]any{"id": created.ID})
@@ -456,12 +454,8 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	if !rotate || !emptyPatch(body) {
 		updated, err := r.client.UpdateToken(ctx, id, body)
 		if err != nil {
-			if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Updating API Token"); d != nil {
-				resp.Diagnostics.Append(d...)
-				return
-			}
-			resp.Diagnostics.Append(apiErrorDiags("Error Updating API Token",
-				fmt.Sprintf("Could not update API token %q", id), err, apiTokenAttributes)...)
+			resp.Diagnostics.Append(r.writeError(ctx, "Error Updating API Token",
+				fmt.Sprintf("Could not update API token %q", id), err, plan)...)
 			return
 		}
 		resp.Diagnostics.Append(plan.fromAPI(updated)...)
@@ -500,16 +494,11 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 }
 
-// updateRequest is the PATCH body: only fields that differ between plan and
-// state (semantically). When nothing but status differs (a token that expired or
-// was disabled while its attributes still match), it re-sends enabled and
-// expires_at so the server re-evaluates the token.
-func updateRequest(plan, state apiTokenResourceModel) (sdk.UpdateTokenRequest, diag.Diagnostics) {
-	return patchBody(plan, state, true)
-}
-
-// patchBody is updateRequest; statusFix=false leaves the body empty when nothing
-// differs (a rotation then needs no PATCH).
+// patchBody is the PATCH body: only fields that differ between plan and state
+// (semantically). With statusFix, when nothing but status differs (a token that
+// expired or was disabled while its attributes still match), it re-sends enabled
+// and expires_at so the server re-evaluates the token; without, the body stays
+// empty when nothing differs (a rotation then needs no PATCH).
 func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTokenRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var body sdk.UpdateTokenRequest

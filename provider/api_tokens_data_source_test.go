@@ -271,8 +271,9 @@ func TestTokenFilterListOptions(t *testing.T) {
 	now := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	exp := now.Add(time.Hour)
 	m := apiTokensDataSourceModel{
-		Name: types.StringValue("ci"), NamePrefix: types.StringValue("c"), Status: types.StringValue("active"),
-		Scope: types.StringValue("token.read"), ExpiresBefore: newRFC3339Time(exp), UnusedFor: types.StringValue("2160h"),
+		tokenFilterModel: tokenFilterModel{Name: types.StringValue("ci"), NamePrefix: types.StringValue("c"),
+			Status: types.StringValue("active"), Scope: types.StringValue("token.read"), UnusedFor: types.StringValue("2160h")},
+		ExpiresBefore: newRFC3339Time(exp),
 	}
 	f, diags := m.filter(now)
 	if diags.HasError() {

@@ -23,27 +23,19 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 	if a == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var diags diag.Diagnostics
-	var before, after *memberResourceModel
-	if !req.State.Raw.IsNull() {
-		before = &memberResourceModel{}
-		diags.Append(req.State.Get(ctx, before)...)
-	}
-	if !resp.Plan.Raw.IsNull() {
-		after = &memberResourceModel{}
-		diags.Append(resp.Plan.Get(ctx, after)...)
-	}
+	before, after, diags := stateAndPlan[memberResourceModel](ctx, req, resp)
 	if diags.HasError() {
 		return // the resource's own ModifyPlan reports unreadable plans
 	}
-	var scope, action, verb string
+	var scope sdk.ScopeName
+	var action, verb string
 	switch {
 	case after == nil:
-		scope, action, verb = "members.delete", "delete a tokenhub_member", "delete"
+		scope, action, verb = sdk.ScopeMembersDelete, "delete a tokenhub_member", "delete"
 	case before == nil:
-		scope, action, verb = "members.create", "create a tokenhub_member", "create"
+		scope, action, verb = sdk.ScopeMembersCreate, "create a tokenhub_member", "create"
 	case !resp.Plan.Raw.Equal(req.State.Raw):
-		scope, action, verb = "members.update", "change a tokenhub_member", "change"
+		scope, action, verb = sdk.ScopeMembersUpdate, "change a tokenhub_member", "change"
 	default:
 		return
 	}
@@ -94,7 +86,7 @@ func isChange(before, after attr.Value) bool { return !after.IsUnknown() && !aft
 // server decides the others, and answers a refusal naming the first token.
 func (a *callerAccess) checkDoor(ctx context.Context, client *sdk.Client, before, after *memberResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if client == nil || before == nil || before.ID.ValueString() == "" || !a.Has("token.read-all") {
+	if client == nil || before == nil || before.ID.ValueString() == "" || !a.Has(string(sdk.ScopeTokenReadAll)) {
 		return diags
 	}
 	ch, field, effect, verb := policy.MemberChange{}, "", "revoke", "delete"
@@ -164,13 +156,8 @@ func policyMember(m *memberResourceModel) *policy.Member {
 	if m == nil {
 		return nil
 	}
-	pm := &policy.Member{ID: m.ID.ValueString(), Admin: !m.Role.IsUnknown() && m.Role.ValueString() == string(sdk.RoleAdmin)}
-	for _, e := range knownElems(m.Permissions) {
-		if s, ok := e.(interface{ ValueString() string }); ok && !e.IsUnknown() {
-			pm.Permissions = append(pm.Permissions, s.ValueString())
-		}
-	}
-	return pm
+	return &policy.Member{ID: m.ID.ValueString(), Admin: !m.Role.IsUnknown() && m.Role.ValueString() == string(sdk.RoleAdmin),
+		Permissions: knownStrings(m.Permissions)}
 }
 
 // checkMember is the server's member rule (sdk/policy, the same function the server calls)

@@ -32,8 +32,9 @@ func newMemberResource() resource.Resource { return &memberResource{} }
 
 // memberResource is a person or service account that owns tokens.
 type memberResource struct {
-	client *sdk.Client
-	access *callerAccess // nil: no plan-time permission checks (member_access_plan.go)
+	client      *sdk.Client
+	access      *callerAccess // nil: no plan-time permission checks (member_access_plan.go)
+	memberPlans *memberPlans  // where this plan's permissions are noted for tokens (member_plans.go)
 }
 
 type memberResourceModel struct {
@@ -79,7 +80,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{scopesValidator{}},
+				Validators:  []validator.Set{scopeValidator{}},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "`false` stops every token the member owns (they show `status = \"disabled\"`); " +
@@ -115,13 +116,15 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Resource"); data != nil {
 		r.client = data.client
 		r.access = data.access
+		r.memberPlans = data.memberPlans
 	}
 }
 
 // ModifyPlan settles permissions when they are not configured: none for a member,
 // all for an admin, so the plan shows exactly what apply will store.
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
+	defer r.memberPlans.record(ctx, resp) // after checkAccess: only a plan that stands is noted
+	defer r.checkAccess(ctx, req, resp)   // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return
 	}

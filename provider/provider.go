@@ -68,6 +68,8 @@ type providerData struct {
 	// access is the provider's own token from GET /api/v1/me, for plan-time permission
 	// checks; nil when skip_credentials_validation is set.
 	access *callerAccess
+	// memberPlans is the members' planned permissions, for their tokens' plans.
+	memberPlans *memberPlans
 }
 
 type providerModel struct {
@@ -220,7 +222,8 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
 
-	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals}
+	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals,
+		memberPlans: newMemberPlans()}
 	if !skip {
 		me, d := fetchMe(ctx, client, endpoint, timeout)
 		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {

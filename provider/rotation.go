@@ -197,21 +197,34 @@ func timeBasedReason(plan, state apiTokenResourceModel, asOf *time.Time) string 
 	return ""
 }
 
-// settleExpiry fixes an expires_at the plan left to apply (plan_clock.go): the
-// time of apply plus lifetime, to the second as the API keeps it.
+// lifetimeExpiry is the one computation of expires_at from lifetime: at plus
+// lifetime, to the second as the API keeps it. The plan shows it unknown
+// (planRotation; plan_clock.go says why), apply fixes it at the time of apply
+// (settleExpiry), and the plan-time checks (plannedTokenOf) and the expiry
+// warning take it at now, the earliest apply.
+func lifetimeExpiry(lifetime types.String, at time.Time) (time.Time, bool) {
+	d, ok := parseDuration(lifetime)
+	if !ok {
+		return time.Time{}, false
+	}
+	return at.Add(d).UTC().Truncate(time.Second), true
+}
+
+// settleExpiry fixes an expires_at the plan left to apply (plan_clock.go) with
+// lifetimeExpiry at the time of apply.
 func settleExpiry(plan *apiTokenResourceModel, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !plan.ExpiresAt.IsUnknown() {
 		return diags
 	}
-	lifetime, ok := parseDuration(plan.Lifetime)
+	at, ok := lifetimeExpiry(plan.Lifetime, now)
 	if !ok {
 		diags.AddAttributeError(path.Root("expires_at"), "Unknown Expiry At Apply",
 			"expires_at is still unknown at apply and there is no lifetime to compute it from. "+
 				"Please report this issue to the provider developers.")
 		return diags
 	}
-	plan.ExpiresAt = newRFC3339Time(now.Add(lifetime).UTC().Truncate(time.Second))
+	plan.ExpiresAt = newRFC3339Time(at)
 	return diags
 }
 
@@ -249,8 +262,8 @@ func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Durati
 		return diags
 	}
 	exp, err := plan.ExpiresAt.Time()
-	if lifetime, ok := parseDuration(plan.Lifetime); ok && plan.ExpiresAt.IsUnknown() {
-		exp, err = now.Add(lifetime), nil // set at apply: about now plus lifetime
+	if at, ok := lifetimeExpiry(plan.Lifetime, now); ok && plan.ExpiresAt.IsUnknown() {
+		exp, err = at, nil // set at apply: about now plus lifetime
 	}
 	if err != nil || !exp.After(now) || !exp.Before(now.Add(window)) { // a passed expiry: see pastExpiry
 		return diags

@@ -58,10 +58,6 @@ func WithRateLimit(rps float64) Option { return func(cfg *config) { cfg.rateLimi
 // (see NewSecret); without it a random one is generated, unless the database holds one.
 func WithBootstrapToken(secret string) Option { return func(cfg *config) { cfg.bootstrap = secret } }
 
-// WithAdminOwner sets the owner of the bootstrap token (default "admin"). Tokens created with
-// it inherit this owner.
-func WithAdminOwner(owner string) Option { return func(cfg *config) { cfg.adminOwner = owner } }
-
 // WithLogger logs one structured record per request (method, path without query, status,
 // duration, token id). Secrets and the api_token query value are never logged. nil = silent.
 func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }

@@ -18,10 +18,8 @@ import (
 // (newMemStore; NewTestServer and the acceptance tests) and the SQLite store
 // (openSQLiteStore; the runnable server).
 //
-// Growing it (members who own tokens): a migration 0002 adds a members table and the token
-// columns (owner member id, shared); the record gains the fields, change a kind for members;
-// "update a member and cascade to their tokens" is one Write whose fn puts the member and
-// each of the member's tokens, so all of it commits, or none.
+// A member change and its cascade to the member's tokens (narrowed, stopped or revoked) is
+// one Write whose fn puts the member and each of its tokens, so all of it commits, or none.
 type store interface {
 	// Get returns a copy of the token with this id.
 	Get(id uuid.UUID) (*tokenRec, bool)
@@ -249,15 +247,4 @@ func openStore(cfg config) (store, *digestKey, error) {
 			"database", cfg.database, "tokens", imported)
 	}
 	return st, st.key, nil
-}
-
-// memOf returns the in-memory tables behind a store (tests and inspection).
-func memOf(st store) *memStore {
-	switch s := st.(type) {
-	case *memStore:
-		return s
-	case *sqliteStore:
-		return s.memStore
-	}
-	panic(fmt.Sprintf("mockserver: unknown store %T", st))
 }

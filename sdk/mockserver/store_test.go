@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -163,3 +164,17 @@ func TestTokenRecSize(t *testing.T) {
 		t.Fatalf("tokenRec is %d bytes, want at most 160", n)
 	}
 }
+
+// memOf returns the in-memory tables behind a store.
+func memOf(st store) *memStore {
+	switch s := st.(type) {
+	case *memStore:
+		return s
+	case *sqliteStore:
+		return s.memStore
+	}
+	panic(fmt.Sprintf("mockserver: unknown store %T", st))
+}
+
+// len returns the number of digests indexed.
+func (x *digestIndex) len() int { return len(x.byPrefix) + len(x.overflow) }

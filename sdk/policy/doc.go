@@ -10,7 +10,8 @@
 //		fmt.Println(v) // scopes: the calling token may not use token.delete
 //	}
 //
-// A token T is within the calling token C when:
+// A token T is within the calling token C when (the no-widening rule of the repository's
+// ARCHITECTURE.md):
 //
 //   - T's owner is C's owner, unless C's owner is an admin;
 //   - T is not shared, unless C's owner is an admin;
