@@ -3,7 +3,6 @@ package mockserver
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -11,8 +10,6 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
-
-const maxOverlap = 720 * time.Hour
 
 // fieldErrs collects every bad field of a request, so one 400 lists them all.
 type fieldErrs []serverapi.FieldError
@@ -172,17 +169,12 @@ func validateExpiry(errs *fieldErrs, v nullable.Nullable[string], now time.Time)
 }
 
 func validateOverlap(errs *fieldErrs, v *string) time.Duration {
-	if v == nil || *v == "" {
+	if v == nil {
 		return 0
 	}
-	d, err := time.ParseDuration(*v)
-	switch {
-	case err != nil:
-		errs.add("overlap", "must be a Go duration such as \"1h\" or \"30m\"")
-	case d < 0:
-		errs.add("overlap", "must not be negative")
-	case d > maxOverlap:
-		errs.add("overlap", "must be at most %s", strings.TrimSuffix(maxOverlap.String(), "0m0s"))
+	d, err := validate.Overlap(*v)
+	if err != nil {
+		errs.add("overlap", "%s", err.Error())
 	}
 	return d
 }
