@@ -272,7 +272,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty
+	// means any. A range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`), and no two
+	// entries may name the same range (`10.0.0.1` and `10.0.0.1/32` are the same range).
+	//
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
@@ -280,15 +283,18 @@ type CreateTokenRequest struct {
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
+	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30). Omit or null for never.
 	//
 	// Example: 2027-01-31T00:00:00Z
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A human name, 1–100 characters.
+	// Name A human name, 1–100 characters: no control or bidirectional control characters, and
+	// not blank: at least one letter, number, punctuation mark or symbol (the pattern refuses
+	// the usual blanks; the server also refuses a name made only of combining marks or of
+	// characters Unicode does not assign).
 	Name string `json:"name"`
 
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	// Owner The member who will own the token (an existing member's id); defaults to the caller's owner. Only an admin may name another member (a service account, say).
 	Owner *openapi_types.UUID `json:"owner,omitempty"`
 
 	// Scopes Scopes to grant; the caller must hold each of them.
@@ -405,7 +411,7 @@ type Problem struct {
 
 // RotateTokenRequest defines model for RotateTokenRequest.
 type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
+	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar, in the future); omitted keeps the current one.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
@@ -570,16 +576,16 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any. Entries follow the rules of `CreateTokenRequest.allowed_ips` (no host bits set, no two entries for the same range).
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
+	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar); null removes the expiry.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A new name, 1–100 characters.
+	// Name A new name, under the rules of `CreateTokenRequest.name` (not blank, no control or bidirectional control characters).
 	Name *string `json:"name,omitempty"`
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
@@ -633,7 +639,7 @@ type ListMembersParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Username Only the member with this username.
@@ -645,7 +651,9 @@ type CreateMemberParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -654,7 +662,9 @@ type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -663,7 +673,9 @@ type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
 	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -672,7 +684,7 @@ type ListTokensParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Name Only tokens whose name equals this value.
@@ -681,23 +693,27 @@ type ListTokensParams struct {
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Owner Only tokens owned by this member (a member id).
+	// Owner Only tokens owned by this member (a member id, lower case as the API writes it).
 	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
 
 	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
-	// 1–100 characters, under the rules of a token name: not blank, no control or
-	// bidirectional control characters.
+	// 1–100 characters, under the rules of a token name: no control or bidirectional
+	// control characters, and not blank: at least one letter, number, punctuation mark or
+	// symbol (the pattern refuses the usual blanks; the server also refuses a value made
+	// only of combining marks or of characters Unicode does not assign).
 	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
 
 	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
 	// that have already expired are included; add `status=active` to leave them out. RFC 3339
-	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30).
+	// Encode a `+` in an offset as `%2B`.
 	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
 
 	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
 	// (`last_used_at` null) and created strictly before it. So a token created after this time
 	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
-	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	// (UTC), on a day of the calendar (not 2027-02-30). For "unused for 90 days", pass now
+	// minus 90 days.
 	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
@@ -3719,156 +3735,182 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Lchs3suiv4M49VZHqDClSD9uiaquONokT7Ylsry3fVGLqmuAMSCIaAgyAkcx1qSr/cO837IflS06h",
-	"8RjMixw9sok3rt2KxXk0gO5Gv9Dd8zFK+HLFGWFKRqOP0YLglAj48zVRYn06U0ToXymRiaArRTmLRtEb",
-	"knCWSqQ4usFUoSmZcUGQ0K9QNu9HcSSTBVli/eqSMrrMl9FoEEdqvSLRKKJMkTkR0e3tbRytsMBLouyw",
-	"ZylZrrgiLFn/N1nXhz5FOaM/5wRdkTWacYHUgkqU8TlNcIYE+TknUqEdjN6+PfsqRhKvd/voYkGQxEvz",
-	"EmYpmvJ0jW6oWlCG9g/RgudCjpkgKhdMIrUgaEaFVEgQueJMEkSZVASniM8QThRlc4TnmLITeNaD1hAR",
-	"RimdzYggTJlxKID+iSSKpOaRw/39/pgNNf72j45QssACJxoDaCfhOdPPYYneMprwlAS3Y8S4QtO1InI3",
-	"RlKPwFlC+mMWxRHV6DEEjOKI4aXGdIDOnsZniTD4w3eEzdUiGu0fHcWaUO730JNKKkHZPNKEOifLKRFn",
-	"aZ0oGr9LuPuFRDTtu9mssFoUc1m69+NI04kKkkYjJXISTmrGxRKraBTlOdVP1qdxwa8Ia5uF0jc3TULZ",
-	"tx8yh1v9smEM4Nm/4vS1YTz9K+FMEQZ/4tUqownW89tbCT7NyPI/f5J6sh8j8gEvV5kBQNk1zmj6nJIs",
-	"hQsyXy6xWGsCmltoBvcQZQgDV0VxdI2znBg0KEyzaBTtIxo+viN3T5AkBBEhuJBRHNk/Ru8+RvBENDJ4",
-	"iaMlkRLPgUy51DsaDX/95f8NB4OA/aLbuHgPZxm/Iel7upLvhpclCJpJMUNnrxBOU0GkRFygL8++eo0E",
-	"ZnMyQuNoOOjD//YODsZRdHupaSUVZol+fw+v6N71cA9opVlWYZXLaHQ40CKEqowEiLFbviDTQqmVHO2Z",
-	"txf5tJ+Sa4d9uQcvAUWAmZY409QmqWGoAu+nhpUQTZFaYIWohL1n5Eoj8of3QH7BjXX826E24WaPcdXD",
-	"PcumvxmabsPN8R+CzKJR9L/3Cs2xZ+7KvVfmdfNKfXM66UylR9UORlNs5HGMfs6JWCOvD2LNNngTHXZP",
-	"xmxi0DpBGZVKInKtYWiYgGO0gxVacqnQcDCIkX34PV9SpUg6QSBujcQXRKrdPjrNJEeYyRsiSDpmiiO8",
-	"nNJ5znM961WuRlrC52ZjE/S3Ny9faNkPk11qLagWmCHOCEoESQlTFGdoR91wNDnN1YIL+g/A62TMrLaN",
-	"q3dARU3wir6HtU8AdvAbqRuakF0t9m/j6EvOZhlN7iF7SuybSyK0LEDjSF4nvYSOI41snAmC0zVS2OzF",
-	"BlY0cl2WOPC44EA/v46sl7jnH5vtHGBplLCmeZIL0NN64kQzo8dCad27fT2ZrzXvPBDL2vIRDGdGKkTt",
-	"WztE51F5Q1sIb4i4JgJ9bQF1wq0b/lFwe8rWiKsFEWYxgKPnXExpmhL2QDyBVWd2foaTK7NDZcJXVsX3",
-	"E0GwIjG6WdBkgb6EX2AZIEZIKqOOCuWgQGwx9Y7InPkXHotTE5xlYEOdvfKCzqjZGGG7fCrRkkqpTdAd",
-	"zamptgkmBnGTXRAVKmD6G55n6Zjd0JQwdKMlqPIDoSVeo5RrvgfYsdba5MOKinVsFTgobCuHsZgThaje",
-	"SHmWwuwW+JqMmaFFeoK8LNYTs1I1zwjIM2NUkyx1cusFV895ztKHcgoQ/clsmOzjY9I7nD5Ne4dkgHvH",
-	"ycG0t58+mx2Rp3g4PRzAjGcw5AaV2gVSiYUOCxZ6wRV6bgfoxEJaf5sZPQYLveBI5snC7hutj0Ayox0u",
-	"YO3XVNJppndQwARGtr3C64zj9ILz7zSZH0gTx3zW/UGZhimMZnxydHTwxPgwHTfpMNikdp7ognNkZtoR",
-	"0yvzYk9x3oPpPLp6cYtVnJsFA2IvOD/HbG39A/lQxGo1ldElVdoTPRoM3OhyTxpvGEg/mB6nT2ZPSe8g",
-	"GeLe4ewZ6R2n+9PeEX6SPCXPZsd4MEXkQ0JIqrct+O0Ia18fDZHsqJUO9wMlr+mh14n8QjvSRa+oBysi",
-	"j7MJXhcociss4gQwh/KCJxDo6EGkY4KkiWxo57EaC+n5YEjTzOzTe0HYBCb3lmFr25GHSjrvq6CSuYjM",
-	"0NrZYCkaR6WbI/RXggURaJwPBgcJrB/+JOOozZorSbdhQePSUjqSNw/feRwZFyOPiBjl7IrxGxYbtUVS",
-	"LfVSKvE0I6m1FCKgwkrwRLtY04x8zRRV6wcSoxJYQePoYLY//fWXf44jdIMLuzmXLugTxoUKb6yLANzf",
-	"D4kQrATZpXS1/oI5X5F1TxA9u0cThFWUbEeDFpmWPjJfrbhQJD0nKcUXsJwHWpAV0ez96gAQAOiohY5C",
-	"IvjpIpgvggl33hP+7d5Sv92D134rfaQ1/6S66Ana0QjiLAscbmds6rcmyQILSdRfcjXrPZtoK8FPEGSi",
-	"MblNTDCIfuE0pXoUnL0SfEWEokRGoxnOJImjVXDpY0QYbFNDtRnOM+VCceVFPdcvI2NkGqPS2jVuo/cL",
-	"zE85zwgG+3JFBBjKnMnmWCHYvCHAL6yCkGAY55KclIxlxz/WhMolQQQniz46mzMurJrBDOF0SZn2TDha",
-	"8Cx1MQkYro++MktFjDMCMUpFlnIbyd/od1/gJXCJXSoWAuutb+LhZwaMxt9tHAludsMmmJZ0+snb2Lv/",
-	"GyLu+nYMYcEnh2HMms9QRpSJT6d0TpWM0aQ/idHkvf5Pz8Yz/muilxsEnZ8cVmPOK6zB6EH/77vT3o+4",
-	"949B77j//r96l//5H42x4CKG+65YwaV/kk9/IiaQEDiI92PWINxZR1ER6SSVWKdEO2evrg/1xbNX1092",
-	"gaGMkaZ5bEqMZJwJvoxREKo6QWS5Umu0JJhJhNla486LuXfR/uCgP+gPhwf9p1FcRFOf6cV7jqrgC5Bv",
-	"+WQ4GHRipPvvUbNIeUNVstB6eTZr3qZGccv3WNXx+v2CsBCY4iuJbri4omwea78XnMpc5YKcoNfPv0QH",
-	"BwfHzgPOyBwnazT54Ycffuidn/e++gp9++3o/Hz05s0E7by9+HK3j16CJS0Qy7MMti/Te7WE62h/sP+0",
-	"Nxj2DoYXg8EI/v9jFEf6FY0bh48ysuPoQ2/Oe/aie7b/wv7xzjx2GT7Xo0utFDQW4MhiFM2p0soj4cs9",
-	"jle0l/CUzAnb80Pfhq/LK7rq8ZXh596KQ6zHE7Jtby/yJWbB1i5H/Cs7Frhm4zFRHPEb1nRkWBwRgWC8",
-	"oVmG+E1A3RNkGUyW/dMvJAKQffRSKysnX2H7mEgdM0Eo5+xiJIm4pglBOIHwrj0FjOJtBztav2mV0HDg",
-	"aVUFR3OBmarrBS3oQRtoaagWZHk/0b6kzG3QTttTLrCo7E4rvcrzP8dXpED1FxIticIpVjiMCRg15Yik",
-	"bbWJsaC1CTfZC370cJZN+uhUE0KCEdG0tyvy2R40WRQ3CemvrD5/TbA17KriYO3PA8z8jHU28pbAxBk8",
-	"VkiM7BLeFw/sUAUchSZWtk3ggBbQtguBdmC3hjeI0NDd9RME71M2B8Sa+4JIxQWRiKrdPtK7fcxuykLM",
-	"TtDbLnB2S1i+1DgqTzayu6m4cLlN7tzGEZwi+lh1WYvZc6cqYl9h5Ri3ODqJTTAJSzTRpJuYQ4jg1G//",
-	"ctJv2kT+KKtOP3OAcyM4mxsKUtXfqtjNpAu4TaxzTuqLBTnRIIlETlCZKF8E9C0bcJIQCebLEjOs1bnZ",
-	"JNazbNRnsxlJFL0m79uEScX21GIEuMhbBdqyZPzGMJ5/UuPOMyLOpLUudx/BiASi6W3fzWbcIuZp6ngp",
-	"EPj8hjUs90FC+aIK7QuHrcdBiXEBt0AAk9I//Z6m3eZp8hO2JzuE+8CgPBjJo6aB62LL/p6ybj3Nu8cR",
-	"v2oerIiQHGLJFaVqGNJQFXwmvZ7y/pvmNFOtO3BmzTR4qkedWg/A6pucK6kEXjkbgSqUYAZZMMTL0Bil",
-	"ZMmVjf6QjKg2n9CeVGw2Nh3XYmkN2hTtOOMyRmA4hrRLsSI9RZekiXdL9nPdYDYWbSBTwgkAFnKmaKav",
-	"rhEWBFl4JvuoeY20W4LO1m33CP6zMcbgVN3Rt+4R/4F84FV6J+7IsFTaWGbzh7DIp+95A//4ZVjMlxmo",
-	"2Amxlwul7VjCfruMemUNi7Kk8fzTxvXaSDUnACs8785yhbqr6gZGPqj3SS4kF03mlJRgN5kHJuA3EHPy",
-	"ql+ESZwgPLUZfMZd1czkZrcF3zD3diS95lkDN01gA05GpS1Y0CjeaOuY6wC9P2YT85eHpecfUBtScbRY",
-	"BohqQagwvp4RDu402DgviDMiy1ZwRXNdNmwaFwOt7xkGgYDjw6OnyEZcUcqTfEmYqqsoFy1utFRvNHWM",
-	"rUot9yRYkkab1+V21cQ8F6jIpbK5YHE1S6kS+inyT90K+Mw4lyanCdJybvBaIrzkxv/o7m8G7sGWiJBf",
-	"lkuXqi/vW36juWVtMp/8eoDogoDGmpI1B4JzSSxjQMaCTRXw2wAschcU9TnDw3rOcBiu/7gh/r3CatFI",
-	"KxfSb3r524uLV8g8gBKehsQOJmDPAeryWi64UMhmETor+IoysIgtMRvnpOyBRxXg29dnSBA4LklADzh/",
-	"swFoEbLqnNu3TdIoe6wB6/WYa5I8r7l6WIB1UxzwFDFyYzNTvOFo5NJOGPZrjPWBPq5EC3dPkOVpdEXI",
-	"SpaSwSwPfmIBPn5NRIZXzXs0s2ICrQS5pjyXSJJEEGVX70OqWCKMvuEozYURWDuTcTRcjCNtToyjg8Fy",
-	"HE12XXCaC49FwlKpjXNsM9LRqRVoT/cHizJzDheNbFfjKLD36rq+tLhGuV2kikG0QjZuuLng+apNgEie",
-	"i4SgGV7SbB3AmxKNSIgD7ljDIkYAScZWu8Uo43P56y//3G0c1hl6HQ3d5hCamXs5xnfZhsHvqNmKnSym",
-	"rwu73G2YBCuc8Xl+R0O9bjR1NmKK9TdJWJjbTPBleXZoZ/LN1xfIHd8a32QCRHBmhaWYTR309oWEkGbl",
-	"Zw9nWXDJ2KbBBeNlhheoTDhjBPJcDUsUA9nfdpzglx3GXvGj2N9+ELmWGlsFQHfBQgx/WpDukofpLlSA",
-	"9qpzLV8uDdCrz7x8ozJYr7oOnCREyl6CRRqMWLpqBwyuhcOVHvWjla5WKGPm0BMkA4HWx2naeq/6Kk5a",
-	"3gtv+JcMsGAu1Zc3PFAlSoi/KpiNj1QB1ZfQcKORJTatZPtzBVawItpU9cxvfodETck1TYh/IvxZecJD",
-	"DXOA/U/7fvmYwl/w3GJ+VifYy/i8wu1akHugCz1Wb5rx5IqI0i0zud6KS21Z9JIFSa5KD4A7E1y5bLIl",
-	"iiBnI+vXJKEW61q/IfM4MszvlcOotCm0VG3aezWo5pj8fjAtRmswv4Lr94MJ+KpBfA2VeKwEszNIywc1",
-	"oG/hevdpVojaPEkT84KnAlj6d3S7lXOaQTa9tGWErbRxjwUQ7KUQyBZimMc6wNjC0JsnU9uuzROyj7Ui",
-	"piaG2ufjJVgAxl0LQG3FjxuyDcxmoVuD+w29Jtb2bGVaB2HbAG3scYGvyjvCGF5WrW8caKuMqQMxVwII",
-	"W7i2A4RtJNFPbQWwjT+2T2OLzNkEocUUaWYHF+zsxA/ttkxXPnC275YRGqyYumGfpn72kGWxkcM2mm8N",
-	"5F7yADldWLjiKrTxcAMCXDHcbc1XaGPjjkAK/6IOyN9zwL5AkphY7BawWzaIjfhuh7Flj3Rb45ZtshlI",
-	"i8HbvFGsM9Rto7RbzF03ivO9toxwLxVg3r2TJuhsvt9tfds2VaPD2ba1WkGWoNTBbtls9wW7ZZ+EYO8I",
-	"dcvOue+Et+ylO4PdZpZagG321la/tlEjuG2q+N1YbKNv3KYf3GB35uiOvNyA5hKQTpy7DUgnPu0AoxNX",
-	"bptMJx5sA9LqcTevrvx4Kx+WAgdt9Dp9debOKnegQgJS1SopW0QE+VduGFskd1uJMjRM+ZpfhQNtArKF",
-	"ph7INhgbaNptIttcZ5YiAcdAW+D5Li6Nx7f+3RjwznOT92YOLOpHuPdOzG/PxG9Mvm/Pqu+Qi9Ip78gm",
-	"tj5G2pHLjHovfCrtpoh9JfG2Q96SSesPkchnM08vodmbsnk5vfMRkv6rGDlpyNxvxNDWrFnaqaHQ1qSp",
-	"DEv1XjNSl6VBygfO1YIwBd1EUoTd8bVdGZ09dGF/hMT/zRmhRrgg13EH1mvTqiRaYFuOe+80UX8mWGx2",
-	"2/PAZKbZ67kWEa7JgpH6C5qRxpxbRNVJkNhtbmfcQCgSYRCFdGcB9kWKICVCcR4jaQocJIFsRjQlCV8S",
-	"I3RsL6/fIiEuLBYoFTeYPBwjnb8oSgN2DCVM/o4Rv7t6Pa0lA5DiYbBp0BTWD8D5fKWE4MQgGps6AiP1",
-	"9HOG+D6vpS4/ihSOrbm5b8yjPkN3QZlq5lKTclNOrzNk0kuP9XoFSficUanZ4sRyKmE8ny9cRWBjQnvH",
-	"1MJCATxGZmFTkl65BqMkh+OSJg3z9Syy61ol9inJlrXaM/oqkrFEjKYzYCDdnZP9rNF2r1y/IpH700j1",
-	"C5m7IdcPksEnI5QDyfpo4utZRqWivBhN16heEsOFlkrYcHRRHTFmvrh+RxJSQLUsMdk9cQnYWrHxJdaK",
-	"LcvW6ClKIWENei5QBWp9RVKn2PtjNrEl/JMRWmkETQrmnFTyA2FxAUN6Tk4bkwUBVd9TtXgDO9lajS9n",
-	"0IqtC09UWVA1G68XXlignYlaXL3/9Zd/Tnb76M1CI5ezhJwgqA/SCGD8Zjv521L2L2u9mMKyqMJcjpHp",
-	"aQlpltla09pK2cJYNwX4sFXvVs3dJEFN8h+3susEYZuymJGZQto0NAlHeobQQa9uz7danl/DjaDBQ2hQ",
-	"7Oj1SA7OqRHb1DZDkbv3LA9n5AY0NJ+Vclt3BFllOLG2L89Sa0fYEkGn7DH0QzV/+2yVapq84vwTKQHX",
-	"yLDJ6O6xx88pr8k4w5V3Sir8bZhyo5PpmEU7m/q5THvUdTbhjOyWEn0RYUpQIu/obj6wiLtk+YEiCJ04",
-	"KPW5V612KUezlGzZNUfTeXNm2xjEGXj9f596a42kR3S6NtXGBQLMxq6aZdcfspq55qBo3skZPNJYydyl",
-	"HLkiYPSQJMkFVes3ev52r68oSJzTXCO9ZllV2iu5p+sNlibo11/+PxyWrJRtDqIRhhWd0oyqdR9daCN1",
-	"yj9A5yaJyAecKPA7sUJrniM9XW1c6uWaJk9GPo3MnYkf29kaMVoJMqMfEGVJlqfE9lcVbnvPiZLocDDc",
-	"7bf1iy6trkAiXtH/JmANuzH/nhOxbua7sFNppaVrH8FZZS7wnKQj9Pb1dxJlBF8hyhT3QVuYGbxZTMzD",
-	"bJrUFHpcdSNYWz8sQy6bIz0jQrvEwNWkj86MODt9daYFUsYFETEYqcSWTHsMB3bfiRNg8DzCqXaI7egT",
-	"3yIdWBQultsHmSgpZTO+wdVZ5FM9qZ6NlJkKzRGiUuYkdj0dbUgWDD4TdoZKBpvgbaO0YzYGhneRKFtf",
-	"3xl3Ox5pu310hz0yZq4aaAPXgDEF0Re3mwxuq4+Z6nzHXs6BGbMmNtMLhioYCdB9zdCkrc/UxJcRyT76",
-	"P9WSHrRzOBjsQn1LUdwzZrZepyh3KfUjPunUjxj53vG+ka2NjTGuFsZ3GrPTcpNiE3eaaX87tnGKeU6k",
-	"1LsON/fFauoR9fbiee/ZLjDDmIFCuCJr8GTQDskkQYfDIy2Y9eJjYLECOMBNsBDrSjfkEdrcDRk7YVdp",
-	"g4wUnxO1sI2ha/2QbdNmPZc+bFXfo11TeMwmX+JkQXpfcqYEz0aI8R44YxO0U/OJ7LyxdaNOPEHcWcGM",
-	"GA/abJNiKrvGU81oQpgEA8DKr/NX3/X2+4OgeigKt3AUR9dESLO/h/2BeZKvCMMrGo2ig/6gfxCBTb0A",
-	"LbWnDZSUJ/BjTlTjUcq3F+ffQaAB7by5wfM5Eejt2a4JZOHUFOKJtQmWnL4666MXPIxHUw5nStoQhh9n",
-	"aTSKviHq9NXZ11asRZVW+PuDQaVvmyIf1N5CLbNSo7bIiIL/lfIEdJl+wPYlhBv6N8owm/9lHBE2jkr3",
-	"CE7D34BPcyFEqRe95qm94LFff/ln6UsIDQ3+6xLXS3ITuQmth2j07jIuNe1XRJgoRWkmWsTjudSePZDu",
-	"UgNxJQtbCXphyYSCy1Cy87c3L1/cgXZf6UG20q3WJq/cZ89ppocws4QO1qYjfi4yq/lGe3vD/afQ0Go4",
-	"ejZ4NohuL0u98Zr9v5JX4C28Rkq+XBEGePR1oZuI2fTGRkIaw7+FhNV+H079VQ9GqBoV7ZpLJxfQGWRS",
-	"bfgwGY1Zp3YhMVy2fpoePXRb++iUrU3BajConjGiyoi2Gkedkwczk+3UYl34egeVdw9I+L8Me5v4lhR2",
-	"qPBcNtof7D/pDYe9wfBicFw0+vLes+Ewqpf9LH06e0KOkt7h9AD3DvePh71nswHpDfH+9CA5TI/Ik1ml",
-	"Av6hizDxnKKbR3ii4Ke+PyhNvYjo2J7+wTld1zU8Bg0q6RCXQW+VUmQl7Gs32Ns/1E9uItGRXWftuFt7",
-	"7DXKhdEL39VtUO7qBtTt0j65eqIR0OD4Yhj2iTP4T6ix0numuF5EfxBCOJ/bbgh3sFbE2MNTs0g7N8d/",
-	"/8ewjf9KdCk1xemG1M49UM/J5h76ENQ+HAzb4Hh5tfe20qH4cHCw/aXnYev/w/3j7W9U+4DD3G3Ltm3v",
-	"2mr921Arfb/gCBoSgDIJ9BEFK1utqzrJJMq2Kabvgo+nmGdjxLNUW7xwLBqDDQ+mJFYII0W1XwynX5Pg",
-	"gGxiYt3YPinHrPVgjDPSh27hek/aY/dJNaV40qRz9FzP/TdHws+Hvasfz80JkvQfRbitLb4AHcNLRqEn",
-	"z9EAwnK2IYENyrW2J7iNq5N4ucI/51BeLrnwCHKF2BpTX1Sw2DZJewq5yXStj85sCXPY2A8s/jCQ3zRa",
-	"0NGlfbzLBxuSJgT4rqNyrkjXx1PODdW/1Szdzlq4PMcGLXxZOVaOzi/Onrz85u8HP/70Y/bi+/O7CELf",
-	"FqdBIL50m5bPivR5EHKD7WIn+KzZv7kwhRzI4jNGTpS6K9r9WHGp2hJGJcL27ZHJ/7Et0/D2pmno1AXe",
-	"E8xMc1EIYI9ZeOZIlay0B6RKkmxmQi681BdVw/HxDHOtP2ZtgtY82ShmwwbfdTnbhOTikb3KZxyNmABq",
-	"/ZWn67tJiMfZqE2mcLct1tTp/LZ8Uu/OXMuScHi3df6J5N/dpFubqeeqk/7YAm3QQaB9GXzz7HDYYYjq",
-	"93rgvaMu62n40AKI3f0uL9e/ovF7iWxXqY6K9pY1qV23f/c+uo+Q3hphvqnkovStgeL4pNavcY3gCyTU",
-	"fvUPgvPVbtVaKpvRxsxdPGnqfxl0t7SNLFuNZPNAo+w2C/CyuyKXDttWnMb+03g+feYPv70Ot7/hPzX2",
-	"e3Gr64GwiVvjZs/stf0ocVCOudFtmvSbg3TNrDD4rKI+q6hPYw99Q9S2DXQ3G9V/z1pbpyuskobsgS/t",
-	"UStmayTzqU2ncewSI81scSk/UCsKy/J6oy75NWXz0hM2v2nM1IIsTTwgyLWpJQnaXCr4yLhTLqZgBz5D",
-	"7hSUqZMx+Y8A2ktw+NTPGskFv2nomB/XknhHqNIBf9cV9oyZ4nmy0OPCjIPm6UXucKUxvtOfc0xZ0R8f",
-	"korKOnLMwHUxqf9ecXKBlviKaPF3gnCzs4Q2+kr9MbvYqGebukjb3Pt2UWukSqPyDXNpowf4PV5wun6J",
-	"W6ThZWeZ1ZTt28mj+awuflt1YQf/d1Ubn4gr9DsoN1dC29GdKdI+G23GsI2j+2CKFpkLnjkTX4tJ2A2g",
-	"sILXNx8BNwbj37hyoseKBN+j0tlHrYPTsHowvFtTJw+r1iXqtruMLZpvth5U+caaf4bwatFF1S884HL3",
-	"VaCQyf0Z8bbYqy0gDcpvqPQtu93UgM9NJhzYIqNyKc6YtURiXUYFVb72U5JsVrcMwlNZbRe8ISzVdsyk",
-	"8l3MCdSpwDdoaZDUZ8te/aLMl2jt2lrDsxc2Jfb3i85uPcCvHLsfHDUcuxeH5CkVJFFcrHvCpSYXB99d",
-	"NPodw7ql4pLfIqp7vwSHisFxrwSHRkyDPdXxG+flBAcz5EZKuYyGg2SfPMNHw97T2WHaO5we494z8iTp",
-	"DdPBbB8fTA+To/TOhO2aq2DTFJ5++/P+14YM5X8Gg8EAT5OUzJqyG/RrnazAznxWrT5sUQdBy4tSv4s/",
-	"tgn4OVZ9l1i1L2CwWs/aLnWtt/cR/tkSpn5t49FFiqBtv37iKmyLxhlg5VGJVyuChWzTXi6kXNM2Ziin",
-	"bbbHk83z6efA1yOwj20WtIF9OoSO2zvqtLBCeyy5hQsGf1K9WJrbcHTQyab5Q2jKf4He26jtPkuHRwuL",
-	"bxANd3MNLozeuXtM3MTDDaPGqNhyMQp2ehgdP3GV2a4Me8yuCFnZw0codDT5LUEjiBFUCE+aSoRbxNjW",
-	"OG0hze4bpg2kixE/d9qtDX337hrIvbsP82nIavPAJ+uxNFH2txDN+48rml0M+t9TRP/5Isr3cDr2TBWk",
-	"aY1wb+3RGLU7kzKH+JbpTgDROvdFLzjitF/JTvvoe6ittN+1msTbv181ZgYSVvDBK+izlnAm8yUREsJ6",
-	"pvORt4JTfsMUXZKTwC5uHgecqTHzn7cKmxMh1wQiWyNJlFvcvfVS8Cm13zWy12A2P6mazf6rY9Fw0V3+",
-	"NHws7tbqrU/XpXjypw21Hf8oDltDbTOSJlPcWEj0ozj8DfTa3UNthSj6rO7+jPG517ZDRvEVecM+HXTm",
-	"tooqVXQlDJvsYK0pCNoJM0lnUDFg+zDdMJKiaZEcc4K4WhBxQyWB5B6TomNTb9q/q7vbtYprzDaVcaG7",
-	"VXFVunxCf4rnNIOemglfTikjI79U6j4XbL4ASxVaYtNb2CAHvtNCr/WG9cUOBUbHrIJS+Ej6NVyADg22",
-	"SM2bFzM7D9j8kMTkCrDsEvXMzJ9jRqGfK5dQbu4SsfRsKZsjLlIiwMYAWEAfD54qbXkoysDYgaaHbgpj",
-	"ZlvFUIUYofCaICuCtSTiAskr7Sj7D6krk2+lbEMnNwBYOdA2NsOKiN0++honizEruqHYThWAO2O1tNTS",
-	"XbgT9M+ldF1K6QxhTLNbDQyRn3OcSXPa7PvHNY25tZhu84i+cM9o47ZRfLvWO+hM1yR38wy8VIJZ+M6L",
-	"7i+a7rbNyfeJ9VPa0s65M/KlwkKFyAEKoJ0ES9KThOm9e01i03pLi0UszZbY7Y9ZvQVbjHKW2s0q8oxA",
-	"E2AnqvSAIwRpgxlmVzFi4F8owTOkxcWUGkMNnAF/J+jvZrqY+h4oCe1t4JT3ppdXCWt36g7XgZ0wc50g",
-	"dkoejV6jNkJ3kQYGXcmmZMah9RqVVm8YuaHVEVZoga8JwpkW+msb/TNNMF0rshOE09Tln/7F9qfV+iQj",
-	"+lXIheW56iPXLHDMrFuYkTlO1s2NA9EOtESuINYV9x9UDPIGTLtVm+Xdf3dqjMEHBCRlSYCmEZqEtv2k",
-	"hlDtcbr29QBhzHYqrxhKaO3nPgxQB9JHb3iR62Ufc4rHzgUUmhloHOWsmO44gmnABT0XHpABdaDCmBky",
-	"oOc8AK0NmuMB9P0dR9AvTULzkiVluXR3Gkj3pDc4rvlSTfXJMMx7WMG/qkb5czbHJ3FGVauvJuu/LX5k",
-	"r7OEnj05++nH5fn35+sfLrLsjA3u6F52KbX+NCqnfr9UQGdw1t2rch+mj6XOju8utQgut+csX7NNKd9d",
-	"agYIu0s1feR9RgTRoto8h3Ymc45EzlB/T6ZXe0ueXJk7e8ky3XPtrXrmmvmw+OaeVX55zYmLMfRgi224",
-	"valNY/kjOmF6q2xIbdWLWhG+ygyMSuW59KXn/jv1QaWf4PatIIM+GLP4yt7HTXmsQaPZatJxAMyKiTqs",
-	"ckeT4A3f0aR5/EpHNJefWbwPHbpuL2//JwAA//8=",
+	"7L3NjxvJlSD+r8Qvf7No0spkkawPVbEw6Cl3S91ltz4slbbhFmvEYGaQDFcygp0RqRKtKkA++LTA+rB7",
+	"WgxmfFgY2D3s7GENGNjBGpj7znmurfkD+l9YxIuIzMhkJplVKln9UbChZmVGxsd7L95XvPfitRfy+YIz",
+	"wqTwBq+9GcERSeDnEyKT5dFEkkT9FRERJnQhKWfewHtKQs4igSRH55hKNCYTnhCUqE8om3Y83xPhjMyx",
+	"+nROGZ2nc2/Q9T25XBBv4FEmyZQk3uXlpe8tcILnRJphjyMyX3BJWLj8OVmuDn2EUka/Tgk6I0s04QmS",
+	"MypQzKc0xDFKyNcpERK1MHr27PhTHwm8bHfQyYwggef6I8wiNObREp1TOaMM9XfQjKeJGLKEyDRhAskZ",
+	"QROaCIkSIhacCYIoE5LgCPEJwqGkbIrwFFN2CG2zrlWPCKOITiYkIUzqcSh0/SsSShLpJjv9fmfIegp+",
+	"/d1dFM5wgkMFAdQKecpUOyzQM0ZDHhHntY8Yl2i8lES01VSendwP9pEkr6Tul/EhCzmTCY/zr9A4lTBN",
+	"icc+EmpanIWkgx7JmXqrekMY0DdJBYkG0FgthwqUqEVjMWQwlI/OZ1iSlyRBn5+cPEYxkQpaCU+ns86Q",
+	"eb5HFY40FXm+x/BcodvBaaCQWqAO/OoLwqZy5g36u7u+ohb7d0/RhpQkUX3+7fO/HQ5fdbuB+ndf/XOk",
+	"fvbuD4ev7t4//clfeRl1CZlQNvUUbT0g8zFJjqNVOlIkMYe3HwlEIx9RhqgUKMSMM6ClCU/mqBXzc5Kg",
+	"EAviaxjPlosZYaKtMKQAdfT4GJ0nVAGRyo4FwQLLWQ6AuZ2G7ykKpQmJvIFMUuJCQo2HpTfw0pSqlu7a",
+	"u8EBDianr/cvg+z3ToPfvf5lNWBO+BlhdXCR6uVfACzSTOI7ApVLNQ+934EV/RRHTzQ/UX+pfUUY/MSL",
+	"RUxDrCC2tUj4OCbzO78SCnyvPfIKzxex7oCylzim0X1K4ggeiHQ+x8lSbQn9Ck3gnYIyBmbh+d5LHKdE",
+	"I0ZiGnsDr4+o27wl2odIEIJIkvBEeL5nfgyev/aghTfQIPa9ORECT4EGU6EYNeq9ffOfet2uw1W8Sz//",
+	"DscKtdELuhDPe6eFHhTvwQwdP0Y4ihIiBOIJ+uT40ycowWxKBmjo9bod+N/W9vbQ8y5PFdqFxCxU32/h",
+	"Bd162dsCtCsmILFMhTfY6SrJQGVMHMAYTp6jaSblQgy29NezdNyJyEsLfbEFHwFGgLznOFaEQyJN4jnc",
+	"jzRxIxohOcNSsThYFoiLSuD3rgH8nLBX4a+HuvK+WgvMLcZlgAOzRd4bXC/djflXCZl4A+//38o1iC39",
+	"Vmw91p/rT1b5i5XSVGSwbWE0xlou++jrlCRLlOkFvqIzvA5x7cMhG2k8jFBMhRRICakl9AlIQS0s0ZwL",
+	"iXrdro9M4xd8TqUk0QiB2NWcKyFCtjvoKBYcYSbOSUKiIZMc4fmYTlOeqlkvUjlQkj7VnICgnz199FAJ",
+	"TZjsXGlDcoYZ4oygMCERYZLiGLXkOUejo1TOeEJ/DXAdDZnRuvzyG1BVRnhBX8DaR9C38zeS5zQkbSV5",
+	"L33vE84mMQ2vwawK9J4KkijmgYaeeBkGIR16Ctg4VqrAEkmsN28FKWopJwoUeJBTYDa/hqQX2vY3TXa2",
+	"Y6F3mMJ5mCagr6mJE0WMGRQK62531GTuKdp5RygrDThhONZsxKvf2i44d4sb2vTwlCRKIbtnOmoEWzv8",
+	"jcD2iC0RB10SFgMwus+TMY0iwt4RTqDd650f4/BM71AR8oXRUjphQrBUzHJGwxn6BP4C5QYxQiLhNZRA",
+	"2zlg86k3BOYk++CmKDXEcQyK6fHjjNFpuewjbJZPBZpTIZQp0lKUGimRMtKAG7WBVUiH6M95GkdDdk4j",
+	"wkCL13QPA6E5XqKIK7qHvn0l5smrBU2WvpH4IOENH8bJlEhE1UZK4whmN8MvyZBpXESHKOPFamKGq6Yx",
+	"AX6mjSsSR5ZvPeTyPk9Z9K6UAkjfm/TCPj4gwc74bhTskC4ODsLtcdCP9ie75C7ujXe6MOMJDLlGpDbp",
+	"qUBCOzkJPeQS3TcDNCIhJb/1jG6ChB5yJNJwZvaNkkfAmVGLJ7D2l1TQcax2kEMEmrc9xsuY4+iE8y8U",
+	"mt8RJ5b4jBmMYtVnoiXj3u7u9p62Phtu0p6zSc080QnnSM+0IaQX+sNAch7AdG5cvNjFSs71ggGwJ5w/",
+	"wGxpDArxroBVYiqmcyoRn6DdbteOLraE9ooA6rvjg2hvcpcE22EPBzuTfRIcRP1xsIv3wrtkf3KAu2NE",
+	"XoWERGrbgv8G4YkkCeoh0VAq7fQdIa/wodaJsoU2xItaUQArIjezCZ7kILIrzP1FMIfigkfg8ArA4zVC",
+	"Qnu4lOFa9okFmVOsamam9ZbjPoPJPWPY6HbkXTldZtyggrqI9NDKOmERGnqFlwP0U4ITkqBh2u1uh7B+",
+	"+EmGXp02V+BuvRzHhaU0RG/qfnMzPM5HGSB8lLIzxs+Zr8UWiRTXi6jA45hERlPwAAuLhIfKJhvH5B6T",
+	"VC7fERkl3xYaetuT/vjtmz8MPXSOc705Fdb55/oHc2usCQPs910kOCtBZilNtT9nzmdkGSREze7GGGEZ",
+	"JJvBoFimwY9IFwueSBI9IBHFJ7Ccd9QgS6w5M8SdjqCDhlJo10VCNl0E80Uw4cZ7Ivs6mKuvA/jsfckj",
+	"JflH5UWPUEsBiLPYMbitsqm+GoUznAgi/zqVk2B/pLSEbILAE7XKrR2tjrsMRxFVo+D4ccIXJJGUCG8w",
+	"wbEgvrdwHr32CINtqrE2wWksrRuwuKj76mOklUytVBq9xm70Tg75MecxwaBfLkgCijJnotrdCTqv2+FH",
+	"RkAIUIxTQQ4LyrKlH6NCpYIggsNZBx1PGU+MmMEM4WhOmbJMOJrxOLI+CRiugz7VS0WMMwL+UUnmYhPK",
+	"n6pvH+I5UIlZKk4SrLa+Phc51t0o+F36XsL1bljXp0GdannpZ+b/mpMX9doHP+Lejnt2wScoJlKfU0R0",
+	"SqXw0agz8tHohfonMP6Mvxmp5Tp+/72ddW7/o+ArHPy6Gxx0XvxNcHqn2p2d+4+f5ys4zVry8a+IdiQ4",
+	"BuL1iNXxj66CKHeNkpJzVKDW8eOXO+rh8eOXe219IANKmqKxMdGccZLwuY8cV9UhIvOFXA7ZnGAmEGbL",
+	"Djoy1tgMq02NZqrpmEqBBJGoNcp8sPsjfV5kn/S29pVhqJDAOJLnfKgIIaFE0zm4O7LjLD1E1lvPIC/r",
+	"ars/gkOj4gdtfQqU8eHnXr+7rdr3tjt3PT/3D+8r7GQk7+C71ervPu8Gu6cX/efdYOf0eTc4OL3owX/0",
+	"7+e94OD0Y/jdbg2HnSt90H69fdnaam0/7wZ99aafvfj4otVSP4+C+/qQwN+5HLRf370sP7yoatbz714O",
+	"at7sXQ4a9rF72Vppqp736z7Yqflgu+6D7ZoPaqfUr/lg9/JipX11y73Li0Gr+tXdy4tBu3Lgvcv3TwcX",
+	"g0HV0F2Fhvc/eCW4L2tmtPOhZtSvm9H2h5rRdt2M+h9qRjt1M+p9qBntXg7e/8jt1larpxrvQ7teVbOP",
+	"2xXyGoS/0VN63W4jReb6OqIWsuKcynCm7MLJpFpN1IajeIHlqlz/ckaY25nkC4HOeXJG2RSOyMGpmco0",
+	"IYfoyf1P0Pb29oH1wMZkisMlGv3yl7/8ZfDgQfDpp+jzzwcPHgyePh2h1rOTT9o+4kzZQ3ipdCijahIW",
+	"4QS1lADvd/t3g24/2O62O+gROH0SxNIYDg0RU2plx5W6nv6gF2z3TrrdAfz/K8/31CcKjBZ0pbN0OCRv",
+	"dQGBgPn+aTv7W4lKjeBthet26/mJPG3laFeEsH3aHgANwSPnp6Iv+HGn/XHr+Ve/Pr14fidY/3X7AjXt",
+	"vYLGfO9VMOWBeWjX3XlofjzXzU7ddgGdK1vMqCMzb+BNqVQ2W8jnWxwvaBDyiEwJ28rAeOl+Ls7oIuAL",
+	"rUYGCw5HLBn91qnUs3SOmaNRF0/mB0pRswE9PEFjGtGEhHoMtBLpI0C5GzIIEooxOxsoVTImWEg4iNTa",
+	"uY9YqjR+Hy1SFspUO4/mODlTQ4jlfMxjbRUa+jCBQWLI1MNUpDjW3QsT/qQPoHAsuG2KsFYn5zgyxiWf",
+	"oJDPx5RRNoXBQEHmkyFzLAgb8RRxYk49hKBTZrRKx2QAttEkVMjEB6mfB/f/9e/evvmPb9/87u2b/x68",
+	"ffM/3v7mD8Hb3/y305847fvdrP2R+nn06f/93b/+3Te//Ydvfvv7b/7Lm2/+/n998/d//Ob3/yH45ve/",
+	"e/vmTfD2ze+Gab/b3w/evvnHt7/5h+Dtb/7x3968+bff/tdv//Qm+PZPv/v2f//52//z+2///D+Db//8",
+	"p9OrzqySe/JzVhWUl0c0gcl5TuMY8XOXb7XgWIcKiF9zgp/ah8gwVVE8E/hIIBisgx4pHFqbNjcXMNMH",
+	"f/aAAQMx0JAgHMKRuonA8/y/YCCP72mLviJu0Vj6HE0TzOSqWa/sdDDmDSOeX88yn1Nm5Vsj6SZmOCkJ",
+	"N2N8Fuf/AJ+RHJ8fCTQnEkdYYvdIR3sZLCVQOUMj7QBNCI5GW84fAY7jUQcdKZwK2KZVorFkXpvAIgPi",
+	"Khv7U+OOeUKw8cuVpekyC+fQ89POtUHmyBlZf5WRsQOzhBd5g5YyeBV5j4xqMII4SwBbG+IkgHIrviCJ",
+	"6t0+P0TwvdoR4AiD9wkRkicQutbuICU1huy8qAOYCWauJ233snSuYFScrGe2bP7gdFUWr9AwRI1loQZF",
+	"J4SJMyoD9jGWlnDzyBdfnwVigUYKdSMdQ+JEefVPR51KJc2GLq3iT8ffnCecTTUGdYjfer+MnnTebxXp",
+	"PCCriwWWU8HukpSgIlI+cvBb9L8JomQSi9AcMzwl1hVnDgYq1cHJRAnal+RFHTMpuQ4VGwEqypw6qSCI",
+	"8XNNeFlLBbuMEEFmgnOwfQM+QECa2vbNXH4bZAmNLC05UoWfs4rlVvH3xkz5pNzbRxZaNwMS7cHf0AN4",
+	"BLPWL2jUbJ40arD00j7QIHdGykBTQXW+If8Ms3Y91bvHIr+sZi5IIjiEApTksyZIjVVweav1FPffOKWx",
+	"rN2BE2PlQKuAWg3B6Va95FwKmeCFPXilEoVY66kk46E+isicS3N4R2Ii61z6JtBkva1mqRYLYw9GqGVt",
+	"Mx8pu6uAuwhLEkg6J1W0WzA/V+1NbRA6PMWdAEAhZZLG6ukSvKamP51EUL1GujlovdG2u4HjD63XQVCk",
+	"xe/qgcZ36AhjEV2JOmJlH4UzzKbvQiLf/4MToJ9sGQbyRQLKd4Kf8YXCdixAv55HPTaKRZHTZPRTR/VK",
+	"SdUBHAs8bU5yubgrywZGXskXYZoInlSpU0KA3qQbjMBuIDpwTn0IkzhEeGxyarS3RxGTnd0GeMPc64H0",
+	"hMcV1DSCDTgaFLZgjiN/ra6jn0PvnSEb6V9ZX2Dz59iGSGrFlqFHOSM00QalZg42mE8bL4gzIopacEly",
+	"nVZsGnuEvbpnGPjRDnZ27yJzYI4iHqZzwuSqiLKH/ZWa6rnCjtZVqaGeEAtSqfPaWP4VNs8TlIfCm9h/",
+	"vxxkXjq5y9PI7Ar4RBuXOiQdoqrP8VIgPOfa/mhubzrmwQaHarYsG+2+urzP+bmilqUOXM/WA0hPCEis",
+	"MVlyQDgXxBAGBJyaSM9sG4BGbs+0s9S/3mrqnxtt8XpN+MICy1klrmxERtXHkJ2mG6CQRy6ynQmYMI5V",
+	"fi1mPJHIZI1YLfiMMtCIDTIr5yRNvEq5w2dPjlFCINolBDlg7c2KTnM3buPUjE2cRpqoFFhvBrkqzvOE",
+	"y3c7H1/nRj9CjJybwOJMcTSuKddrXukqB3lc7ykvueHbh8hQOzojZCEKUf6GOm/d4R/MHc5fkiTGi2pO",
+	"FBtmiBYJeUl5KpAgYUKkwWR27oIFwugzjqI00Wy5NRp6vdnQU0rT0NvuzofeqG0iKMDbbCiCsEgoEwTb",
+	"TNgjw7bv9ruz4hbszYquytZweOfjVtfECpzeyVD5k/bHFzlaW0xcpOLin/8oLv7ln8TFXFyIi/nFrN2+",
+	"025/XK2JrWxFUJRXlaQCvCoFXp4iAW4eUcmppglPF3WcV/A0CQma4DmNl05/Y6JwAw7UltHIfAQ9Cd+o",
+	"BT6K+VS8ffOHduWwVkNuaCFU+x713IvO0dM6CH5BNQ9rpGreyw0ay09CLHHMp+kVLZxVbbOx9pevv0o0",
+	"wdwmCZ8XZ4dao8/unSAbtqiNuhEgwepjBmMmZSZTzAT4gkt/BjiOnUdaqXceaPPcfUBFyBkjkN+lSSIf",
+	"yPxtxnH+MsOYJ9ko5u9sELEUClp5h/aB6dH903RpH2V92gelToPyXIuPCwMEqzMvvigNFpTXgcOQCBGE",
+	"OImcEQtPzYDOM3e4QtNstMLTEmb0HIKExMAjOziKat+VP8VhzXfui+wj3Zkzl/LHaxqUkeLCr9zN2ibl",
+	"jlaXUPGikiTWrWRzuxwqWBKl42fEr/92kRqRlzQkWQv3z1KLrFc39y3703xfPN/JHmTUov8sTzCI+bRE",
+	"7YqRZ53O1FjBOObhGUkKr/TkggUXSvEKwhkJzwoNwA50npxWqSe5d7iS9Fc4oWLrSr4h3Rxp4s+Ew6Cw",
+	"KRRXrdp7K73q8NDr9WkgutLnp/D8en0CvFZ6fAKVSFihz8ZdGjpY6fQZPG8+zRJSqyepnYXQyulL/e1d",
+	"bqSc6i6rPtowwkbc2GZOD+aR28kGZOhmDfrYQNDrJ7OyXasnZJrVAmaFDdXPJ+NgTjf2mdPVRvjYIeu6",
+	"Wc90V/r9jL4kRvesJVrbw6YB6sjjBJ8Vd4RWvIxYXzvQRh6z2ol+4vSwgWob9LAJJarVxg420cfmaWzg",
+	"Oet6qFFFqsnBeokb0UO9LtOUDqzuu2GECi1mVbGPomz2EJ6ylsLWqm8V6J5zBzhNSLhkKtTRcAUAbBGI",
+	"yxVboY6MG3aS2xerHWXvbGcfIUG0E3tDtxs2iHGVb+5jwx5ptsYN22R9JzUKb/VGMcZQs41SrzE33SjW",
+	"9towwrVEgP72SpKgsfp+tfVt2lSVBmfd1qrtstDLarcbNtt1u92wT9xur9jrhp1z3Qlv2EtX7naTWmo6",
+	"rNO3Ntq1lRLBblPJr0Zia23jOvlgB7syRTek5QowFzppRLmbOmlEpw36aESVmybTiAbrOqm1uKtXV2xe",
+	"S4cFx0Edvo4eH9tD3hYEb0OMXynWjSRO4JodxhSHuCx5GSqm/JKfuQOt62QDTrNONvWxBqfNJrLJdGYR",
+	"SuD8bEN/WQHGynPv7FtdAY6nOmBQn4Gsnn1fOyG1PgPVHpnkOaeu67vm0HNtEE+jgC0TEXwT8Vo2pOxF",
+	"ksUgr/PYlyKWGwR86XQiF4h8MsnwlSjypmxajIu9gWSjMkQOK9KAKiG0MdyYbqwF2ijaLMZCvlCE1GRp",
+	"ECuDUzkjTEIVvQhhe+5vVkYn77qw62XedDbmm1wlLWN9KK1mLsiWpoT1mng0gWbYlKG5dnxtdiaYb3ZT",
+	"60uH9JnnJm1Hny9prj+jMakMVkZUHjoR8fp1zHUPeQQRolLXEFb6RYQglkRy7iPBTeIQhIGiMQn5nGim",
+	"Y8oIv49IQjfLopAVogOYNHf+KM+paGlM6MAnzX7baj21uRYQG6OhqcHkJl5AYEMp9+JQAxrrBAzN9VQ7",
+	"jfwsIGiVf+SxLxuDmp/qpllo84wyWU2lOlapGJeo0aSW7qv1JiTkU0aFIotDQ6mE8XQ6s5UwKjMBGsZk",
+	"5gLgJkIyq6Ibi8krBT7sFySpG+hogL0qVfwsltuQVn0oZIkzFpBRdQYMqLtylKRR2q4VJJlHwH8/YiRd",
+	"4q4IkoQo+tEApYCyDhpliUCDQjKwj8ZLtJpLxBPFlbCm6DytZMiyolItQUjeqyGJEaTSQeS6Emx8jpVg",
+	"i+MluosiiPSDWmNUglhfkMgK9s6QjUzpqtEALRSARjlxjkqBlbA4hyAzSo4qoywBVF9SOXsKO9lojY8m",
+	"ULO4CU2USVBWK68nGbNArZGcnb14++YPo3YHPZ0p4HIWkkMEiVUKAIyfb0Z/Xa7D6UoNUjefLFeXfaRr",
+	"+kN8arxUuDZcNlfWdeEp2KpXq2JUxUF11CQ3vOsQYRPrGZOJREo11DFMaoZQanpVn6/VPO/BC6ewmatQ",
+	"tNR6BAfjVLNtaooAivY1yyIxcg4Smk8KQcGthCxiHBrdl8eR0SNMbqUV9vpCAf07i1Yp5xdIzr8npY8U",
+	"MEwUv21288H4KzxOU+WVojHfD1GuNTItsShjU7WLlUW9SiackXYhQhqZ6kOr5ia6Z+oSTbjqMCsgCyrJ",
+	"aLWGU8eZ3wi1ykWRfFPvyA6YxZ66hYu823pEt/WIbusR3dYjuq1HdFuP6Gr1iArOBLAtXL8g04VOrlF2",
+	"qJAvUUhvePd8Ces61DqaltJ6pNvUiO9kpSBFCtpbmbKIJJt1Il3toZUVA/KvWEyo3bmtudOoeIFjKJkz",
+	"smob6TtZbmbFEapII2XQpLLUTJN6MSVDRg1JwjShcvlUzd/YFAsK9HqUKmpa8eCUypfb1qsFzEfo7Zv/",
+	"DEEZC2mK7yqAYUnHNKZy2UEnMyrQmL+CyugCkVc4lODfxhIteYrUdO29ZbqIuraDBvrNKBvb+jR8tEjI",
+	"hL5ClIVxGhFzf1Fief6USIF2ur12p+5KvMLqciDiBf05Aa+bHfMXKUmW1XTn3gRUujKpgyAmKk3wlEQD",
+	"9OzJFwLFBJ8hyiTPDodhZvBlPrGsz6pJjaGGfDOE1dWb1+gy6V0TkiQkQkDVpIOOWXZ3HHm1iHkCVcqw",
+	"kMTUtMkg7PiXDq3sgvYIR5FAIzP6KLuKEkgUHhbLc+vTWMomfI1LdZaO1aQCcyKnS2gMEBUiJb69M8Uc",
+	"/YJjSR9vQ6qpyU0zp8FDNgSCtydepgBSY9i1MqC1O+gKe2TIbLr2GqoBpw2c8tjdpGFbbqbLJ1nyso7S",
+	"IasiM7VgSFPWd0xmSd2jujruoyzPW3TQvy/nXKPWTrfbhgTkPPt6yExCdZ6PXLjv67DRfV8ou6MzuyjK",
+	"nMExLmfaRztkR8VLwPT5Ftyb6ZvzkGlKBFyjiavrzlfVYIfbNdtADEMGAuGMLMFjilokFgTt9HYVY1aL",
+	"1xWc886h3xAnybJ029gArb9tDFtmV7pmDEk+JXJmLl5buW/MXIqm5tJBJmEO5GQ+pyFT86FEZFm5+mK3",
+	"nJjgJiE9vJ9Bxpb/k+SVHGRXw5mbR3VN9ZQtMIUL2dTj3h4SaZLwqdpJRIR4QfJqV8NhGu13uyM1hZ89",
+	"ffTQh4R7NW03ARsoBwqbmMRwM+Mh0xOFOleKaJjqFG55y661RK3RbtcW2e7Cz9Gd3a4+6uu+2u6PFF09",
+	"Ps6ukYU9MGSjT3A4I8EnWuUaIMYDcIuPUGvFO20wi41D+zAjWRu1MSH6LEMzkhxZpmhiTEPCBGiUhsM/",
+	"ePxF0O90nQR4z2Vynu+9JInQHLDX6eqWfEEYXlBv4G13up1tnRQ7Azm+pTTeiIfwx5TIyqCWz08efAFH",
+	"Pqj19BxPFZyfHbf1kSKOdC2JZKmPrY4eH3fQQ+5GBlAO0T18QTQ7PY68gfcZkUePj+8Zxu+Vbu/sd7ul",
+	"myMUWW3N5DwuXBXhaWb5/0U8BGmvGpibUeCF+hvFmE3/eugRNvQK7wiO3L8BnvqBC9JMOOlWW06zt2/+",
+	"ULgOt+JO0lWZlMk6fYbm6lfe4PmpX7hnVJJEnxcVZqKEIJ4Kb/DcA9Sdqk5s8uhGhJ4YNCHnsW/3xxVw",
+	"96kaZCPeVi7qKN70YWX3uxCzLmGqL/FMk9joBoOtrV7/ri54P9jv7ne9y9PC7RzVnvhCIEqmA1di8tGC",
+	"MIBjVtpkHTKrvliLSG1J1qCwXLLOKgjlEBUqB/mFcYUYEihuNyrXLBsNhqxRxTsfHhv3hhrdPUBQLHmp",
+	"a644g6oZIyo1a1uhqAfknYnJFBs0hymrRQCfv0Pq5albni+rqmaGciPkvH63vxf0ekG3d9I9yOs3Z04n",
+	"TWFULXs/ujvZI7thsDPexsFO/6AX7E+6JOjh/ng73Il2yd6kVMTpXRehT9bygnRubEc29X63MPX8bM3c",
+	"KupETDVdw03goBSYeuqUByyccbkXV3S3+juq5ToU7Zp1rgQesjSOVzDnOv2yYt3dYrFuwG6TC9zKsSUO",
+	"Dg5Oem75bw3/kGo7JtD1oRLvO4II65UwG8KGOOXRDm78kqfMv4Nf/LpXR38FvBTqOjYDauNbmB6Q9bd4",
+	"QnjBTrdX10/Gr7aele5I2+lub/7ovnv56E7/YPMX5ZsIYe6m6vCmb03BqUtXKn054whqaoEwceQRBTtE",
+	"LssySacs1QmmL5zrm3VbH/E4UhovBKj5YOWAKoklwkjSOekgiEMaOaFKIx11gE1LMWS1IUqckQ7cV6j2",
+	"pAmAHJWTu0ZVMkfN9UF263FmIGs9ohwoNSVI0F/n0aZ1Hhi4s7CgFGbo2e2CR9bU1DL+2NoKW5d+eRKP",
+	"FvjrFOogCZ5kALJVdhSkPipB0UYolmALerqp+55F2FCR+Q3q1mbCyNZpvKuTZqYGjVvSGibgRmJUjebU",
+	"Mqwf7/Sd9U/tW33eUKaXmPLNyfSK8i3lNKvGwrs4xwrhfVqKC/QenBzvPfrsF9tf/eqr+OGXD67CP7OC",
+	"kBV89JHd63yS5z8Cb+xu5lY/xZENm/mB82BIYsnvX7cc2D5RVsuCC1mX8SMQNl8PdAC3KRaMN5cLRkf2",
+	"RCPETJfVB5YxZG7QGJWiVBibSkHiifZl8cLlAqqfzA2in3WGrI4/65aV3Nm9mXCVPVcBOW+y5VxiCc7v",
+	"U9/eZvxTHi2vxiFuZqNWadDNtljVFY2XxVBLGzRX5IS9q63zR8T/rsbd6jREm17+3WZo3QYM7RPOJjHV",
+	"UYs7vQZDlC8ah+92m6yn4oZYYLv9Jh+vXv/7oVi2LTWE8sLuK1x7VW3eeq1/HEeXmpmvy5ktXJKan0ut",
+	"VCpfIrg6mTJ9gACnHuUrXxRX1qMNmX14WFX53anrbkq41+rWukEl79YLyHh3iS/t1K048q16mMc/f+e3",
+	"187mLx5yeZ+nLPpg1GqLWK2jVr/aoHsC9oFw62mstbZGnWrfXjUpdG9F1K2I+n7soc+I3LSBrqajPjCi",
+	"ALTTBZZhRVjGJ+YMG7MlEunYxClZcvGRIja/kOChBIUhebVR5/wlZdNCCxMzCPfBzbUbwQliWsnyMEfA",
+	"EGxvhYvOuNaHxkZA6URnncACXWccHG6jWyIx4+cVd0X5K1lYA1S6+6ltM7OHTPI0nKlxYcbOtUF58lfp",
+	"SigrP6eYsvxmKIjWKsrIIQPTReduZoKTJ2iOz4hif4cIVxtLaK2t1Bmyk7Vytur+FJM8Wc9qNVepFL5u",
+	"MpT3DnZPxjhtpfAN3PC0Mc+qStdqZNHciov3Ky7M4D9UsfE9MYU+gHCzNVAamjN5PG2lzujW4bZXBSqW",
+	"OeOxVfEVm4TdAALL+Xz9yXGlD/+pzQe/KU/wNUrVZF5r5xBt1RnerCpn1tdKmc/L5jw2r55ee76VVUb/",
+	"MbhX8zL42cIdKrf3YbpEnh0tb/K9mgogTv40FdllNXZqQOc6xBB0kUExl3rIajyxNhCDyqx4hyDxZFUz",
+	"cA9zlV7wlLBI6TEjxxca/JwsR5BojBIiE+pES5q6JdmiBAnhxhjotdY9e2JijT+cd3bjuX/ptH57t+K0",
+	"Pj9b10kVPFkGiY35zs/Lm0j0K7p1C9nB78Ore724iJLCca24iEpIgz61N+mFfXxAgp3x3SjYIV0cHITb",
+	"46Af7U92yV3cG+90V+Ii9JBrMWUDIbbDPtnHu73g7mQnCnbGBzjYJ3th0Iu6kz7eHu+Eu9GVEds0xMFE",
+	"N9z9/Ov+PY2G4n+63W4Xj8OITKqCItRnjbTAxnRWLh9RIw6cmmWFgmXfbRXw1ld9FV91lhlipJ7RXVal",
+	"3tZr+M8GN/UT44/OIwvNlTyHtkRKXvkMtDwq8GJBcCLqpJd1Ka9IGz2UlTab/cm6fXTr+LoB8jHVHteQ",
+	"TwPXcX1JxBpSqPcl11BB90cqFwtz6w22G+k03wlJ+ReQe2ul3S13uDG3+BrWcDXT4ETLnav7xLU/XBOq",
+	"j/It5yNnp7ve8UNbWsfW0RmyM0IW5vARMkh1fItTyWsAWfejqrT7Gja20U+bc7Prumkd7qLZz5V2a0Xh",
+	"5Ks6cq9uw3w/eLVu8L21WKow+z5Yc/9mWbP1Qf8wWfSPz6N8DaNjSydP6hId15YelV67YyFS8G/psg/g",
+	"rSvUE9OGDI066EtIyTR3nY78zXeaDpnuCUu4BBUK5YaciXROEgFuPV26MtOCI37OJJ2TQ0cvrh4HjKkh",
+	"y648datLIluMJF4iQaRd3LXlknOJ8Af17FWozXtltTm7idbrzZrzn4prki+N3Pr+mhR7P1pX28FXyU6t",
+	"q21ConCMK/OPvkp23oNcu7qrLWdFt+Lux+ife2JKj2TxLJoYmsjMTYlYMi8r7VYvwkpSENRyI0knkDFg",
+	"qp6dMxKhcR4cc4i4nJHknAoCwT06RMeE3pgBbAay3ruIMyLaTZO/hmxd9he6WvJXqUw7FP64T2Moih7y",
+	"+ZgyMsiWSgWUIyERgoL4VKI51pdDaODARXv0pdqwWbJDDtEhK4EUJwQ+NL1EJrctUy8mZh6w+SGIyeZt",
+	"mSWqmemfQwYVLxZcQJa6DcRSs6VsingC1TcE130BfrLuqYSSYJSBsgNVq+0UhszU4KESMULhs4QsCFac",
+	"iCdInClD2SwRVmFDqRSfsgOAlgN1/2MsSdLuoHs4nA1ZXmbGFLgA2GmtpSYF78SeoN9m4L3HDDyNT33J",
+	"geoMka9THAs9k6xucNWYG3Pw1o+Y5ftpIV43Slam/wqi1l6OsH4GGTODWWQVt+0vGvlI6W0JCrHICokd",
+	"PT7OK8W06yadXSCQzbl8z0ep9CKU1dy/DLLfOw1+9/qXlRWnGyJaSJxIFxGAbdRSyw0EYYq9vCS+Lrum",
+	"ODcWete2O0O2erdKZQVDy03VgIN1lQqHbLVUoeasWaXDgRIOMcEC2DuKiYKgj1iqs4kXKQtlqqtKzXFy",
+	"hhSnFMv5mMcQaYoMyE1hJ43OVKQ41t2LQ3MtBmw+KGhhW2IDmjmOyJDBxuUTIzIUE1TDCV0P1L1owxY+",
+	"iriuNoWwEHTKTAmfvFRNSIM1W+yFLkpXoKbb+o0NGQxmthJJq2AaK2woa6YNRa6gbuCYTDgUR6TCKCBa",
+	"ACm9Bks0wy8JwrHSHpbGjazL4dtigYcIR5ENZP5rc1OFUkxioj6FoGqeyg6yNV6HzPgXYjLF4bK63itq",
+	"PTv5pF1f8FVXAtXFJvrBdlcR1z0GZIfR6A6UycJwjZUgElSmf9f/6ahMgbZYxXbJUqwgSQtFDa4CVf5w",
+	"y8luIDWFArhmTVAWOiQ0QCPXgB6tEBuVUAFNx1ipVkPWKn2iqVQxQnt92monHfSU5wGVppnV7sxcQGvU",
+	"Aw29lOXTHXowDXig5sIdEkUNKHTIrkyi6D53ZqEMjIMuXKQy9KAwpILo+ZDNKUuFfVVBsntB92DFuVFV",
+	"MADGeQGr/dEQ7A0WQLgNFfteHICvFG8gy5/NvmJP4pAe7x3/6qv5gy8fLH95EsfHrHtF31WTOg7fj7TM",
+	"DxdnbK3ZVd9NsTbc60I93uenSvQUiyoXn5lSws9PFQG4Fe9WHYxQZJYoEWW03NZoylGSMtTZEtHZ1pyH",
+	"Z/rNVjiPtmzJvUA/G4G5s76OXra86qhoH+pC+uYsr6q4bvGKVTd2XlTEzatFLQhfxLqPUlkLkdW1MF0W",
+	"0ogTbr5y0nOcMfM72F+vC5J3yoOXMxqczgybWO2rWGXJ+SKrslQ9fqlKow3+zr+HqoEKH68CI+W0S5B/",
+	"mmo3C9yCMxze+bjVNVfSnN7JxNRP2h9f5CKrxcRFKi7++Y/i4l/+SVzMxYW4mF/M2u077fbHSvboiq8n",
+	"5JUs2RzdffXPkaPka0WeLh4lnxx/+uT2Kp7bq3hur+K5vYrn9iqeH9hVPHROhMTzxQ/DtFJi/aGWqz8w",
+	"jxp4o9/ZB315+f8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
