@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -91,6 +92,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"builtin": schema.BoolAttribute{
 				MarkdownDescription: "True for the server's built-in admin, which owns the bootstrap token.",
 				Computed:            true,
+				// Fixed for a member's life: an update plans the value it has, not "known after apply".
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the member was created (RFC 3339, UTC).",
