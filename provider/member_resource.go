@@ -122,9 +122,12 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 // ModifyPlan settles permissions when they are not configured: none for a member,
-// all for an admin, so the plan shows exactly what apply will store.
+// all for an admin, so the plan shows exactly what apply will store. On the final plan it
+// then checks the provider's access and warns which tokens a narrowing, disabling or
+// deletion reaches (member_token_impact.go).
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
+	defer r.warnTokenImpact(ctx, req, resp) // after checkAccess: no warning on a plan that fails
+	defer r.checkAccess(ctx, req, resp)     // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return
 	}
