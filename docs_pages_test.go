@@ -342,3 +342,22 @@ func TestDocPages_IndexPermissionsMatchThePages(t *testing.T) {
 		t.Fatalf("found %d rows in the index's permission table", len(rows))
 	}
 }
+
+// Where README says `terraform query` needs Terraform ≥ 1.14, the same paragraph says how to
+// get one (scripts/terraform-path.sh builds it): a reader with an older CLI is not left stuck.
+func TestReadme_SaysHowToGetATerraformForQuery(t *testing.T) {
+	t.Parallel()
+	found := false
+	for _, para := range strings.Split(readDoc(t, "README.md"), "\n\n") {
+		if !strings.Contains(para, "`terraform query`") || !strings.Contains(para, "Terraform ≥ 1.14") || strings.Contains(para, "support-matrix") {
+			continue
+		}
+		found = true
+		if !regexp.MustCompile("`\"?\\$?\\(?scripts/terraform-path\\.sh [a-z0-9.]+").MatchString(para) {
+			t.Errorf("README says `terraform query` needs Terraform ≥ 1.14 without saying how to get one:\n%s", para)
+		}
+	}
+	if !found {
+		t.Fatal("README no longer says which Terraform `terraform query` needs")
+	}
+}
