@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func TestAccMember_planWarnsWhichTokensItReaches(t *testing.T) {
 					}),
 					warnedAtPlan(func(*terraform.State) error {
 						if w.hasWarningContaining("reader-00") {
-							return fmt.Errorf("a token that keeps its scopes (reader-00) is named in a warning")
+							return errors.New("a token that keeps its scopes (reader-00) is named in a warning")
 						}
 						return nil
 					}),

@@ -150,8 +150,12 @@ func TestAPIErrorNamesTheProblemMembers(t *testing.T) {
 	}
 	docs := map[string]string{}
 	ast.Inspect(f, func(n ast.Node) bool {
-		if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.Name == "APIError" {
-			for _, field := range ts.Type.(*ast.StructType).Fields.List {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != "APIError" {
+			return true
+		}
+		if st, ok := ts.Type.(*ast.StructType); ok {
+			for _, field := range st.Fields.List {
 				for _, name := range field.Names {
 					docs[name.Name] = field.Doc.Text()
 				}

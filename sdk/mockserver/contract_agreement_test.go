@@ -281,7 +281,7 @@ type request struct {
 func (a *agreement) base(f contractField) request {
 	r := request{method: f.method, path: f.path, pathParams: map[string]string{}, query: url.Values{}, header: http.Header{}}
 	for _, pref := range append(slices.Clone(f.route.PathItem.Parameters), f.route.Operation.Parameters...) {
-		if p := pref.Value; p.In == "path" && !(f.in == "path" && f.name == p.Name) {
+		if p := pref.Value; p.In == "path" && (f.in != "path" || f.name != p.Name) {
 			r.pathParams[p.Name] = a.target(map[string]string{"tokenId": "POST /api/v1/token", "memberId": "POST /api/v1/members"}[p.Name])
 		}
 	}
