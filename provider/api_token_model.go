@@ -118,14 +118,16 @@ var auditAttributes = []string{"updated_at", "last_used_at"}
 // turns null once reached, so an apply that reads the token may find it gone.
 const lapsingAttribute = "previous_secret_expires_at"
 
-// planAuditTimes settles updated_at and last_used_at in a resource plan: the
-// state's values when the plan changes nothing else (so a refresh, or a
-// respelled timestamp or address, plans no update), unknown when the apply will
-// touch the token (a configuration change, a scheduled rotation, a status fix),
-// since the server then moves them. A previous_secret_expires_at the state holds is unknown
-// then too: the overlap may have ended by the time the apply reads the token back. Run it
-// last in ModifyPlan.
-func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
+// planAuditTimes settles updated_at and last_used_at in a resource plan. They keep the
+// state's values (so a refresh, a respelled timestamp or address, or a change to a setting
+// only the provider reads, such as rotation_overlap, plans no noise), except updated_at when
+// the apply changes the token on the server (changed: see changesOnServer), since the server
+// then moves it. last_used_at is never planned unknown: an apply does not use the token, and
+// Update keeps the planned value (keepPlannedAuditTimes), so a consumer using the token between
+// plan and apply cannot make the apply inconsistent; the next refresh reads the new time. A
+// previous_secret_expires_at the state holds is unknown whenever the apply reads the token
+// back: the overlap may have ended by then. Run it last in ModifyPlan.
+func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State, changed bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if plan.Raw.IsNull() || state.Raw.IsNull() {
 		return diags // create (the framework plans them unknown) or destroy
@@ -142,13 +144,13 @@ func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
 	for _, a := range auditAttributes {
 		planned[a] = prior[a]
 	}
-	if !tftypes.NewValue(plan.Raw.Type(), planned).Equal(state.Raw) {
-		for _, a := range auditAttributes {
-			planned[a] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-		}
-		if p, ok := planned[lapsingAttribute]; ok && p.IsKnown() && !p.IsNull() && p.Equal(prior[lapsingAttribute]) {
-			planned[lapsingAttribute] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-		}
+	// Any planned difference means an apply that reads the token back.
+	applies := !tftypes.NewValue(plan.Raw.Type(), planned).Equal(state.Raw)
+	if changed {
+		planned["updated_at"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
+	if p, ok := planned[lapsingAttribute]; applies && ok && p.IsKnown() && !p.IsNull() && p.Equal(prior[lapsingAttribute]) {
+		planned[lapsingAttribute] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	}
 	plan.Raw = tftypes.NewValue(plan.Raw.Type(), planned)
 	return diags
@@ -173,6 +175,30 @@ func planPreviousSecretExpiry(plan *apiTokenResourceModel, state *apiTokenResour
 		}
 	default:
 		plan.PreviousSecretExpiresAt = state.PreviousSecretExpiresAt
+	}
+}
+
+// changesOnServer reports whether applying plan over state changes the token on the server,
+// which then moves updated_at: a field the PATCH changes (patchBody, without the re-send that
+// fixes a status, which changes nothing stored), a rotation (the planned secret unknown), a
+// new owner (a replacement), or a value not known yet that might be any of these.
+func changesOnServer(plan, state apiTokenResourceModel) bool {
+	if plan.Token.IsUnknown() || plan.ExpiresAt.IsUnknown() || plan.Shared.IsUnknown() || !plan.Owner.Equal(state.Owner) {
+		return true
+	}
+	body, diags := patchBody(plan, state, false)
+	return diags.HasError() || !emptyPatch(body)
+}
+
+// keepPlannedAuditTimes puts the plan's known updated_at and last_used_at back on a model
+// read from an update's response: the plan promised them (planAuditTimes), and Terraform
+// refuses an apply whose result differs from a known planned value.
+func keepPlannedAuditTimes(got *apiTokenResourceModel, planned apiTokenResourceModel) {
+	if !planned.UpdatedAt.IsUnknown() {
+		got.UpdatedAt = planned.UpdatedAt
+	}
+	if !planned.LastUsedAt.IsUnknown() {
+		got.LastUsedAt = planned.LastUsedAt
 	}
 }
 

@@ -183,9 +183,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			// Known after apply whenever the token changes (no UseStateForUnknown): an update moves
-			// updated_at, and last_used_at moves whenever a consumer uses the token, which may
-			// happen between plan and apply. Refreshes alone never plan a change.
+			// Planned by planAuditTimes: updated_at is known after apply only when the apply
+			// changes the token on the server; last_used_at keeps its value until a refresh.
 			"updated_at": schema.StringAttribute{
 				MarkdownDescription: updatedAtDescription,
 				Computed:            true,
@@ -283,7 +282,9 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.DisabledReason = types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
+	// A rotation changes the token on the server even when no secret is planned (token_wo).
+	changed := state != nil && (reason != "" || changesOnServer(plan, *state))
+	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State, changed)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 	resp.Diagnostics.Append(ownerDisabledWarning(ctx, r.client, state)...)
 }
@@ -450,7 +451,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 
-	planned := plan.Status
+	planned, promised := plan.Status, plan
 	if !rotate || !emptyPatch(body) {
 		updated, err := r.client.UpdateToken(ctx, id, body)
 		if err != nil {
@@ -479,6 +480,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(rotated))...)
 		plan.Token = secretValue(rotated.Token)
 	}
+	keepPlannedAuditTimes(&plan, promised)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)

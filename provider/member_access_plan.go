@@ -18,7 +18,8 @@ import (
 // scope, sdk/policy's member rule (checkMember), the built-in admin's guard (checkBuiltin) and
 // every door, the same rules (checkDoor). It runs last in ModifyPlan; unknown values are not
 // checked.
-func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	tokens *memberTokenList) {
 	a := r.access
 	if a == nil || resp.Diagnostics.HasError() {
 		return
@@ -43,7 +44,7 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 	resp.Diagnostics.Append(a.checkMember(policyMember(before), policyMember(after), verb)...)
 	resp.Diagnostics.Append(checkBuiltin(before, after)...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(a.checkDoor(ctx, r.client, before, after)...)
+		resp.Diagnostics.Append(a.checkDoor(ctx, tokens, before, after)...)
 	}
 }
 
@@ -84,9 +85,9 @@ func isChange(before, after attr.Value) bool { return !after.IsUnknown() && !aft
 // revoke) each of them itself. It checks the tokens the provider's token can list (with
 // token.read-all: an admin's token lists them all, a member's token the shared ones); the
 // server decides the others, and answers a refusal naming the first token.
-func (a *callerAccess) checkDoor(ctx context.Context, client *sdk.Client, before, after *memberResourceModel) diag.Diagnostics {
+func (a *callerAccess) checkDoor(ctx context.Context, list *memberTokenList, before, after *memberResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if client == nil || before == nil || before.ID.ValueString() == "" || !a.Has(string(sdk.ScopeTokenReadAll)) {
+	if before == nil || before.ID.ValueString() == "" {
 		return diags
 	}
 	ch, field, effect, verb := policy.MemberChange{}, "", "revoke", "delete"
@@ -110,17 +111,17 @@ func (a *callerAccess) checkDoor(ctx context.Context, client *sdk.Client, before
 			field, effect, verb = "permissions", "narrow", "remove "+strings.Join(lost, ", ")+" from"
 		}
 	}
-	var tokens []sdk.Token
-	var shapes []policy.Token
-	for t, err := range client.Tokens(ctx, sdk.ListOptions{Owner: before.ID.ValueString()}) {
-		if err != nil {
-			return diags // the server decides at apply
-		}
-		shape, err := policy.TokenFrom(&t)
+	tokens, unlisted := list.get(ctx, before.ID.ValueString())
+	if unlisted != "" {
+		return diags // the server decides at apply
+	}
+	shapes := make([]policy.Token, 0, len(tokens))
+	for i := range tokens {
+		shape, err := policy.TokenFrom(&tokens[i])
 		if err != nil {
 			return diags
 		}
-		tokens, shapes = append(tokens, t), append(shapes, shape)
+		shapes = append(shapes, shape)
 	}
 	out := a.MemberDoor(ch, shapes)
 	if len(out) == 0 {

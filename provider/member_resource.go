@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -92,6 +93,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"builtin": schema.BoolAttribute{
 				MarkdownDescription: "True for the server's built-in admin, which owns the bootstrap token.",
 				Computed:            true,
+				// Fixed for a member's life: an update plans the value it has, not "known after apply".
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the member was created (RFC 3339, UTC).",
@@ -121,10 +124,15 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 // ModifyPlan settles permissions when they are not configured: none for a member,
-// all for an admin, so the plan shows exactly what apply will store.
+// all for an admin, so the plan shows exactly what apply will store. On the final plan it
+// then checks the provider's access and warns which tokens a narrowing, disabling or
+// deletion reaches (member_token_impact.go).
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.memberPlans.record(ctx, resp) // after checkAccess: only a plan that stands is noted
-	defer r.checkAccess(ctx, req, resp)   // last, on the final plan, whichever way ModifyPlan returns
+	// The member's tokens, listed at most once per plan, for both of the checks below.
+	tokens := &memberTokenList{r: r}
+	defer r.memberPlans.record(ctx, resp)           // after the two below: only a plan that stands is noted
+	defer r.warnTokenImpact(ctx, req, resp, tokens) // after checkAccess: no warning on a plan that fails
+	defer r.checkAccess(ctx, req, resp, tokens)     // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -40,11 +40,15 @@ var (
 // APIError is a non-2xx response, decoded from its application/problem+json
 // body (or, when the body is not a problem document, from the status alone).
 type APIError struct {
+	// StatusCode is the response's HTTP status: the problem document's "status" member
+	// (RFC 9457), which the server always sets to the same value.
 	StatusCode int
-	Type       string
-	Title      string
-	Detail     string
-	Instance   string
+	// Type, Title, Detail and Instance are the problem document's members of those names
+	// (RFC 9457's "type", "title", "detail" and "instance").
+	Type     string
+	Title    string
+	Detail   string
+	Instance string
 	// FieldErrors lists every bad field of a rejected request (400), at most 100.
 	FieldErrors []FieldError
 	// FieldErrorsOmitted counts the bad fields beyond those in FieldErrors.

@@ -173,6 +173,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.cfg.authenticated(r)
 	}
 
+	// Ids in the path in their canonical form, as in a body or a query: the generated router's
+	// uuid.Parse would also take upper case, urn:uuid:…, braces and bare digits.
+	if errs := pathIDErrors(pattern, r.URL.Path); len(errs) > 0 {
+		badRequest(errs).write(w, r.URL.Path)
+		return
+	}
 	var raw []byte
 	switch pattern {
 	case "POST /api/v1/token":
@@ -187,6 +193,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		raw, p = s.readJSONBody(w, r, &serverapi.UpdateMemberRequest{}, updateMemberSchema, true)
 	case "GET /api/v1/tokens":
 		if errs := append(malformedQuery(r.URL.RawQuery), validateListQuery(r.URL.Query())...); len(errs) > 0 {
+			p = badRequest(errs)
+		}
+	case "GET /api/v1/members":
+		if errs := append(malformedQuery(r.URL.RawQuery), validateMemberListQuery(r.URL.Query())...); len(errs) > 0 {
 			p = badRequest(errs)
 		}
 	}
@@ -219,6 +229,24 @@ var idempotentOps = map[string]string{
 	"POST /api/v1/token":                  "CreateToken",
 	"POST /api/v1/token/{tokenId}/rotate": "RotateToken",
 	"POST /api/v1/members":                "CreateMember",
+}
+
+// pathIDErrors checks each {…Id} segment of a route's pattern ("GET /api/v1/token/{tokenId}")
+// in the request's path.
+func pathIDErrors(pattern, path string) []serverapi.FieldError {
+	_, route, _ := strings.Cut(pattern, " ")
+	want, got := strings.Split(route, "/"), strings.Split(path, "/")
+	var errs fieldErrs
+	for i, seg := range want {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok || i >= len(got) {
+			continue
+		}
+		if _, ok := parseTokenID(got[i]); !ok {
+			errs.add(strings.TrimSuffix(name, "}"), "must be a UUID in its canonical form (lower case, with hyphens)")
+		}
+	}
+	return errs
 }
 
 // routeError answers an unknown path with 404 and a known path with a wrong method with 405.

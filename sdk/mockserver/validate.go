@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -12,8 +11,6 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
-
-const maxOverlap = 720 * time.Hour
 
 // fieldErrs collects every bad field of a request, so one 400 lists them all.
 type fieldErrs []serverapi.FieldError
@@ -203,17 +200,12 @@ func validateExpiry(errs *fieldErrs, v nullable.Nullable[string], now time.Time)
 }
 
 func validateOverlap(errs *fieldErrs, v *string) time.Duration {
-	if v == nil || *v == "" {
+	if v == nil {
 		return 0
 	}
-	d, err := time.ParseDuration(*v)
-	switch {
-	case err != nil:
-		errs.add("overlap", "must be a Go duration such as \"1h\" or \"30m\"")
-	case d < 0:
-		errs.add("overlap", "must not be negative")
-	case d > maxOverlap:
-		errs.add("overlap", "must be at most %s", strings.TrimSuffix(maxOverlap.String(), "0m0s"))
+	d, err := validate.Overlap(*v)
+	if err != nil {
+		errs.add("overlap", "%s", err.Error())
 	}
 	return d
 }

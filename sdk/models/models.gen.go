@@ -252,7 +252,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty
+	// means any. A range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`), and no two
+	// entries may name the same range (`10.0.0.1` and `10.0.0.1/32` are the same range).
+	//
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
@@ -260,15 +263,18 @@ type CreateTokenRequest struct {
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
+	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30). Omit or null for never.
 	//
 	// Example: 2027-01-31T00:00:00Z
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
-	// Name A human name, 1–100 characters.
+	// Name A human name, 1–100 characters: no control or bidirectional control characters, and
+	// not blank: at least one letter, number, punctuation mark or symbol (the pattern refuses
+	// the usual blanks; the server also refuses a name made only of combining marks or of
+	// characters Unicode does not assign).
 	Name string `json:"name"`
 
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	// Owner The member who will own the token (an existing member's id); defaults to the caller's owner. Only an admin may name another member (a service account, say).
 	Owner *string `json:"owner,omitempty"`
 
 	// Scopes Scopes to grant; the caller must hold each of them.
@@ -394,7 +400,7 @@ type Problem struct {
 
 // RotateTokenRequest defines model for RotateTokenRequest.
 type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
+	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar, in the future); omitted keeps the current one.
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
@@ -579,16 +585,16 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any. Entries follow the rules of `CreateTokenRequest.allowed_ips` (no host bits set, no two entries for the same range).
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
+	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar); null removes the expiry.
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
-	// Name A new name, 1–100 characters.
+	// Name A new name, under the rules of `CreateTokenRequest.name` (not blank, no control or bidirectional control characters).
 	Name *string `json:"name,omitempty"`
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.

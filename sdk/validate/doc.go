@@ -1,6 +1,8 @@
 // Package validate reads the values of a tokenhub request the way the API does: timestamps
-// (expires_at), allowed_ips entries, token names, member usernames, Idempotency-Key values and
-// secrets made by the caller.
+// (expires_at), allowed_ips entries, token names, member usernames, rotation overlaps,
+// Idempotency-Key values and secrets made by the caller. openapi.yaml states the same rules
+// (patterns, and words where JSON Schema cannot say them); the reference server's contract
+// agreement test holds both together.
 //
 // It is the one implementation of these rules: the reference server
 // (sdk/mockserver) refuses a request with exactly the errors these functions return, and the

@@ -61,7 +61,7 @@ type ListMembersParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Username Only the member with this username.
@@ -76,7 +76,9 @@ type CreateMemberParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -88,7 +90,9 @@ type CreateTokenParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -100,7 +104,9 @@ type RotateTokenParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -109,7 +115,7 @@ type ListTokensParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Name Only tokens whose name equals this value.
@@ -118,23 +124,27 @@ type ListTokensParams struct {
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Owner Only tokens owned by this member (a member id).
+	// Owner Only tokens owned by this member (a member id, lower case as the API writes it).
 	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
 
 	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
-	// 1–100 characters, under the rules of a token name: not blank, no control or
-	// bidirectional control characters.
+	// 1–100 characters, under the rules of a token name: no control or bidirectional
+	// control characters, and not blank: at least one letter, number, punctuation mark or
+	// symbol (the pattern refuses the usual blanks; the server also refuses a value made
+	// only of combining marks or of characters Unicode does not assign).
 	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
 
 	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
 	// that have already expired are included; add `status=active` to leave them out. RFC 3339
-	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30).
+	// Encode a `+` in an offset as `%2B`.
 	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
 
 	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
 	// (`last_used_at` null) and created strictly before it. So a token created after this time
 	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
-	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	// (UTC), on a day of the calendar (not 2027-02-30). For "unused for 90 days", pass now
+	// minus 90 days.
 	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 

@@ -272,7 +272,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty
+	// means any. A range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`), and no two
+	// entries may name the same range (`10.0.0.1` and `10.0.0.1/32` are the same range).
+	//
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
@@ -280,15 +283,18 @@ type CreateTokenRequest struct {
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
+	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30). Omit or null for never.
 	//
 	// Example: 2027-01-31T00:00:00Z
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A human name, 1–100 characters.
+	// Name A human name, 1–100 characters: no control or bidirectional control characters, and
+	// not blank: at least one letter, number, punctuation mark or symbol (the pattern refuses
+	// the usual blanks; the server also refuses a name made only of combining marks or of
+	// characters Unicode does not assign).
 	Name string `json:"name"`
 
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	// Owner The member who will own the token (an existing member's id); defaults to the caller's owner. Only an admin may name another member (a service account, say).
 	Owner *openapi_types.UUID `json:"owner,omitempty"`
 
 	// Scopes Scopes to grant; the caller must hold each of them.
@@ -414,7 +420,7 @@ type Problem struct {
 
 // RotateTokenRequest defines model for RotateTokenRequest.
 type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
+	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar, in the future); omitted keeps the current one.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
@@ -599,16 +605,16 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any. Entries follow the rules of `CreateTokenRequest.allowed_ips` (no host bits set, no two entries for the same range).
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
+	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar); null removes the expiry.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A new name, 1–100 characters.
+	// Name A new name, under the rules of `CreateTokenRequest.name` (not blank, no control or bidirectional control characters).
 	Name *string `json:"name,omitempty"`
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
@@ -662,7 +668,7 @@ type ListMembersParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Username Only the member with this username.
@@ -677,7 +683,9 @@ type CreateMemberParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -689,7 +697,9 @@ type CreateTokenParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -701,7 +711,9 @@ type RotateTokenParams struct {
 	// request), and a replay is authorized like a new request by that token as it is now: it must
 	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
 	// it gets 401 or 403 and no replay.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -710,7 +722,7 @@ type ListTokensParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Name Only tokens whose name equals this value.
@@ -719,23 +731,27 @@ type ListTokensParams struct {
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Owner Only tokens owned by this member (a member id).
+	// Owner Only tokens owned by this member (a member id, lower case as the API writes it).
 	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
 
 	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
-	// 1–100 characters, under the rules of a token name: not blank, no control or
-	// bidirectional control characters.
+	// 1–100 characters, under the rules of a token name: no control or bidirectional
+	// control characters, and not blank: at least one letter, number, punctuation mark or
+	// symbol (the pattern refuses the usual blanks; the server also refuses a value made
+	// only of combining marks or of characters Unicode does not assign).
 	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
 
 	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
 	// that have already expired are included; add `status=active` to leave them out. RFC 3339
-	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30).
+	// Encode a `+` in an offset as `%2B`.
 	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
 
 	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
 	// (`last_used_at` null) and created strictly before it. So a token created after this time
 	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
-	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	// (UTC), on a day of the calendar (not 2027-02-30). For "unused for 90 days", pass now
+	// minus 90 days.
 	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
@@ -3757,186 +3773,212 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L2Nchs3sij8KvjmO1Uh6wwpUj+2RdVWHa3jJNqNHa8t31Ri6prgDEhiNQSYAUYKN6WqvMO9z7APlie5",
-	"hW4AgxkOyZGs7MbZ1Dm1sYYzDaDR6P9u/BQlcrmSggmtotFP0YLRlOXwzzdM5+vzmWa5+StlKsn5SnMp",
-	"olH0liVSpIpoSW4p12TKZjJnJDefcDHvR3GkkgVbUvPpkgu+LJbRaBBHer1i0SjiQrM5y6O7u7s4WtGc",
-	"Lpm2w16kbLmSmolk/Ve23hz6nBSC/1Awcs3WZCZzohdckUzOeUIzkrMfCqY06VDy7t3F5zFRdN3tk8sF",
-	"I4ou8SMqUjKV6Zrccr3gghwek4UscjUWOdNFLhTRC0ZmPFea5EytpFCMcKE0oymRM0ITzcWc0Dnl4gze",
-	"9aANREJJymczljOhcRwOoP/OEs1SfOX48LBPzuGTKcukmAMqDSgtr5kgekE1UQYAN2sRUi9Yjr99psrh",
-	"uCKUCHZrwMO6uzGsjpKcrTKKLxR6IXP+D5aSjF8z/MDjabrGsXBYqsx4XBEhb0fmn8tC6bFQmmcZmTJy",
-	"QzOexmQhsxQmK1csp2ZfzKQSuWKIW0ZolslblppFLek1g5dvc66ZAYpzUzGR+VhwTeZMK3I8GBKZk+PB",
-	"EcAQ0r7WH4uhAXN4ckKSBc1pYgiFdBJZCINOqsg7wROZsuDnmAhp1qaZ6saIRykS1h+LKI64oSKk8yiO",
-	"BF0aggyormfIrkK/9MevmZjrRTQ6PDmJDT27v4eeopXOuZhHhp5fsuWU5RfpJu0aMlzCr58pwtO+m82K",
-	"6kU5l6X7Po7MNvGcpdFI5wULJzWT+ZLqaBQVBTdvbk7j0mzptlk4Uto6CW2//pg53JmP8fzA0f4zTd8g",
-	"3Zm/Eik0E/BPulplPAFKOljlcpqx5X//XZnJ/hSxH+lylSEALoACv+AsS+GBKpZLmq/NBuJPZAa/ES4I",
-	"hcMXxdENzQqGaNCUZ9EoOiQ8fL2jumdEMUZYnstcRXFk/zF6/1MEb0QjxEscLZlSdA7bVJjzw8jwl5//",
-	"z3AwCMgvuovL7+xR+MBX6v3wqgLBECkV5OI1oWmaM6XMCXh+8fkbklMxZyMyjoaDPvzfwdHROIrursxe",
-	"KU1FYr4/oCt+cDM8gL0yJKupLlQ0Oh4YTst1xgLE2BNfbtNC65UaHeDXi2LaT9mNw746gI9gR4CYljQz",
-	"u81SJKgS7+eWdfAUGQkwD02Q/TYif/gA5JfUuIl/O9Qu3BwIqXu0Z8n0V0PTXXg4/itns2gU/f8HpYA9",
-	"wF/VwWv8HD/ZPJyOOXPlUdWhZEpRbMXkh4Lla+LFpmGkhO7ah+7ZWEwQrROScaUVYTcGhoEJOCYdqslS",
-	"Kk2Gg0FM7Msf5JJrzdIJAXaLgjE3csZIL8WSnKGYGguqyARmMIGhDXjyQyENi57S5LpPzjMlCRXqluUs",
-	"HQstCV1O+byQhVnlqtAjIzgLZASM/OXtN6+MjIPFLY1yoRdUECkYSXKWMqE5zUhH30oyObciDvZhMhZW",
-	"iYnrv4BkmdAV/4AzBdjB30Tf8oR1jZi4i6PnUswynjyAV1XIvVAsN7yDjCN1k/QSPo5ALGc5o+maaIpn",
-	"t4F0UQ6oCsWelhTr59eSVBP3/mOTqQOsULcxNJIUOag/ZuLMEK/HQmXd3b6ZzAtDax+JZaNQ5oJmyEWi",
-	"7awgROdJlQFYCG9Zboj3hQXUCrdu+EfB7blYE1T4YDGAoy9kPuVpysRH4gmUZeQUGU2u8USj6gZP+0nO",
-	"qGYxuV3wZEGew1+gSRDBWKqilgLoqERsOfWWyJz5Dx6LUhOaZaBzXbz2jBHFckyoXT5XZMmVMpp9x1Bq",
-	"anSICSJu0gVWoQOiv5VFlo7FLU+ZILegQvuByJKuSSoN3QNso5QT9uOK5+vYCnwQ8JZv03zOQNFPDEyY",
-	"3YLesLHAvUjt2Lks5sa4QLYQlxw//DBZAGCuFctmZ8QzfbMiy76LjI2F4YRo5bAsxdV5RX0qpVY6pys7",
-	"QCEKRacZ65O/FOncmDALMFFKZNA85zdMGf46FmAX4TtcKzejRC6XXCvLW19J/YUsRPqx1AzzezIbJof0",
-	"lPWOp0/T3jEb0N5pcjTtHabPZifsKR1OjweAnBkMuUNNaAOpQubHJZm/kpp8YQdoReZGJ8EZPQaZv5JE",
-	"FcnCbpnZTiAT0pE5rP2GKz7NmDMzkVCR/76m60zS9FLKrw0pfuSeeMsSLV+SGZg5Su8nJydHT9Aua8lI",
-	"hgEjsfMkl1ISnGlLTK/ww56WsgfTeXQR6BarpcQFA2IvpXxJxdraPOpjEWtEacaXXBM5IyeDgRtdHSh0",
-	"hMDWD6an6ZPZU9Y7Soa0dzx7xnqn6eG0d0KfJE/Zs9kpHUwJ+zFhLGXpGbpsCJ1plpMhUS0l5/FhoIiY",
-	"/TDrJH6hLffFrKgHK2KPcwjMTJZmJg4zsfUQIcEb3o5I6hjOVCK0aw7MLJfL4Gx8prxV1tEO7ozyjKXg",
-	"UzEaKO6eionzRlg/WOnIAdeUvGYpKVbdKrYn4GDrgYdtYpRpKVJlrPG6D67nnXBNaLFvHwTuOsDMO1F6",
-	"fj6S8rzxRyr6NMGhjfUmUjKOKj+OyJ8ZzVlOxsVgcJQANuCfbBxtU3crrHVYElhlKS1pqwi/eRwGGxOP",
-	"iJgU4lrIWxGjXGepoaCUg5xMHZGBeLdWUi6NKpwSekvX3diLUO+5szIU4OyWne/EKpeJMYOnGXshNNfr",
-	"j9zfmvOLjKOj2eH0l5//OY7ILS1tlUI5/2Xo4iwt5jYM/fAw3NdgJcQupa3GHcz5mq17OTOzezTGXkfJ",
-	"fjQYEdDH/VHFaiVzzdKXLOX0EpbzkVp7TdR430cACAC0lKon4Sb46RKYL4EJtz5m/uve0nzdg89+Lflq",
-	"NJlJfdET0gFntMgCp4h3QXNFJsmC5orpPxV61ns2MVqPnyCwWTRz0G8beChpmnIzCs1e53LFcs2ZikYz",
-	"mikWR6vg0U8RE3DycddmtMi0c5dWF/WF+ZigYo/6uNXTHO/ol5ifSpkxCmd+xXIwTqRQzf5csDNCgJ9Z",
-	"M0+BMVIodlYxUBz9WJWwUIwwmiz65GIupGFnRm5SQWi65MKwKwlef+c3guH65HNcKhFSMPAja7ZU+7b8",
-	"rfn2FV0Cldil0jyn5uhjaOcCwRj83cVRLvE07IJpt868eRd7l8uO4JH5OQbX7ZPjMK4gZyRjGmMIKZ9z",
-	"o0JM+pOYTD6Y/+lZH9L/TMxyg8DAk+N6XGBFDRgz6P9+f977nvb+Meid9j/8T+/qv/+r0V9f+tnflyu4",
-	"8m/K6d8ZOm8Co/xhxBq4pDdRVHqjWc0frUjn4vXNsXl48frmSTdQcwyNTRlyRqNHxSRwJ54RtlzpNVky",
-	"KoyNuDa482zufXQ4OOoP+sPhUf9pFJce72dm8Z6iavgC5Fs6GQ4GrQjp4WcUF6luuU4WRkTPZs3HFHUB",
-	"9YHqTbx+64xmC0zLlSK3Mr/mYh4Tjr/NCl3k7Iy8+eI5OTo6OnVeh4zNabImk+++++673suXvc8/J199",
-	"NXr5cvT27YR03l0+7/bJN2AZ5EQUWQbHF5ywFVxHh4PDp73BsHc0vBwMRvD/30dxZD4xuHH4qCI7jn7s",
-	"zWXPPnTv9l/Zf7zH167C93p8aYSCwQKElUbRnGsjPBK5PJB0xXuJTNmciQM/9F34ubrmq55cIT33VhL8",
-	"a34jt53tRbGkIjja1ahM7cQC1ewM5cWRvBVN0e8yjAeM8ZZnGZG3we6eEUtgqmpvf6YIgOyTb4ywcvwV",
-	"jg96R22k1xnvRn3Mb3jCCE3AxrAB7SjeF3wz8s2IhIbYvRUVksxzKvSmXIDwrpEGhhvqBVs+jLUvuXAH",
-	"tNXxVAua106n5V7V+b90fioXw1wyTVOqaejjQDHlNsnoahid6BsVbnIQ/NGjWTbpk3OzEQqUiOazjUrU",
-	"zmAqqvrGTEgZRtYdYvvkQoORvsTQDHhdwc+MJDEiE724NiLm6JBMqWJPDivhbGNujgU45/DH52+eH5lX",
-	"WHKtiiVulFSMHB1WouQTlV73X7HbtzAzFF4GyiXLc2qmMzYq+A1PYSITp+NhPOSDsl85z+DyjExswIv1",
-	"HUicA/zc7ZM3bGaEwFiADRPYS/C3MaGR/S0oqhJkQVPCdezNnhIzJJXM+mqThK30WCAue4BenJvqk1cA",
-	"JpPzuRkGA08Q8cewE3BFrlGfccZYMIhZm6oySbMTT7/64fAFPsGFvqQp+/P6csGewyQO568uvp5XOcrx",
-	"YYWhmD8DJcBAfT/onaIucPXT0bO7TT0gjiBLwnAHey5qioGNQtuz3aQdfG4VyTeMWouiLofW3nWMBwPN",
-	"gpFXQSdO07bSaWQJ40P5AvhPDMubWKE6gSQXOK/gTJkAn2v4guUGunt+RuB7cMwYFR5+z5nSMmeKcN3t",
-	"EyNmLDlV3Cpmgl5phsQOJoqlwVF1spFl4+WDq30C7y6OIMXAB6aq6pMNStcR+5pqxzHLuGqMXlmqyMRs",
-	"3QQjjkFKwOHVpN/EvX2ce3P/kIXc5lLMcQe57u/VKHHSJdwm0nnJNhcLAqqB7eUFI9VN+SzY36rloBjG",
-	"BsiSCmr0SOTOyIObFanZjCWa37AP26RYzeipuvesyUOEvEXC828a3HlCpJmyZk33EawX2DQjb9oZK3v0",
-	"C546Wgo0DXkrGpb7UdrAZR2aS+VSj4MSLzZ3QQBbxr/9gaft5onJS/szocJzgCgPRvKoaaC62JK/31m3",
-	"nubT4za/rpeuWK4kBGVq2hwSJO4qGOtmPdXzNy14preeQOfdhrd63OmTAdjNeN4ZRAypgBQ55nloTFK2",
-	"lBBuzBkGQGVOUpYxvc0rYeOTu80dR75UWZMqJR1n3sQETJdwE41u0dN8yZqIuGLBbZpsaFMFzCWcAKCj",
-	"EJpn5uma0JwRCw9TOZvXyNul8e09f4/gwUFzAHJv3EZv+mR+Q16YVXov6siocvHrjyCRT9/3A/Tjl2Ex",
-	"XyWg8iTEnkFUjmMF+9uZ1WurYVRZjqefbVRvzCRMu17ReXuSK+VeXUgI9qP+kBS5knmTXqUUKFD4wgQs",
-	"V6vEmw9hEmeETm2eLzpMDDG52e3BN8x9O5LeyKyBmiZwACejyhEs9yjeqfTgc4DeH4sJ/svDMvMPdhsS",
-	"9gxbBoh6wXiO3gZkDs6kQ/OZSMFUVR2uibCrhkPjvPCbZ0aAK+r0+OQpsT5/ksqkWDKhN2WVi1c0qqy3",
-	"ZndQaeWWehKqWKPy6zJAN9i8zEmZcWkzRuN6LmPN+Vgm87sVyBm6NzDzEZLxbulaEbqUaIi093gEdsIe",
-	"n6Rflkuq3FzeV/IWw8yQ7+jXA5ueM5BYU7aWsOHG2EfCgDwlm+fjjwGo5s4t7wswhpsFGGHA6KcdEZgV",
-	"1YvGvXJBpaaPv7q8fE3wBZLINNzsYAI2ErXJr9VC5prYXGOnDl9zAaqx3czGOWkbcqsDfPfmguQMAnYJ",
-	"yAFneDYALf0BrTOA93EabQNrsF6PuSbO8waixR/h4t/liT6HChDMR/MapA1Zh47nRm8zyOOav7p7RixN",
-	"k2vGVqqSAmpp8BNzMcsblmd01XxGM8smyCpnN1wWzvNnV++d+lQRSr6UJC2wSoZ0JuNouBhHRp0YR0eD",
-	"5TiadF14ROYei0ykUIlDbd0KObcM7enhYFElzuGi8QBsd1aavf/DUfm7cVSefp8f73JUDr5bvjm9/tc4",
-	"KjfYGBgZmwpmhSgblYUyKxl8ZaqRy89zWay2SS0lizxhZEaXPFsH8IJyu47VZmMCkAz1gkoVm01Sv/z8",
-	"z27jsM66aGldNTtwce7V0MbVNgx+zZH/t1LTX5TGoOPSCdU0k/PintbhpqbeWnMu198k1mFuQbqdnR3p",
-	"TL58cUlc1goaxBPYBKfL2h2zWepeqVUQyan92aNZFjxCgyh4gK6N8AFXiRSCQUkFkkQ5kP3bjhP8ZYex",
-	"T/wo9m8/iForg60SoHtgIYZ/WpDukYfpHtSA9upzrT6uDNDbnHn1h9pgvfo6DItTqpfQPA1GrDy1AwbP",
-	"wuEqr/rRKk9rO4Nz6OUsAynap2m69bf6pzTZ8l34g/8IgQVzqX+844X6poT4q4PZ+Uod0OYSGn5oJIld",
-	"K9n/XokVqpmxjzzx49/hpqbshifMvxH+WXvDQw3LTfyf9vtqdNY/8NSCf9Yn2MvkvEbthpF7oAszVm+a",
-	"yeSa5ZWfcHK9lVRGne2BplB5AWzo4MlVkwJbutgbSX+DExq2buQbwdcJEr8XDqPKoTBctensbUDF7KCH",
-	"wbQY3YD5OTx/GEzA1wbEN1BLLyowW4O0dLAB9B08bz/N2qY2TxIdrfBWAMv8Hd3tpZxmkE0f7Rlh7964",
-	"1wII9lEIZM9m4GstYOwh6N2T2TiuzROyr21FzAYb2j4fz8ECMO5ZAGovftyQ28DsZrobcL/kN8zqnluJ",
-	"1kHYN8A28rg0JlEIHBUvK9Z3DrSXx2wCwScBhD1U2wLCvi0xb+0FsI8+9k9jD8/ZBWGLKtJMDs7D3ooe",
-	"tusybenA6b57RmjQYjYV+zT1s4fksp0UtlN9a9jupQyQ04aEa6bCNhpuQICru77bsBW2kXFLIKV9sQnI",
-	"/+aAfUYUwwDAHrB7DogNM+yHseeMtFvjnmOyG8gWhbf5oFhjqN1B2a4xtz0ozvbaM8KDRAB+ey9J0Fp9",
-	"v9/69h2qRoNz29HaCrICZRPsnsP2ULB7zkkI9p5Q95ych054z1m6N9h9aqkFuE3f2mvXNkoEd0y1vB+J",
-	"7bSNt8kHN9i9KbolLTeguQKkFeXuA9KKTlvAaEWV+ybTiga3AdlqcTevrvr6VjqsOA627df56wsXIO9A",
-	"YRgkStYSBlkeZP+5YWyt813Ny9Aw5Rt5HQ60C8iePfVA9sHYsaftJrLPdBaprVTdA883GGvMGfDfxoB3",
-	"WWDWJQY1NvMGHlyPtL0AqbHmaHsxUYsEqFbJbjat+jFy3Vxe3ofcJ3Lv8tjX0r5bJMthNVOIRDmb+f3K",
-	"DXlzMa8mFz9CrVMdI2cNBUuNGNqbs81b9brbm6mXUaU/GEJqszTIMwraATBsvgghe7syPvvYhf0W6p12",
-	"5yMjcyGuGRwGNzGXT5EFtY0N9idJ2ni6Deh+aEVjQajUhWx9IwbDdWCLgKlxuYcWR2OhGDTFpOUXWOkt",
-	"yMTmBExi3FebYkPsY8IVyQshsIGQ4epQM66uWToWM4ld2rjGgLJIWdrFNK2HkcS2dG4fPS3Zom1EhImj",
-	"rqWPYaau8xHKxwXPWGNuPOH6LCjAwJ8ziRDKPDXbOTQHTSwlkLGkpYyJknabIOuYTFkilwzZs23I+Wvk",
-	"q4bVZJXqN0yTQzn2WVk71kGaxfQ6JKmuWc/WmjLIYrAEB2gKC8wgfaZWY3aGiKZYaIbywbxnmzy4tLNN",
-	"TltmWO3NoX+Lr/pM+gUXuvk8Y0ZcNfu1PE2xWW/OEjkXXBmyOLNnmgnoQmVLxhsLT1pm/pai8jESf5ty",
-	"aKu1UhWJFVd0jjCd1iJ7U/7GvnTAktb2hNuaDNnJ1yo71RRKh329d6Ku1X0flKdbVmN8Gmm6IeU35OlC",
-	"RcdkRFwTs4kvShtVSrpjw/c369pkblgWRXIvS5zGwnd76SjGSqiWXibdM1c8YfQDuaRGP8iyNXlKUkg2",
-	"hSZAXINEWrHUyaT+WExsT5nJiKwMgiYlvUxqub2wuIBaPZmnjYm+gKpvuV5grpBVvr+ZQbPVNjRRJ8Ed",
-	"iWZWLncgYeyXn/856VbTmVLWJ28XBtlSJOyMQNGfQYiQt31yHuSxVvrk2K7YuE12jLL56Khi3GE/a9u3",
-	"BTG3Ne9wZ0LgZnLT1UbXxrCmsrR2YoJNxSE1O1sbGrOsv7S1sG0M8I/79SBpYuuYMCwtQz0j1KY5Z2ym",
-	"idHsMUnRzBB6826aY1sNhxfwQ9DpKNQHO2Y9SoJvAWUJty3JVPeBTU0wVRHanYX58B3oDJ5Y00VmqVVu",
-	"bGG700AoNKTHf/tko3ppjZbyE2lcYpBhC1jca49fh7LBW5Eq75WI/OsQ5U4fgSOWi9eYL5hxpRvIRArW",
-	"rRQHECZ0zpm6p7fgI1uPVNRREEChDQ51gg/qMFLJ664kaLfN63bGOB4bRBzC6/9+uoQYJD2izbyrsDZg",
-	"YNb12My7fpM9ODasJkM7hYBXGvtv7G2isclgzJAsKXKu12/N/O1ZX3HgOOeFQfqGRlfrM+je3uw0OCG/",
-	"/Px/bVK2bWllEEY1n/KM63WfXBrleCp/hBaGirAfaaLBGKaarGVBzHSNdmGWi90OkT+N8JeJH9vpODFZ",
-	"5WzGfyRcJFmRMtu5PXfH29110e1vu4misroSiXTF/8pAC3dj/q1g+bqZ7sKe5rVm8X0CoeYip3OWjsi7",
-	"N18rkjF6TbjQ0vvcYWbwZTkxD7NpUlNo9thuw7Y1hsTtsnUVM5YbOx2omvXJBbKz89cXhiFlMmd5DMqx",
-	"bVlcYjjQN88cA4P3CU2NlW5Hn/g7aoBE4WG16R06ubmYyR0m1qKYmkn1rKMTy7tHhCtVsNh1f7YedVD4",
-	"MGoA1U+2KMQ62cdiDATvHIm2OUdr3HU80rp9co8zUvaC3kE1oEyBS8idJsRt/TVs7eHIyxlOY9FEZmbB",
-	"XzT2UzVnxvbibu65iVhMdzTf7JoZj4VtLmvUR5Jk3JgOZVPXBSOXz1+TFWP5GbblvnlCDp4cu8sOqAKN",
-	"YUdT17EoViNsdoFAwVwDpyP06cXTfnhq97LS8FUK61Cqeo/9lTrxWBg2hF4p1+gb2FRsy9jNOKDuUJEY",
-	"VXfGs0z1ydsCgvuzwt+GpEgqsTu4WRggHkoWFWyrL/CcbGtLOfE1n6pP/le9/pJ0jgeDLhQjlpWYY2GL",
-	"K8vaxMoVE2ftrpjwtyb5uwasT1lIvUBjeSzOq/dIoBcSqntcmc28YEoZdkeb22g2tZR8d/lF71kXdm4s",
-	"QBJfszWYqqTDMsXI8fAEbywaBLcuIXCAm9A8X9curBiR3RdWUCdlajdVEC3nTC/sXR8bV1bYezXMXPrA",
-	"I/21O3gMJs9psmC951LoXGYjImQPrO0J6WwYo3bergTpzG+Ii7HNGLpMkKbLqXQ9CwsZT4kT28Rgi9c5",
-	"9KQam93ypEpnmbHwv2spScf36wjNw26fvJLe/X2NQUNHNmXjo9T1JMdW+aQjpO3mDx2PUF2Ly679tpvo",
-	"xWuzS5UubZ8p7OOvAs+ypYhK942xwLHL1htQH+a66/sO/07OdYRhlMl1TxbmMGBdD1RdIXA4a2PhG+G6",
-	"i7Vi4MIs4anrbKEqlxP4S768S7/aZhgvz7r1hXyWOF2D4pFHoufCZQsRy49jImieA8Lg9hboa1xoxVPY",
-	"7LEI0BnQQOVs3lLlvIS3dI2s1PwRXhRWucrM3sgwZzq2V4gBi/B73/E40XapwGKc+136qxWwIhwnaKnU",
-	"OaEsCvG+Bag2dDq6mT/So5923dfgKA2ZZCplHvvb48YiLzJjiCrGSBG4gmAp6EjEBzZslPGECQUGjtXP",
-	"Xr7+unfYHwQV1VGookRxdMNyhfrLsD/AN+WKCbri0Sg66g/6RxH4DBaghR8YAyyVCfwxZ7ox0v/V5cuv",
-	"wYFLOm9v6XzOcvLuoovRA5riIcjX6IQ+f30BZ7Mq7Y0e5oXeRRqNoi+ZPn998cKqbVHtErHDwaDWTVmz",
-	"H/XBQi+zSvvkCFWd/y+VCejq5gXbgBx+MH+TjIr5n8YRE+Oo8hujafg34BMfhCj1qiW+dRC89svP/6zc",
-	"IddwNdqmRuk1VfSIh9ZRNHp/FVeuO9MsR+9vZSZGhaVzFY3eR7B1VwaIq6jbu6GXdptI8BjKmP/y9ptX",
-	"99i7z80ge/dto3l1tfu107w/hpjR2Yx3iRV5ZjX70cHB8PAptJkdjp4Nng2iu6tKx+pm/1bF6+Et2Mad",
-	"/GbFBODR98rYtZlNX+zcSHRsbNnCejM0J4jqcXuuR+XFNZVwMbRNm9S7YU1GY9Gql1qMzBD9UGb00C3X",
-	"J+dijU08gkHNjAnXyNo2KOol+2hism3srItys73c+4+oR7sKG7/5fl12qDBtKDocHD7pDYe9wfBycFq2",
-	"3/XeQaQwbpb9LH06e8JOkt7x9Ij2jg9Ph71nswHrDenh9Cg5Tk/Yk1mtK9DHLgL91WWrszCM66d+OKhM",
-	"vfRY29vNgjSStmt4jD2oZetdBS0QKp7jsNv04ODw2Ly5a4tO7Do3srFEkWUbOxd6Z32v5UG11zLsbptL",
-	"Wuph5GAPTi+HYfdmxH/C0QvRw4ZDeXTvjdiVfoPr/XW2ynkd7ZFx+Q5ldDNMZsCuB3/7x3AbhVZ2rtJT",
-	"sB3aW99d8JLtvm8MwnrHg+E2OJ6jHbyrXVZyPDja/9EX4TVpx4en+7+o30cEc7etlvd9a3sc3YVy69uF",
-	"JNDGCcRNILE4mLt6XZdaWOmxTXR9HVxM6S45k1lqdHvIVonBmAZlk2pjhfAl6xPIO5gEqQkTjPZR+6Ya",
-	"i60pCVKwPtxaZMjc2qWTek3MpEkqmbm+9PczhjdYv99MjJgzovg/yoDDNg8rOI0qaqPfnpMBBCZsGycb",
-	"ltja1Okurk/imxX9oYCmPMpddUTL9jUGU5/VsLhtkjb/Y5dyuzm6sD04wobcYBOEocym0YI+eNvHu/po",
-	"VRODIO9biu8a/3088d3QvqJeZtJaTlfn2CCnr2oJPdHLy4sn33z5t6Pv//599urbl/dhhL6ZYAND/MYd",
-	"Wjkr67+AyQ32s53gyujfOTOFJP7yylfHSt0TY6CspNLbKh6Ud1+MMC3Tdpyl+3vOknPnGkqowEsBwO8x",
-	"FmHWRemkc5489Gegs0VW7jMwcLxjEZ/1x2Ibo8U3G9lseDHPJp9tQnL5ykFwhxNEqa5idznhn2W6vh+H",
-	"eJyD2qQstztiTTcU3VVT5FzWSZUTDu+3zv8g/nc/7rZN1XPltb9thjZowdCeB/dDHw9bDFG/NxS+O2mz",
-	"noYL0oDtHrb5ePP2u38Xy3atVkjZHXyDa2/qvwc/4T8u0jtk5rtqBit3hJUB5I0u12sCgVFub0gHn3b9",
-	"lhnDlXG0sXAPz5rahwfNwW37bxt9qPqs4SphNWq4V2ws3MViNt4dZLJsc4u78Mfk8xdfv7h8Qao38/4E",
-	"/7lI7yZjAfm2Nka0Mtq/kMRFbggUIpxthmhwsJFNv/+sTJDO1t0Yr9u+5YqNxfHgKOwMinnywdW6ZtSF",
-	"a9TqG7M2hhx2yDxEbKPM+zxw9m/6vY63UUoa++vXfeLlb54tHe//wl8V/e865a750a5THjdbtG8g9VeF",
-	"fRh2mpuTfrP7s5kUBn+I9j9E+6dxhr5ket8Bup9u/9KKUNDqV1QnDXlnz13QX6yJKqY2EdORS0wMscWV",
-	"zHIIqyPJm4O6lDeGm4dv2MxYiIwv0Y+yU7aJUlo6oYyVugawDzhjUSJmzgNoz8EhTWlNlJE4mxc1xRtl",
-	"JyNSu3ip6yp6x0LLIgHxBDMOMivKapfafUxO74Ab/f21TJCOWtUtxgJMPgyle4VDYtdaw/7OCG02MslO",
-	"GxNzlXboHvUchtysjXn8d/KmTQSULmSWxq6KBzSHvGnx3XjXval21JIEfFGggmBZRbF5fX75/Kutes2I",
-	"7FVrfOqG0YHkNh0HAITJKM1aT2C326eGULhN+qhftQPFNpWcGEx5KvM4un3yjdOiAGU2J4krUqpUCNzs",
-	"XWy1K+jX/wiK1lhc7lJkbXnhaM/dN4YI3O03HchUcezCrMPMBlNnZoabdrcLc5RbjepdWOcTfYRHwotm",
-	"1/99j7y9ai0VmyqRWvka/lBIfl2FxA7+e1VMPhEnxb9BfXLdWVo6GsqSlEarJOwQ7nL5jFAGiVjWL8Jp",
-	"sOln/vPd6RuNYbK3rv76sWI0D2ii4+NJQZx6M0zVrl+oh7XRgPSuPY8t+7pvDSH7nu3/CYGPskG/X3hA",
-	"5e6605DIfX7HvqiI7U1yWbtKoVKje7vgycIIdnc1kZsyahuQRA5a8GgsqnXK3+QV/RAgB11JQBfz13n4",
-	"MmXSmRl1E6kbqJfrsVhQ5YqVIdFXG91WBhPFGunuKCykttdacH9tR2yz39HtoBdUj0XzfRaxLbsEJdAA",
-	"SPmcKZw0am8q6N/UJ+d+TCqILnLReNMFtBHq+Cs6evabnn3VvvUnEPqTLtxGqBeQToyztijqj8WWuJTL",
-	"QOPa54sbRXtTGwtzVAy8twwWRiZBZKj3V7aeQN0yyZnOeVBrYLvYeEJSLIG7lwDq1mDVpS2R+vfEqoC3",
-	"ItZe0pSVZf7VbMNt5NqpXUvSjeIICt7qdwpFh4Ojk4bspjIXKeU5S7TM173cVbiV2UPtlC97xO9zITOm",
-	"WRqC27X8Ch8olx8udm/W2L8YGyAm7hMrrNRs/xqhwofl1dV05Qfl1TXiGkyBJ7NhckhPWe94+jTtHbMB",
-	"7Z0mR9PeYfpsdsKe0uH0eLCRV4dD7twrl0h3lByyZ/Rk2Hs6O057x9NT2nvGniS9YTqYHdKj6XFykt4z",
-	"ka7dUWiXIrd5Vqr/GQwGAzpNUjZrSqozn7UycVpTYr3dyBZdJ2gVGAq7QmRMVbo12t4fv3XL54/g6X2C",
-	"p76m2Cp7VmXfVPZKZ9muuOkbGyAts9rtLWpnrtlO2f4NjBuu6GrFaK62KRAuVrch8HEoJ/D3B+rw/fSP",
-	"iMIjkI9tv7qDfFrE5Lb3KN1CCtuDdFuoYPAfKlMrcxuOjlppRJ+IlP0XyMydkvIP/vFoEckdzON+9tsl",
-	"Sqb7hyMxFFkJrQAJ+5JjwwvCwOSZa6fkeieNhbHibd4H2C8YIwm6xo2grc+kqa8PeVVWGY/2FSyX8ZI5",
-	"v4EQjS+QhhWkJIV+bnn5+yRYxgSbBHSOB0djUcmxYVlTNCUsG9kRSylZ70NDKR/HOBrart832HJ/Y+3T",
-	"ECz4wu/YNGva+19Djhw+rhxxkaTfpzz5z4sLPcCGOsB2H9h87cGirtH3/iW/qRpglUunjbTCxvLQkr3J",
-	"MR832/4pJlVAMkLoSwcXOEshPcIVHsAsz8JEBHAyZ4zeoOsYu2p8C+1dgtbee6/1tjemU43XgHewF0/Q",
-	"q2QsJtuZzKQLDbETKVSxZLkC1zZ2ofVmiJGhmi/ZWWCYxNh/oj4zmzjkrgkPG8US1xgvWxPFtLK7YMX+",
-	"ZmbqXmEb3En/ybm3S/rb7eL2177be9UDp1rLi7Yf6IAuJ7jH4/6kbqNVpnwPL3GwnYHicfdpW7BPPlWv",
-	"cAUTR+X8f1U/cUDSm37iGUuTKW0svv4+P/4VdJX7+4mDU/3J+oo/EeXmE3Muv7EdF33+ouetezWkffXp",
-	"uuyuXwn8ryF/sxPW5cyg/tL29b0VLIWbRXzlTVB04i/WsKmWQSYnhCcxm1MKprpta+LHYldRPLlfTXzt",
-	"Kgvs3cgzuDgikcspF6zsC8YV2PksxexcrsmS4lVDiBy4tpXfmKNcT0ENm2w5lNKcYcYCQkltyb/PBJ7Z",
-	"eQBbgExcV85ul2hmhv8cCw6XlkgF7X1ceraZLWYApywH/QxgYXatA8+10do0FwVzzfvL5l229SjXRDAO",
-	"n+VsxajhUTIn6pqvfHYurMJ5PgwHcwOATgl3o2RUs7zbJy9oshiLsrumbcCHvhXQ+LZ0Jrh0WU9/NCZo",
-	"05jApj9D8jbk+rIfCpopzATy/cibxtzbmmD3iL4NAsrpbaP4O0nuIU3dTTC7Z+C5EszCd/L3jfDS7rY5",
-	"+ctQ/JT23O7UGvlK01yHyIEdIJ2EKtZTTJize8NibOWco9kHR6LbH4vNlt7GlkztYYWiASJnnlWZAUfQ",
-	"73CaUXEdEwG2mc5lRgy7mHJU+8CQ8r8E/cLxNg7fcy7hvR2U8gF7Q1ewdq9u4y3IybtkSadiDZo1GpW2",
-	"Swww6HLt+9pyZeXGpa1cAFa0oDfMp6O5RruGGbvW1meEpqmrSvmTvWfFyBMwsqFMxFjZfeKaz4+FxH3I",
-	"2Jwm6+ZG9KQD9/7UEOuaKR3V1PsGTLtV4/IefjoNxuA+QcVFEqBpRCahpTDZQKix1t1tdgBhLDq1T3An",
-	"jPRz9wRuAumTt7LMz7WvOcFj5wICDQcaR4UopzuO0I2isKZByGAbSItdGAvcBvKFDEAbheZ0APfXjKPY",
-	"VanckiUXhXK/NGzdk97gdMMya+r2AsN8gBX8qzq+/JHG9DsJsG70s2Hrvyy+F2+yhF88ufj798uX375c",
-	"f3eZZRdicE/TtE1rm0+j4vrfl+DtVNJNA6zaGfOnyl0C768Mk65eCFF9Zq9BeH9lCCDs97npP4AG+cww",
-	"c+t/60zmkuSFIP0DlV4fLGVyjb8cJMv0oJbBPAFdaHcXUb+85nT0GLrixjb80nQxQPXW3bBoQTUULJhF",
-	"rZhcZcwmmlc6/Sjf6seCrHQIyKX9KqiLCsYsr+X/aVd1QnC1Sb2UJABm2cQmrGoHueAL30Guefxaj1qX",
-	"AV5+Dz1T767u/l8AAAD//w==",
+	"7L3LjxtJmhj+r8Qvf2s0OZ3JIllVkoqFQW+NHt0123qsVPKgW1krBjODZE4lI9gZmVViqwrQHPZkwHOw",
+	"T8Zidw7GAPbB64MXWMALD7B373mvrf0D+l8w4vsiIiOTyUfpMd3qEbpRIpOR8fziez9eepGYzQVnPJfe",
+	"4KU3ZTRmGXx8zPJscTTOWaa+xUxGWTLPE8G9gfeERYLHkuSCXNAkJyM2FhkjmXol4ZOO53symrIZVa/O",
+	"Ep7Mipk36Ppevpgzb+AlPGcTlnlXV1e+N6cZnbFcD3scs9lc5IxHi79gi+Whj0jBk28KRs7YgoxFRvJp",
+	"IkkqJklEU5Kxbwomc9Ki5OnT4zs+kXTR7pCTKSOSzvAlymMyEvGCXCT5NOGkv0emoshkyDOWFxmXJJ8y",
+	"Mk4ymZOMybngkpGEy5zRmIgxoVGe8AmhE5rwQ2hru1Y9EkriZDxmGeM5jpNA179mUc5ibLLX73fIEbwy",
+	"YqngE9hK1VUuzhgn+ZTmRKoOErUWLvIpy/C3T2Q5XCIJJZxdqO5h3W0fVkdJxuYpxQZFPhVZ8i2LSZqc",
+	"MXzB7tNogWPhsFSq8RJJuLgYqI+zQuYhl3mSpmTEyDlNk9gnU5HGMFkxZxlV56ImFYk5w71lhKapuGCx",
+	"WtSMnjFofJElOVOd4tykT0QW8iQnE5ZLstftEZGRve4u9MGFbtYJeU9109/fJ9GUZjRSgEJakSi42k4q",
+	"yVOeRCJmzs8+4UKtLWeyrU7s6cm94BbJ2Ysct5+LkEeC55lIy7fIqMjxCOjIx80XPGId8hA2H3ojFKB8",
+	"XEgWD6CxPoZMwQaVIYehfHIxpTk7Zxn54uTkEUnVCvNpJorJtBNyz/cSBcp42Tzf43SmboUD+oGC/col",
+	"oi++ZHyST71Bf3/fV5fKfO+pK5TnLFN9/tWzvwrDF91uoP7eUn+O1MfevTB8cfPe6c/+zLOXUOZZwiee",
+	"uoL32WzEsuN4+bqpmzODXz+RRB1+wkmSSxJRLjhcubHIZqSlzjsjEZXMxz2eLuZTxmVbnZDaqKNHxwgC",
+	"CsY6ZgvmNJ+WGzAz0/A9BaBJxmJvkGcFc3dCjUdzb+AVRaJaumvvBgc0GJ++vHUV2M97W3zu9a+aN+ZE",
+	"3YtV+2Lu4/vellxP4keyK1dqHogWAWP/gsaPEZ2ob+peMQ4f6XyeJhEgiJ15JkYpm336a6m276XHXtDZ",
+	"PMUOEg6I5V7C0hgeyGI2o9lCXQn8iYzhN7XLFHCq53vnNC0YHkxOk9QbeH2SuM1bsn1IJGOEZZnIpOd7",
+	"+sPg2UsPWngD3GLfmzEp6QRgsFBokZHe61f/qdftOljFu/LL9zSGe57M5bPeaaUHhXsoJ8ePCI3jjEmp",
+	"ENvt4zuPSUb5hA1I6PW6HfhvZ3c39LyrU3XsMqc8Uu/v0Hmyc97bgWNXSCCneSG9wV5XEdAkT5mzMRqR",
+	"l8c0zfO5HOzg29Ni1InZudl9uQMvwYkAeM9oqgCHxQji5b4faYqQxEgfgCbkBKlq4+b33mDzS8Be3n8c",
+	"6tr3au1m7nCRBzTQV+S97euVezH/LGNjb+D9/zslo7WDv8qdR/g6vrKMXwyRTqTd2xYlI4rsi0++KVi2",
+	"IJZ9UgSV0HUH1z4M+RDPYUjSROaSKCK1gD7hUEiL5mQmZE563a5PdOPnYpbkOYuHBMguYq5M8RuKi5Es",
+	"yhiyKyGnkgxhBkMYGmjgN4VQpHpEo7MOOUqlIJTLC5axOOS5IHQ2SiaFKNQq50U+UAxUgZiDkV8+efhA",
+	"EVlY3EwxmfmUciI4I1HGYsbzhKaklV8IMjzSrA6cwzDkmpn1678AhzGk8+Q5zhT6dr6T/CKJWFtR6ivf",
+	"uy34OE2iN0BulftRSJYpZENCT55HQZSEHrBnqWIdFiSneNkbQBepoqxA7EEJsXZ+W4JqZNq/azA1HUu8",
+	"kQpGoiIDNlhNnCngtbtQWXe7oyZzV8HaW+6yEiwyTlNEO95qVOBu534VAegenrBMAe9d3dFWe2uGfyd7",
+	"e8QXBBl/WAzs0T2RjZI4Zvwt9wmEJsQUKY3O8EYjCw9PO1HGaK6Q6zSJpuQ2fANmiHDGYultSbF2y40t",
+	"p77lZo7tC+8KUiOapsDIHj+yiBHpuE+oXn4iySyRUkl4LQWpsSJBQ9y4YRtQRe4A/YUo0jjkF0nMOHD9",
+	"CPcwEJnRBYmFgnvoWwlnhL2YJ9nC1xwCcAQab9NswkDgi1SfMLspPWchx7OI9dggRRCquXK/xPjui9EU",
+	"Ok5yydLxIbFIX61Io+8iZSFXmBClXZbGuDorsI2EyGWe0bkeoOCFpKOUdcgvi3iiRNkpiKrlZtAsS86V",
+	"lMTjkIN8jG2AguOMIjGbJbnUuPWByO+JgsdvC80wvxvjXtSnByzYG92Mgz3WpcFBtDsK+vGt8T67SXuj",
+	"vS5szhiGXMMmbNNTBcz3SjB/IHJyTw+wFZgrngRn9C7A/IEgsoim+sjUcQKYkJbIYO3niUxGKTPqBgRU",
+	"xL+P6CIVND4R4ksFim95JlbDgBoQkqo+M6TeN/b3d2+gRL0lIuk5iETPk5wIQXCmW+70HF8MciECmM47",
+	"J4FmsbkQuGDY2BMh7lO+0EKSfNuNVaQ0TWZJTsSY7He7ZnS5I1EhBkffHR3EN8Y3WbAb9WiwN77FgoO4",
+	"Pwr26Y3oJrs1PqDdEWEvIsZiFh+i6o7Qcc4y0iNyS8q513cYEXUeap3ELnTLc1ErCmBF7N1cAjWTmZqJ",
+	"2RlfawoR4BVux01qKcxUbmhbXZhxJmbO3fhEWjGulZt+xzRJWQy6NcWB4ulJnxitlNaHlgo9UFGKMxaT",
+	"Yt6u7vYQFK0BaFqHipkWPJYdz1/SxQZWGdu0Lbr1jqO2hZ15yksN4FtCnpUWSYWfJji0Evd4TEKv8uOA",
+	"/ILRjGUkLLrd3Qh2Az6y0FvF7lZQa68EsMpStoStwn3n3SBYn9iN8EnBz7i44D7SdRYrCIoToJOxATIg",
+	"71pKyoRihWNCL+ii7VsSajW4moZCP+tp51M+z0Sk5OZRyu7yPMkXb3m+Nf0jCb3dcX/0+tXvQ49c0FJW",
+	"KaTRY7uq7lJi3gah9/vuuTorIXop23LczpzP2CLImJrdO0Ps9S3ZvA2KBHTwfGQxn4ssZ/F9Fif0BJbz",
+	"llx7jdRYZYnTEXSwJVXddw/BTpfAfAlMeOtrZt8OZurtAF57X/RVcTLD+qKHpAVGCZ46ShFrikgkGUZT",
+	"mkmW/7zIx8GtoeJ67AQBzaKYg8pwR6VJ4zhRo9D0USbmLMsTJr3BmKaS+d7cefTSYxxuPp7amBZpblS1",
+	"1UXdUy8TZOyRH9d8msEdnXLnR0KkjMKdn7MMhBPBZbNKGuQMt8NPtJgnQRgpJDusCCgGfjRLWEhGGI2m",
+	"HXI84UKhM0U3KSc0niVcoSsB1h+jN4LhOuQOLpVwwRnosHM2k5uO/Il69wGdAZTopdIso+rqo4nvGLtR",
+	"+3fle5nA27CuT310quWVb1Uua4yI6mcfdL039lz7khiTlOVoS4qTSaJYiGFn6JPhc/Un0DqkPx+q5Tq2",
+	"mRt760wzR8HXNPi2Gxx0nv95cPpps8mh1PE/K1dwaluK0a8ZKm8cofzNgNXRYS9vUam+ZjUFtiSt40fn",
+	"e+rh8aPzG22HzVEwNmKIGRUf5RNHnXhI2GyeL0I+Y5QrIXHRIUdaAp5SdanJVDUdKZInWU5aQ6snvzVE",
+	"m5550tu5NdTGTi5IfiFCBQhZwhDOQcVkLbM4hO2tpw/PdrXbH4Jhr/pCGy11Fg8/8/rdXdW+t9u56fml",
+	"Dv+WOh0L8s55t1r9/WfdYP/0sv+sG+ydPusGB6eXPfgHPz/rBQenn8HndisMO9d6of1y96q109p91g36",
+	"6pe+/eGzy1ZLfTwK7qEhx9+7GrRf3ryqP7xsatbzb14NVvxy42qwZR/7V62lpup5f9ULeyte2F31wu6K",
+	"F1ZOqb/ihf2ry6X2zS1vXF0OWs0/3by6HLQbB75x9f7h4HIwaBq6q47h/Q/euN1XK2a090PNqL9qRrs/",
+	"1Ix2V82o/0PNaG/VjHo/1Iz2rwbvf+R2a6fVU41vQbteU7PP2g30Goi/5lN63e5WjMyb84hIZOVFkkdT",
+	"JSKOx81sIsqi8jnNl+n6r4zSVneWi7kkFyI7S/gE3BhAHVzkRcYOyeN7t8nu7u6B0XqnbEKjBRl+9dVX",
+	"XwX37wd37pAvvhjcvz948mRIWk9Pbrd9IriSh+hC8VCa1WQ8phlpKQLe7/ZvBt1+sNttd8hDUGJlhBcp",
+	"GHbRXthxqa6HL/SC3d5JtzuA/7/2fE+9orbRbF3N3wEcGVpdOEA4+f5p235XpBIPeFeddbv17CQ/bZXH",
+	"rgBh97Q9ABiCR85HBV/w4dP2Z61nX397evns02D92+1Lsm3vDTDmey+CiQj0Q7PuzgP94Rk2O3XbBclM",
+	"yWKaHZl6A2+S5Epmi8RsR9B5EkQiZhPGd+w2Xrmvy7NkHog5spHBXIBZy8LvKpZ6WswodzjqqvfEQDFq",
+	"xulKZGSUxEnGIhyDLHljSR+tCODIlVJ+NlCsZMqozMH4i9y5T3iBVpB5waO8QH3UjGZnagi5mI1EilKh",
+	"hg/tvCVDrh4WsqApdi+1Jx8a/WgqhWlKKLKTMxpr4VKMSSRmo4QnfAKDAYMsxiF3JAjjlRYLpi1NUiYT",
+	"rrlKR2QAtLGNO5f24VIfD+7969+8fvUfX7/67etX/z14/ep/vP7N74PXv/lvpz9z2ve7tv2R+nh05//+",
+	"9l//5ru//rvv/vp33/2XV9/97f/67m//4bvf/Yfgu9/99vWrV8HrV78Ni363fyt4/ervX//m74LXv/n7",
+	"f3v16t/++r9+/4+vgu//8bff/+8/fP9/fvf9H/5n8P0f/vH0ujNrxJ7igjf5l5ZeZyByXiRpSsSFi7da",
+	"YEpLJLhiOg5q7UOikaqs2jg+kQQG65CH6gyNTFuKC8bL0hhMKABDEjFCI9DramdSz/8jOlv5Hkr0DS64",
+	"WtIXZJJRni+L9eClqYR5jYhnbyaZzxJu6NtW1E1OaVYjblr4rM7/vjEzGi+6GctpTHPqmqhQy2AgIcmn",
+	"2rmkkzEaD3ecLwFN02GHHKkzlXBNm0kj6sDWuvOhptbHCw8OsmZjO+Q4BxvLDD1rSoyB0DUgw3x69nzo",
+	"k90+GVHJbvQrGC2fMo6YR/94+/HtXdWERWeymOFBCcnIbr/i7DqU8VnnAbt4AjND8VX1csKyjKrphHye",
+	"ifMkhokMjYoO3VmeS/2WMezODslQ+yuxjukS5wA/tzvkMbq4hhxU0I66G75TvtC3UInt4OIzpTFJct9q",
+	"rR1cWiLAKGLzPOS4lwFsL85NdsgD6CYVk4kaBv2GwAcXvYaAU0hyVEcZXboziFqbrDIO6iRufvFN/y4+",
+	"wYXepzH7xeJkym7DJPqTB8dfTqr4eK9fQcfqq3O/Va/IpX5Ng29PX+7eumoi2eDSqRCNvhc1vY72OtR3",
+	"u0m5c0frAR8zqhXCdTZuYS3/eDFQqzuwGsShUZRq5m6gAeN52QDMXwqvDjVPOgRfdbivYAsbAspseINl",
+	"qnfz/JDA+2BXmzL9e8ZkLjLwa213iGJXNDhVrGJqglbniQoXXszUHlUn62laUT44XWYCl5AnuJRav6Kq",
+	"9ks7IdY39hHNDcYs3eJ8NKpTSYbq6IboMOa4gPZPh51G6cD4NS6fH6KQi0zwCZ4g+v+uVwjipMt+m0Dn",
+	"PlteLNC6BrSXFYxUD+UT53yril/J0LWDzCinE2Z0wIiDm+WQ8VhxeOfs+SoqVtNZV62zWmNNuLhAwLMt",
+	"1d5ZQARmDbTS7XegfIZDU/RmO13zBiYmiQ0sOeyMuOANy21iLLbmBk7qvZmIDPlutsSSzXU9gCratn6e",
+	"xNvNM4m3WHrtHuCWOyPZrWmAOl+Dvz1Zs57m22MOvy7fzFkmBfjU1BhDBEg8VbC1qPVU79+oSNJ85Q00",
+	"zgnQKkgMa+p0u+yOdQgOXxQFJGZxqE9iNhPgLZYx9F8TGYlZyvJVRiXtXrZeW2DAl0qtkYhJy2gHfKIk",
+	"/8ohKt4iyJMZawLiigJkWeOBKgkHubgTgO0oeJ6k6ukC9Pa6P4zIal5jsjm0Zav79w4McChZgOu0Oehl",
+	"k9qPyIg2j68FHamS0NFh4S1A5MM33QH82GXona8CUHkTfIsgKtexsvurkdUjzWFUUY6Fn1VQr8QkjJ6c",
+	"08n2IFfSvTqR4OxF/jwqMimyJr5KSmCgsMEQJFfNxKsXYRKHhI505B3qGxUwmdlt2G+Y++pNeizSBmga",
+	"wgUcDipXsDwjfy3Tg8+h907Ih/jJ9gVap/K0Id5CoWXoMZ+yJEOVBiIHI9Kh+EwEZ7LKDtdI2GnDpTFO",
+	"FMt3hoMm92Bv/ybRLhskFlExYzxfplXG3aSRZb1Qp4NMa6KhJ6KSNTK/JuJnCc2LjJQBMzpCyK+HotRs",
+	"x2VMrlmBGKN6AwNXIJbigi4koTOBgsj2Gg9HTtig0rfLMjExy8v7QlyglyCEq9j1wKFnDCjWiC0EHLgS",
+	"9hEwwM1cu2nbawCsufGqsHHUveU4atff5+UaB5o5zaeNZ2V8gppehhhWbEAiEbuH7UxAOxIt42s5FVlO",
+	"dGyZYYfPEg6ssT7Mxjnl2mOq3uHTx8ckY+BvFQEdMIJnQ6elPmDrAK5NmCbXflGwXrtzTZjnMTj7vYWH",
+	"xjpDzhEEcmM4geUgtXLUtds0GmuAHq+21dQMQe1DoqGdnDE2l5XYHg2dHw0yP5hBRpyzLKXzZkyUamRI",
+	"5hk7T0Rh9Jv6JK3lj0pCyeeCxAWG9JPWMPR609BTTFPo7XZnoTdsax8esHdoiGA8hrQB1MTLH2m0fbPf",
+	"nVavYG9aVZa3wvDTz1pd7a1y+qk9yp+1P7ssj7XF5WUhL//5H+Tlv/yTvJzJS3k5u5y225+22581Ks3X",
+	"aHnVpfmo4f3JaHgPvs721ml4u1/NHh+c/XE0vEv4H6SzZc68ApSNXFYZjQdKRtlIHieZKOaryL0URRYx",
+	"MqazJF04/TnpRlpaDPAJ9KSgF3hRXx2SfP3q9+3GYY1YtqVY2qz5xrlXbUKnq3bwywQJ51byzd1SijZE",
+	"LKI5TcWkuKZYvSzibC1ylOtv4odgbk6YiZ4daQ0/v3tCjLc2ahKGcAhGCNAnpqMzrTQgwQRW+xrQNHUe",
+	"oSTpPECdkPsgkZHgnEEoMYJEOZD+rsdxvulh9BM7iv5uB5ELqXar7NA80D26X3WX5pHt0zyodRrU51p9",
+	"XBkgWJ559YfaYEF9HQrFSRlENIudEStP9YDOM3e4SlM7WuVp7WRwDkHGUiDMHRrHK3+rv0qjFe+5P9iX",
+	"sDNnLvWX1zSoH4q7f/Vu1japd7S8hIYfGkFi3Uo2tyt3heZMCZYW+PG7e6gxO08iZlu4X2stbK9umLX9",
+	"qt+vmrXtAwst+LU+wSAVkxq0K0RuO52qsYJRKqIzllV+wskFcyEVtx8Ap1BpAMoH58lpE09c2iYaQX8J",
+	"Eyq0rugbweYEgd8Sh0HlUiis2nT3lnpFr/g361Pv6FKfd+D5m/UJ+7XU42PIJcYrfW7dpYaDpU6fwvPt",
+	"p1k71OZJooYaWjl9qe/e1UbIae6y6aUNI2w8G9PM6UE/cjvZcBjYbIs+NgD0+sksXdfmCelmKzdmCQ2t",
+	"no/FYE435pnT1cb9MUOu6mY90l3q9/PknGnecyXQmh42DbAKPE6USOR2joyXJutrB9qIY5Y7wSdODxug",
+	"doseNh2JarWxg03wsXkaG3DOuh5WsCLN4GBME1vBw2peZls4MLzvhhEauJhlxj6O7ezBK28thK1l3xqO",
+	"eyaczdkGhGuiwioYbtgAk2/oaklWWAXGW3ZSyhfLHdnfTGefEMnQcrKh2w0XRNtnNvex4Y5st8YN12R9",
+	"JysY3uaLooWh7S7Kao5524tiZK8NI7wRCcB3r0UJtmbfr7e+TZeqUeBcdbVWdlnpZbnbDZftTbvdcE/c",
+	"bq/Z64ab86YT3nCXrt3tJrZUd7iK39oo1zZSBHNNc3E9EFsrG6+iD2awa0P0lrDcsM2VTraC3E2dbAWn",
+	"W/SxFVRumsxWMLiqk5USd/Pqqs1XwmFFcbDqvI4eHRvPghbErICHac3TkmWO26QZRuf4uappGRqmfC7O",
+	"3IHWdbLhTG0nm/pYc6bbTWST6MxjnaFlQ382N3Cjs4V9F5OTigLdVdGosexw8cZx+KsD742drgy1d1Xf",
+	"Kyztaz3HtvIS1P7o78JJ0Dg0Ps+sB/w6jX3NX34LL0OMonQ3UYzH9rwyBd4Jn1S9st9BjGV9Rw4boh8b",
+	"d2ijs3uyMU31Vi6OKZX5cwVI2ywNHLScNFgMk8+Dr4NeWTJ+24W9WcBhZ2OY3XWi0dY7ciNyISZrMho3",
+	"0QlSkinVCb02e5dqE7026D7fCsYcU6kx2doEZArrwBEBUkvEBlgchFwyKApAyzcwwxEnQ+1mMPTxXLVv",
+	"EtGPIQt+wTkmzlRYHXIlyTMWh3wsMDtxkqNBmccs1pGQbwYSq/zgrfW0RIs6ASd63JpUlhjXiZY4pI/T",
+	"JGWNQQUkyQ+dyBX8ORXYQ+ngpysnZMCJxQRcvXIhfCKFPiZw1yYjFokZQ/SsawG8D0dfNwyvEjaI/oVI",
+	"xz4pg+5aCLPol4gg1VbrWRmMB14MGuBgm9zIPPA7qgXnHeJGU4zQQ/qg2unkZsZfbxnTlq5pG4MPnmBT",
+	"G4IwTXjefJ/RlbDqNlzeJl+tN2ORmPBEKrA41Heacci+qlMlNUbsbOkyXZLKd+Ex3eR8XA0yq1Asv8Jz",
+	"uH7IerOX6a9vYy40aK32VK7RkLV4rXJSTaZ0ONdrezhr3veNHJzLMJYPw7/ZhfwGB2cIhRkOiEneO7TR",
+	"fINKKglf4f3lgECRKZRFEdzL2LCQ2yyHLclY2auGlyEEYkPUieIPxIwq/iBNF+QmicFLF5JfJjlQpDmL",
+	"DU3qhHyocykOB2SuNmhYwsuw5hQNi3Og1YJ53OghDVv1qySfoq+QZr4fjqEqwTYwUQfBNY5mmi63wGHs",
+	"9avfD9tVd6aYdciTqdpswSN2SCBaUm0IFxcdcuQ4AFfyQ+qqQHhMeowy6f6gItxhPR+drxB3bqUr41of",
+	"w2XnptOlbOVuMGop7fgEiyqBT3u6UDCmUX8pa2G6RMAf18u914TW0dNaaIR6SKj2D0/ZOCeKs0e/RzVD",
+	"KGKxLI6tFBzuwg9Ohk+XH2yp9UgBugWkJYlOxSvbb5jMD10VIc2vG0jQgspIkRZdRBpr5kZnBDAcCJYq",
+	"ws/W2agek5QL8YEk7FOboSN/TLN3H8CzhFsRKq/lwf1+gHKtjsAAy/Ej9BdME5k3gIngrF2JqiA6Z96y",
+	"toDc1dn0xkJ1aDPGA580XM482HHmN1T8fzWVn6+z9JkBrb+6m27P+5hF72MWvY9Z9D5m0fuYRe9jFr3r",
+	"ZdGraDhApnHVuhzTc71BsrxKjFUlJOrtY6yM5hd5NKTSONLHcKofZX47BQqobC54zLLNPBGmimnZFHb+",
+	"NVPgtTsfM8VtlfnEEZS0ibNZRvpRJklb0s4q0Cg4NGlMkLYxy9myIKOGZFGRJfniiZq/linmCcDrUaGg",
+	"aUlzVKvjYVovV/IYktev/rMO/tIp49WG0TwZJWmSLzrkZJpIMhIvoESIJOwFjXJQutOcLERB1HRNRVSs",
+	"JoJy0AB/GdqxjS7FJ/OMjZMXJOFRWsRMV0bMDM43NYXbnVXFdiurKzeRzpO/YKDtM2P+ZcGyRTPcuTUD",
+	"a8UYOwRc2oqMTlg8IE8ffylJyugZSXgurG0fZgZvlhOzfTZNagTFVLY7sFWFV/C4dEjomGUZiwlANeuQ",
+	"Y26r0rIX81RkkFuTylyXBCt32NFrHRraBe0JjWNJhnr0oa0FDiAKD6tFJdCYnvCxWKPKnRYjNalAG1Qx",
+	"/86AJFIWzDfV1bTlHhRL6J0A4ek6nlUb80MeAsAbg6XOnrb13rXsprU75Bp3pKy1tgZqQGkDpidzm3Bv",
+	"680w95oBL6OgDXkTmKkF32usV6TujK5111zTBncxXlPcpq1mHHJdvInMWUaiNGE8d4omTRk5uf2IzBnL",
+	"DrHs3fkNsnNjzxQTpRI0E2uKJoW8mA8wGxl2CmphMG5CHSy87f0DfZaVgkqCa8NV1UptS5f7IbfFum0h",
+	"PUBTvs4zpMYB9QblEVT/TtJUdsiTApwIx4WtOi9JLLD6nloYbDzklMCy4TYDx3BV2ZehTcohO+Tf1xNk",
+	"kNZet9uGbBFlqoyQ6+wXZfKISgnXw+1KuNrq9LaWp7Zdc5FPUSkf8qNqnVa0dkIUsQnnnRRMQmV02lym",
+	"pqlkCxRMb8PJhRwo8RlbgEqctFgqGdnr7WNl+K5T3R47h34jmmWLWkHYAVlfEJYaKlOrBEtyMWH5VNfS",
+	"XSoJq+vWqrl0iA40BQalnFPI1XwSJm0KBazVW95iiG/G4X27MyZbcM5e5ANb7VcXk8cSLAWf0wRq5qrH",
+	"vRtEFlkmJgqFMRnROStzFIZhEd/qdodqCr988vCBD9lR1LTdbBkAOZCFSmfx0DMOOU4UshMqoOGqUyjE",
+	"ayuVk9Zwv2tqcnTh4/DT/S4afrsvdvtDBVePjomtFI6IYnibRlMW3EZed0C4CMDuMSStJbOAPlkTDH5o",
+	"QdZ4O40ZGq/w1peH1bZI3kXNJdToPFwr7P+uTTvJbSR+JTliyO3vuRCkZVPOuYr6doc8ENYR4Qzdt8zF",
+	"KnN3xqYqIhbrVPKCricKSTuRofXLuqG6ntHxI0iR7eYs/kQicEnHxq/vTCWBXMhx7DJ7HETqm/qetsao",
+	"4QRaXJGS6CwQhUIXCPgACtg5YKOQ21JcOQHuewFgF7MoiU1yNlkpj4rmKQVmxiheLXSG4HVhUyro62tK",
+	"pA3sJlo6VWbB0xTLJ5xmGWwY1I+GympFLpMYDjvkznY6MFDBXhdUGnvtBV0gsVFf9ro9REy7hIIIUqsJ",
+	"O2G5qVADSNSefcvuSa6XCkjYOEIIW9wVkxrhBDWUGnOg3kKs+Ap5H4wUo+aP8GinXbf6GEhDMhILkflW",
+	"Gx9ykGmxeHvhGOVgKWjSxQfagSdNIsYlSMyag73/6Mug3+k6SYE8l4nzfO+cZRI5vF6niy3FnHE6T7yB",
+	"t9vpdnYxUcgU5JQdJdHHIoIvE5Y3+lx+cXL/SzClk9aTCzpR6OzpcRv9OGiMlyBboDvA0aNjuJtVfkhx",
+	"qpYtOI69gfc5y48eHd/VjK3nexabqSn0u91aPTeFvXem+SytFHDzkBn8/2IRgTSjGugSiPCD+k5Syic/",
+	"Dz3GQ6/yG6Ox+x32Ex+4W2qZb2y14zR7/er3nluFrW70aqy3Znl59E1w5Udv8OzU93Q2J1MvG+3wlZko",
+	"Jp9OpDd45sHRnapOTG6DjQd6oo+JOI99Q4aucXZ31CAbz22pfF61/p6RTd4GmNHsL8HRoMhSLfsMdnZ6",
+	"/ZtYhmpwq3ur612dVmrmNVsaK05xVsZvPMmHc8ZhH226t3WH2fTG2oNETdmKI6zn8zWEqO5BmeSDsnR2",
+	"xXEPMv8O6wldh4OQb5UO2EdkiOpbNbprIFWczwLz0DmDqhmTJEfUtgRR99lbA5POxKyNxcsZkp+9RWaA",
+	"Uzd3sU05q4dyHbi9frd/I+j1gm7vpHtQVlWxSnWEsEQt+1Z8c3yD7UfB3miXBnv9g15wa9xlQY/2R7vR",
+	"XrzPboxriS3fdhHoOVBm63Ud6uzU+93K1EvfAU+eR0GUOA69267hXZxBLW7i1ElGVbHhu+Xkujv9PdVy",
+	"3RHt63Uu+cXzIk2XTs41atgSOt1qCR043W3KRNcd+pwzODjpuUV5cP+jBPU0AebMzLxrH8Q6R2hc7/s5",
+	"KqOX1VfGeJ6WfmauWynmn/rLb3urILRycpW02Ntt+9bVU++zVehfZzVTXe11e6v6sRht52mtXPJed3fz",
+	"S/dENkriGJ0m9/oHm9+oV0SHuetqIZve1Wk6r1y69aupIJCJFMiNQ7ESUAjkizrVwpjbVaTry0TmsuLv",
+	"7BORxoq3B79hH9QNwGzSXEkhyYx1CHiADh0n0SH6XVHdUoZ8pXOo4KwDddMVmGu5dFiPTh42USU11/t6",
+	"PYpn1ipC5DTqLqoTRmTybRkusUoHDWq1Cttoj2e/CzYpnYlUW6RW5iW98uuTeDin3xSQPVKaYuu0zE2o",
+	"duqT2i4ax/Ha3gInr70prY9hIq3mdNXatAPvOp54edJcJ1FzS9HABFxftKbRnAzQq8c7fWsOFa1Lz7ak",
+	"+jW0/e6ofkP+sXqc8NbkvTrHBvJ+WvPI9u6fHN94+Plf7n7966/TB7+6fx38adNoN+DRh+aui3EZwA+4",
+	"sbsZW/2CxsZx8CeOgyEKc2YxkcHA5omSa+ZC5qtCVqXVegwwrkbXWqCbqy2QI6NRiijHcliAMkLuus2W",
+	"uj2jAEQ1COpoRKUomOrH6iPxWSfkq/AztmzEzm5F8WX03LTJZZMdp/g8mP9OMSKAyfwXIl5cD0O8m4va",
+	"xGNvd8WaSqtfVWMcjNtwFRP2rrfOPyH8dz3stopDNPlRftwIrbsFQrst+DhN0G97r7fFEI/oIhU0PhHi",
+	"S5pNGL63v816ZDGfiyxn8X0WJ/RkgclC9/r9bV6eZyJiEqS4u8ic/lAo2+TKI2VdnCWsvcw277zED8fx",
+	"FSLzdUkf3FIojmV+qb7LgoDFOeFoyQNVeL1Uo8LKOFrIzcPDpsI5TlkcXfhGGy2qqm703hosOQWNVP86",
+	"6FE7EjguQqu06cZqMrxz98u7J3dtHldotfMS/jmOr4Yhh4ApbVqaK6GBC2IMPgQiSQ+XLTs42EDHT35S",
+	"Rrili7ZPoPFFIlnI97q7VStfJnM0DZZauKkpUWBLEjRaKtbQPNzYRpp3x7ERLKvL9lZBSuwbtrqMnPnR",
+	"o6W9zW88EPk9UfD4B7vlJnvlulvuNwvCj0Gukm4irbVS6rDTrDVtBoXuR9L+kbR/GHfoc5ZvukDX4+3v",
+	"axIKXP2c5lGDQ99t4yvAF0QWI+3hasDFJwrY/EpoIFjjEeTVRZ2Jc4XN3Rba2xwM6jNUv6ylbbykloYo",
+	"Y6oV9HrRhB2zSmDoI3RtMTj4fy2IVBRnuUSpvxQ3PCC1kqNtk5Il5LkoIiBPMGPHIaMMV65VIjV8x4Qm",
+	"vCxICn6+Vd4i5CDyoQXeMhwCyw4o9HdIaLOQSdbKmOgEtob3qLs+ZGptzO5/K2s6RNjSqUhj34RhA+eQ",
+	"NS2+7TfwN8SwN3rUEgRsVgcJNrYKY/Po6OT2Fyv5mgHZyNZYjw/FA4lVPA504PqwNHM9jtyunypASbSv",
+	"SL3IJERLV1xp0JesdP9od8hDw0XBlmlnr0SSkqXCztXZ+aUPlf8uGK2Qn6xjZHV+iMGGqo8KCEzdxxY4",
+	"uBh0odahZoMeN2OFTduriTnSrUb2zg3U9t5CI2FJs6l8tIHenm5NFZtCybfSNXxkSN4vQ6IH/6kyJh+I",
+	"kuIHYJ9Mer0tFQ1lrE+jVOKWeDEugIooA0UsE1DAbdBea/b19V4fjda1JyaBzruy0bxBFkRrT3LM28tm",
+	"qu0Svtu+ljLIX22PY8vCPCstz7bozp+C4aOssGQX7kC5KfTvArl1C9lkFdHJ5U5qtbAqSVYupkk0VYTd",
+	"FOU0U0ZuA7zzgQsehLyaaOZhVuEPoWcnrRzwYrbEm80zQ1pjxW4idAP0JnnIp1SabDPWdTwXzkQxyU17",
+	"4GbC0XXJElt3zddhBah2yKc0D3lzQTJf580AJlB1ECcTJnHSyL1JJwFnhxzZMSkneZHxxlJlkAeyZWus",
+	"BfqdQDfVrX4ORH/Yhjrc+RS8kHHWeos6IV9hlzKOa0lu3cwVo73MjbmuLaq/JwwWRoaOZSj4C7YYQuIZ",
+	"krE8S5wgDp2G0AKSZBFUHYVeVxqrTnTs2Q9jqwLcirt2n8aszNNUdVJcBa6tWl25tud7EElYr6bp9bu7",
+	"+w1OUaULE8bmimwRZCZ0sHQ62o750lccHIVufvFNf12huv7kwfGXE+2dqQBu3fIreKBcvrvYjc5mf+Td",
+	"ADJxHVthJenO+zAVvpk7Xo1XfiN3vMa9BlHgxrgX9ekBC/ZGN+Ngj3VpcBDtjoJ+fGu8z27S3mivu+SO",
+	"h0OuPSvjf7cb9dktut8Lbo734mBvdECDW+xGFPTi7rhPd0d70X58Tf+77a7Cdp51y3el+k+32+3SURSz",
+	"cZMvnnptKxFna0is54tbwes4uZ5dYlfwlMlKum2dvO3HLvl8NJ5ex3hqg7U1s6dZ9mVmr1SWrbObPtYG",
+	"0tIZXlfWPTTZEsv8vSDcJJLO54xmchUDYWx1SwQfhzIEf7OhDtvHHy0K7wB8dP78NeCzhU1udZL5FaCw",
+	"2ki3Agq6f6I0tTK33mB3K47oA6GyfwSauZZSfsQf78wiuQZ5XE9+O0HKdH1zJJoiK6YVAGEbqaxwgWuY",
+	"PDT5ME3yy5ArKV77fYD8gjYSJ+3vAFJlDZtyZZEHZXDyYFOcc2kvmSTnYKKxcdWwgpjEkJA3K38fVjJb",
+	"YmbNve5uyOuR9O1VOHejLaVEvW9qSnk7xNFQN+e6xpbrC2sfBmHBBj9h0azp7N8HHem/WzpiLEk/TXry",
+	"p2cXegMZagezhGASwDcmdY2698+T86oApjPMoa5dUSusDAQ1dZoU836z7B+jUwU4I7i6dFCBsxjcI0zg",
+	"Aczy0HVEACVzyug5qo4xGcevIG+OU5tF5/XCcCqtiEAtuREaMfcyzUkq+IS0MMmRk+Ik5MPVSGbYhoom",
+	"keCymLFMgmobywhYMUTR0DyZsUNHMPExbUV9ZtpxCAXcTiXTPzEJGtMFkSyX+hQ02V/2TN1IbB8DvHyY",
+	"6u0S/taruDUceAOvN60p1Q6+zvbWKaC7X80eH5y9qQK6nOAGjfuNuoxWmfI1tMTOcTqMx9WHLcHe+FC1",
+	"wpWd2C3n/171xA5IL+uJxyyORrQxZvvrbO898CrX1xM7t/qD1RV/IMzNB6ZcfqxTWVr/RYtbN3JIm8La",
+	"87I8UsXwvwD/zZYblzOG+EudRfuCsxhKw9nIGyfoxFZG066WjicnmCfRm1NwJtvbhtKHfF0sPbleKH2t",
+	"FhkmxUxSqPwVidko4axMJ5ZIkPNZjN65SU5mFGtF4uZA3f3kXF3luguqm5vLbCnNGHosYC+xzhRgPYHH",
+	"eh6AFsAT10TB6yWqmeHHkEMiv7mQkBXIuGer2aIHMCQVlAL7Qu9a032SQ4rphBfMVF8qc37pnK5JTjhL",
+	"4LWMzRlVOEpkRJ4lc+udC6swmg+FwcwAwFNCcbuU5ixrd8hdGk1DXqYt1Xn7ULcCHN+KhAYnxuvpYz6D",
+	"95jPQHtNg883uAizbwqaSpyJrUPTNObGjAbrR7TZE5C8rxrF1qK7BhE2FQDXz8AiM5iFreBk0+7FPlFc",
+	"YEYiKm1i6qNHx2UCzPaqSdsqeXbO9bKftVT+UKbh1lVgP+9t8bnXv2qsYLTlQcucZrl7EHDapKWWG0jG",
+	"FXo5Zz6m8c5QMoVb2+6EfLnUamNGfINN1YCDdZnvQ76c+t56yWPm/IEiDimjEtA7SZnaQZ/wAnOzzAse",
+	"5QUmy53R7IwoTCkXs5FIMf+w3nLroqWeFbKgKXYvD12HNEggZlpSvTUzGrOQw8UVY00yFBJUw0msL+FW",
+	"kzT5XGOBSXQJlTKZcJ0ysUwNGCXBmiv2HJOcV6DpYz2ALRGM1e2TVkWtoE5DyUZtyN0Leeht5ulEagbk",
+	"RIfAAE2b0nNm/RpNKmxF1U3y+UNC49iEN/1cV1xUjAloayDeiIgi7xBTMyTkuv5VyiY0WjTXDyGtpye3",
+	"26sLiGBlCUzu1Q92uwq47nIAO0qGn0L2XwpVraWuEfjv+r8Y1iHQJAfbrcmdDSBpdhG3qwKVP93yJBtA",
+	"TR0BVF2XCY8cEBqQoSuOD5eALckhsTMqc1SrkLdqryCUKkRoqqkvd9IhT0TpBK+bGe5OzwW4Rhwo9Ape",
+	"Tjf0UFcpMXCICwdEyRYQGvJrgyi5J5xZKAHjoAsFQUPPN1FjFyGfJbyQ5qcGkL0RdA+WVCVN6ZdgnOew",
+	"2j8ZgH2H6aQ++kj+RLw3lpJlscUvp1/zx2mUHN84/vXXs/u/ur/46iRNj3n3mnqvbfJmfRjpHH646BEj",
+	"7y5rd6rZel9WKsA8O1XEqVrGp/pMF695dqoAwM1BvKychLImTBExzQe3hhNBsoKTzo6Mz3ZmIjrDX3ai",
+	"WbxTC48YgkC0PrOxXV5zrIsPmbp9bdttKudiI6RAZHQjomRDNJRa1JyJecp0FEsljZi0ecR0l5X0I5nQ",
+	"bzlBl86YJmqteVAbAeQUpKrHqTmdaTSx3Fc1q6Xzhs1q2Tx+LW+2CS8p34c8zuo8XgSaDqLSUNwpUBED",
+	"dVfD8NPPWl1dBPX0U0vIftb+7LIkai0uLwt5+c//IC//5Z/k5UxeysvZ5bTd/rTd/kxRJ8zaf8Je5DWp",
+	"pHtL/TlyxABk9ZP5w+z28Z3HH4u/fiz++rH468firx+Lv/60ir9qU9bA+yvFwuJ8v6bBt6cvd2+hVjOZ",
+	"MZnT2fynIZ0puv8ACe9PTCkHCu23VmNfXf2/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
