@@ -413,3 +413,10 @@ func TestAuthFailures_ConcurrentFloodGetsOnlyTheBurst(t *testing.T) {
 		t.Fatalf("%d lookups, %d answered 401; want %d each", n, unauthorized.Load(), defaultAuthFailureBurst)
 	}
 }
+
+// len is the number of buckets held (tests: the map stays bounded).
+func (b *buckets[K]) len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.lru.Len()
+}

@@ -80,13 +80,6 @@ func (b *buckets[K]) forget(key K) {
 	b.lru.Remove(key)
 }
 
-// len is the number of buckets held.
-func (b *buckets[K]) len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.lru.Len()
-}
-
 // maxTokenBuckets bounds the per-token buckets: far more tokens than one server serves at
 // once (a forgotten token's bucket starts full again).
 const maxTokenBuckets = 1 << 20
