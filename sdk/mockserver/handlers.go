@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
@@ -158,14 +160,9 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 
 	var out *tokenRec
 	err := h.s.st.Write(func(tx *txn) error {
-		c, err := h.s.callerAtCommit(ctx, tx, now)
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
 		if err != nil {
 			return err
-		}
-		// The token as the write sees it: check again, it may have changed since Get.
-		t := tx.get(req.TokenID)
-		if t == nil || !h.s.visible(c, t, now) {
-			return errNoToken
 		}
 		before := t.clone()
 		changed := false
@@ -248,13 +245,9 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	})
 	var out *tokenRec
 	err = h.s.st.Write(func(tx *txn) error {
-		c, err := h.s.callerAtCommit(ctx, tx, now)
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
 		if err != nil {
 			return err
-		}
-		t := tx.get(req.TokenID)
-		if t == nil || !h.s.visible(c, t, now) {
-			return errNoToken
 		}
 		before := t.clone()
 		t.rotate(h.s.key.keep(secret), now, in.overlap)
@@ -297,13 +290,9 @@ func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenReq
 	id := req.TokenID.String()
 	now := h.s.cfg.clock.Now()
 	err := h.s.st.Write(func(tx *txn) error {
-		c, err := h.s.callerAtCommit(ctx, tx, now)
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
 		if err != nil {
 			return err
-		}
-		t := tx.get(req.TokenID)
-		if t == nil || !h.s.visible(c, t, now) {
-			return errNoToken
 		}
 		if p := c.checkTokenWrite("revoke", t, nil, nil); p != nil {
 			return refuse(p)
@@ -316,6 +305,21 @@ func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenReq
 	}
 	h.s.limiter.forget(id)
 	return serverapi.RevokeToken204Response{}, nil
+}
+
+// targetAtCommit starts a write to token id: the caller judged again as it is now
+// (callerAtCommit), then the token as the write sees it (it may have changed since the
+// request's first look), which the caller must still be able to see.
+func (s *Server) targetAtCommit(ctx context.Context, tx *txn, id uuid.UUID, now time.Time) (*caller, *tokenRec, error) {
+	c, err := s.callerAtCommit(ctx, tx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := tx.get(id)
+	if t == nil || !s.visible(c, t, now) {
+		return nil, nil, errNoToken
+	}
+	return c, t, nil
 }
 
 // storeFailure answers a write the store did not make: 404 for an unknown (or invisible)
