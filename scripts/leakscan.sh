@@ -57,7 +57,10 @@ tf=$(scripts/terraform-path.sh newest)
 # TF_ACC_LOG sets the CLI's level. go test's own output holds error messages and the plans of
 # failing or ExpectError steps.
 say "provider acceptance tests at TF_LOG=TRACE (logs in $out)"
-expected=$(grep -ho '^func TestAcc[A-Za-z0-9_]*' provider/*_test.go | sort -u | wc -l)
+# Tests written for older CLIs only (tfversion.SkipAbove, such as the proof that Terraform
+# before 1.11 refuses token_wo) skip here by design; every other test must pass.
+older_only=$(awk '/^func TestAcc/ { name = $2; sub(/\(.*/, "", name) } /tfversion\.SkipAbove/ && name { print name }' provider/*_test.go | sort -u)
+expected=$(sed -n "s/^func \(TestAcc[A-Za-z0-9_]*\).*/\1/p" provider/*_test.go | sort -u | grep -vxF "${older_only:-^}" | wc -l)
 set +e
 env TF_ACC=1 TOKENHUB_REQUIRE_ACC=1 TF_ACC_TERRAFORM_PATH="$tf" CHECKPOINT_DISABLE=1 \
   TF_CLI_CONFIG_FILE="$root/scripts/empty.tfrc" \
