@@ -9,11 +9,19 @@
 #   3b. Durable store: creates/s per 10k band from 0 to 100k tokens on the SQLite database and
 #      in memory in the same run, fsync cost (scripts/bench/dbcurve); GET and list on the
 #      database vs the bare handler (loadgen -db).
-#   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens against the
-#      SDK floor (scripts/bench/floor) at parallelism 10, with requests counted per phase from the
-#      server's request log; then the tokenhub_api_tokens data source over 10k tokens.
+#   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens at
+#      parallelism 10 against two no-op floors from scripts/bench/noop (noop_token with
+#      tokenhub_api_token's own schema, noop_thing with two attributes), 500 terraform_data and,
+#      with PEER_BIN, Mastercard/terraform-provider-restapi on the same server: $BENCH_ROUNDS
+#      (default 3) rounds alternating the order, medians of the per-round ratios; requests
+#      counted per phase from the server's request log; the SDK floor (scripts/bench/floor);
+#      a CPU profile of the provider; then the tokenhub_api_tokens data source and
+#      `terraform query` over 10k tokens. BENCH_FLOOR_GROUPS=1 adds noop_token without one
+#      group of attributes at a time (which attributes Terraform core charges most for).
 # Everything is written to $BENCH_OUT (default .bench/), the summary to .bench/summary.txt.
-# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 4 minutes on 2 cores.
+# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 10 minutes on 2 cores.
+# PEER_BIN=/path/to/terraform-provider-restapi: build it yourself from its source in a folder
+# outside this repository (the Go module proxy does not serve it); nothing of it is committed here.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,8 +30,9 @@ out=${BENCH_OUT:-$root/.bench}
 count=${BENCH_COUNT:-5}
 n_tf=${BENCH_TF_TOKENS:-500}
 n_ds=${BENCH_DS_TOKENS:-10000}
+rounds=${BENCH_ROUNDS:-3} # rounds of the provider-at-scale comparison
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base" "$out/tf-noop" "$out/tf-query"
+mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base" "$out/tf-noop" "$out/tf-floor" "$out/tf-peer" "$out/tf-query"
 summary="$out/summary.txt"
 server_pid=""
 cleanup() {
@@ -36,6 +45,7 @@ note() { printf '%s\n' "$*" | tee -a "$summary"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 note "tokenhub benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 note "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -h | awk '/^Mem:/ {print $2}') RAM, $(go version | cut -d' ' -f3)"
@@ -117,11 +127,19 @@ fi
 if [ "${SKIP_TF:-0}" != 1 ]; then
   say "provider at scale: $n_tf tokens with Terraform vs the SDK floor"
   tf=$(scripts/terraform-path.sh)
+  peer_override=""
+  if [ -n "${PEER_BIN:-}" ]; then
+    [ -x "$PEER_BIN" ] || { echo "PEER_BIN=$PEER_BIN is not an executable file" >&2; exit 1; }
+    mkdir -p "$out/peer"
+    cp "$PEER_BIN" "$out/peer/terraform-provider-restapi"
+    peer_override="\"registry.terraform.io/mastercard/restapi\" = \"$out/peer\""
+  fi
   cat >"$out/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/tokenhub/tokenhub" = "$out/bin"
     "registry.terraform.io/tokenhub/noop"     = "$out/bin"
+    $peer_override
   }
   direct {}
 }
@@ -180,52 +198,131 @@ EOF
   }
   fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
   if [ "${SKIP_SCALE:-0}" != 1 ]; then
-  phase core_apply tf-core apply -auto-approve
-  phase core_refresh tf-core plan -refresh-only
-  phase core_destroy tf-core destroy -auto-approve
-  phase apply tf-scale apply -auto-approve
-  phase refresh tf-scale plan -refresh-only
-  phase destroy tf-scale destroy -auto-approve
-  # The framework floor: the same count of a no-op resource from a provider built with the same
-  # framework and protocol (scripts/bench/noop), so the ratio is what tokenhub adds per resource.
-  cat >"$out/tf-noop/main.tf" <<EOF
-terraform {
+  # The floors: the same count of no-op resources from scripts/bench/noop, a provider built with
+  # the same framework and protocol, without I/O. noop_token has tokenhub_api_token's own schema
+  # (read from the provider at start, stripped of our plan modifiers, validators and custom
+  # types), so tokenhub's ratio to it is what our code costs; noop_thing has two attributes, so
+  # noop_token's ratio to it is what Terraform core and the framework charge for our schema.
+  noop_block='terraform {
   required_providers {
     noop = { source = "tokenhub/noop" }
   }
+}'
+  cat >"$out/tf-floor/main.tf" <<EOF
+$noop_block
+resource "noop_token" "t" {
+  count  = $n_tf
+  name   = "bench-\${count.index}"
+  scopes = ["members.read"]
 }
+EOF
+  cat >"$out/tf-noop/main.tf" <<EOF
+$noop_block
 resource "noop_thing" "t" {
   count = $n_tf
   name  = "bench-\${count.index}"
 }
 EOF
-  phase noop_apply tf-noop apply -auto-approve
-  phase noop_refresh tf-noop plan -refresh-only
-  phase noop_destroy tf-noop destroy -auto-approve
+  contenders="scale floor noop core"
+  if [ -n "${PEER_BIN:-}" ]; then
+    # The generic REST provider a user would otherwise pick (Mastercard/terraform-provider-restapi,
+    # built from its source by whoever runs this): one POST per create (write_returns_object),
+    # one GET per read, one DELETE per destroy, the same body as tokenhub's create.
+    cat >"$out/tf-peer/main.tf" <<EOF
+terraform {
+  required_providers {
+    restapi = { source = "Mastercard/restapi" }
+  }
+}
+provider "restapi" {
+  write_returns_object = true
+  update_method        = "PATCH"
+}
+resource "restapi_object" "t" {
+  count = $n_tf
+  path  = "/api/v1/token"
+  data  = jsonencode({ name = "bench-\${count.index}", scopes = ["members.read"] })
+}
+EOF
+    contenders="$contenders peer"
+  fi
+  # Every contender's apply, refresh-only and destroy, $rounds rounds, the order reversed every
+  # other round so that load from elsewhere falls on each alike.
+  export REST_API_URI="$endpoint" REST_API_BEARER="$admin"
+  for round in $(seq "$rounds"); do
+    order=$contenders
+    [ $((round % 2)) = 0 ] && order=$(echo "$contenders" | tr ' ' '\n' | tac | tr '\n' ' ')
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
+    for c in $order; do
+      phase "${c}_apply_$round" "tf-$c" apply -auto-approve
+      phase "${c}_refresh_$round" "tf-$c" plan -refresh-only
+      phase "${c}_destroy_$round" "tf-$c" destroy -auto-approve
+    done
+    eval "load_$round=\"$load_before → $(cut -d' ' -f1 /proc/loadavg)\""
+  done
   before=$(wc -l <"$log")
   "$out/bin/floor" -crud "$n_tf" -parallel 10 | tee "$out/floor.txt"
   req_floor=$(methods_since "$before")
   f_create=$(fl create) f_read=$(fl read) f_delete=$(fl delete)
   f_rd=$(awk -v a="$f_read" -v b="$f_delete" 'BEGIN { printf "%.3f", a + b }')
-  note ""
-  note "Provider at scale ($n_tf tokenhub_api_token, parallelism 10; floor = SDK alone, 10 workers):"
-  note "  phase                        tokenhub   SDK floor   ×floor   terraform_data   ×terraform_data   requests (tokenhub)"
-  row() { # $1 label, $2 tokenhub s, $3 floor s, $4 terraform_data s, $5 requests
-    note "  $(printf '%-27s %8ss  %8ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")   $5"
+  times() { # $1 contender, $2 phase: the seconds of each round
+    local r
+    for r in $(seq "$rounds"); do eval "printf '%s ' \"\$tf_$1_$2_$r\""; done
   }
-  row "apply (create)" "$tf_apply" "$f_create" "$tf_core_apply" "$req_apply"
-  row "plan -refresh-only (read)" "$tf_refresh" "$f_read" "$tf_core_refresh" "$req_refresh"
-  row "destroy (refresh + delete)" "$tf_destroy" "$f_rd" "$tf_core_destroy" "$req_destroy"
-  note "  (floor requests: $req_floor; floor delete alone ${f_delete}s)"
-  note ""
-  note "Per-resource cost vs the framework floor ($n_tf noop_thing from scripts/bench/noop: same framework and protocol, no I/O):"
-  note "  phase                        tokenhub   framework floor   ×floor   terraform_data   ×terraform_data"
-  frow() { # $1 label, $2 tokenhub s, $3 noop s, $4 terraform_data s
-    note "  $(printf '%-27s %8ss  %14ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")"
+  ratios() { # $1 / $2 contenders, $3 phase: the per-round ratios
+    local r
+    for r in $(seq "$rounds"); do eval "ratio \"\$tf_$1_$3_$r\" \"\$tf_$2_$3_$r\""; printf ' '; done
   }
-  frow "apply (create)" "$tf_apply" "$tf_noop_apply" "$tf_core_apply"
-  frow "plan -refresh-only (read)" "$tf_refresh" "$tf_noop_refresh" "$tf_core_refresh"
-  frow "destroy (refresh + delete)" "$tf_destroy" "$tf_noop_destroy" "$tf_core_destroy"
+  note ""
+  note "Provider at scale ($n_tf resources, parallelism 10, $rounds rounds alternating the order; seconds are medians, ratios medians of the per-round ratios):"
+  for r in $(seq "$rounds"); do eval "note \"  round $r: load average \$load_$r\""; done
+  peer_h="" peer_r=""
+  [ -n "${PEER_BIN:-}" ] && peer_h="      restapi" && peer_r="  ×restapi (target ≤ 0.25)"
+  note "  phase                        tokenhub  noop_token  noop_thing  terraform_data$peer_h   SDK floor"
+  note "                               ×noop_token (target ≤ 1.15)  ×noop_thing  noop_token÷noop_thing  ×terraform_data$peer_r"
+  for p in apply refresh destroy; do
+    case $p in apply) label="apply (create)" sdk=$f_create ;; refresh) label="plan -refresh-only (read)" sdk=$f_read ;; *) label="destroy (refresh + delete)" sdk=$f_rd ;; esac
+    peer_t="" peer_x=""
+    if [ -n "${PEER_BIN:-}" ]; then
+      peer_t=$(printf '  %10ss' "$(median $(times peer $p))")
+      peer_x=$(printf '  %6s× (%s)' "$(median $(ratios scale peer $p))" "$(ratios scale peer $p)")
+    fi
+    note "  $(printf '%-27s %8ss  %9ss  %9ss  %13ss%s  %9ss' "$label" "$(median $(times scale $p))" "$(median $(times floor $p))" \
+      "$(median $(times noop $p))" "$(median $(times core $p))" "$peer_t" "$sdk")"
+    note "  $(printf '%-27s %6s× (%s)  %6s×  %6s×  %6s×%s' "" "$(median $(ratios scale floor $p))" "$(ratios scale floor $p)" \
+      "$(median $(ratios scale noop $p))" "$(median $(ratios floor noop $p))" "$(median $(ratios scale core $p))" "$peer_x")"
+  done
+  note "  requests, round 1: tokenhub apply $req_scale_apply_1; refresh $req_scale_refresh_1; destroy $req_scale_destroy_1"
+  if [ -n "${PEER_BIN:-}" ]; then
+    note "                     restapi apply $req_peer_apply_1; refresh $req_peer_refresh_1; destroy $req_peer_destroy_1"
+  fi
+  note "  (SDK floor: the same creates / reads / deletes through the SDK, 10 workers; requests $req_floor)"
+
+  if [ "${BENCH_FLOOR_GROUPS:-0}" = 1 ]; then
+    # Which attributes Terraform core charges most for: noop_token without one group of
+    # attributes at a time (NOOP_TOKEN_DROP, read by the plugin from Terraform's environment),
+    # against the whole noop_token in the same round, alternating which goes first.
+    note ""
+    note "noop_token without one group of attributes ($rounds rounds; medians of the per-round ratios to the whole noop_token):"
+    note "  group (attributes left out)                                         apply   refresh   destroy"
+    for g in rotation=rotation_triggers,lifetime,rotate_before,rotation_overlap audit=created_at,updated_at,last_used_at \
+      ownership=owner,shared,disabled_reason secret=token,token_hint status=status,enabled,expires_at allowed_ips=allowed_ips; do
+      name=${g%%=*} drop=${g#*=}
+      for round in $(seq "$rounds"); do
+        pair="whole part"
+        [ $((round % 2)) = 0 ] && pair="part whole"
+        for c in $pair; do
+          d=""
+          [ "$c" = part ] && d=$drop
+          NOOP_TOKEN_DROP=$d phase "g${c}_apply_$round" tf-floor apply -auto-approve
+          NOOP_TOKEN_DROP=$d phase "g${c}_refresh_$round" tf-floor plan -refresh-only
+          NOOP_TOKEN_DROP=$d phase "g${c}_destroy_$round" tf-floor destroy -auto-approve
+        done
+      done
+      note "  $(printf '%-66s %6s×  %6s×  %6s×' "$name ($drop)" "$(median $(ratios gpart gwhole apply))" \
+        "$(median $(ratios gpart gwhole refresh))" "$(median $(ratios gpart gwhole destroy))")"
+    done
+  fi
 
   if [ "${SKIP_PROF:-0}" != 1 ]; then
     # Where tokenhub's own time goes: the same apply and destroy with the provider served

@@ -1,7 +1,8 @@
-// Command noop is the framework floor for `make bench`: a provider built with the same
-// terraform-plugin-framework and protocol (v6) as tokenhub, whose one resource, noop_thing,
-// does nothing (no I/O, no plan modifiers). Applying 500 of them measures what Terraform plus
-// the framework cost per resource; tokenhub's figures are reported as a ratio to it.
+// Command noop holds the framework floors for `make bench`: a provider built with the same
+// terraform-plugin-framework and protocol (v6) as tokenhub, whose resources do nothing (no I/O,
+// no plan modifiers, no validators). noop_token has tokenhub_api_token's own schema (token.go),
+// so tokenhub's ratio to it is what our code costs per resource; noop_thing has two attributes,
+// so noop_token's ratio to it is what Terraform core and the framework charge for our schema.
 // Test-only: built by scripts/bench.sh, never released.
 package main
 
@@ -35,7 +36,7 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+	return []func() resource.Resource{func() resource.Resource { return thing{} }, newTokenFloor}
 }
 
 // thing has the shape of the smallest useful resource: a required name, a computed id.
