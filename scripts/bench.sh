@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: every figure in BENCHMARKS.md, each measured against a baseline in the same run.
 #   1. SDK overhead: go test -bench over ./sdk/... (SDK vs hand-written net/http; server vs bare
-#      handler), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
+#      handler) and ./scripts/bench/noop (the provider's protocol calls per resource, tokenhub vs
+#      noop_token), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
 #   2. Server throughput: scripts/bench/loadgen (fixed-duration rounds, loopback TCP, server and
 #      bare handler alternating), plus the tokenhub-server binary for GET.
 #   3. Server memory: VmRSS with 100k tokens (scripts/bench/rss), store-only and through the API
@@ -59,10 +60,10 @@ go build -o "$out/bin/terraform-provider-noop" ./scripts/bench/noop # the framew
 
 # ---------------------------------------------------------------------------------------------
 if [ "${SKIP_GO:-0}" != 1 ]; then
-  say "Go benchmarks (count $count): SDK vs net/http baseline, server vs bare handler"
-  go test -run '^$' -bench . -benchmem -count "$count" -timeout 20m ./sdk/... | tee "$out/gobench.txt"
+  say "Go benchmarks (count $count): SDK vs net/http baseline, server vs bare handler, provider RPCs vs noop_token"
+  go test -run '^$' -bench . -benchmem -count "$count" -timeout 20m ./sdk/... ./scripts/bench/noop/ | tee "$out/gobench.txt"
   note ""
-  note "Go benchmarks (medians of $count runs; ratio = sdk/baseline time, server/bare req/s):"
+  note "Go benchmarks (medians of $count runs; ratio = sdk/baseline time, server/bare req/s, ResourceRPCs tokenhub/noop_token time and CPU):"
   "$out/bin/ratio" <"$out/gobench.txt" | tee -a "$summary"
 fi
 
