@@ -226,12 +226,12 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return // destroy
 	}
 	var plan, config apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Config.Raw, &config)...)
 	var state *apiTokenResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &apiTokenResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,7 +261,7 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.Status = types.StringValue(status)
 		plan.DisabledReason = types.StringNull()
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.Plan.Raw, plan)...)
 	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 	resp.Diagnostics.Append(ownerDisabledWarning(ctx, r.client, state)...)
@@ -300,7 +300,7 @@ func predictStatus(plan apiTokenResourceModel, state *apiTokenResourceModel, asO
 func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx = maskSecrets(ctx, "")
 	var plan apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
 	now := r.now()
 	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
@@ -348,7 +348,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = types.StringValue(created.Token)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
@@ -358,7 +358,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -379,7 +379,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	// The secret is not in the response: state.Token keeps the stored one.
 	resp.Diagnostics.Append(state.fromAPI(tok)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, state)...)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, tok.ID)...) // the API's spelling of the id
 	if resp.Private != nil {
 		// The next plan judges time-based rotation as of now (plan_clock.go).
@@ -390,8 +390,8 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx = maskSecrets(ctx, "")
 	var plan, state apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	now := r.now()
 	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
@@ -436,7 +436,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 			if !emptyPatch(body) {
 				// Keep what the PATCH changed, with the old secret; the next plan rotates again.
 				plan.TokenHint = state.TokenHint
-				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 			}
 			resp.Diagnostics.Append(apiErrorDiags("Error Rotating API Token",
 				fmt.Sprintf("Could not rotate API token %q; its previous secret still works", id), err, nil)...)
@@ -446,7 +446,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(rotated))...)
 		plan.Token = types.StringValue(rotated.Token)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
@@ -524,7 +524,7 @@ func emptyPatch(b sdk.UpdateTokenRequest) bool {
 func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
