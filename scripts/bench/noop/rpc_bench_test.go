@@ -24,7 +24,8 @@ import (
 //
 //	create:  ValidateResourceConfig ×2, PlanResourceChange ×2, ApplyResourceChange
 //	refresh: UpgradeResourceState, ReadResource
-//	destroy: UpgradeResourceState ×3, ReadResource, PlanResourceChange ×2, ApplyResourceChange
+//	destroy: ValidateResourceConfig, UpgradeResourceState ×3, ReadResource, PlanResourceChange ×2,
+//	         ApplyResourceChange
 //
 // /tokenhub is tokenhub_api_token against an in-process reference server (HTTP over
 // loopback included, as the provider's real cost); /baseline is noop_token, the same schema
@@ -87,6 +88,7 @@ type rpcTarget struct {
 
 // stored is a resource instance as Terraform keeps it.
 type stored struct {
+	config  *tfprotov6.DynamicValue // its configuration
 	state   *tfprotov6.DynamicValue
 	private []byte
 	value   tftypes.Value
@@ -134,7 +136,9 @@ func (t *rpcTarget) create(b *testing.B, i int) stored {
 		TypeName: t.typeName, PriorState: prior, PlannedState: plan.PlannedState, Config: cfg, PlannedPrivate: plan.PlannedPrivate,
 	})
 	check(b, "apply", err, applied.Diagnostics)
-	return t.stored(b, applied.NewState, applied.Private)
+	st := t.stored(b, applied.NewState, applied.Private)
+	st.config = cfg
+	return st
 }
 
 // upgrade is Terraform handing the stored state (JSON) back to the provider.
@@ -152,11 +156,16 @@ func (t *rpcTarget) upgrade(b *testing.B, st stored) {
 func (t *rpcTarget) read(b *testing.B, st stored) stored {
 	r, err := t.ps.ReadResource(t.ctx, &tfprotov6.ReadResourceRequest{TypeName: t.typeName, CurrentState: st.state, Private: st.private})
 	check(b, "read", err, r.Diagnostics)
-	return t.stored(b, r.NewState, r.Private)
+	read := t.stored(b, r.NewState, r.Private)
+	read.config = st.config
+	return read
 }
 
-// destroy plans the destroy twice (plan and final plan) and applies it.
+// destroy validates the configuration, plans the destroy twice (plan and final plan) and
+// applies it.
 func (t *rpcTarget) destroy(b *testing.B, st stored) {
+	v, err := t.ps.ValidateResourceConfig(t.ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: t.typeName, Config: st.config})
+	check(b, "validate", err, v.Diagnostics)
 	null := dynamic(b, t.typ, nil)
 	var plan *tfprotov6.PlanResourceChangeResponse
 	for range 2 {
