@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -31,8 +30,6 @@ var (
 	_ resource.ResourceWithConfigure   = (*apiTokenResource)(nil)
 	_ resource.ResourceWithImportState = (*apiTokenResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiTokenResource)(nil)
-
-	_ resource.ResourceWithConfigValidators = (*apiTokenResource)(nil)
 )
 
 // newAPITokenResource takes the provider's clock at construction, not in
@@ -188,14 +185,6 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 			},
 		},
-	}
-}
-
-// ConfigValidators holds the cross-attribute rules (rotation.go explains the second).
-func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
-		rotateBeforeShorterThanLifetime{},
 	}
 }
 
