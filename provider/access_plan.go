@@ -28,19 +28,19 @@ func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyP
 	switch {
 	case req.Plan.Raw.IsNull(): // destroy: revoke
 		diags.Append(a.requireScope("token.delete", "revoke (destroy) a tokenhub_api_token")...)
-		if before, d := tokenFrom(ctx, req.State.GetAttribute, types.StringNull(), now); !d.HasError() {
+		if before, d := tokenFrom(ctx, apiTokenCodec().getter(req.State.Raw), types.StringNull(), now); !d.HasError() {
 			diags.Append(asExisting(a.checkToken(before), "revoke")...)
 		}
 	case req.State.Raw.IsNull(): // create
 		diags.Append(a.requireScope("token.create", "create a tokenhub_api_token")...)
-		after, d := tokenFrom(ctx, resp.Plan.GetAttribute, configLifetime(ctx, req.Config), now)
+		after, d := tokenFrom(ctx, apiTokenCodec().getter(resp.Plan.Raw), configLifetime(ctx, req.Config), now)
 		diags.Append(d...)
 		diags.Append(a.checkToken(after)...)
 	case !resp.Plan.Raw.Equal(req.State.Raw): // update or rotation
 		diags.Append(a.requireScope("token.update", "change or rotate a tokenhub_api_token")...)
-		before, d := tokenFrom(ctx, req.State.GetAttribute, types.StringNull(), now)
+		before, d := tokenFrom(ctx, apiTokenCodec().getter(req.State.Raw), types.StringNull(), now)
 		diags.Append(d...)
-		after, d := tokenFrom(ctx, resp.Plan.GetAttribute, configLifetime(ctx, req.Config), now)
+		after, d := tokenFrom(ctx, apiTokenCodec().getter(resp.Plan.Raw), configLifetime(ctx, req.Config), now)
 		diags.Append(d...)
 		existing := asExisting(a.checkToken(before), "change")
 		diags.Append(existing...)

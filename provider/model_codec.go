@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -128,6 +129,38 @@ func (c *modelCodec) set(ctx context.Context, raw *tftypes.Value, model any) dia
 	}
 	*raw = tftypes.NewValue(c.typ, vals)
 	return diags
+}
+
+// getter reads root attributes of raw the way tfsdk's GetAttribute does, for code written
+// against it (attrGetter), without its walk through the schema for every read.
+func (c *modelCodec) getter(raw tftypes.Value) attrGetter {
+	var vals map[string]tftypes.Value
+	_ = raw.As(&vals) // a null or unknown object: every read below fails
+	return func(ctx context.Context, p path.Path, target any) diag.Diagnostics {
+		var diags diag.Diagnostics
+		steps := p.Steps()
+		var name string
+		if len(steps) == 1 {
+			if n, ok := steps[0].(path.PathStepAttributeName); ok {
+				name = string(n)
+			}
+		}
+		tv, ok := vals[name]
+		if !ok {
+			diags.AddAttributeError(p, "Value Conversion Error", "An unexpected error was encountered while "+
+				"reading a value. This is always an error in the provider: no such attribute in this value.")
+			return diags
+		}
+		v, err := c.attrs[name].ValueFromTerraform(ctx, tv)
+		rt := reflect.ValueOf(target)
+		if err != nil || rt.Kind() != reflect.Pointer || !reflect.TypeOf(v).AssignableTo(rt.Type().Elem()) {
+			diags.AddAttributeError(p, "Value Conversion Error", fmt.Sprintf("An unexpected error was "+
+				"encountered while reading a value. This is always an error in the provider: %T into %T (%v).", v, target, err))
+			return diags
+		}
+		rt.Elem().Set(reflect.ValueOf(v))
+		return diags
+	}
 }
 
 // layout resolves (once per struct type) which field holds each attribute.

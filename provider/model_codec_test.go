@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -86,7 +88,36 @@ func TestModelCodecMatchesFramework(t *testing.T) {
 			if !out.Equal(raw) || !fw.Raw.Equal(raw) {
 				t.Errorf("written values differ from the original:\noriginal  %s\nframework %s\ncodec     %s", raw, fw.Raw, out)
 			}
+			// Each attribute through the getter, as tfsdk's GetAttribute reads it.
+			get := c.getter(raw)
+			fv, cv := reflect.ValueOf(&byFramework).Elem(), reflect.ValueOf(&byCodec).Elem()
+			for i := range fv.NumField() {
+				if fv.Type().Field(i).Anonymous {
+					continue // apiTokenFields: its fields are read through the promoted ones below
+				}
+				checkGetter(ctx, t, sr.Schema, raw, get, fv.Field(i), cv.Field(i), fv.Type().Field(i).Tag.Get("tfsdk"))
+			}
+			ff, cf := fv.FieldByName("apiTokenFields"), cv.FieldByName("apiTokenFields")
+			for i := range ff.NumField() {
+				checkGetter(ctx, t, sr.Schema, raw, get, ff.Field(i), cf.Field(i), ff.Type().Field(i).Tag.Get("tfsdk"))
+			}
 		})
+	}
+}
+
+// checkGetter reads attribute name through tfsdk's GetAttribute into fw and through the
+// codec's getter into c (fields of the same type), and compares them.
+func checkGetter(ctx context.Context, t *testing.T, s rschema.Schema, raw tftypes.Value, get attrGetter, fw, c reflect.Value, name string) {
+	t.Helper()
+	fwTarget, cTarget := reflect.New(fw.Type()), reflect.New(c.Type())
+	if d := (tfsdk.Plan{Raw: raw, Schema: s}).GetAttribute(ctx, path.Root(name), fwTarget.Interface()); d.HasError() {
+		t.Fatalf("%s: framework GetAttribute: %v", name, d)
+	}
+	if d := get(ctx, path.Root(name), cTarget.Interface()); d.HasError() {
+		t.Fatalf("%s: codec getter: %v", name, d)
+	}
+	if !reflect.DeepEqual(fwTarget.Elem().Interface(), cTarget.Elem().Interface()) {
+		t.Errorf("%s: framework read %v, codec getter %v", name, fwTarget.Elem(), cTarget.Elem())
 	}
 }
 
@@ -154,5 +185,20 @@ func TestModelCodecRefusesMismatchedModels(t *testing.T) {
 	}
 	if d := c.get(ctx, tftypes.NewValue(c.typ, nil), &apiTokenResourceModel{}); !d.HasError() {
 		t.Error("get of a null object: want an error")
+	}
+	var s types.String
+	var b types.Bool
+	for name, tc := range map[string]struct {
+		p      path.Path
+		target any
+	}{
+		"unknown attribute": {path.Root("nope"), &s},
+		"nested path":       {path.Root("scopes").AtSetValue(types.StringValue("x")), &s},
+		"wrong target type": {path.Root("name"), &b},
+		"not a pointer":     {path.Root("name"), s},
+	} {
+		if d := c.getter(full)(ctx, tc.p, tc.target); !d.HasError() {
+			t.Errorf("getter, %s: want an error", name)
+		}
 	}
 }
