@@ -86,3 +86,15 @@ func modifiersAndValidators(a rschema.Attribute) int {
 	}
 	return 0
 }
+
+// TestTokenFloorNulls: the attributes the floor leaves null are computed attributes of
+// tokenhub_api_token, so a rename cannot silently give the floor another shape.
+func TestTokenFloorNulls(t *testing.T) {
+	var sr resource.SchemaResponse
+	newTokenFloor().Schema(context.Background(), resource.SchemaRequest{}, &sr)
+	for _, name := range nullOnCreate {
+		if a, ok := sr.Schema.Attributes[name]; !ok || !a.IsComputed() {
+			t.Errorf("%s is not a computed attribute of tokenhub_api_token", name)
+		}
+	}
+}
