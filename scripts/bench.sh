@@ -55,7 +55,7 @@ note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "building the programs into ${out#"$root/"}/bin"
 go build -o "$out/bin/terraform-provider-tokenhub" .
 go build -o "$out/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
-for p in ratio loadgen rss floor provprof dbcurve; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+for p in ratio loadgen rss floor provprof dbcurve shares; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
 go build -o "$out/bin/terraform-provider-noop" ./scripts/bench/noop # the framework floor (test-only)
 
 # ---------------------------------------------------------------------------------------------
@@ -191,13 +191,42 @@ EOF
     local before t0 t1
     before=$(wc -l <"$log")
     t0=$(now)
-    "$tf" -chdir="$out/$2" "${@:3}" -input=false -no-color >"$out/tf-$1.log" 2>&1 ||
+    local input=-input=false
+    [ "$3" = query ] && input="" # terraform query has no -input
+    "${TFBIN:-$tf}" -chdir="$out/$2" "${@:3}" $input -no-color >"$out/tf-$1.log" 2>&1 ||
       { cat "$out/tf-$1.log" >&2; return 1; }
     t1=$(now)
     eval "tf_$1=$(secs "$t0" "$t1")"
     eval "req_$1=\"$(methods_since "$before")\""
   }
   fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
+  children_cpu() { # user + system seconds of this shell's finished children (times, in this shell)
+    awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.2f", s }' "$out/times"
+  }
+  proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+  profiled() { # $1 = name, $2 = label, $3 = dir, rest = terraform args (TFBIN overrides the CLI)
+    local prof_pid reattach c0 c1 s0 s1
+    "$out/bin/provprof" -cpuprofile "$out/prof-$1.pprof" >"$out/provprof-$1.out" 2>&1 &
+    prof_pid=$!
+    reattach=""
+    for _ in $(seq 100); do
+      reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/\1/p" "$out/provprof-$1.out" | head -1)
+      [ -n "$reattach" ] && break
+      sleep 0.1
+    done
+    [ -n "$reattach" ] || { cat "$out/provprof-$1.out" >&2; exit 1; }
+    builtin times >"$out/times"
+    c0=$(children_cpu) s0=$(proc_cpu "$server_pid")
+    TF_REATTACH_PROVIDERS="$reattach" phase "prof_$1" "$3" "${@:4}"
+    builtin times >"$out/times"
+    c1=$(children_cpu) s1=$(proc_cpu "$server_pid")
+    kill -INT "$prof_pid"
+    wait "$prof_pid" || true
+    local wall
+    eval "wall=\$tf_prof_$1"
+    note "  $(printf '%-27s' "$2") wall ${wall}s; Terraform core CPU $(secs "$c0" "$c1")s; server CPU $(secs "$s0" "$s1")s"
+    "$out/bin/shares" "$out/prof-$1.pprof" | tee -a "$summary"
+  }
   if [ "${SKIP_SCALE:-0}" != 1 ]; then
   # The floors: the same count of no-op resources from scripts/bench/noop, a provider built with
   # the same framework and protocol, without I/O. noop_token has tokenhub_api_token's own schema
@@ -266,7 +295,7 @@ EOF
   req_floor=$(methods_since "$before")
   f_create=$(fl create) f_read=$(fl read) f_delete=$(fl delete)
   f_rd=$(awk -v a="$f_read" -v b="$f_delete" 'BEGIN { printf "%.3f", a + b }')
-  times() { # $1 contender, $2 phase: the seconds of each round
+  round_secs() { # $1 contender, $2 phase: the seconds of each round
     local r
     for r in $(seq "$rounds"); do eval "printf '%s ' \"\$tf_$1_$2_$r\""; done
   }
@@ -285,11 +314,11 @@ EOF
     case $p in apply) label="apply (create)" sdk=$f_create ;; refresh) label="plan -refresh-only (read)" sdk=$f_read ;; *) label="destroy (refresh + delete)" sdk=$f_rd ;; esac
     peer_t="" peer_x=""
     if [ -n "${PEER_BIN:-}" ]; then
-      peer_t=$(printf '  %10ss' "$(median $(times peer $p))")
+      peer_t=$(printf '  %10ss' "$(median $(round_secs peer $p))")
       peer_x=$(printf '  %6s× (%s)' "$(median $(ratios scale peer $p))" "$(ratios scale peer $p)")
     fi
-    note "  $(printf '%-27s %8ss  %9ss  %9ss  %13ss%s  %9ss' "$label" "$(median $(times scale $p))" "$(median $(times floor $p))" \
-      "$(median $(times noop $p))" "$(median $(times core $p))" "$peer_t" "$sdk")"
+    note "  $(printf '%-27s %8ss  %9ss  %9ss  %13ss%s  %9ss' "$label" "$(median $(round_secs scale $p))" "$(median $(round_secs floor $p))" \
+      "$(median $(round_secs noop $p))" "$(median $(round_secs core $p))" "$peer_t" "$sdk")"
     note "  $(printf '%-27s %6s× (%s)  %6s×  %6s×  %6s×%s' "" "$(median $(ratios scale floor $p))" "$(ratios scale floor $p)" \
       "$(median $(ratios scale noop $p))" "$(median $(ratios floor noop $p))" "$(median $(ratios scale core $p))" "$peer_x")"
   done
@@ -326,29 +355,15 @@ EOF
   fi
 
   if [ "${SKIP_PROF:-0}" != 1 ]; then
-    # Where tokenhub's own time goes: the same apply and destroy with the provider served
-    # in-process by scripts/bench/provprof (reattach) under a CPU profile.
-    "$out/bin/provprof" -cpuprofile "$out/provider.cpu.pprof" >"$out/provprof.out" 2>&1 &
-    prof_pid=$!
-    reattach=""
-    for _ in $(seq 100); do
-      reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/\1/p" "$out/provprof.out" | head -1)
-      [ -n "$reattach" ] && break
-      sleep 0.1
-    done
-    [ -n "$reattach" ] || { cat "$out/provprof.out" >&2; exit 1; }
-    TF_REATTACH_PROVIDERS="$reattach" phase prof_apply tf-scale apply -auto-approve
-    TF_REATTACH_PROVIDERS="$reattach" phase prof_destroy tf-scale destroy -auto-approve
-    kill -INT "$prof_pid"
-    wait "$prof_pid" || true
-    go tool pprof -top -cum -nodecount 400 "$out/bin/provprof" "$out/provider.cpu.pprof" >"$out/provider.cpu.top" 2>/dev/null || true
-    note "  provider CPU profile of apply + destroy (in-process, reattached; ${tf_prof_apply}s + ${tf_prof_destroy}s wall): ${out#"$root/"}/provider.cpu.top"
-    # The provider's CPU against the wall time, then where it goes (cumulative): GC, the
-    # framework's RPC handlers, our code, the HTTP client.
-    { sed -n 's/^Duration: .*Total samples = \([0-9.]*s\).*/    provider CPU: \1 in all/p' "$out/provider.cpu.top"
-      grep -E 'runtime\.gcBgMarkWorker$|fwserver\.\(\*Server\)\.(PlanResourceChange|ApplyResourceChange|ReadResource|ValidateResourceConfig)$|tokenhub/provider\.\(\*apiTokenResource\)\.[A-Za-z]+$|net/http\.\(\*Transport\)\.roundTrip$|encoding/json\.(Unmarshal|Marshal)$' "$out/provider.cpu.top" |
-        awk '{printf "    %-8s %-7s cum  %s\n", $4, $5, $6}'
-    } | tee -a "$summary" >/dev/null
+    # Where the time of each run goes: the same apply, refresh-only and destroy with the provider
+    # served in-process by scripts/bench/provprof (reattached) under a CPU profile, split by
+    # scripts/bench/shares; Terraform core's CPU is the terraform process's own (the provider is
+    # not its child then), the server's from /proc.
+    note ""
+    note "Where the time goes (one run each, provider reattached under a CPU profile; CPU seconds):"
+    profiled scale_apply "apply (create)" tf-scale apply -auto-approve
+    profiled scale_refresh "plan -refresh-only (read)" tf-scale plan -refresh-only
+    profiled scale_destroy "destroy (refresh + delete)" tf-scale destroy -auto-approve
   fi
 
   fi # SKIP_SCALE
@@ -374,7 +389,6 @@ EOF
   TF_LOG_PROVIDER=DEBUG TF_LOG_PATH="$out/tf-ds-debug.log" "$tf" -chdir="$out/tf-ds" plan -input=false -no-color >/dev/null 2>&1 || true
   list_s=$({ grep 'tokenhub: http request' "$out/tf-ds-debug.log" || true; } | sed -n '1p;$p' | cut -c1-24 |
     while read -r ts; do date -d "$ts" +%s.%N; done | awk 'NR == 1 {a = $1} {b = $1} END { if (NR == 2) printf "%.2f", b - a; else print "n/a" }')
-  stop_server
   note ""
   note "tokenhub_api_tokens over $((n_ds + 1)) tokens (page size 100):"
   note "  terraform plan with the data source: ${ds}s; with only tokenhub_scopes: ${base}s; difference $(secs "$base" "$ds")s"
@@ -382,6 +396,8 @@ EOF
   note "  first → last list request inside the provider (debug log): ${list_s}s"
   note "  SDK floor (Tokens iterator, same pages): ${f_list}s"
   note "  requests for the plan: $req_ds"
+  [ "${SKIP_PROF:-0}" = 1 ] || profiled ds "plan with the data source" tf-ds plan
+  stop_server
   if [ "${SKIP_QUERY:-0}" != 1 ] && qtf=$(scripts/terraform-path.sh 1.14.5); then
     # The same 10k tokens through `terraform query` (Terraform >= 1.14), against the data source
     # planned by the same CLI: identities only, and with -generate-config-out (whole objects).
@@ -410,12 +426,14 @@ EOF
     rm -f "$out/tf-query/gen.tf"
     q_gen=$(qtime "$out/tf-query" q-gen query -generate-config-out=gen.tf)
     q_gen_n=$(grep -c '^resource "tokenhub_api_token"' "$out/tf-query/gen.tf" || true)
-    stop_server
     note ""
     note "terraform query vs the data source over the same $((n_ds + 1)) tokens ($("$qtf" version | head -1), same run):"
     note "  terraform plan, tokenhub_api_tokens data source:   ${q_ds}s (baseline plan with only tokenhub_scopes ${q_base}s; difference $(secs "$q_base" "$q_ds")s)"
     note "  terraform query (identities, $q_n results):        ${q_list}s  ($(ratio "$q_list" "$q_ds")× the data source plan)"
     note "  terraform query -generate-config-out ($q_gen_n resources): ${q_gen}s  ($(ratio "$q_gen" "$q_ds")×)"
+    rm -f "$out/tf-query/gen.tf" # generated configuration would be read as configuration
+    [ "${SKIP_PROF:-0}" = 1 ] || TFBIN=$qtf profiled query "terraform query (identities)" tf-query query
+    stop_server
   fi
 fi
 
