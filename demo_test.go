@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -67,6 +68,20 @@ func TestDemo_KeepsUserFilesAndTokens(t *testing.T) {
 	writeFile(t, filepath.Join(scratch, "notes.txt"), []byte("mine\n"))
 	if out, code := inScratch("apply -auto-approve -input=false -no-color"); code != 0 { // creates only
 		t.Fatalf("applying the user's configuration: %s", out)
+	} else if regexp.MustCompile(`thk_[A-Za-z0-9]{30,}`).MatchString(out) {
+		t.Fatalf("apply printed a secret; the example's secret output must be sensitive:\n%s", out)
+	}
+	// The curl line of the example's comment, as a user would paste it, works: the secret it
+	// reads with terraform output -raw authenticates as the token the example made.
+	curl := regexp.MustCompile(`(?m)^#\s+(curl .*output -raw.*)$`).FindSubmatch(userTF)
+	if curl == nil {
+		t.Fatal("examples/scratch/main.tf shows no curl line that uses terraform output -raw")
+	}
+	line := strings.NewReplacer("terraform -chdir=.demo/", `"$TF_ACC_TERRAFORM_PATH" -chdir="$DEMO_DIR"/`).Replace(string(curl[1]))
+	cmd := exec.Command("bash", "-c", `source "$DEMO_DIR/env.sh" && curl -sf `+strings.TrimPrefix(line, "curl "))
+	cmd.Env = append(os.Environ(), "DEMO_DIR="+dir)
+	if me, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(me), `"name":"my-first-token"`) {
+		t.Fatalf("the example's curl line (%s) answered %s, %v; want the token my-first-token", line, me, err)
 	}
 
 	demo(0)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/provider"
 )
 
 // readDoc returns a generated docs page.
@@ -249,5 +253,111 @@ func TestDocPages_ScopeNamesAreInTheCatalogue(t *testing.T) {
 	}
 	if seen < 50 {
 		t.Fatalf("found %d scope names in %d files; the scan is broken", seen, len(files))
+	}
+}
+
+// The adoption guide's sample of `terraform query -generate-config-out` lists the arguments
+// Terraform writes for a token: every argument of the resource's schema (required or
+// optional; Terraform writes unset ones as null), and only those. scripts/query-adopt.sh runs
+// the real command in CI.
+func TestDocPages_AdoptionSampleListsEveryArgument(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var args []string
+	for _, newResource := range provider.New("test")().Resources(ctx) {
+		r := newResource()
+		var meta fwresource.MetadataResponse
+		r.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "tokenhub"}, &meta)
+		if meta.TypeName != "tokenhub_api_token" {
+			continue
+		}
+		var resp fwresource.SchemaResponse
+		r.Schema(ctx, fwresource.SchemaRequest{}, &resp)
+		for name, a := range resp.Schema.Attributes {
+			if a.IsRequired() || a.IsOptional() {
+				args = append(args, name)
+			}
+		}
+	}
+	if len(args) < 5 {
+		t.Fatalf("found %d arguments of tokenhub_api_token", len(args))
+	}
+	slices.Sort(args)
+	doc := readDoc(t, "docs/guides/adopting-existing-tokens.md")
+	block := regexp.MustCompile(`(?s)resource "tokenhub_api_token" "ci_0" \{\n(.*?)\n *\}`).FindStringSubmatch(doc)
+	if block == nil {
+		t.Fatal("the guide has no generated tokenhub_api_token block")
+	}
+	var shown []string
+	for _, m := range regexp.MustCompile(`(?m)^ *([a-z_]+) += `).FindAllStringSubmatch(block[1], -1) {
+		if m[1] != "provider" {
+			shown = append(shown, m[1])
+		}
+	}
+	if !slices.Equal(shown, args) {
+		t.Errorf("the guide's generated block shows %v; Terraform writes the schema's arguments %v, in that order", shown, args)
+	}
+}
+
+// The index's permission table has a row for every page with a Permissions section, naming the
+// scopes that section names: the index once left token.update out for the ephemeral resource,
+// which needs it to renew its token.
+func TestDocPages_IndexPermissionsMatchThePages(t *testing.T) {
+	t.Parallel()
+	scopeRE := regexp.MustCompile("`([a-z-]+\\.[a-z-]+)`")
+	scopes := func(text string) []string {
+		var out []string
+		for _, m := range scopeRE.FindAllStringSubmatch(text, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	dirs := map[string]string{"resource": "resources", "data source": "data-sources", "ephemeral resource": "ephemeral-resources", "list resource": "list-resources"}
+	rowRE := regexp.MustCompile("(?m)^\\| `(tokenhub_[a-z_]+)` (resource|data source|ephemeral resource|list resource) \\|([^\\n]*)\\|$")
+	rows := map[string]bool{}
+	for _, m := range rowRE.FindAllStringSubmatch(readDoc(t, "docs/index.md"), -1) {
+		page := filepath.Join("docs", dirs[m[2]], strings.TrimPrefix(m[1], "tokenhub_")+".md")
+		rows[page] = true
+		doc := readDoc(t, page)
+		i := strings.Index(doc, "\n## Permissions\n")
+		if i < 0 {
+			t.Errorf("%s has no Permissions section", page)
+			continue
+		}
+		section, _, _ := strings.Cut(doc[i+len("\n## Permissions\n"):], "\n## ")
+		if got, want := scopes(m[3]), scopes(section); !slices.Equal(got, want) {
+			t.Errorf("docs/index.md lists %v for the %s %s; its page %s names %v", got, m[1], m[2], page, want)
+		}
+	}
+	pages, _ := filepath.Glob("docs/*/*.md")
+	for _, p := range pages {
+		if strings.Contains(readDoc(t, p), "\n## Permissions\n") && !rows[p] {
+			t.Errorf("%s has a Permissions section and no row in docs/index.md's permission table", p)
+		}
+	}
+	if len(rows) < 8 {
+		t.Fatalf("found %d rows in the index's permission table", len(rows))
+	}
+}
+
+// Where README says `terraform query` needs Terraform ≥ 1.14, the same paragraph says how to
+// get one (scripts/terraform-path.sh builds it): a reader with an older CLI is not left stuck.
+func TestReadme_SaysHowToGetATerraformForQuery(t *testing.T) {
+	t.Parallel()
+	found := false
+	for _, para := range strings.Split(readDoc(t, "README.md"), "\n\n") {
+		if !strings.Contains(para, "`terraform query`") || !strings.Contains(para, "Terraform ≥ 1.14") || strings.Contains(para, "support-matrix") {
+			continue
+		}
+		found = true
+		if !regexp.MustCompile("`\"?\\$?\\(?scripts/terraform-path\\.sh [a-z0-9.]+").MatchString(para) {
+			t.Errorf("README says `terraform query` needs Terraform ≥ 1.14 without saying how to get one:\n%s", para)
+		}
+	}
+	if !found {
+		t.Fatal("README no longer says which Terraform `terraform query` needs")
 	}
 }

@@ -34,6 +34,12 @@ func TestDocSnippetsValidate(t *testing.T) {
 	for _, s := range snippets {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
+			if other, marked := needsOtherProvider(s.text()); marked {
+				if len(other) == 0 {
+					t.Fatalf("%s is marked %q but uses no other provider's resources: validate it", s.name, otherProviderMarker)
+				}
+				t.Skipf("needs another provider (%s), which is not downloaded here", strings.Join(other, ", "))
+			}
 			if need, ok := requiredAtLeast(s.text()); ok && versionLess(cliVersion, need) {
 				t.Skipf("the snippet declares required_version >= %s; this CLI is %s", need, cliVersion)
 			}
@@ -57,6 +63,28 @@ func TestDocSnippetsValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// otherProviderMarker marks a snippet that shows another provider beside tokenhub (a secret
+// store's write-only argument, say): it cannot be validated here, where only the tokenhub
+// provider is installed, so it is skipped, and must use another provider's resource.
+const otherProviderMarker = "# Needs another provider: not validated with the tokenhub provider alone."
+
+// blockType finds the type of each resource, data source and ephemeral resource block.
+var blockType = regexp.MustCompile(`(?m)^(?:resource|data|ephemeral)\s+"([a-z0-9_]+)"`)
+
+// needsOtherProvider reports whether text carries the marker, and the block types it uses
+// that neither tokenhub nor Terraform itself provides.
+func needsOtherProvider(text string) (other []string, marked bool) {
+	if !strings.Contains(text, otherProviderMarker) {
+		return nil, false
+	}
+	for _, m := range blockType.FindAllStringSubmatch(text, -1) {
+		if !strings.HasPrefix(m[1], "tokenhub_") && !strings.HasPrefix(m[1], "terraform_") {
+			other = append(other, m[1])
+		}
+	}
+	return other, true
 }
 
 // listBlock finds a `list` block: the snippet is a terraform query file (.tfquery.hcl).
@@ -206,4 +234,24 @@ func devOverrideConfig(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// The marker skips only snippets that do use another provider.
+func TestNeedsOtherProvider(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"resource \"tokenhub_api_token\" \"x\" {}\n":                                              "unmarked",
+		otherProviderMarker + "\nresource \"vault_kv_secret_v2\" \"x\" {}\n":                      "vault_kv_secret_v2",
+		otherProviderMarker + "\nephemeral \"tokenhub_token_secret\" \"s\" {}\n":                  "",
+		otherProviderMarker + "\nresource \"terraform_data\" \"x\" {}\ndata \"aws_x\" \"y\" {}\n": "aws_x",
+	} {
+		other, marked := needsOtherProvider(text)
+		got := strings.Join(other, ",")
+		if !marked {
+			got = "unmarked"
+		}
+		if got != want {
+			t.Errorf("needsOtherProvider(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

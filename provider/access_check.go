@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
@@ -24,6 +26,7 @@ import (
 type callerAccess struct {
 	tokenID  string
 	username string
+	member   policy.Member // the token's own member, as GET /api/v1/me showed it
 	policy.Caller
 }
 
@@ -32,7 +35,7 @@ func newCallerAccess(me *sdk.Me) (*callerAccess, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &callerAccess{tokenID: me.TokenID, username: me.Member.Username, Caller: c}, nil
+	return &callerAccess{tokenID: me.TokenID, username: me.Member.Username, member: policy.MemberFrom(&me.Member), Caller: c}, nil
 }
 
 // who names the provider's token in messages.
@@ -42,15 +45,30 @@ func (a *callerAccess) who() string {
 
 // requireScope reports an error when the provider's token cannot call an operation that
 // needs scope (token.create for a new token, token.update for a change, ...).
-func (a *callerAccess) requireScope(scope, action string) diag.Diagnostics {
+func (a *callerAccess) requireScope(scope sdk.ScopeName, action string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !a.Has(scope) {
-		diags.AddError("Provider Token Lacks "+scope,
+	if !a.Has(string(scope)) {
+		diags.AddError("Provider Token Lacks "+string(scope),
 			fmt.Sprintf("Terraform plans to %s, which needs the scope %s, but %s may not use it (its scopes "+
 				"that its owner holds: %s). Configure the provider with a token that holds %s, or grant the "+
 				"permission to its owner.", action, scope, a.who(), listOrNone(a.Scopes), scope))
 	}
 	return diags
+}
+
+// stateAndPlan reads a ModifyPlan's prior state and final plan into the resource's model
+// through its codec (typed, so a renamed attribute fails loudly); nil for a side that is
+// null (create, destroy).
+func stateAndPlan[M any](ctx context.Context, c *modelCodec, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (state, plan *M, diags diag.Diagnostics) {
+	if !req.State.Raw.IsNull() {
+		state = new(M)
+		diags.Append(c.get(ctx, req.State.Raw, state)...)
+	}
+	if !resp.Plan.Raw.IsNull() {
+		plan = new(M)
+		diags.Append(c.get(ctx, resp.Plan.Raw, plan)...)
+	}
+	return state, plan, diags
 }
 
 // plannedToken is a token as a plan would leave it. Unknown parts are not checked: scopes

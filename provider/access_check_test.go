@@ -10,8 +10,8 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
-// TestCheckToken_AdminOnly: owner and shared (set by issue 10's attributes) are admin-only,
-// like the server's rule 4d/4e; an admin may set both.
+// TestCheckToken_AdminOnly: owner and shared are admin-only, like the server's no-widening
+// rule; an admin may set both.
 func TestCheckToken_AdminOnly(t *testing.T) {
 	member := &callerAccess{tokenID: "t1", username: "dev", Caller: policy.Caller{MemberID: "m1", Scopes: []string{"token.read"}}}
 	admin := &callerAccess{tokenID: "t0", username: "admin", Caller: policy.Caller{MemberID: "m0", Admin: true, Scopes: []string{"token.read"}}}

@@ -2,55 +2,74 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
 // checkAccess is the plan-time half of the server's rules for tokenhub_api_token
-// (access_check.go): the operation's scope, and no widening for the token as it is
-// (state) and as the plan leaves it, like the server checks before and after a write.
-// It runs last in ModifyPlan, on the final plan; values unknown at plan are not checked.
+// (access_check.go): the operation's scope, no widening for the token as it is (state) and
+// as the plan leaves it, like the server checks before and after a write, and the owner's
+// permissions (api_token_owner.go). It runs last in ModifyPlan, on the final plan; values
+// unknown at plan are not checked. It reads plan and state into the resource's model, so an
+// attribute renamed in the schema cannot silently turn a check off.
 func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	a := r.access
 	if a == nil || resp.Diagnostics.HasError() {
 		return // skip_credentials_validation, or not configured yet, or already failing
 	}
+	state, plan, diags := stateAndPlan[apiTokenResourceModel](ctx, apiTokenCodec(), req, resp)
+	var config apiTokenResourceModel
+	if plan != nil {
+		diags.Append(apiTokenCodec().get(ctx, req.Config.Raw, &config)...)
+	}
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
 	now := r.now()
-	var diags diag.Diagnostics
 	switch {
-	case req.Plan.Raw.IsNull(): // destroy: revoke
-		diags.Append(a.requireScope("token.delete", "revoke (destroy) a tokenhub_api_token")...)
-		if before, d := tokenFrom(ctx, apiTokenCodec().getter(req.State.Raw), types.StringNull(), now); !d.HasError() {
-			diags.Append(asExisting(a.checkToken(before), "revoke")...)
-		}
-	case req.State.Raw.IsNull(): // create
-		diags.Append(a.requireScope("token.create", "create a tokenhub_api_token")...)
-		after, d := tokenFrom(ctx, apiTokenCodec().getter(resp.Plan.Raw), configLifetime(ctx, req.Config), now)
-		diags.Append(d...)
-		diags.Append(a.checkToken(after)...)
+	case plan == nil: // destroy: revoke
+		diags.Append(a.requireScope(sdk.ScopeTokenDelete, "revoke (destroy) a tokenhub_api_token")...)
+		diags.Append(asExisting(a.checkToken(plannedTokenOf(*state, now)), "revoke")...)
+	case state == nil: // create
+		diags.Append(a.requireScope(sdk.ScopeTokenCreate, "create a tokenhub_api_token")...)
+		diags.Append(r.checkPlanned(ctx, *plan, config, nil, now, nil)...)
 	case !resp.Plan.Raw.Equal(req.State.Raw): // update or rotation
-		diags.Append(a.requireScope("token.update", "change or rotate a tokenhub_api_token")...)
-		before, d := tokenFrom(ctx, apiTokenCodec().getter(req.State.Raw), types.StringNull(), now)
-		diags.Append(d...)
-		after, d := tokenFrom(ctx, apiTokenCodec().getter(resp.Plan.Raw), configLifetime(ctx, req.Config), now)
-		diags.Append(d...)
-		existing := asExisting(a.checkToken(before), "change")
+		diags.Append(a.requireScope(sdk.ScopeTokenUpdate, "change or rotate a tokenhub_api_token")...)
+		existing := asExisting(a.checkToken(plannedTokenOf(*state, now)), "change")
 		diags.Append(existing...)
-		for _, d := range a.checkToken(after) {
-			if !sameRule(existing, d) {
-				diags.Append(d)
-			}
-		}
+		diags.Append(r.checkPlanned(ctx, *plan, config, state, now, existing)...)
+	default: // no change: only a permission change planned for the owner can matter
+		d, _, _ := r.ownerHoldsScopes(ctx, *plan, config, state)
+		diags.Append(d...)
 	}
 	resp.Diagnostics.Append(diags...)
+}
+
+// checkPlanned checks the token as the plan leaves it: its owner's permissions, then no
+// widening, leaving out errors already reported about the token as it is (existing). A scope
+// the provider token's own member lacks is reported once, as the owner's: the fix is the
+// member's permission.
+func (r *apiTokenResource) checkPlanned(ctx context.Context, plan, config apiTokenResourceModel, state *apiTokenResourceModel, now time.Time, existing diag.Diagnostics) diag.Diagnostics {
+	diags, owner, lacking := r.ownerHoldsScopes(ctx, plan, config, state)
+	t := plannedTokenOf(plan, now)
+	if owner.id == r.access.MemberID {
+		t.Scopes = slices.DeleteFunc(t.Scopes, func(s string) bool { return slices.Contains(lacking, s) })
+	}
+	for _, d := range r.access.checkToken(t) {
+		if !sameRule(existing, d) {
+			diags.Append(d)
+		}
+	}
+	return diags
 }
 
 // asExisting rewords errors about the token as it is now (state): the server refuses to change
@@ -81,36 +100,15 @@ func sameRule(existing diag.Diagnostics, d diag.Diagnostic) bool {
 	return false
 }
 
-type attrGetter func(context.Context, path.Path, any) diag.Diagnostics
-
-// configLifetime is the configured lifetime, or null.
-func configLifetime(ctx context.Context, config tfsdk.Config) types.String {
-	var v types.String
-	if config.GetAttribute(ctx, path.Root("lifetime"), &v).HasError() {
-		return types.StringNull()
-	}
-	return v
-}
-
-// tokenFrom reads a token's shape from a plan or state. An unknown expires_at with a known
-// lifetime is apply time plus lifetime: now is the earliest apply, so a lifetime that ends
-// after the provider token's expiry already now is refused. owner and shared are read when
-// the schema has them (shared arrives with issue 10): a failed read means "absent".
-func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now time.Time) (plannedToken, diag.Diagnostics) {
+// plannedTokenOf is a token's shape, from a plan or state, as the no-widening rule sees it.
+// An unknown expires_at with a known lifetime is taken at now (lifetimeExpiry): now is the
+// earliest apply, so a lifetime that ends after the provider token's expiry already now is
+// refused.
+func plannedTokenOf(m apiTokenResourceModel, now time.Time) plannedToken {
 	var t plannedToken
-	var diags diag.Diagnostics
+	t.Scopes = knownStrings(m.Scopes)
 
-	var scopes types.Set
-	diags.Append(get(ctx, path.Root("scopes"), &scopes)...)
-	for _, e := range knownElems(scopes) {
-		if sv, ok := e.(types.String); ok && !sv.IsUnknown() && !sv.IsNull() {
-			t.Scopes = append(t.Scopes, sv.ValueString())
-		}
-	}
-
-	var exp rfc3339Value
-	diags.Append(get(ctx, path.Root("expires_at"), &exp)...)
-	switch {
+	switch exp := m.ExpiresAt; {
 	case exp.IsNull():
 		t.expiryKnown = true
 	case !exp.IsUnknown():
@@ -118,17 +116,14 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 			t.ExpiresAt, t.expiryKnown = &at, true
 		}
 	default:
-		if d, ok := parseDuration(lifetime); ok {
-			at := now.Add(d)
+		if at, ok := lifetimeExpiry(m.Lifetime, now); ok {
 			t.ExpiresAt, t.expiryKnown = &at, true
 		}
 	}
 
-	var ips types.Set
-	diags.Append(get(ctx, path.Root("allowed_ips"), &ips)...)
-	if !ips.IsUnknown() {
+	if !m.AllowedIPs.IsUnknown() {
 		t.allowedKnown = true
-		for _, e := range ips.Elements() {
+		for _, e := range m.AllowedIPs.Elements() {
 			v, ok := e.(ipOrCIDRValue)
 			if !ok || v.IsUnknown() {
 				t.allowedKnown = false // an unknown element could be anything
@@ -143,15 +138,22 @@ func tokenFrom(ctx context.Context, get attrGetter, lifetime types.String, now t
 		}
 	}
 
-	var owner types.String
-	if !get(ctx, path.Root("owner"), &owner).HasError() && !owner.IsUnknown() && !owner.IsNull() {
-		t.Owner = owner.ValueString()
+	if !m.Owner.IsUnknown() && !m.Owner.IsNull() {
+		t.Owner = m.Owner.ValueString()
 	}
-	var shared types.Bool
-	if !get(ctx, path.Root("shared"), &shared).HasError() {
-		t.Shared = shared.ValueBool() // unknown and null read as false
+	t.Shared = m.Shared.ValueBool() // unknown and null read as false
+	return t
+}
+
+// knownStrings is a set's known string elements; none when the set is null or unknown.
+func knownStrings(s types.Set) []string {
+	var out []string
+	for _, e := range knownElems(s) {
+		if sv, ok := e.(interface{ ValueString() string }); ok && !e.IsUnknown() && !e.IsNull() {
+			out = append(out, sv.ValueString())
+		}
 	}
-	return t, diags
+	return out
 }
 
 // knownElems is a set's elements, none when the set is null or unknown.

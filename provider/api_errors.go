@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -30,10 +29,7 @@ func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagn
 		return diags
 	}
 	status := fmt.Sprintf("%d %s", apiErr.StatusCode, apiErr.Title)
-	hint := ""
-	if apiErr.StatusCode == http.StatusForbidden {
-		hint = "\n\n" + noWideningHint
-	}
+	hint := errorHint(err) // the same whether or not the server listed fields
 	var unmapped []string
 	for _, fe := range apiErr.FieldErrors {
 		if a := fieldAttribute(fe.Field, attrs); a != "" {
@@ -49,10 +45,16 @@ func apiErrorDiags(summary, detail string, err error, attrs []string) diag.Diagn
 	return diags
 }
 
-// noWideningHint explains a 403 that names fields: the server's authorization rules.
-const noWideningHint = "No widening: a token can never make or change a token wider than itself (only scopes " +
-	"it may use, an expiry no later than its own, addresses inside its allowed_ips), a token can hold only " +
-	"permissions its owner holds, and only an admin's token manages other members' tokens or shared ones."
+// forbiddenHint explains every 403, with or without field errors: the server's
+// authorization rules (ARCHITECTURE.md). A token whose owner lacks a scope has its own
+// wording (ownerLacksDiag).
+const forbiddenHint = "The server's authorization refused it: the provider's token may lack the scope the " +
+	"operation needs or be used from an address outside its allowed_ips, or the change would break no widening " +
+	"(a token can never make or change a token wider than itself: only scopes it may use, an expiry no later " +
+	"than its own, addresses inside its allowed_ips; only an admin's token manages other members' tokens or " +
+	"shared ones), or a token would hold a permission its owner lacks, or the change would reach further than " +
+	"the token could itself (every door, the same rules: a member is narrowed, disabled, enabled or deleted only " +
+	"by a token that could change or revoke each of the member's tokens the change reaches)."
 
 // fieldAttribute maps an API field path ("allowed_ips[2]", "scopes.0") to a
 // top-level attribute name, or "" if none of attrs matches.
@@ -73,8 +75,7 @@ func errorHint(err error) string {
 	case errors.Is(err, sdk.ErrUnauthorized):
 		return "\n\nCheck the provider's token (token attribute or " + envToken + "): it is missing, unknown, expired or disabled."
 	case errors.Is(err, sdk.ErrForbidden):
-		return "\n\nThe provider's token lacks a needed scope, is used from an address outside its allowed_ips, " +
-			"or tries to grant a scope it does not hold itself."
+		return "\n\n" + forbiddenHint
 	case errors.Is(err, sdk.ErrRateLimited):
 		return "\n\nThe API rate limit was hit after all retries; raise max_retries or try again later."
 	case errors.As(err, new(*net.OpError)):

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
 // errorHint must recognise the failures users can act on, as the SDK reports them.
@@ -33,7 +35,7 @@ func TestErrorHint(t *testing.T) {
 	}{
 		{"unreachable", dialErr, "could not be reached"},
 		{"unauthorized", &sdk.APIError{StatusCode: 401}, "Check the provider's token"},
-		{"forbidden", &sdk.APIError{StatusCode: 403}, "lacks a needed scope"},
+		{"forbidden", &sdk.APIError{StatusCode: 403}, "may lack the scope the operation needs"},
 		{"rate limited", &sdk.APIError{StatusCode: 429}, "rate limit"},
 		{"not found", &sdk.APIError{StatusCode: 404}, ""},
 	}
@@ -81,7 +83,7 @@ func TestAPIErrorDiags(t *testing.T) {
 			t.Fatalf("want 1 error, got %v", diags)
 		}
 		d := diags[0].Detail()
-		if !strings.HasPrefix(d, `Could not create API token "ci": tokenhub: 403`) || !strings.Contains(d, "lacks a needed scope") {
+		if !strings.HasPrefix(d, `Could not create API token "ci": tokenhub: 403`) || !strings.Contains(d, "may lack the scope the operation needs") {
 			t.Errorf("detail = %q", d)
 		}
 	})
@@ -96,7 +98,7 @@ func TestAPIErrorDiags(t *testing.T) {
 			t.Fatalf("got %v", diags)
 		}
 		if detail := diags[0].Detail(); !strings.Contains(detail, "rejected allowed_ips[0] (403 Forbidden): 10.0.0.0/8 is outside") ||
-			!strings.Contains(detail, "No widening") {
+			!strings.Contains(detail, "no widening") {
 			t.Errorf("detail = %q", detail)
 		}
 	})
@@ -118,6 +120,51 @@ func TestFieldAttribute(t *testing.T) {
 	} {
 		if got := fieldAttribute(field, attrs); got != want {
 			t.Errorf("fieldAttribute(%q) = %q, want %q", field, got, want)
+		}
+	}
+}
+
+// A 403 reads the same whether or not the server listed the fields it refused: one hint.
+func TestAPIErrorDiags_ForbiddenHintSameForBothShapes(t *testing.T) {
+	t.Parallel()
+	attrs := []string{"scopes"}
+	withFields := &sdk.APIError{StatusCode: 403, Title: "Forbidden", FieldErrors: []sdk.FieldError{
+		{Field: "scopes", Message: "cannot create a token with scopes the calling token may not use: groups.read"}}}
+	without := &sdk.APIError{StatusCode: 403, Title: "Forbidden", Detail: "missing scope token.create"}
+	for _, err := range []*sdk.APIError{withFields, without} {
+		diags := apiErrorDiags("Error Creating API Token", `Could not create API token "ci"`, err, attrs)
+		if diags.ErrorsCount() != 1 || !strings.HasSuffix(diags[0].Detail(), "\n\n"+forbiddenHint) {
+			t.Errorf("%v: detail = %q, want it to end with the one 403 hint", err, diags)
+		}
+	}
+}
+
+// A token whose owner lacks a scope is explained in one wording, whether or not the server's
+// 403 listed scopes as a field, and the plan-time check says the same.
+func TestWriteError_OwnerLacksSameForBothShapes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &apiTokenResource{access: &callerAccess{tokenID: "t1", username: "svc",
+		member: policy.Member{ID: testOwner, Permissions: []string{"token.read"}},
+		Caller: policy.Caller{MemberID: testOwner, Scopes: []string{"token.read", "token.create"}}}}
+	plan := model(t, "ci", []string{"token.read", "groups.read-all"}, newRFC3339Null(), nil, true)
+	plan.Owner = types.StringNull()
+	withFields := &sdk.APIError{StatusCode: 403, Title: "Forbidden", FieldErrors: []sdk.FieldError{
+		{Field: "scopes", Message: `the owner, member "svc" lacks groups.read-all`}}}
+	without := &sdk.APIError{StatusCode: 403, Title: "Forbidden", Detail: `member "svc" lacks groups.read-all`}
+	a := r.writeError(ctx, "Error Creating API Token", "Could not create", withFields, plan)
+	b := r.writeError(ctx, "Error Creating API Token", "Could not create", without, plan)
+	planned, _, _ := r.ownerHoldsScopes(ctx, plan, plan, nil)
+	if len(a) != 1 || len(b) != 1 || len(planned) != 1 {
+		t.Fatalf("want one error each: %v / %v / %v", a, b, planned)
+	}
+	if a[0].Detail() != b[0].Detail() || a[0].Detail() != planned[0].Detail() {
+		t.Fatalf("wordings differ:\n%s\n%s\n%s", a[0].Detail(), b[0].Detail(), planned[0].Detail())
+	}
+	for _, want := range []string{`member "svc" (id ` + testOwner + ")", "groups.read-all", "Grant groups.read-all to member",
+		"remove groups.read-all from scopes"} {
+		if !strings.Contains(a[0].Detail(), want) {
+			t.Errorf("detail %q does not say %q", a[0].Detail(), want)
 		}
 	}
 }

@@ -125,6 +125,11 @@ func apiTokenDataSourceAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			CustomType:          rfc3339Type{},
 		},
+		"previous_secret_expires_at": schema.StringAttribute{
+			MarkdownDescription: previousSecretExpiresAtDescription,
+			Computed:            true,
+			CustomType:          rfc3339Type{},
+		},
 	}
 }
 
@@ -137,6 +142,8 @@ const (
 		"server itself (an owner's permissions reduced)."
 	lastUsedAtDescription = "When the token last authenticated a request (RFC 3339, UTC); null if never. " +
 		"Use it to find stale tokens."
+	previousSecretExpiresAtDescription = "When the secret the token had before its last rotation stops working " +
+		"(RFC 3339, UTC): set by a rotation with an overlap, null when no overlap is running."
 )
 
 func (d *apiTokenDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {

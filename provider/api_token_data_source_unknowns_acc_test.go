@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// Data sources with inputs unknown at plan (issue 14): Terraform reads them
+// Data sources with inputs unknown at plan: Terraform reads them
 // during apply, once the inputs are known.
 
 // TestAccDataSources_unknownInputs feeds every input of the data sources from

@@ -86,7 +86,7 @@ func (e *apiTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest,
 					"(the `tokenhub_scopes` data source lists them).",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopeValidator{}},
 			},
 			"allowed_ips": schema.SetAttribute{
 				MarkdownDescription: "IPv4/IPv6 addresses and CIDR ranges the token may be used from; omitted means any address.",

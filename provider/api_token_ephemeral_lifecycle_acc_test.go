@@ -24,7 +24,7 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
-// failRunConfig is the configuration of issue 16: an ephemeral token used by a
+// failRunConfig is a run that fails after opening a token: an ephemeral token used by a
 // local-exec provisioner (built into Terraform: no other provider), which
 // writes the token's id to idFile and then runs script: `exit 1` fails the apply
 // after the token was opened.

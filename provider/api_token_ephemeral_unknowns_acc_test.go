@@ -1,6 +1,6 @@
 package provider
 
-// The ephemeral resource with inputs unknown at plan (issue 14): Terraform opens
+// The ephemeral resource with inputs unknown at plan: Terraform opens
 // it during apply, once the inputs are known.
 
 import (

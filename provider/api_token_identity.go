@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -46,15 +45,14 @@ func idIdentitySchema(desc string) identityschema.Schema {
 // setIDIdentity records id as the identity. identity is nil only where the
 // framework has no identity to carry (it always does for this resource; the
 // check keeps unit tests that build bare responses simple).
-func setIDIdentity(_ context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
+func setIDIdentity(identity *tfsdk.ResourceIdentity, id string) {
 	if identity == nil || id == "" {
-		return nil
+		return
 	}
 	// The value itself rather than identity.Set, whose reflection cost ~200 allocations a
 	// call (a refresh sets the identity twice per resource). The framework checks it
 	// against idIdentitySchema when it sends it to Terraform.
 	identity.Raw = tftypes.NewValue(idIdentityType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
-	return nil
 }
 
 // idIdentityType is idIdentitySchema's Terraform type.
@@ -85,5 +83,5 @@ func importByID(ctx context.Context, typeName, finder string, req resource.Impor
 	}
 	id = strings.ToLower(id)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 }

@@ -38,13 +38,9 @@ type apiTokenListResource struct {
 }
 
 type apiTokenListModel struct {
-	Name           types.String `tfsdk:"name"`
-	NamePrefix     types.String `tfsdk:"name_prefix"`
-	Status         types.String `tfsdk:"status"`
-	Scope          types.String `tfsdk:"scope"`
+	tokenFilterModel
 	Owner          types.String `tfsdk:"owner"`
 	ExpiringWithin types.String `tfsdk:"expiring_within"`
-	UnusedFor      types.String `tfsdk:"unused_for"`
 }
 
 func (r *apiTokenListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -56,29 +52,7 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 		MarkdownDescription: "Lists the API tokens the provider's token can see, oldest first, for " +
 			"`terraform query` (Terraform 1.14 and later); filters combine. Each result carries the token's " +
 			"identity (`id`), and with `include_resource = true` the whole `tokenhub_api_token` without its secret.",
-		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with exactly this name (filtered by the server).",
-				Optional:            true,
-				Validators:          []validator.String{tokenNameValidator{}},
-			},
-			"name_prefix": schema.StringAttribute{
-				MarkdownDescription: "Only tokens whose name starts with this (case-sensitive; filtered by the server).",
-				Optional:            true,
-				Validators:          []validator.String{tokenNameValidator{}},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with this status: `active`, `disabled` or `expired` (filtered by the server).",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(
-					string(sdk.StatusActive), string(sdk.StatusDisabled), string(sdk.StatusExpired))},
-			},
-			"scope": schema.StringAttribute{
-				MarkdownDescription: "Only tokens holding this scope, such as `token.read` (the `tokenhub_scopes` " +
-					"data source lists the catalogue).",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(scopeCatalogue()...)},
-			},
+		Attributes: withTokenFilters(map[string]schema.Attribute{
 			"owner": schema.StringAttribute{
 				MarkdownDescription: "Only tokens of this member: a member id, as the token's `owner` attribute " +
 					"shows it (filtered by the server).",
@@ -93,12 +67,9 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				Optional:   true,
 				Validators: []validator.String{durationRange{min: 0, max: maxDuration}},
 			},
-			"unused_for": schema.StringAttribute{
-				MarkdownDescription: unusedForDescription,
-				Optional:            true,
-				Validators:          []validator.String{durationRange{min: 0, max: maxDuration}},
-			},
-		},
+		}, func(f tokenFilterAttr) schema.Attribute {
+			return schema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+		}),
 	}
 }
 
@@ -158,13 +129,8 @@ type apiTokenListFilter struct {
 }
 
 func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	f := apiTokenListFilter{
-		tokenFilter: tokenFilter{name: m.Name.ValueString(), status: m.Status.ValueString(), scope: m.Scope.ValueString(),
-			namePrefix: m.NamePrefix.ValueString()},
-		owner: m.Owner.ValueString(),
-	}
-	diags.Append(f.setUnusedFor(m.UnusedFor, now)...)
+	shared, diags := m.tokenFilterModel.filter(now)
+	f := apiTokenListFilter{tokenFilter: shared, owner: m.Owner.ValueString()}
 	d, set, d2 := optionalDuration(m.ExpiringWithin, path.Root("expiring_within"), "720h")
 	diags.Append(d2...)
 	if set {
@@ -172,13 +138,4 @@ func (m apiTokenListModel) filter(now time.Time) (apiTokenListFilter, diag.Diagn
 		f.expiresBefore = &before
 	}
 	return f, diags
-}
-
-// scopeCatalogue is the catalogue's scope names, for validators.
-func scopeCatalogue() []string {
-	names := make([]string, 0, len(sdk.AllScopes()))
-	for _, s := range sdk.AllScopes() {
-		names = append(names, string(s))
-	}
-	return names
 }

@@ -33,6 +33,9 @@ type apiTokenFields struct {
 	CreatedAt      rfc3339Value `tfsdk:"created_at"`
 	UpdatedAt      rfc3339Value `tfsdk:"updated_at"`
 	LastUsedAt     rfc3339Value `tfsdk:"last_used_at"` // null: never used
+	// PreviousSecretExpiresAt is when the secret before the last rotation stops working;
+	// null when no rotation overlap is running.
+	PreviousSecretExpiresAt rfc3339Value `tfsdk:"previous_secret_expires_at"`
 }
 
 // apiTokenFieldsAttrTypes are the attribute types of apiTokenFields, for data
@@ -53,6 +56,8 @@ func apiTokenFieldsAttrTypes() map[string]attr.Type {
 		"created_at":      rfc3339Type{},
 		"updated_at":      rfc3339Type{},
 		"last_used_at":    rfc3339Type{},
+
+		"previous_secret_expires_at": rfc3339Type{},
 	}
 }
 
@@ -99,18 +104,30 @@ func (f *apiTokenFields) fromAPI(t *sdk.Token) diag.Diagnostics {
 	if t.LastUsedAt != nil {
 		f.LastUsedAt = newRFC3339Time(*t.LastUsedAt)
 	}
+	f.PreviousSecretExpiresAt = newRFC3339Null()
+	if t.PreviousSecretExpiresAt != nil {
+		f.PreviousSecretExpiresAt = newRFC3339Instant(*t.PreviousSecretExpiresAt)
+	}
 	return diags
 }
 
 // auditAttributes change on the server without a change in configuration.
 var auditAttributes = []string{"updated_at", "last_used_at"}
 
-// planAuditTimes settles updated_at and last_used_at in a resource plan: the
-// state's values when the plan changes nothing else (so a refresh, or a
-// respelled timestamp or address, plans no update), unknown when the apply will
-// touch the token (a configuration change, a scheduled rotation, a status fix),
-// since the server then moves them. Run it last in ModifyPlan.
-func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
+// lapsingAttribute is a time the server shows only until it passes: a rotation overlap's end
+// turns null once reached, so an apply that reads the token may find it gone.
+const lapsingAttribute = "previous_secret_expires_at"
+
+// planAuditTimes settles updated_at and last_used_at in a resource plan. They keep the
+// state's values (so a refresh, a respelled timestamp or address, or a change to a setting
+// only the provider reads, such as rotation_overlap, plans no noise), except updated_at when
+// the apply changes the token on the server (changed: see changesOnServer), since the server
+// then moves it. last_used_at is never planned unknown: an apply does not use the token, and
+// Update keeps the planned value (keepPlannedAuditTimes), so a consumer using the token between
+// plan and apply cannot make the apply inconsistent; the next refresh reads the new time. A
+// previous_secret_expires_at the state holds is unknown whenever the apply reads the token
+// back: the overlap may have ended by then. Run it last in ModifyPlan.
+func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State, changed bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if plan.Raw.IsNull() || state.Raw.IsNull() {
 		return diags // create (the framework plans them unknown) or destroy
@@ -127,13 +144,62 @@ func planAuditTimes(plan *tfsdk.Plan, state tfsdk.State) diag.Diagnostics {
 	for _, a := range auditAttributes {
 		planned[a] = prior[a]
 	}
-	if !tftypes.NewValue(plan.Raw.Type(), planned).Equal(state.Raw) {
-		for _, a := range auditAttributes {
-			planned[a] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-		}
+	// Any planned difference means an apply that reads the token back.
+	applies := !tftypes.NewValue(plan.Raw.Type(), planned).Equal(state.Raw)
+	if changed {
+		planned["updated_at"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
+	if p, ok := planned[lapsingAttribute]; applies && ok && p.IsKnown() && !p.IsNull() && p.Equal(prior[lapsingAttribute]) {
+		planned[lapsingAttribute] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	}
 	plan.Raw = tftypes.NewValue(plan.Raw.Type(), planned)
 	return diags
+}
+
+// planPreviousSecretExpiry plans previous_secret_expires_at: null for a new token; for a
+// rotation, null when it ends the previous secret at once (no rotation_overlap) and unknown
+// when it starts an overlap; otherwise the state's (planAuditTimes makes a running one unknown
+// when the apply touches the token).
+func planPreviousSecretExpiry(plan *apiTokenResourceModel, state *apiTokenResourceModel, rotating bool) {
+	switch {
+	case state == nil:
+		plan.PreviousSecretExpiresAt = newRFC3339Null()
+	case rotating:
+		overlap, known := parseDuration(plan.RotationOverlap)
+		known = known || plan.RotationOverlap.IsNull()
+		// A rotation that may not happen (inputs unknown until apply) may leave the state's.
+		if known && overlap == 0 && (state.PreviousSecretExpiresAt.IsNull() || !rotationUndecided(*plan)) {
+			plan.PreviousSecretExpiresAt = newRFC3339Null()
+		} else {
+			plan.PreviousSecretExpiresAt = newRFC3339Unknown()
+		}
+	default:
+		plan.PreviousSecretExpiresAt = state.PreviousSecretExpiresAt
+	}
+}
+
+// changesOnServer reports whether applying plan over state changes the token on the server,
+// which then moves updated_at: a field the PATCH changes (patchBody, without the re-send that
+// fixes a status, which changes nothing stored), a rotation (the planned secret unknown), a
+// new owner (a replacement), or a value not known yet that might be any of these.
+func changesOnServer(plan, state apiTokenResourceModel) bool {
+	if plan.Token.IsUnknown() || plan.ExpiresAt.IsUnknown() || plan.Shared.IsUnknown() || !plan.Owner.Equal(state.Owner) {
+		return true
+	}
+	body, diags := patchBody(plan, state, false)
+	return diags.HasError() || !emptyPatch(body)
+}
+
+// keepPlannedAuditTimes puts the plan's known updated_at and last_used_at back on a model
+// read from an update's response: the plan promised them (planAuditTimes), and Terraform
+// refuses an apply whose result differs from a known planned value.
+func keepPlannedAuditTimes(got *apiTokenResourceModel, planned apiTokenResourceModel) {
+	if !planned.UpdatedAt.IsUnknown() {
+		got.UpdatedAt = planned.UpdatedAt
+	}
+	if !planned.LastUsedAt.IsUnknown() {
+		got.LastUsedAt = planned.LastUsedAt
+	}
 }
 
 // tokenWithoutSecret drops the secret from a create or rotate response.
@@ -142,6 +208,7 @@ func tokenWithoutSecret(t *sdk.TokenWithSecret) *sdk.Token {
 		ID: t.ID, Name: t.Name, Scopes: t.Scopes, ExpiresAt: t.ExpiresAt, AllowedIPs: t.AllowedIPs,
 		Enabled: t.Enabled, Status: t.Status, Owner: t.Owner, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		LastUsedAt: t.LastUsedAt, TokenHint: t.TokenHint, Shared: t.Shared, DisabledReason: t.DisabledReason,
+		PreviousSecretExpiresAt: t.PreviousSecretExpiresAt,
 	}
 }
 

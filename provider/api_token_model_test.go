@@ -1,10 +1,16 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
@@ -51,6 +57,16 @@ func TestFromAPI(t *testing.T) {
 	}
 	if !f.ExpiresAt.IsNull() {
 		t.Fatalf("expires_at should be null for no expiry, got %s", f.ExpiresAt)
+	}
+	if !f.PreviousSecretExpiresAt.IsNull() {
+		t.Fatalf("previous_secret_expires_at should be null without an overlap, got %s", f.PreviousSecretExpiresAt)
+	}
+	// The end of an overlap keeps its fraction of a second: the whole second before it would
+	// say the previous secret had stopped while it still works.
+	until := time.Date(2027, 1, 1, 0, 59, 59, 500_000_000, time.FixedZone("+01", 3600))
+	tok.PreviousSecretExpiresAt = &until
+	if diags := f.fromAPI(tok); diags.HasError() || f.PreviousSecretExpiresAt.ValueString() != "2026-12-31T23:59:59.5Z" {
+		t.Fatalf("previous_secret_expires_at = %s, %v", f.PreviousSecretExpiresAt, diags)
 	}
 	if f.AllowedIPs.IsNull() || len(f.AllowedIPs.Elements()) != 0 {
 		t.Fatalf("allowed_ips should be an empty set (matches the schema default), got %s", f.AllowedIPs)
@@ -100,4 +116,95 @@ func TestSameIPs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// previous_secret_expires_at from resource to data sources: null until a rotation with an
+// overlap, then its end (unknown in the plan of that rotation only), null again once it
+// ended, and no plan noise on the way.
+func TestAccAPIToken_previousSecretExpiresAt(t *testing.T) {
+	srv, f := accServer(t)
+	cfg := func(name, trigger string) string {
+		return tokenConfig(srv, fmt.Sprintf(`  name              = %q
+  scopes            = ["token.read"]
+  rotation_triggers = { v = %q }
+  rotation_overlap  = "1h"`, name, trigger)) + `
+data "tokenhub_api_token" "one" {
+  id = tokenhub_api_token.test.id
+}
+data "tokenhub_api_tokens" "all" {
+  name = tokenhub_api_token.test.name
+}
+`
+	}
+	const attr = "previous_secret_expires_at"
+	var id string
+	// The rotation's end as the server has it: the token's last update plus the overlap.
+	serverEnd := func() string {
+		info, _ := srv.Lookup(id)
+		return info.UpdatedAt.Add(time.Hour).UTC().Format(time.RFC3339Nano)
+	}
+	shownBy := func(want func() string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			w := want()
+			for addr, a := range map[string]string{tokenAddr: attr, "data.tokenhub_api_token.one": attr,
+				"data.tokenhub_api_tokens.all": "tokens.0." + attr} {
+				if got, ok := s.RootModule().Resources[addr].Primary.Attributes[a]; got != w && (w != "" || ok) {
+					return fmt.Errorf("%s.%s = %q, want %q", addr, a, got, w)
+				}
+			}
+			return nil
+		}
+	}
+	none := func() string { return "" }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("ci", "1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New(attr), knownvalue.Null()),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(captureID(&id), shownBy(none)),
+			},
+			{
+				Config: cfg("ci", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New(attr)),
+				}},
+				Check: resource.TestCheckResourceAttrWith(tokenAddr, attr, func(v string) error {
+					if v != serverEnd() {
+						return fmt.Errorf("%s = %s, want %s", attr, v, serverEnd())
+					}
+					return nil
+				}),
+			},
+			{
+				// The data sources read it on the next refresh; nothing is planned.
+				Config:           cfg("ci", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            shownBy(serverEnd),
+			},
+			{
+				// An update that does not rotate may find the overlap ended by the time it reads
+				// the token back: unknown in its plan, the same value after it.
+				Config: cfg("ci-renamed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New(attr)),
+				}},
+				Check: resource.TestCheckResourceAttrWith(tokenAddr, attr, func(v string) error {
+					if v != serverEnd() { // the fake clock stands still: the rename is at the rotation's time
+						return fmt.Errorf("%s = %q after a rename, want %s", attr, v, serverEnd())
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig:        func() { srv.Clock.Advance(2 * time.Hour) },
+				Config:           cfg("ci-renamed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            shownBy(none),
+			},
+		},
+	})
 }

@@ -5,17 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 )
 
-// A token follows its owner (PRODUCT.md "Members and the authorization model"): it
+// A token follows its owner (ARCHITECTURE.md: Effective permissions, Cascades): it
 // stops working while the owner is disabled, and loses the scopes the owner loses.
 // Both happen outside Terraform; these helpers explain them in plans and errors.
 
@@ -75,47 +76,112 @@ func ownerOffBehind(ctx context.Context, client *sdk.Client, state *apiTokenReso
 	return ownerOffWarning(state, fmt.Sprintf("%q (id %s)", m.Username, id))
 }
 
-// ownerLacksScopes turns a refused create or update into an error naming the
-// token's owner, the permissions it lacks and the fix, when that is why the
-// server refused (a token can hold only permissions its owner holds). It returns
-// nil when the refusal has another cause, or the owner cannot be read.
-func ownerLacksScopes(ctx context.Context, client *sdk.Client, err error, plan apiTokenResourceModel, summary string) diag.Diagnostics {
-	var apiErr *sdk.APIError
-	if client == nil || !errors.As(err, &apiErr) {
-		return nil
-	}
-	namesScopes := slices.ContainsFunc(apiErr.FieldErrors, func(fe sdk.FieldError) bool {
-		return fieldAttribute(fe.Field, []string{"scopes"}) != ""
-	})
-	if !namesScopes && !errors.Is(err, sdk.ErrForbidden) {
-		return nil
-	}
-	ownerID := plan.Owner.ValueString()
-	if plan.Owner.IsNull() || plan.Owner.IsUnknown() {
-		me, meErr := client.Me(ctx)
-		if meErr != nil {
-			return nil
-		}
-		ownerID = me.Owner
-	}
-	m, getErr := client.GetMember(ctx, ownerID)
-	if getErr != nil {
-		return nil
-	}
-	var scopes []string
-	for _, s := range scopeNames(plan.Scopes) {
-		scopes = append(scopes, string(s))
-	}
-	missing := policy.MemberFrom(m).Lacks(scopes)
-	if len(missing) == 0 {
-		return nil
-	}
+// A token can hold only permissions its owner holds (ARCHITECTURE.md: Effective
+// permissions). The plan checks it (ownerHoldsScopes) and apply explains the server's
+// refusal (writeError) in one wording, ownerLacksDiag, whichever way the server sent it.
+
+// ownerView is a token's owner as the check sees it.
+type ownerView struct {
+	id, username string
+	policy.Member
+}
+
+// ownerLacksDiag is the one wording of a token configured with scopes its owner lacks.
+func ownerLacksDiag(summary string, name types.String, owner ownerView, missing []string) diag.Diagnostics {
 	list := strings.Join(missing, ", ")
+	token := "This API token"
+	if !name.IsUnknown() && !name.IsNull() {
+		token = fmt.Sprintf("API token %q", name.ValueString())
+	}
 	var diags diag.Diagnostics
 	diags.AddAttributeError(path.Root("scopes"), summary,
-		fmt.Sprintf("API token %q cannot hold %s: its owner, member %q (id %s), does not have that permission, "+
-			"and a token can use only permissions its owner holds (the server answered %d). Grant %s to member %q "+
-			"(its permissions in tokenhub_member, or in tokenhub) and apply again, or remove %s from scopes.",
-			plan.Name.ValueString(), list, m.Username, ownerID, apiErr.StatusCode, list, m.Username, list))
+		fmt.Sprintf("%s cannot hold %s: its owner, member %q (id %s), does not have that permission, and a token "+
+			"can use only permissions its owner holds. Grant %s to member %q (its permissions in tokenhub_member, "+
+			"or in tokenhub), or remove %s from scopes.", token, list, owner.username, owner.id, list, owner.username, list))
 	return diags
+}
+
+// ownerHoldsScopes fails a plan whose token holds scopes its owner lacks, and returns them. The
+// owner is the configured owner, else the provider token's own member; its permissions are the
+// ones planned for its tokenhub_member in this plan when there is one (memberPlans), else the
+// server's. Nothing is checked when the owner or its planned permissions are unknown, or when
+// the provider's token cannot read the owner (it lacks members.read): the server then refuses
+// at apply, in the same words. A plan that keeps the token's scopes asks the server nothing:
+// the server keeps a token's scopes within its owner's permissions.
+func (r *apiTokenResource) ownerHoldsScopes(ctx context.Context, plan, config apiTokenResourceModel, state *apiTokenResourceModel) (diag.Diagnostics, ownerView, []string) {
+	id, ok := r.plannedOwner(plan, config)
+	if !ok {
+		return nil, ownerView{}, nil
+	}
+	owner, planned, known := r.memberPlans.get(id)
+	switch {
+	case planned && !known:
+		return nil, ownerView{}, nil
+	case planned:
+	case state != nil && plan.Scopes.Equal(state.Scopes):
+		return nil, ownerView{}, nil
+	default:
+		if owner, ok = r.readOwner(ctx, id); !ok {
+			return nil, ownerView{}, nil
+		}
+	}
+	missing := owner.Lacks(knownStrings(plan.Scopes))
+	if len(missing) == 0 {
+		return nil, owner, nil
+	}
+	return ownerLacksDiag("API Token's Owner Lacks Permission", plan.Name, owner, missing), owner, missing
+}
+
+// plannedOwner is the member id that owns (or will own) a planned token: the planned owner,
+// or the provider token's own member when the configuration leaves owner out (the plan
+// shows it unknown until create); false when unknown.
+func (r *apiTokenResource) plannedOwner(plan, config apiTokenResourceModel) (string, bool) {
+	switch {
+	case !plan.Owner.IsUnknown() && !plan.Owner.IsNull():
+		return strings.ToLower(plan.Owner.ValueString()), true
+	case config.Owner.IsNull() && r.access != nil:
+		return r.access.MemberID, true
+	}
+	return "", false
+}
+
+// readOwner reads member id from the server (the provider token's own member from GET
+// /api/v1/me); false when it cannot be read.
+func (r *apiTokenResource) readOwner(ctx context.Context, id string) (ownerView, bool) {
+	if r.access != nil && id == r.access.MemberID {
+		return ownerView{id: id, username: r.access.username, Member: r.access.member}, true
+	}
+	if r.client == nil {
+		return ownerView{}, false
+	}
+	m, err := r.client.GetMember(ctx, id)
+	if err != nil {
+		tflog.Debug(ctx, "cannot read the token's owner; the server checks its permissions at apply",
+			map[string]any{"owner": id, "error": err.Error()})
+		return ownerView{}, false
+	}
+	return ownerView{id: m.ID, username: m.Username, Member: policy.MemberFrom(m)}, true
+}
+
+// writeError reports a refused create or update: when the owner lacks scopes the plan gives
+// the token, in ownerLacksDiag's words (the server's 403 may or may not list field errors);
+// otherwise as apiErrorDiags does.
+func (r *apiTokenResource) writeError(ctx context.Context, summary, detail string, err error, plan apiTokenResourceModel) diag.Diagnostics {
+	if errors.Is(err, sdk.ErrForbidden) {
+		// At apply a configured owner is known; an unknown one is the provider token's member.
+		id, ok := r.plannedOwner(plan, apiTokenResourceModel{})
+		if !ok && r.client != nil {
+			if me, meErr := r.client.Me(ctx); meErr == nil {
+				id, ok = me.Owner, true
+			}
+		}
+		if ok {
+			if owner, read := r.readOwner(ctx, id); read {
+				if missing := owner.Lacks(knownStrings(plan.Scopes)); len(missing) > 0 {
+					return ownerLacksDiag(summary, plan.Name, owner, missing)
+				}
+			}
+		}
+	}
+	return apiErrorDiags(summary, detail, err, apiTokenAttributes)
 }

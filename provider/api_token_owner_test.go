@@ -143,9 +143,9 @@ resource "tokenhub_api_token" "test" {
 }
 
 // Seed 002: the owner loses a permission outside Terraform, so the server takes it
-// from the token. The plan shows drift on scopes; putting it back fails with an
-// error naming the owner, the permission and the fix; once the owner holds it
-// again, the same configuration applies.
+// from the token. The next plan sees the drift and, rather than plan the scope back
+// (which apply would refuse), fails naming the owner, the permission and both fixes;
+// once the owner holds it again, the same configuration applies.
 func TestAccAPIToken_ownerPermissionsReduced(t *testing.T) {
 	srv, f := accServer(t)
 	m := outsideMember(t, srv, "svc-reader", "token.read", "members.read-all")
@@ -153,35 +153,36 @@ func TestAccAPIToken_ownerPermissionsReduced(t *testing.T) {
   name   = "reader"
   owner  = %q
   scopes = ["token.read", "members.read-all"]`, m.ID))
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
 		CheckDestroy:             checkDestroyed(srv),
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2")},
+			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
+				resource.TestCheckResourceAttrWith(tokenAddr, "id", func(v string) error { id = v; return nil }))},
 			{
 				PreConfig: updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{
 					Permissions: &[]sdk.ScopeName{"token.read"},
 				}),
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true, // the drift: scopes planned back to the configuration
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "1"),
-					resource.TestCheckTypeSetElemAttr(tokenAddr, "scopes.*", "token.read"),
-				),
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)API Token's Owner Lacks Permission.*cannot hold members\.read-all.*owner, member\s+"svc-reader".*does\s+not\s+have\s+that\s+permission.*Grant\s+members\.read-all\s+to\s+member\s+"svc-reader".*or\s+remove\s+members\.read-all\s+from\s+scopes`),
 			},
 			{
+				PreConfig: func() {
+					if info, ok := srv.Lookup(id); !ok || len(info.Scopes) != 1 {
+						t.Fatalf("the server should have taken members.read-all from the token: %+v", info)
+					}
+					updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{
+						Permissions: &[]sdk.ScopeName{"token.read", "members.read-all"},
+					})()
+				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
 				},
-				ExpectError: regexp.MustCompile(`(?s)cannot hold members\.read-all.*owner, member\s+"svc-reader".*does\s+not\s+have\s+that\s+permission.*Grant\s+members\.read-all\s+to\s+member\s+"svc-reader"`),
-			},
-			{
-				PreConfig: updateMemberOutside(t, srv, m.ID, sdk.UpdateMemberRequest{
-					Permissions: &[]sdk.ScopeName{"token.read", "members.read-all"},
-				}),
-				Config: cfg,
-				Check:  resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
+				Check: resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
 			},
 		},
 	})
@@ -452,4 +453,130 @@ func TestAccAPIToken_noWidening(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A token configured with a scope its owner does not hold fails at plan, naming the owner
+// (username and id), the scope and both fixes, in the words apply would use; nothing is
+// created. The owner is the configured one, or the provider token's own member.
+func TestAccAPIToken_ownerLacksScopeFailsAtPlan(t *testing.T) {
+	srv, admin := accServer(t)
+	svc := outsideMember(t, srv, "svc-lacking", "token.read")
+	perms := []sdk.ScopeName{"token.read", "token.create", "token.update", "token.delete"}
+	own := outsideMember(t, srv, "own-member", perms...)
+	ownTok := outsideToken(t, srv, sdk.CreateTokenRequest{Name: "own-terraform", Owner: &own.ID, Scopes: perms})
+	lacks := func(m *sdk.Member) *regexp.Regexp {
+		return words(fmt.Sprintf(`API token "x" cannot hold groups.read-all: its owner, member %q (id %s), does not have that permission, and a token can use only `+
+			`permissions its owner holds. Grant groups.read-all to member %q (its permissions in tokenhub_member, or `+
+			`in tokenhub), or remove groups.read-all from scopes.`, m.Username, m.ID, m.Username))
+	}
+	t.Run("configured owner", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: admin,
+			Steps: []resource.TestStep{planFails(tokenConfig(srv, fmt.Sprintf(`  name   = "x"
+  owner  = %q
+  scopes = ["token.read", "groups.read-all"]`, svc.ID)), lacks(svc).String())},
+		})
+	})
+	t.Run("provider token's own member", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(ownTok.Token)),
+			Steps: []resource.TestStep{{
+				Config: tokenConfig(srv, `  name   = "x"
+  scopes = ["token.read", "groups.read-all"]`),
+				PlanOnly:    true,
+				ExpectError: lacks(own),
+			}},
+		})
+	})
+}
+
+// A provider token that cannot read the owner (an admin's token without members.read) keeps
+// the behaviour before the check: the plan passes, and apply fails with the server's words.
+func TestAccAPIToken_ownerUnreadableCheckedAtApply(t *testing.T) {
+	srv := testServer(t)
+	svc := outsideMember(t, srv, "svc-unread", "token.read")
+	ops, err := operator(t, srv).CreateMember(context.Background(), sdk.CreateMemberRequest{Username: "ops", Role: sdk.Ptr(sdk.RoleAdmin)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noMembersRead := outsideToken(t, srv, sdk.CreateTokenRequest{Name: "ops-terraform", Owner: &ops.ID,
+		Scopes: []sdk.ScopeName{"token.read", "token.create", "token.update", "token.delete", "groups.read-all"}})
+	cfg := tokenConfig(srv, fmt.Sprintf(`  name   = "x"
+  owner  = %q
+  scopes = ["token.read", "groups.read-all"]`, svc.ID))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(srv.Clock.Now, tokenEnv(noMembersRead.Token)),
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: cfg, ExpectError: words(`does not hold the permission groups.read-all: grant it to the member first`)},
+		},
+	})
+}
+
+// The owner's tokenhub_member in the same configuration: the check uses its planned
+// permissions, so granting a permission and using it in one plan applies, and taking away a
+// permission a token keeps fails at plan, though the token itself plans no change.
+func TestAccAPIToken_ownerPermissionsPlannedTogether(t *testing.T) {
+	srv, f := accServer(t)
+	cfg := func(perms, scopes string) string { return memberAndToken(srv, "svc-together", perms, scopes) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg(`["token.read"]`, `["token.read"]`)},
+			{
+				Config: cfg(`["token.read", "groups.read-all"]`, `["token.read", "groups.read-all"]`),
+				Check:  resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
+			},
+			{
+				Config:      cfg(`["token.read"]`, `["token.read", "groups.read-all"]`),
+				PlanOnly:    true,
+				ExpectError: words(`API Token's Owner Lacks Permission`),
+			},
+		},
+	})
+}
+
+// Permissions unknown until apply: the check waits for apply rather than guess.
+func TestAccAPIToken_ownerPermissionsUnknownAtPlan(t *testing.T) {
+	srv, f := accServer(t)
+	cfg := func(perms, scopes string) string {
+		return memberAndToken(srv, "svc-unknown", perms, scopes) + `
+resource "terraform_data" "grant" {
+  input = "groups"
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: f,
+		CheckDestroy:             checkDestroyed(srv),
+		Steps: []resource.TestStep{
+			{Config: cfg(`["token.read"]`, `["token.read"]`)},
+			{
+				// terraform_data.grant.id is known only after apply, and with it the permissions.
+				Config: strings.Replace(cfg(`terraform_data.grant.id == "" ? ["token.read"] : ["token.read", "groups.read-all"]`,
+					`["token.read", "groups.read-all"]`), `input = "groups"`, `input = "groups-now"
+  triggers_replace = ["groups-now"]`, 1),
+				Check: resource.TestCheckResourceAttr(tokenAddr, "scopes.#", "2"),
+			},
+		},
+	})
+}
+
+// memberAndToken is a configuration of member username holding perms and a token it owns
+// holding scopes (HCL lists).
+func memberAndToken(srv *mockserver.TestServer, username, perms, scopes string) string {
+	return providerBlock(srv) + fmt.Sprintf(`
+resource "tokenhub_member" "svc" {
+  username    = %q
+  permissions = %s
+}
+
+resource "tokenhub_api_token" "test" {
+  name   = "x"
+  owner  = tokenhub_member.svc.id
+  scopes = %s
+}
+`, username, perms, scopes)
 }

@@ -43,11 +43,16 @@ type apiTokenResource struct {
 	now           func() time.Time
 	expiryWarning time.Duration
 	access        *callerAccess // nil: no plan-time permission checks (access_plan.go)
+	memberPlans   *memberPlans  // members' planned permissions in this plan (api_token_owner.go)
 }
 
 type apiTokenResourceModel struct {
 	apiTokenFields
 	Token types.String `tfsdk:"token"`
+	// The caller's own secret (token_wo.go): write-only, so null in plan and state; its
+	// version is stored.
+	TokenWO        types.String `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
 
 	// Rotation (rotation.go): none of these is sent to the API except through a rotation.
 	RotationTriggers types.Map    `tfsdk:"rotation_triggers"` // of types.String
@@ -56,8 +61,9 @@ type apiTokenResourceModel struct {
 	RotationOverlap  types.String `tfsdk:"rotation_overlap"`
 }
 
-// apiTokenAttributes are the attributes the API's field errors may name.
-var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled", "owner", "shared"}
+// apiTokenAttributes are the attributes the API's field errors may name (token_wo: the API's
+// token, renamed by secretFieldOnTokenWO).
+var apiTokenAttributes = []string{"name", "scopes", "expires_at", "allowed_ips", "enabled", "owner", "shared", "token_wo"}
 
 // activeMargin: a kept expiry closer than this to the last sync is not predicted
 // "active" in a plan, because it may well pass before apply.
@@ -70,8 +76,9 @@ func (r *apiTokenResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An API token for the tokenhub API: created, changed and rotated in place, revoked " +
-			"on destroy. The secret is in `token` after the token is created or rotated; every other change keeps " +
-			"the token's id and secret.",
+			"on destroy. The server makes the secret and it is kept in `token` (sensitive), or you make it and pass " +
+			"it in the write-only `token_wo`, so that it is never in state; every other change keeps the token's " +
+			"id and secret.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The token's id (a UUID).",
@@ -90,7 +97,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"The provider's own token must hold every scope it grants. Order does not matter.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopesValidator{}},
+				Validators:  []validator.Set{setvalidator.SizeAtLeast(1), scopeValidator{}},
 			},
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the token stops working: an RFC 3339 timestamp such as `2027-01-31T00:00:00Z` (any offset up to ±23:59) or " +
@@ -121,8 +128,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:  booldefault.StaticBool(true),
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "The secret (`thk_…`), known only after the token is created or rotated and kept in state; " +
-					"the API never shows it again. Null after import until the token is rotated.",
+				MarkdownDescription: "The secret (`thk_…`) the server made, known only after the token is created or rotated and kept " +
+					"in state; the API never shows it again. Null after import until the token is rotated, and always null with `token_wo`.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -131,6 +138,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"lifetime":          lifetimeAttribute(),
 			"rotate_before":     rotateBeforeAttribute(),
 			"rotation_overlap":  rotationOverlapAttribute(),
+			"token_wo":          tokenWOAttribute(),
+			"token_wo_version":  tokenWOVersionAttribute(),
 			"token_hint": schema.StringAttribute{
 				MarkdownDescription: "The first characters of the secret, to recognise it; never enough to use it.",
 				Computed:            true,
@@ -171,9 +180,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				CustomType:          rfc3339Type{},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			// Known after apply whenever the token changes (no UseStateForUnknown): an update moves
-			// updated_at, and last_used_at moves whenever a consumer uses the token, which may
-			// happen between plan and apply. Refreshes alone never plan a change.
+			// Planned by planAuditTimes: updated_at is known after apply only when the apply
+			// changes the token on the server; last_used_at keeps its value until a refresh.
 			"updated_at": schema.StringAttribute{
 				MarkdownDescription: updatedAtDescription,
 				Computed:            true,
@@ -184,8 +192,20 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Computed:            true,
 				CustomType:          rfc3339Type{},
 			},
+			// Planned in ModifyPlan: the state's value, unknown when the apply rotates.
+			"previous_secret_expires_at": schema.StringAttribute{
+				MarkdownDescription: previousSecretExpiresAtDescription,
+				Computed:            true,
+				CustomType:          rfc3339Type{},
+			},
 		},
 	}
+}
+
+// ConfigValidators holds token_wo's cross-attribute rules (token_wo.go). The lifetime rules
+// are validators on their attributes, which run only where those attributes are set.
+func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{tokenWOConfig{}}
 }
 
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -199,6 +219,7 @@ func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRe
 	}
 	r.expiryWarning = data.expiryWarning
 	r.access = data.access
+	r.memberPlans = data.memberPlans
 }
 
 // ModifyPlan settles everything apply must not decide on its own, such as
@@ -238,6 +259,10 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if reason != "" {
 		tflog.Info(ctx, "planning API token rotation", map[string]any{"id": plan.ID.ValueString(), "reason": reason})
 	}
+	planPreviousSecretExpiry(&plan, state, reason != "")
+	if usesTokenWO(plan) {
+		resp.Diagnostics.Append(planTokenWO(&plan, state, asOf, reason != "")...)
+	}
 	status := predictStatus(plan, state, asOf, expiryAtApply)
 	if status != "" {
 		// A disabled owner hidden behind the token's own status keeps it disabled.
@@ -251,7 +276,9 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.DisabledReason = types.StringNull()
 	}
 	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.Plan.Raw, plan)...)
-	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State)...)
+	// A rotation changes the token on the server even when no secret is planned (token_wo).
+	changed := state != nil && (reason != "" || changesOnServer(plan, *state))
+	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State, changed)...)
 	resp.Diagnostics.Append(expiryWarning(plan, now, r.expiryWarning)...)
 	resp.Diagnostics.Append(ownerDisabledWarning(ctx, r.client, state)...)
 }
@@ -322,26 +349,30 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		body.ExpiresAt = sdk.Expiry(t)
 	}
-
-	created, err := r.client.CreateToken(ctx, body)
-	if err != nil {
-		if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Creating API Token"); d != nil {
-			resp.Diagnostics.Append(d...)
+	if usesTokenWO(plan) {
+		var diags diag.Diagnostics
+		body.Token, diags = configSecret(ctx, req.Config)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
 		}
-		resp.Diagnostics.Append(apiErrorDiags("Error Creating API Token",
-			fmt.Sprintf("Could not create API token %q", name), err, apiTokenAttributes)...)
+	}
+
+	created, err := r.client.CreateToken(ctx, body)
+	err = secretFieldOnTokenWO(err)
+	if err != nil {
+		resp.Diagnostics.Append(r.writeError(ctx, "Error Creating API Token",
+			fmt.Sprintf("Could not create API token %q", name), err, plan)...)
 		return
 	}
 	tflog.Debug(ctx, "created API token", map[string]any{"id": created.ID})
 
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
-	plan.Token = types.StringValue(created.Token)
+	plan.Token = secretValue(created.Token)
 	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	setIDIdentity(resp.Identity, plan.ID.ValueString())
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -354,7 +385,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	id := state.ID.ValueString()
 	now := r.now()
 	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -366,10 +397,13 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 			fmt.Sprintf("Could not read API token %q", id), err, nil)...)
 		return
 	}
-	// The secret is not in the response: state.Token keeps the stored one.
+	// The secret is not in the response: state.Token keeps the stored one (none with token_wo).
 	resp.Diagnostics.Append(state.fromAPI(tok)...)
+	if usesTokenWO(state) {
+		state.Token = types.StringNull()
+	}
 	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, tok.ID)...) // the API's spelling of the id
+	setIDIdentity(resp.Identity, tok.ID) // the API's spelling of the id
 	if resp.Private != nil {
 		// The next plan judges time-based rotation as of now (plan_clock.go).
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
@@ -387,9 +421,9 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	id := state.ID.ValueString()
-	// ModifyPlan marks the secret unknown exactly when this apply must rotate; the
-	// clock is not consulted again here.
-	rotate := plan.Token.IsUnknown()
+	// ModifyPlan marks the secret unknown exactly when this apply must rotate (token_wo: when
+	// its version changes); the clock is not consulted again here.
+	rotate := plan.Token.IsUnknown() || (usesTokenWO(plan) && tokenWORotation(plan, state) != "")
 	body, diags := patchBody(plan, state, !rotate)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -398,22 +432,25 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	var rot sdk.RotateTokenRequest
 	if rotate {
 		rot = rotateRequest(plan)
+		if usesTokenWO(plan) {
+			var diags diag.Diagnostics
+			rot.Token, diags = configSecret(ctx, req.Config)
+			if resp.Diagnostics.Append(diags...); diags.HasError() {
+				return
+			}
+		}
 		// A new expiry travels with the new secret, so the old secret never gets it.
 		if _, set := body.ExpiresAt.Get(); set {
 			rot.ExpiresAt, body.ExpiresAt = body.ExpiresAt, sdk.NullableTime{}
 		}
 	}
 
-	planned := plan.Status
+	planned, promised := plan.Status, plan
 	if !rotate || !emptyPatch(body) {
 		updated, err := r.client.UpdateToken(ctx, id, body)
 		if err != nil {
-			if d := ownerLacksScopes(ctx, r.client, err, plan, "Error Updating API Token"); d != nil {
-				resp.Diagnostics.Append(d...)
-				return
-			}
-			resp.Diagnostics.Append(apiErrorDiags("Error Updating API Token",
-				fmt.Sprintf("Could not update API token %q", id), err, apiTokenAttributes)...)
+			resp.Diagnostics.Append(r.writeError(ctx, "Error Updating API Token",
+				fmt.Sprintf("Could not update API token %q", id), err, plan)...)
 			return
 		}
 		resp.Diagnostics.Append(plan.fromAPI(updated)...)
@@ -421,10 +458,12 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.Token = state.Token // never in an update response
 	if rotate {
 		rotated, err := r.client.RotateToken(ctx, id, rot)
+		err = secretFieldOnTokenWO(err)
 		if err != nil {
 			if !emptyPatch(body) {
 				// Keep what the PATCH changed, with the old secret; the next plan rotates again.
 				plan.TokenHint = state.TokenHint
+				plan.TokenWOVersion = state.TokenWOVersion
 				resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 			}
 			resp.Diagnostics.Append(apiErrorDiags("Error Rotating API Token",
@@ -433,13 +472,14 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		tflog.Info(ctx, "rotated API token", map[string]any{"id": id})
 		resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(rotated))...)
-		plan.Token = types.StringValue(rotated.Token)
+		plan.Token = secretValue(rotated.Token)
 	}
+	keepPlannedAuditTimes(&plan, promised)
 	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
@@ -450,16 +490,11 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 }
 
-// updateRequest is the PATCH body: only fields that differ between plan and
-// state (semantically). When nothing but status differs (a token that expired or
-// was disabled while its attributes still match), it re-sends enabled and
-// expires_at so the server re-evaluates the token.
-func updateRequest(plan, state apiTokenResourceModel) (sdk.UpdateTokenRequest, diag.Diagnostics) {
-	return patchBody(plan, state, true)
-}
-
-// patchBody is updateRequest; statusFix=false leaves the body empty when nothing
-// differs (a rotation then needs no PATCH).
+// patchBody is the PATCH body: only fields that differ between plan and state
+// (semantically). With statusFix, when nothing but status differs (a token that
+// expired or was disabled while its attributes still match), it re-sends enabled
+// and expires_at so the server re-evaluates the token; without, the body stays
+// empty when nothing differs (a rotation then needs no PATCH).
 func patchBody(plan, state apiTokenResourceModel, statusFix bool) (sdk.UpdateTokenRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var body sdk.UpdateTokenRequest

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,13 +19,13 @@ import (
 )
 
 // updated_at and last_used_at are shown on the resource and both data sources,
-// move on the server without planning anything, and are unknown exactly when an
-// apply changes the token.
+// move on the server without planning anything; updated_at is unknown exactly when an
+// apply changes the token on the server, last_used_at never (an apply does not use it).
 func TestAccAPIToken_auditTimes(t *testing.T) {
 	srv, f := accServer(t)
-	var id, secret string
-	cfg := func(name string) string {
-		return tokenConfig(srv, fmt.Sprintf("  name   = %q\n  scopes = [\"token.read\"]", name)) + `
+	var id, secret, usedAt string
+	cfg := func(name string, extra ...string) string {
+		return tokenConfig(srv, fmt.Sprintf("  name   = %q\n  scopes = [\"token.read\"]\n%s", name, strings.Join(extra, "\n"))) + `
 data "tokenhub_api_token" "one" {
   id = tokenhub_api_token.test.id
 }
@@ -42,7 +43,9 @@ data "tokenhub_api_tokens" "all" {
 		if _, err := c.Me(context.Background()); err != nil {
 			t.Fatalf("using the token: %v", err)
 		}
+		usedAt = rfc3339(srv.Clock.Now())
 	}
+	lastUse := func() string { return usedAt }
 	lastUsed := func() string { return rfc3339(srv.Clock.Now()) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: f,
@@ -77,14 +80,30 @@ data "tokenhub_api_tokens" "all" {
 				},
 			},
 			{
-				// A rename touches the token: both are known only after apply, and apply succeeds.
+				// A setting only the provider reads: an update in place that changes nothing on
+				// the server, so both keep their values in the plan (no "known after apply").
+				Config: cfg("audited", `  rotation_overlap = "1h"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("updated_at"), knownvalue.StringRegexp(rfc3339RE)),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("last_used_at"), knownvalueFunc(lastUse)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A rename changes the token: updated_at is known only after apply; last_used_at
+				// keeps its value, even though a consumer uses the token after the plan (the
+				// PreApply check below runs between plan and apply).
 				PreConfig: func() { srv.Clock.Advance(time.Minute) },
-				Config:    cfg("audited-renamed"),
+				Config:    cfg("audited-renamed", `  rotation_overlap = "1h"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("updated_at")),
-						plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("last_used_at")),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("last_used_at"), knownvalueFunc(lastUse)),
+						usedBetweenPlanAndApply{useToken},
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -102,7 +121,7 @@ data "tokenhub_api_tokens" "all" {
 					}
 					srv.Clock.Advance(time.Minute)
 				},
-				Config: cfg("audited-renamed"),
+				Config: cfg("audited-renamed", `  rotation_overlap = "1h"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
@@ -116,6 +135,14 @@ data "tokenhub_api_tokens" "all" {
 			},
 		},
 	})
+}
+
+// usedBetweenPlanAndApply is a plan check that does something (use the token) after the
+// plan and before its apply.
+type usedBetweenPlanAndApply struct{ use func() }
+
+func (u usedBetweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	u.use()
 }
 
 // knownvalueFunc is knownvalue.StringExact of a value computed when the check runs.

@@ -21,7 +21,7 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
-// The Terraform language around tokenhub_api_token (issue 14): lifecycle
+// The Terraform language around tokenhub_api_token: lifecycle
 // arguments, moved blocks, -refresh=false, -target, and a clock that crosses the
 // rotate_before boundary between plan and apply. Every step that applies moves
 // the clock between plan and apply (advanceClock), as real time does.

@@ -580,7 +580,7 @@ func TestUpdateRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			body, diags := updateRequest(tt.plan, state)
+			body, diags := patchBody(tt.plan, state, true)
 			if diags.HasError() {
 				t.Fatal(diags)
 			}

@@ -15,7 +15,7 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
-// Values unknown at plan time (issue 14). Terraform plans a resource again
+// Values unknown at plan time. Terraform plans a resource again
 // during apply, with those values known, and fails the apply when a value the
 // first plan showed as known comes out different. The clock moves between the
 // two plans, by a second or by days: every step below moves it (advanceClock),

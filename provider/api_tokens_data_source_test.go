@@ -271,8 +271,9 @@ func TestTokenFilterListOptions(t *testing.T) {
 	now := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	exp := now.Add(time.Hour)
 	m := apiTokensDataSourceModel{
-		Name: types.StringValue("ci"), NamePrefix: types.StringValue("c"), Status: types.StringValue("active"),
-		Scope: types.StringValue("token.read"), ExpiresBefore: newRFC3339Time(exp), UnusedFor: types.StringValue("2160h"),
+		tokenFilterModel: tokenFilterModel{Name: types.StringValue("ci"), NamePrefix: types.StringValue("c"),
+			Status: types.StringValue("active"), Scope: types.StringValue("token.read"), UnusedFor: types.StringValue("2160h")},
+		ExpiresBefore: newRFC3339Time(exp),
 	}
 	f, diags := m.filter(now)
 	if diags.HasError() {
@@ -408,7 +409,7 @@ func TestTokenListElement(t *testing.T) {
 		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0001", Name: "ci",
 		Scopes: []sdk.ScopeName{"token.read", "members.read"}, ExpiresAt: &exp,
 		AllowedIPs: []string{"10.0.0.1", "2001:db8::/32"}, Enabled: true, Status: sdk.StatusActive, Owner: testOwner, Shared: true,
-		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc",
+		CreatedAt: exp.Add(-time.Hour), TokenHint: "thk_abc", PreviousSecretExpiresAt: &exp,
 	}, {
 		ID: "0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002", Name: "off", ExpiresAt: nil,
 		Status: sdk.StatusDisabled, Owner: testOwner, CreatedAt: exp,

@@ -66,17 +66,6 @@ func (r *ephemeralRegistry) renewAfter(ttl time.Duration) time.Duration {
 	return ttl / 2
 }
 
-// openIDs lists the ids still open (for tests and logs).
-func (r *ephemeralRegistry) openIDs() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ids := make([]string, 0, len(r.open))
-	for id := range r.open {
-		ids = append(ids, id)
-	}
-	return ids
-}
-
 // revokeAll revokes every open token, all at once, until ctx ends. Tokens
 // already gone (404) count as revoked; failed ones stay in the set.
 func (r *ephemeralRegistry) revokeAll(ctx context.Context) (int, error) {

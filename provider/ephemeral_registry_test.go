@@ -147,3 +147,14 @@ func (l *lockedString) get() string {
 	}
 	return l.s
 }
+
+// openIDs lists the ids still open.
+func (r *ephemeralRegistry) openIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ids := make([]string, 0, len(r.open))
+	for id := range r.open {
+		ids = append(ids, id)
+	}
+	return ids
+}

@@ -80,7 +80,7 @@ func (r *memberListResource) ListResourceConfigSchema(_ context.Context, _ list.
 				MarkdownDescription: "Only members holding this permission, such as `token.delete` (admins hold every " +
 					"one; filtered by the provider).",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(scopeCatalogue()...)},
+				Validators: []validator.String{scopeValidator{}},
 			},
 		},
 	}

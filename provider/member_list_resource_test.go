@@ -313,7 +313,7 @@ func TestMemberList_errors(t *testing.T) {
 		attrs map[string]any
 		want  []string
 	}{
-		{"no members.read-all", forbidden, nil, []string{"Error Listing Members", "Could not list members", "members.read-all", "lacks a needed scope"}},
+		{"no members.read-all", forbidden, nil, []string{"Error Listing Members", "Could not list members", "members.read-all", "may lack the scope the operation needs"}},
 		{"no members.read-all, own username", forbidden, map[string]any{"username": "svc-reader"}, []string{"members.read-all"}},
 		{"unauthorized", unauthorized, nil, []string{"Could not list members", "401"}},
 		{"unconfigured", &memberListResource{}, nil, []string{"Unconfigured tokenhub Provider", "tokenhub_member list resource"}},

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -32,8 +33,9 @@ func newMemberResource() resource.Resource { return &memberResource{} }
 
 // memberResource is a person or service account that owns tokens.
 type memberResource struct {
-	client *sdk.Client
-	access *callerAccess // nil: no plan-time permission checks (member_access_plan.go)
+	client      *sdk.Client
+	access      *callerAccess // nil: no plan-time permission checks (member_access_plan.go)
+	memberPlans *memberPlans  // where this plan's permissions are noted for tokens (member_plans.go)
 }
 
 type memberResourceModel struct {
@@ -79,7 +81,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{scopesValidator{}},
+				Validators:  []validator.Set{scopeValidator{}},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "`false` stops every token the member owns (they show `status = \"disabled\"`); " +
@@ -91,6 +93,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"builtin": schema.BoolAttribute{
 				MarkdownDescription: "True for the server's built-in admin, which owns the bootstrap token.",
 				Computed:            true,
+				// Fixed for a member's life: an update plans the value it has, not "known after apply".
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the member was created (RFC 3339, UTC).",
@@ -115,13 +119,20 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 	if data := configuredData(req.ProviderData, &resp.Diagnostics, "Resource"); data != nil {
 		r.client = data.client
 		r.access = data.access
+		r.memberPlans = data.memberPlans
 	}
 }
 
 // ModifyPlan settles permissions when they are not configured: none for a member,
-// all for an admin, so the plan shows exactly what apply will store.
+// all for an admin, so the plan shows exactly what apply will store. On the final plan it
+// then checks the provider's access and warns which tokens a narrowing, disabling or
+// deletion reaches (member_token_impact.go).
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.checkAccess(ctx, req, resp) // last, on the final plan, whichever way ModifyPlan returns
+	// The member's tokens, listed at most once per plan, for both of the checks below.
+	tokens := &memberTokenList{r: r}
+	defer r.memberPlans.record(ctx, resp)           // after the two below: only a plan that stands is noted
+	defer r.warnTokenImpact(ctx, req, resp, tokens) // after checkAccess: no warning on a plan that fails
+	defer r.checkAccess(ctx, req, resp, tokens)     // last, on the final plan, whichever way ModifyPlan returns
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -169,7 +180,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "created member", map[string]any{"id": created.ID})
 	resp.Diagnostics.Append(plan.fromAPI(created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, created.ID)...)
+	setIDIdentity(resp.Identity, created.ID)
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -181,7 +192,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	id := state.ID.ValueString()
 	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	m, err := r.client.GetMember(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "member not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -195,7 +206,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(state.fromAPI(m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, m.ID)...)
+	setIDIdentity(resp.Identity, m.ID)
 }
 
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -228,7 +239,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	resp.Diagnostics.Append(plan.fromAPI(updated)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, updated.ID)...)
+	setIDIdentity(resp.Identity, updated.ID)
 }
 
 func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

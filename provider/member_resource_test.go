@@ -13,8 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
@@ -83,7 +85,12 @@ func TestAccMember_crudImportDataSource(t *testing.T) {
   permissions = ["token.read", "members.read"]
   enabled     = false`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate),
+						// No noise: builtin cannot change, so the plan shows its value.
+						plancheck.ExpectKnownValue(memberAddr, tfjsonpath.New("builtin"), knownvalue.Bool(false)),
+						plancheck.ExpectUnknownValue(memberAddr, tfjsonpath.New("updated_at")),
+					},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrWith(memberAddr, "id", func(v string) error {

@@ -52,6 +52,9 @@ func newModelCodec(r resource.Resource) *modelCodec {
 // apiTokenCodec reads and writes apiTokenResourceModel.
 var apiTokenCodec = sync.OnceValue(func() *modelCodec { return newModelCodec(&apiTokenResource{}) })
 
+// memberCodec reads and writes memberResourceModel.
+var memberCodec = sync.OnceValue(func() *modelCodec { return newModelCodec(&memberResource{}) })
+
 // get fills target (a pointer to a model) from raw, like tfsdk.Plan.Get.
 func (c *modelCodec) get(ctx context.Context, raw tftypes.Value, target any) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -130,6 +133,9 @@ func (c *modelCodec) set(ctx context.Context, raw *tftypes.Value, model any) dia
 	*raw = tftypes.NewValue(c.typ, vals)
 	return diags
 }
+
+// attrGetter reads one attribute, as tfsdk's GetAttribute does.
+type attrGetter func(context.Context, path.Path, any) diag.Diagnostics
 
 // getter reads root attributes of raw the way tfsdk's GetAttribute does, for code written
 // against it (attrGetter), without its walk through the schema for every read.

@@ -50,6 +50,15 @@ func TestModelCodecMatchesFramework(t *testing.T) {
 			"token_hint": str("thk_abc"), "owner": str("0b6b3f4e-3f6a-4c1e-9a55-7d1d2c1a0002"),
 			"shared": tftypes.NewValue(tftypes.Bool, false), "disabled_reason": str("token_disabled"),
 			"created_at": str("2026-01-01 00:00:00"), "updated_at": str("2026-01-01T00:00:00Z"), "last_used_at": str("2026-02-01T00:00:00Z"),
+			"previous_secret_expires_at": str("2026-02-01T01:00:00+01:00"),
+		}),
+		"configuration with token_wo": value(map[string]tftypes.Value{
+			"name": str("ci"), "scopes": strSet(str("token.read")), "token_wo": str("thk_caller-made"),
+			"token_wo_version": tftypes.NewValue(tftypes.Number, 3),
+		}),
+		"token_wo_version unknown": value(map[string]tftypes.Value{
+			"name": str("ci"), "scopes": strSet(str("token.read")), "token_wo": unknown,
+			"token_wo_version": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue),
 		}),
 		"plan with unknowns": value(map[string]tftypes.Value{
 			"id": unknown, "name": str("ci"), "scopes": strSet(str("token.read"), unknown),
@@ -161,7 +170,7 @@ func TestModelCodecRefusesMismatchedModels(t *testing.T) {
 		model any
 		want  string
 	}{
-		"missing":     {&missing{apiTokenFields: fits.apiTokenFields}, "attributes without a field [lifetime, rotate_before, rotation_overlap, rotation_triggers]"},
+		"missing":     {&missing{apiTokenFields: fits.apiTokenFields}, "attributes without a field [lifetime, rotate_before, rotation_overlap, rotation_triggers, token_wo, token_wo_version]"},
 		"extra":       {&extra{apiTokenResourceModel: fits}, "fields without an attribute or twice [extra]"},
 		"twice":       {&twice{apiTokenResourceModel: fits}, "fields without an attribute or twice [name]"},
 		"untagged":    {&untagged{apiTokenResourceModel: fits}, "Untagged has no tfsdk tag"},

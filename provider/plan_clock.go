@@ -21,8 +21,9 @@ import (
 //   - expires_at derived from lifetime is unknown in the plan ("known after
 //     apply") whenever apply sets it: on create, on rotation, when lifetime
 //     changes, and when the expiry was cleared outside Terraform. Create and Update
-//     fix it as the time of apply plus lifetime, so the value shown after apply is
-//     the one the token has. Otherwise the plan keeps the state's value.
+//     fix it as the time of apply plus lifetime (lifetimeExpiry, rotation.go, the one
+//     place it is computed), so the value shown after apply is the one the token
+//     has. Otherwise the plan keeps the state's value.
 //   - Whether a token is due for rotation by time (within rotate_before of its
 //     expiry, or past it), and whether a kept expiry leaves it "active", are
 //     judged as of the moment the state was last synced with the server: the

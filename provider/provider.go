@@ -55,6 +55,8 @@ type tokenhubProvider struct {
 	getenv  func(string) string // os.Getenv; replaced in tests (env is process-wide)
 	// ephemerals tracks ephemeral tokens not yet revoked (revoked at plugin shutdown).
 	ephemerals *ephemeralRegistry
+	// secretMade, set by tests only, sees each secret tokenhub_token_secret makes.
+	secretMade func(secret string)
 }
 
 // providerData is what Configure hands to resources and data sources.
@@ -66,6 +68,8 @@ type providerData struct {
 	// access is the provider's own token from GET /api/v1/me, for plan-time permission
 	// checks; nil when skip_credentials_validation is set.
 	access *callerAccess
+	// memberPlans is the members' planned permissions, for their tokens' plans.
+	memberPlans *memberPlans
 }
 
 type providerModel struct {
@@ -218,7 +222,8 @@ func (p *tokenhubProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured tokenhub client", map[string]any{"endpoint": endpoint, "max_retries": retries, "request_timeout": timeout.String()})
 
-	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals}
+	data := &providerData{client: client, now: p.now, expiryWarning: expiryWarning, ephemerals: p.ephemerals,
+		memberPlans: newMemberPlans()}
 	if !skip {
 		me, d := fetchMe(ctx, client, endpoint, timeout)
 		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
@@ -263,7 +268,7 @@ func (p *tokenhubProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *tokenhubProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral}
+	return []func() ephemeral.EphemeralResource{newAPITokenEphemeral, newTokenSecretEphemeral(p.secretMade)}
 }
 
 // ListResources serve `terraform query` (Terraform >= 1.14); older CLIs never ask.

@@ -67,6 +67,12 @@ func newRFC3339Time(t time.Time) rfc3339Value {
 	return rfc3339Value{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339))}
 }
 
+// newRFC3339Instant keeps the fractional second: for a moment something stops working
+// (previous_secret_expires_at), where the whole second before it would be wrong by a fraction.
+func newRFC3339Instant(t time.Time) rfc3339Value {
+	return rfc3339Value{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339Nano))}
+}
+
 func (v rfc3339Value) Type(context.Context) attr.Type { return rfc3339Type{} }
 
 func (v rfc3339Value) Equal(o attr.Value) bool {

@@ -142,7 +142,8 @@ func planRotation(plan *apiTokenResourceModel, config apiTokenResourceModel, sta
 // rotationUndecided: an input of the rotation decision is unknown until the
 // final plan.
 func rotationUndecided(plan apiTokenResourceModel) bool {
-	return plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown() || !fullyKnown(plan.RotationTriggers)
+	return plan.Lifetime.IsUnknown() || plan.RotateBefore.IsUnknown() || !fullyKnown(plan.RotationTriggers) ||
+		plan.TokenWOVersion.IsUnknown()
 }
 
 // fullyKnown: the map and each of its values are known.
@@ -164,6 +165,10 @@ func fullyKnown(m types.Map) bool {
 // from an earlier release read with -refresh=false), and then only the next
 // refresh can make a token due.
 func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
+	if usesTokenWO(plan) {
+		// Only a new version rotates it: the provider cannot make its secret (token_wo.go).
+		return tokenWORotation(plan, state)
+	}
 	if triggersChanged(state.RotationTriggers, plan.RotationTriggers) {
 		if !fullyKnown(plan.RotationTriggers) {
 			return "rotation_triggers unknown until apply"
@@ -174,6 +179,12 @@ func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 		// Imported: Terraform has no secret to keep, so first triggers ask for one.
 		return "rotation_triggers set on an imported token, whose secret Terraform does not hold"
 	}
+	return timeBasedReason(plan, state, asOf)
+}
+
+// timeBasedReason is rotationReason's lifetime and rotate_before part: why the token is due
+// (or, with inputs unknown, may be), as of asOf, or "".
+func timeBasedReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() || plan.Lifetime.IsNull() {
 		return ""
 	}
@@ -192,21 +203,34 @@ func rotationReason(plan, state apiTokenResourceModel, asOf *time.Time) string {
 	return ""
 }
 
-// settleExpiry fixes an expires_at the plan left to apply (plan_clock.go): the
-// time of apply plus lifetime, to the second as the API keeps it.
+// lifetimeExpiry is the one computation of expires_at from lifetime: at plus
+// lifetime, to the second as the API keeps it. The plan shows it unknown
+// (planRotation; plan_clock.go says why), apply fixes it at the time of apply
+// (settleExpiry), and the plan-time checks (plannedTokenOf) and the expiry
+// warning take it at now, the earliest apply.
+func lifetimeExpiry(lifetime types.String, at time.Time) (time.Time, bool) {
+	d, ok := parseDuration(lifetime)
+	if !ok {
+		return time.Time{}, false
+	}
+	return at.Add(d).UTC().Truncate(time.Second), true
+}
+
+// settleExpiry fixes an expires_at the plan left to apply (plan_clock.go) with
+// lifetimeExpiry at the time of apply.
 func settleExpiry(plan *apiTokenResourceModel, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !plan.ExpiresAt.IsUnknown() {
 		return diags
 	}
-	lifetime, ok := parseDuration(plan.Lifetime)
+	at, ok := lifetimeExpiry(plan.Lifetime, now)
 	if !ok {
 		diags.AddAttributeError(path.Root("expires_at"), "Unknown Expiry At Apply",
 			"expires_at is still unknown at apply and there is no lifetime to compute it from. "+
 				"Please report this issue to the provider developers.")
 		return diags
 	}
-	plan.ExpiresAt = newRFC3339Time(now.Add(lifetime).UTC().Truncate(time.Second))
+	plan.ExpiresAt = newRFC3339Time(at)
 	return diags
 }
 
@@ -244,17 +268,21 @@ func expiryWarning(plan apiTokenResourceModel, now time.Time, window time.Durati
 		return diags
 	}
 	exp, err := plan.ExpiresAt.Time()
-	if lifetime, ok := parseDuration(plan.Lifetime); ok && plan.ExpiresAt.IsUnknown() {
-		exp, err = now.Add(lifetime), nil // set at apply: about now plus lifetime
+	if at, ok := lifetimeExpiry(plan.Lifetime, now); ok && plan.ExpiresAt.IsUnknown() {
+		exp, err = at, nil // set at apply: about now plus lifetime
 	}
 	if err != nil || !exp.After(now) || !exp.Before(now.Add(window)) { // a passed expiry: see pastExpiry
 		return diags
 	}
 	left := exp.Sub(now).Truncate(time.Minute)
+	fix := "Set a later expires_at, or use lifetime with rotate_before to rotate it automatically"
+	if usesTokenWO(plan) {
+		fix = "Bump token_wo_version (with the secret store's version) to rotate it to a new secret; with lifetime " +
+			"that also renews expires_at"
+	}
 	diags.AddAttributeWarning(path.Root("expires_at"), "API Token Expires Soon",
 		fmt.Sprintf("API token %q expires at %s, in %s (within the provider's expiry_warning of %s), and nothing "+
-			"rotates it before then. Set a later expires_at, or use lifetime with rotate_before to rotate it "+
-			"automatically; raise or set expiry_warning = \"0s\" in the provider block to silence this warning.",
-			plan.Name.ValueString(), exp.UTC().Format(time.RFC3339), left, window))
+			"rotates it before then. %s; raise or set expiry_warning = \"0s\" in the provider block to silence "+
+			"this warning.", plan.Name.ValueString(), exp.UTC().Format(time.RFC3339), left, window, fix))
 	return diags
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,44 +30,9 @@ func knownScope(name string) (ok bool, suggestions []string) {
 	return false, suggestions
 }
 
-// scopesValidator checks every element of a set of strings against the scope
-// catalogue (sdk.AllScopes), so a typo fails the plan, not the apply.
-type scopesValidator struct{}
-
-func (scopesValidator) Description(context.Context) string {
-	return "each value must be a scope from the tokenhub catalogue"
-}
-
-func (v scopesValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (scopesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, e := range req.ConfigValue.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			continue
-		}
-		known, suggestions := knownScope(s.ValueString())
-		if known {
-			continue
-		}
-		resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(s), "Invalid Scope",
-			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, s.ValueString(), scopeHint(suggestions)))
-	}
-}
-
-// scopeHint says where to look for the right scope name.
-func scopeHint(suggestions []string) string {
-	if len(suggestions) > 0 {
-		return "Did you mean one of these: " + strings.Join(suggestions, ", ") + "?"
-	}
-	return "The tokenhub_scopes data source lists the catalogue (docs: guides/scopes)."
-}
-
-// scopeValidator checks one scope name against the catalogue, with the same
-// suggestions as scopesValidator instead of all 53 names.
+// scopeValidator checks scope names against the catalogue (sdk.AllScopes), so a typo fails
+// the plan, not the apply: one name (a filter) or each element of a set (scopes,
+// permissions), with the catalogue names of the same family as suggestions.
 type scopeValidator struct{}
 
 func (scopeValidator) Description(context.Context) string {
@@ -79,11 +45,36 @@ func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequ
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if known, suggestions := knownScope(req.ConfigValue.ValueString()); !known {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Scope",
-			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", req.Path, req.ConfigValue.ValueString(),
-				scopeHint(suggestions)))
+	resp.Diagnostics.Append(checkScope(req.Path, req.Path, req.ConfigValue.ValueString())...)
+}
+
+func (scopeValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
 	}
+	for _, e := range req.ConfigValue.Elements() {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			resp.Diagnostics.Append(checkScope(req.Path.AtSetValue(s), req.Path, s.ValueString())...)
+		}
+	}
+}
+
+// checkScope is the error for a name that is not a scope, at at, naming the attribute attr.
+func checkScope(at, attr path.Path, name string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if known, suggestions := knownScope(name); !known {
+		diags.AddAttributeError(at, "Invalid Scope",
+			fmt.Sprintf("Attribute %s: %q is not a tokenhub scope. %s", attr, name, scopeHint(suggestions)))
+	}
+	return diags
+}
+
+// scopeHint says where to look for the right scope name.
+func scopeHint(suggestions []string) string {
+	if len(suggestions) > 0 {
+		return "Did you mean one of these: " + strings.Join(suggestions, ", ") + "?"
+	}
+	return "The tokenhub_scopes data source lists the catalogue (docs: guides/scopes)."
 }
 
 // The API's input rules come from the SDK (package validate), which the server runs on every

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk"
 )
 
 // A bad scope filter suggests the scopes of its family, like the resource does,
@@ -50,4 +52,13 @@ func TestScopeValidator(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scopeCatalogue is the catalogue's scope names, in contract order.
+func scopeCatalogue() []string {
+	names := make([]string, 0, len(sdk.AllScopes()))
+	for _, s := range sdk.AllScopes() {
+		names = append(names, string(s))
+	}
+	return names
 }

@@ -53,7 +53,7 @@ func TestScopesValidator(t *testing.T) {
 			t.Parallel()
 			req := validator.SetRequest{Path: path.Root("scopes"), ConfigValue: tt.set}
 			var resp validator.SetResponse
-			scopesValidator{}.ValidateSet(context.Background(), req, &resp)
+			scopeValidator{}.ValidateSet(context.Background(), req, &resp)
 			if got := resp.Diagnostics.ErrorsCount(); got != tt.wantErrs {
 				t.Fatalf("got %d errors (%v), want %d", got, resp.Diagnostics, tt.wantErrs)
 			}

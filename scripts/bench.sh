@@ -49,7 +49,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 note "tokenhub benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
-note "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -h | awk '/^Mem:/ {print $2}') RAM, $(go version | cut -d' ' -f3)"
+note "machine: $(nproc) CPUs ($(sed -n '/^model name[[:space:]]*: /{s///p;q;}' /proc/cpuinfo)), $(free -h | awk '/^Mem:/ {print $2}') RAM, $(go version | cut -d' ' -f3)"
 note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 say "building the programs into ${out#"$root/"}/bin"
@@ -73,8 +73,8 @@ start_server() { # $1 = log file; sets server_pid, endpoint, admin
   env -u TOKENHUB_BOOTSTRAP_TOKEN "$out/bin/tokenhub-server" -listen 127.0.0.1:0 -rate-limit 0 >"$1" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
-    admin=$(sed -n 's/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/\1/p' "$1" | head -1)
-    addr=$(sed -n 's/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/\1/p' "$1" | head -1)
+    admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$1")
+    addr=$(sed -n '/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/{s//\1/p;q;}' "$1")
     if [ -n "$admin" ] && [ -n "$addr" ]; then
       endpoint="http://$addr"
       return 0
@@ -210,7 +210,7 @@ EOF
     prof_pid=$!
     reattach=""
     for _ in $(seq 100); do
-      reattach=$(sed -n "s/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/\1/p" "$out/provprof-$1.out" | head -1)
+      reattach=$(sed -n "/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/{s//\1/p;q;}" "$out/provprof-$1.out")
       [ -n "$reattach" ] && break
       sleep 0.1
     done
@@ -398,7 +398,7 @@ EOF
   note "  requests for the plan: $req_ds"
   [ "${SKIP_PROF:-0}" = 1 ] || profiled ds "plan with the data source" tf-ds plan
   stop_server
-  if [ "${SKIP_QUERY:-0}" != 1 ] && qtf=$(scripts/terraform-path.sh 1.14.5); then
+  if [ "${SKIP_QUERY:-0}" != 1 ] && qtf=$(scripts/terraform-path.sh newest); then
     # The same 10k tokens through `terraform query` (Terraform >= 1.14), against the data source
     # planned by the same CLI: identities only, and with -generate-config-out (whole objects).
     start_server "$log" # a fresh server: seed again
@@ -427,7 +427,7 @@ EOF
     q_gen=$(qtime "$out/tf-query" q-gen query -generate-config-out=gen.tf)
     q_gen_n=$(grep -c '^resource "tokenhub_api_token"' "$out/tf-query/gen.tf" || true)
     note ""
-    note "terraform query vs the data source over the same $((n_ds + 1)) tokens ($("$qtf" version | head -1), same run):"
+    note "terraform query vs the data source over the same $((n_ds + 1)) tokens ($("$qtf" version | sed -n 1p), same run):"
     note "  terraform plan, tokenhub_api_tokens data source:   ${q_ds}s (baseline plan with only tokenhub_scopes ${q_base}s; difference $(secs "$q_base" "$q_ds")s)"
     note "  terraform query (identities, $q_n results):        ${q_list}s  ($(ratio "$q_list" "$q_ds")× the data source plan)"
     note "  terraform query -generate-config-out ($q_gen_n resources): ${q_gen}s  ($(ratio "$q_gen" "$q_ds")×)"

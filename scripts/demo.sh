@@ -108,12 +108,12 @@ go build -o "$bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
 step="finding $cli"
 say "finding $cli"
 tf=$(scripts/$cli-path.sh)
-echo "    $(env -u TF_CLI_CONFIG_FILE "$tf" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v') at $tf"
+echo "    $(env -u TF_CLI_CONFIG_FILE "$tf" version 2>/dev/null | sed -nE '/^(Terraform|OpenTofu) v/p') at $tf"
 
 # A server left running by `KEEP_SERVER=1 make demo` holds the state file: stop it first.
 if [ -s "$pidfile" ]; then
   old=$(cat "$pidfile")
-  if [ -r "/proc/$old/cmdline" ] && tr '\0' ' ' <"/proc/$old/cmdline" | grep -q tokenhub-server; then
+  if [ -r "/proc/$old/cmdline" ] && [[ "$(tr '\0' ' ' <"/proc/$old/cmdline")" == *tokenhub-server* ]]; then
     say "stopping the server left running by a previous demo (pid $old)"
     kill "$old" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
@@ -155,7 +155,7 @@ done
 
 if [ ! -s "$tokenfile" ]; then
   step="reading the bootstrap admin token from the server log"
-  admin=$(sed -n 's/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/\1/p' "$log" | head -1)
+  admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$log")
   if [ -z "$admin" ]; then
     echo "the server printed no admin token (is .demo/admin-token missing? rm -rf .demo starts over)" >&2
     false

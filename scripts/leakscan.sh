@@ -4,10 +4,13 @@
 # server's request logs on, then scans everything they wrote, plus docs/, examples/, templates/,
 # README.md and CHANGELOG.md, for the full secret shape: thk_ + 32 base62 + 6 base62 checksum
 # (token_hint, the first 8 characters, is allowed and never matches). Terraform state is not
-# scanned: it holds the secret by design (sensitive).
+# scanned where it holds the secret by design (token, sensitive); the state, backups and plans
+# of the token_wo end-to-end run (scripts/token-wo-e2e.sh, at TF_LOG=TRACE too) are, since
+# there no secret may be in them.
 #
 # The logs are large: they live in a temporary directory, deleted on success and kept (path
-# printed) on failure or with LEAKSCAN_KEEP=1. LEAKSCAN_SKIP_DEMO=1 skips the demo.
+# printed) on failure or with LEAKSCAN_KEEP=1. LEAKSCAN_SKIP_DEMO=1 skips the demo,
+# LEAKSCAN_SKIP_TOKEN_WO=1 the token_wo run.
 # Exit 0: "N files, M bytes scanned, 0 secrets". Exit 1: each finding as file:line, with the
 # secret redacted and its source (our provider, the reference server, Terraform, the test
 # framework, docs), or a run that did not produce the logs the scan needs.
@@ -23,7 +26,8 @@ secret_re='thk_[0-9A-Za-z]{38}'
 out=$(mktemp -d "${TMPDIR:-/tmp}/tokenhub-leakscan.XXXXXX")
 acc="$out/acc"
 demo="$out/demo"
-mkdir -p "$acc" "$demo"
+wo="$out/tokenwo"
+mkdir -p "$acc" "$demo" "$wo"
 status=0
 
 say() { printf '==> %s\n' "$*"; }
@@ -46,14 +50,17 @@ bytes() { cat "$@" 2>/dev/null | wc -c | tr -d ' '; }
 
 # The newest Terraform (built into bin/ once): every acceptance test runs there, identity and
 # terraform query included, so every test's logs are scanned (older CLIs skip some).
-tf=$(scripts/terraform-path.sh 1.14.5)
+tf=$(scripts/terraform-path.sh newest)
 
 # 1. The acceptance suite. TF_LOG_PATH_MASK gives one file per test holding both the in-process
 # provider's logs (terraform-plugin-log test sink) and the Terraform CLI's (terraform-exec);
 # TF_ACC_LOG sets the CLI's level. go test's own output holds error messages and the plans of
 # failing or ExpectError steps.
 say "provider acceptance tests at TF_LOG=TRACE (logs in $out)"
-expected=$(grep -ho '^func TestAcc[A-Za-z0-9_]*' provider/*_test.go | sort -u | wc -l)
+# Tests written for older CLIs only (tfversion.SkipAbove, such as the proof that Terraform
+# before 1.11 refuses token_wo) skip here by design; every other test must pass.
+older_only=$(awk '/^func TestAcc/ { name = $2; sub(/\(.*/, "", name) } /tfversion\.SkipAbove/ && name { print name }' provider/*_test.go | sort -u)
+expected=$(sed -n "s/^func \(TestAcc[A-Za-z0-9_]*\).*/\1/p" provider/*_test.go | sort -u | grep -vxF "${older_only:-^}" | wc -l)
 set +e
 env TF_ACC=1 TOKENHUB_REQUIRE_ACC=1 TF_ACC_TERRAFORM_PATH="$tf" CHECKPOINT_DISABLE=1 \
   TF_CLI_CONFIG_FILE="$root/scripts/empty.tfrc" \
@@ -88,6 +95,34 @@ if [ "${LEAKSCAN_SKIP_DEMO:-0}" != 1 ]; then
   fi
 fi
 
+# 2b. A token whose secret never touches state (scripts/token-wo-e2e.sh): its Terraform TRACE log,
+# its output, the server's log, and Terraform's files themselves (state, backup, the plans as
+# `terraform show -json` renders them), copied under names the scan does not skip. (The saved
+# plans are zip archives, compressed: the e2e script itself looks inside them for the secrets
+# its store got.)
+if [ "${LEAKSCAN_SKIP_TOKEN_WO:-0}" != 1 ]; then
+  say "token_wo end to end at TF_LOG=TRACE"
+  # With the same Terraform as the acceptance run (>= 1.11), so no other CLI is built for it.
+  if TF_LOG=TRACE TF_LOG_PATH="$wo/terraform.log" scripts/token-wo-e2e.sh "$tf" >"$wo/e2e.out" 2>&1; then
+    echo "    token-wo ok"
+  else
+    problem "the token_wo end-to-end run failed (see $wo/e2e.out)"
+  fi
+  cp .token-wo/server.log "$wo/server.log" 2>/dev/null || true
+  for f in .token-wo/tf/*; do
+    [ -f "$f" ] || continue
+    base=$(basename "$f")
+    cp "$f" "$wo/tf-$base.copy" # .copy: terraform.tfstate* would be skipped by name
+  done
+  # Positive control: the pattern matches a secret the consumer (the store) really got.
+  if ! grep -qxE "$secret_re" .token-wo/store/v1 2>/dev/null; then
+    problem "the pattern $secret_re does not match the token_wo run's stored secret: wrong secret format?"
+  fi
+  grep -qs '\[TRACE\]' "$wo/terraform.log" || problem "no Terraform TRACE lines in the token_wo run's log"
+  ls "$wo"/tf-terraform.tfstate*.copy >/dev/null 2>&1 || problem "the token_wo run left no state to scan"
+  echo "    token_wo: $(bytes "$wo/terraform.log") bytes of TRACE log, $(find "$wo" -type f | wc -l) files"
+fi
+
 # 3. The scan cannot pass vacuously: the logs must hold what could leak.
 say "checking that the logs are meaningful"
 acc_logs=("$acc"/tf-*.log)
@@ -118,9 +153,11 @@ fi
 #             (test_terraform_configuration), or Terraform's source snippet of that HCL in a
 #             diagnostic, for a secret that same test wrote into its configuration. Fails unless
 #             LEAKSCAN_STRICT=0.
-#   banner  — tokenhub-server's one-time "generated admin token" banner in the demo server log.
+#   banner  — tokenhub-server's one-time "generated admin token" banner in the demo's and the
+#             token_wo run's server logs.
 classify='
 function source(file, hdr) {
+  if (file ~ /\/tokenwo\/tf-/) return "token_wo end to end: Terraform state or plan"
   if (file ~ /\/server\.log$/) return "reference server"
   if (file ~ /\/go-test\.out$/) return "go test output (errors, plans)"
   if (file ~ /\/(demo\.out|apply\.log|plan\.log)$/) return "demo / plan output"
@@ -138,7 +175,7 @@ function source(file, hdr) {
   while (match(rest, re)) {
     sec = substr(rest, RSTART, RLENGTH); rest = substr(rest, RSTART + RLENGTH)
     n++; L[n] = FNR; T[n] = $0; S[n] = sec; H[n] = hdr; K[n] = key
-    B[n] = (FILENAME ~ /\/demo\/server\.log$/ && bannerAt && FNR - bannerAt <= 2 && $0 ~ /^ +TOKENHUB_TOKEN=thk_[0-9A-Za-z]+$/)
+    B[n] = (FILENAME ~ /\/(demo|tokenwo)\/server\.log$/ && bannerAt && FNR - bannerAt <= 2 && $0 ~ /^ +TOKENHUB_TOKEN=thk_[0-9A-Za-z]+$/)
     if (key == "test_terraform_configuration" && hdr ~ /sdk\.helper_resource/) cfg[sec] = 1
   }
 }

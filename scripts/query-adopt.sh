@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Adoption end to end with a real CLI (`make query-adopt`; .ci/run runs it with Terraform 1.14.5):
+# Adoption end to end with a real CLI (`make query-adopt`; .ci/run runs it with the newest Terraform):
 # tokens and members are created through the API, outside Terraform; `terraform query
 # -generate-config-out` writes their configuration and import blocks; `terraform apply` imports
 # them all; the next `terraform plan` must be empty. Fails otherwise. Needs Terraform >= 1.14 (terraform query).
 #
-#   scripts/query-adopt.sh [TERRAFORM]   default: scripts/terraform-path.sh 1.14.5
+#   scripts/query-adopt.sh [TERRAFORM]   default: scripts/terraform-path.sh newest
 #
 # Works in .adopt/ (removed first). The provider comes from a fresh build via dev_overrides, the
 # server is the reference server on a free loopback port; nothing is downloaded.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-tf=${1:-$(scripts/terraform-path.sh 1.14.5)}
+tf=${1:-$(scripts/terraform-path.sh newest)}
 work="$root/.adopt"
 rm -rf "$work"
 mkdir -p "$work/bin" "$work/tf"
@@ -23,8 +23,8 @@ go build -o "$work/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
 env -u TOKENHUB_BOOTSTRAP_TOKEN "$work/bin/tokenhub-server" -listen 127.0.0.1:0 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
-  admin=$(sed -n 's/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/\1/p' "$work/server.log" | head -1)
-  addr=$(sed -n 's/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/\1/p' "$work/server.log" | head -1)
+  admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$work/server.log")
+  addr=$(sed -n '/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/{s//\1/p;q;}' "$work/server.log")
   [ -n "$admin" ] && [ -n "$addr" ] && break
   sleep 0.1
 done
@@ -90,7 +90,7 @@ list "tokenhub_member" "ops" {
 EOT
 run() { echo "\$ terraform $*"; "$tf" -chdir="$work/tf" "$@" -no-color 2>&1 | grep -Ev 'dev_overrides|development overrides|^configuration:|^ - tokenhub/tokenhub in|may therefore not match|applying changes may cause|^releases\.$|^ *$' || return "${PIPESTATUS[0]}"; }
 
-echo "==> $("$tf" version | head -1)"
+echo "==> $("$tf" version | sed -n 1p)"
 run query -generate-config-out=adopt.tf
 echo "\$ cat adopt.tf"
 cat "$work/tf/adopt.tf"

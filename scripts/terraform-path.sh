@@ -3,8 +3,10 @@
 #
 #   scripts/terraform-path.sh           a Terraform >= 1.8: the one on PATH when new enough, else
 #                                       bin/terraform-1.8.5 (built once)
-#   scripts/terraform-path.sh 1.14.5    exactly that version: the one on PATH when it matches, else
-#                                       bin/terraform-1.14.5 (built once)
+#   scripts/terraform-path.sh 1.16.3    exactly that version: the one on PATH when it matches, else
+#                                       bin/terraform-1.16.3 (built once)
+#   scripts/terraform-path.sh newest    a role instead of a version: oldest, query-oldest, newest
+#                                       (the versions are in scripts/cli-version.sh)
 #
 # releases.hashicorp.com is unreachable on these machines, so a missing version is built from the
 # Go module proxy. Up to 1.8.x `go install` works (~5 min cold). From 1.9 on, Terraform's go.mod
@@ -17,27 +19,25 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 want=${1:-}
 want=${want#v}
 
-version_of() { # $1 = path to a terraform binary; prints "1.14.5"
-  "$1" version 2>/dev/null | head -1 | sed -n 's/^Terraform v\([0-9][0-9.]*\).*/\1/p'
-}
-
-at_least_1_8() { # $1 = version string
-  local major minor
-  IFS=. read -r major minor _ <<<"$1"
-  [ -n "$major" ] && { [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge 8 ]; }; }
-}
+# shellcheck source=cli-version.sh
+. "$root/scripts/cli-version.sh"
+case "$want" in
+  oldest) want=$TF_OLDEST ;;
+  query-oldest) want=$TF_QUERY_OLDEST ;;
+  newest) want=$TF_NEWEST ;;
+esac
 
 if [ -z "$want" ]; then
-  if tf=$(command -v terraform 2>/dev/null) && at_least_1_8 "$(version_of "$tf")"; then
+  if tf=$(command -v terraform 2>/dev/null) && at_least_1_8 "$(terraform_version "$tf")"; then
     readlink -f "$tf"; exit 0
   fi
-  want=1.8.5
-elif tf=$(command -v terraform 2>/dev/null) && [ "$(version_of "$tf")" = "$want" ]; then
+  want=$TF_OLDEST
+elif tf=$(command -v terraform 2>/dev/null) && [ "$(terraform_version "$tf")" = "$want" ]; then
   readlink -f "$tf"; exit 0
 fi
 
 out="$root/bin/terraform-$want"
-if [ -x "$out" ] && [ "$(version_of "$out")" = "$want" ]; then
+if [ -x "$out" ] && [ "$(terraform_version "$out")" = "$want" ]; then
   echo "$out"; exit 0
 fi
 
@@ -46,7 +46,7 @@ mkdir -p "$root/bin"
 if command -v flock >/dev/null; then
   exec 9>"$out.lock"
   flock 9
-  if [ -x "$out" ] && [ "$(version_of "$out")" = "$want" ]; then
+  if [ -x "$out" ] && [ "$(terraform_version "$out")" = "$want" ]; then
     echo "$out"; exit 0
   fi
 fi
@@ -81,7 +81,7 @@ else
   ) >&2
 fi
 mv "$out.tmp" "$out"
-got=$(version_of "$out")
+got=$(terraform_version "$out")
 [ "$got" = "$want" ] || { echo "terraform-path.sh: built $out reports version '$got', want $want" >&2; exit 1; }
 echo "built terraform $got in $(($(date +%s) - start))s" >&2
 echo "$out"

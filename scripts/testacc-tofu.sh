@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 tofu=$(scripts/tofu-path.sh)
-echo "==> $(env -u TF_CLI_CONFIG_FILE "$tofu" version | grep -m1 OpenTofu) at $tofu" >&2
+echo "==> $(env -u TF_CLI_CONFIG_FILE "$tofu" version | sed -n '/^OpenTofu/p') at $tofu" >&2
 
 # The provider is served in-process (reattach) under OpenTofu's default registry host, so test
 # configurations resolve `tokenhub/tokenhub` without any registry; the CLI config must exist.

@@ -8,13 +8,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 want=${TOFU_VERSION:-v1.12.6}
 
+# shellcheck source=cli-version.sh
+. "$root/scripts/cli-version.sh"
+
 version_ok() { # $1 = path to a tofu binary
-  local v
-  # Without TF_CLI_CONFIG_FILE: tofu prints warnings about a missing config file on stdout.
-  v=$(env -u TF_CLI_CONFIG_FILE "$1" version 2>/dev/null | sed -n 's/^OpenTofu v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p' | head -1)
-  [ -n "$v" ] || return 1
-  set -- $v
-  [ "$1" -gt 1 ] || { [ "$1" -eq 1 ] && [ "$2" -ge 8 ]; }
+  at_least_1_8 "$(tofu_version "$1")"
 }
 
 if t=$(command -v tofu 2>/dev/null) && version_ok "$t"; then
@@ -46,5 +44,5 @@ chmod -R u+w "$work"
 (cd "$work" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
   -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$root/bin/tofu.tmp" ./cmd/tofu) >&2
 mv "$root/bin/tofu.tmp" "$root/bin/tofu"
-echo "built $(env -u TF_CLI_CONFIG_FILE "$root/bin/tofu" version | grep -m1 OpenTofu) in $(($(date +%s) - start))s" >&2
+echo "built $(env -u TF_CLI_CONFIG_FILE "$root/bin/tofu" version | sed -n '/^OpenTofu/p') in $(($(date +%s) - start))s" >&2
 echo "$root/bin/tofu"

@@ -26,8 +26,14 @@ type callOptions struct {
 // (CreateToken, RotateToken, CreateMember) instead of a fresh random one. A job
 // that stores its key and sends it again after giving up — even in another
 // process, up to 24 hours later — gets the first result back instead of a second
-// token. The same key with a different body is a 422 ([ErrConflict]). Other
-// methods are idempotent and ignore it. The key is 1 to 255 characters.
+// token. The key is 1 to 255 characters.
+//
+// The retry must send the same body: the same key with a different body is a 422
+// ([ErrConflict]). Store the request with the key and send it again as it was; do
+// not rebuild it. A value computed when the request is built changes when it is
+// built again: an expiry of time.Now().Add(30 * 24 * time.Hour) is a second or more
+// later on the retry (see the example). Other methods are idempotent and ignore the
+// key.
 func WithIdempotencyKey(key string) CallOption {
 	return func(o *callOptions) error {
 		if err := validate.IdempotencyKey(key); err != nil {
@@ -54,7 +60,7 @@ func WithHeader(name, value string) CallOption {
 		canon := http.CanonicalHeaderKey(strings.TrimSpace(name))
 		switch {
 		case !validHeaderName(name):
-			return validationErrorf("WithHeader: invalid header name %q", name)
+			return validationErrorf("WithHeader: invalid header name %q", redactText(name, ""))
 		case reservedHeaders[canon]:
 			return validationErrorf("WithHeader: %s is set by the SDK and cannot be replaced", canon)
 		case !validHeaderValue(value):

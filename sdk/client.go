@@ -97,7 +97,7 @@ func (c *Client) call(op, id string, resp *http.Response, err error, out any) er
 			return fmt.Errorf("tokenhub: %s: response body (status %d) is larger than %d bytes (see WithMaxResponseBytes): %w",
 				opName(op, id), resp.StatusCode, c.maxResponse, ErrResponseTooLarge)
 		}
-		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", opName(op, id), resp.StatusCode, err)
+		return fmt.Errorf("tokenhub: %s: decoding response (status %d): %w", opName(op, id), resp.StatusCode, scrubError(err, c.secret))
 	}
 	return nil
 }

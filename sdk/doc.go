@@ -17,6 +17,15 @@
 // expires_at is a [NullableTime]: leave it zero to omit it, or set [Expiry] or
 // [NoExpiry]. RotateTokenRequest.Overlap is a time.Duration (sent as "24h").
 //
+// # Secrets
+//
+// The server makes a token's secret on create and rotate and returns it once, in
+// TokenWithSecret.Token. To make it yourself (say, to write it to a secret store
+// first), pass [NewSecret]'s result as CreateTokenRequest.Token or
+// RotateTokenRequest.Token: the server checks its format and refuses one any token
+// has ever had, keeps only its digest, and answers with Token empty. A rotation with
+// an Overlap sets Token.PreviousSecretExpiresAt, when the old secret stops working.
+//
 // # Authentication
 //
 // Pass the secret with [WithToken]. It is sent as "Authorization: Bearer <token>"
@@ -68,23 +77,8 @@
 // …; [AllScopes] lists them), so a typo does not compile; [ScopeName.Valid]
 // checks a name read at run time. [WithSlog] logs every HTTP attempt to a *slog.Logger.
 //
-// # Go version and module
+// # Module
 //
-// Measured (November 2026): the SDK's own code needs Go 1.23 (iterators; it also
-// uses math/rand/v2 from 1.22), and its dependencies raise that to Go 1.24.0
-// (github.com/oapi-codegen/runtime v1.8.0; uuid and go-retryablehttp need
-// less). As a module of its own it would require 3 modules (+2 indirect; a
-// go.sum of 37 lines was measured when nullable was a fourth), and `go vet`
-// (stdversion) passes at go 1.24.0.
-// Today it is a package of the provider's module: consumers must use Go 1.26
-// and their go.sum carries the provider's 253-module build list (463 lines).
-// The reference server (sdk/mockserver, with NewTestServer) needs Go 1.26
-// itself (modernc.org/sqlite, go-json-experiment).
-//
-// Decision: it stays in the provider's module for now. Splitting costs an
-// sdk/go.mod with a go.work for development, sdk/vX.Y.Z tags released apart
-// from the provider, a CI job on Go 1.24, and a choice for mockserver: in the
-// SDK's module it pulls the floor back to 1.26 and its dependencies into the
-// consumers' go.sum, so it would need a module of its own (a third tag line).
-// It is worth it once the SDK has users outside this repository.
+// The SDK is a package of the module github.com/tokenhub/terraform-provider-tokenhub, whose
+// go.mod sets the Go version it needs; it imports nothing of Terraform.
 package sdk

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/redact"
 )
 
 // Sentinels for errors.Is on an [*APIError]:
@@ -38,11 +40,15 @@ var (
 // APIError is a non-2xx response, decoded from its application/problem+json
 // body (or, when the body is not a problem document, from the status alone).
 type APIError struct {
+	// StatusCode is the response's HTTP status: the problem document's "status" member
+	// (RFC 9457), which the server always sets to the same value.
 	StatusCode int
-	Type       string
-	Title      string
-	Detail     string
-	Instance   string
+	// Type, Title, Detail and Instance are the problem document's members of those names
+	// (RFC 9457's "type", "title", "detail" and "instance").
+	Type     string
+	Title    string
+	Detail   string
+	Instance string
 	// FieldErrors lists every bad field of a rejected request (400), at most 100.
 	FieldErrors []FieldError
 	// FieldErrorsOmitted counts the bad fields beyond those in FieldErrors.
@@ -57,6 +63,11 @@ type APIError struct {
 	// Header is the response's headers.
 	Header http.Header
 }
+
+// Every text field of an APIError (Header's names and values included), the text of every
+// other error the SDK returns and every record it logs have each token-shaped value (thk_…)
+// and the client's own secret replaced by "[REDACTED]": a hostile or broken server that
+// echoes a secret cannot get it into a log through the SDK.
 
 // Error reads like "tokenhub: 404 Not Found: token … not found", followed by
 // the field errors ("name: must be 1–100 characters; scopes[0]: unknown scope").
@@ -111,11 +122,13 @@ func (e *APIError) Is(target error) bool {
 // maxErrorBody bounds how much of an error body is read.
 const maxErrorBody = 1 << 20
 
-// newAPIError builds the error for a non-2xx response and closes its body.
-// secret is scrubbed from every text field, in case a server echoes it.
+// newAPIError builds the error for a non-2xx response and closes its body. Every
+// token-shaped value, and secret, is redacted from every text field, in case a server
+// echoes one.
 func newAPIError(resp *http.Response, secret string) *APIError {
 	defer resp.Body.Close()
-	e := &APIError{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: resp.Header.Get("X-Request-Id"), Attempts: 1}
+	e := &APIError{StatusCode: resp.StatusCode, Header: redactHeader(resp.Header, secret), Attempts: 1}
+	e.RequestID = e.Header.Get("X-Request-Id")
 	if resp.Request != nil {
 		if st := stateFrom(resp.Request.Context()); st != nil && st.attempts.Load() > 0 {
 			e.Attempts = int(st.attempts.Load())
@@ -141,16 +154,34 @@ func newAPIError(resp *http.Response, secret string) *APIError {
 	if e.Title == "" {
 		e.Title = http.StatusText(resp.StatusCode)
 	}
-	if secret != "" {
-		r := strings.NewReplacer(secret, redacted)
-		e.Title, e.Detail, e.Type, e.Instance = r.Replace(e.Title), r.Replace(e.Detail), r.Replace(e.Type), r.Replace(e.Instance)
-		e.RequestID = r.Replace(e.RequestID)
-		for i := range e.FieldErrors {
-			e.FieldErrors[i].Field = r.Replace(e.FieldErrors[i].Field)
-			e.FieldErrors[i].Message = r.Replace(e.FieldErrors[i].Message)
-		}
+	e.Title, e.Detail = redactText(e.Title, secret), redactText(e.Detail, secret)
+	e.Type, e.Instance = redactText(e.Type, secret), redactText(e.Instance, secret)
+	for i := range e.FieldErrors {
+		e.FieldErrors[i].Field = redactText(e.FieldErrors[i].Field, secret)
+		e.FieldErrors[i].Message = redactText(e.FieldErrors[i].Message, secret)
 	}
 	return e
+}
+
+// redactText replaces every token-shaped value in s, and the client's own secret whatever
+// its shape (with and without its thk_ prefix), with "[REDACTED]".
+func redactText(s, secret string) string {
+	if body, ok := strings.CutPrefix(secret, "thk_"); ok && len(body) >= 16 {
+		return redact.Tokens(s, secret, body)
+	}
+	return redact.Tokens(s, secret)
+}
+
+// redactHeader is a copy of h with redactText applied to every name and value.
+func redactHeader(h http.Header, secret string) http.Header {
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		name = redactText(name, secret)
+		for _, v := range values {
+			out[name] = append(out[name], redactText(v, secret))
+		}
+	}
+	return out
 }
 
 // isJSON accepts application/problem+json, application/json and other +json types.
@@ -169,10 +200,8 @@ func deref(s *string) string {
 	return *s
 }
 
-const redacted = "REDACTED"
-
-// transportError is a connection-level failure with the secret scrubbed from
-// its text: a *url.Error names the URL, which carries api_token with AuthQuery.
+// transportError is a failure with the secrets redacted from its text (a
+// *url.Error names the URL, which carries api_token with AuthQuery).
 type transportError struct {
 	msg string
 	err error
@@ -181,25 +210,25 @@ type transportError struct {
 func (e *transportError) Error() string { return e.msg }
 func (e *transportError) Unwrap() error { return e.err }
 
-// scrubError removes the secret (and the api_token parameter) from err's text
-// while keeping errors.Is/As working for context and net errors.
+// scrubError redacts err's text (redactText), dropping the api_token parameter,
+// while keeping errors.Is/As working for context and net errors: a *url.Error
+// is rebuilt without the query, and an error whose text held a secret is cut
+// off from the errors below it, so errors.As cannot reach the secret either.
 func scrubError(err error, secret string) error {
 	if err == nil {
 		return nil
 	}
 	//nolint:errorlint // http.Client.Do returns the *url.Error itself; only that top-level one is rebuilt.
 	if ue, ok := err.(*url.Error); ok {
-		// Rebuild the url.Error without the query, so errors.As callers
-		// cannot print the secret either.
 		inner := ue.Err
-		if secret != "" && strings.Contains(inner.Error(), secret) {
-			inner = &transportError{msg: strings.ReplaceAll(inner.Error(), secret, redacted), err: errors.Unwrap(inner)}
+		if msg := inner.Error(); redactText(msg, secret) != msg {
+			inner = &transportError{msg: redactText(msg, secret), err: errors.Unwrap(inner)}
 		}
-		err = &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: inner}
+		err = &url.Error{Op: ue.Op, URL: redactText(redactURL(ue.URL), secret), Err: inner}
 	}
 	msg := err.Error()
-	if secret != "" {
-		msg = strings.ReplaceAll(msg, secret, redacted)
+	if clean := redactText(msg, secret); clean != msg {
+		return &transportError{msg: clean}
 	}
 	return &transportError{msg: msg, err: err}
 }

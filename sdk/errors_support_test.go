@@ -48,7 +48,7 @@ func TestAPIError_requestIDScrubbed(t *testing.T) {
 	})
 	_, err := newClient(t, srv.URL).GetToken(t.Context(), tokenID)
 	var apiErr *sdk.APIError
-	if !errors.As(err, &apiErr) || apiErr.RequestID != "id-REDACTED" {
+	if !errors.As(err, &apiErr) || apiErr.RequestID != "id-[REDACTED]" {
 		t.Errorf("RequestID = %q, want the secret redacted", apiErr.RequestID)
 	}
 }

@@ -1,6 +1,6 @@
 package sdk_test
 
-// The three jobs Go users write first against the SDK (issue 17's programs), as
+// The three jobs Go users write first against the SDK, as
 // runnable examples on the reference server with a fake clock: a rotation job
 // with a 24 h overlap, an audit that revokes tokens unused for 90 days with a
 // dry run, and a provisioning loop of 200 creates under 30 % injected faults.

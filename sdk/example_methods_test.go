@@ -332,6 +332,37 @@ func ExampleWithIdempotencyKey() {
 	// Output: same token: true
 }
 
+// A retry sends the request it stored with its key, not one built again: an expiry computed
+// from the clock differs on every build (here three seconds later), the server sees another
+// body and refuses it (422, ErrConflict) instead of replaying the first answer.
+func ExampleWithIdempotencyKey_sameBody() {
+	c, done := reference()
+	defer done()
+	ctx := context.Background()
+	build := func(now time.Time) sdk.CreateTokenRequest {
+		return sdk.CreateTokenRequest{Name: "nightly-export", Scopes: []sdk.ScopeName{sdk.ScopeTokenRead},
+			ExpiresAt: sdk.Expiry(now.Add(30 * 24 * time.Hour))}
+	}
+	start := time.Now()
+	req := build(start) // built once, and kept with the key for as long as the job may retry
+	first, err := c.CreateToken(ctx, req, sdk.WithIdempotencyKey("export-2026-11-29"))
+	if err != nil {
+		panic(err)
+	}
+	// Wrong: the retry builds the request again, a few seconds later.
+	_, err = c.CreateToken(ctx, build(start.Add(3*time.Second)), sdk.WithIdempotencyKey("export-2026-11-29"))
+	fmt.Println("rebuilt request refused:", errors.Is(err, sdk.ErrConflict))
+	// Right: the retry sends the stored request, and gets the first token back.
+	again, err := c.CreateToken(ctx, req, sdk.WithIdempotencyKey("export-2026-11-29"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("stored request, same token:", again.ID == first.ID)
+	// Output:
+	// rebuilt request refused: true
+	// stored request, same token: true
+}
+
 func ExampleWithSlog() {
 	// Debug level: one record per HTTP attempt (method, path, status, attempt, duration_ms).
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -390,4 +421,42 @@ func TestExample_testing(t *testing.T) {
 	if _, err := old.Me(t.Context()); !errors.Is(err, sdk.ErrUnauthorized) {
 		t.Errorf("old secret after the overlap: %v, want ErrUnauthorized", err)
 	}
+}
+
+// A token whose secret you make yourself, for example to write it to your secret store
+// first: the server keeps only its digest and answers without it. A rotation can bring its
+// own secret too; with an overlap, PreviousSecretExpiresAt says when the old one stops.
+func ExampleNewSecret() {
+	c, done := reference()
+	defer done()
+	ctx := context.Background()
+	secret, err := sdk.NewSecret()
+	if err != nil {
+		panic(err)
+	}
+	// ... write secret to the secret store ...
+	tok, err := c.CreateToken(ctx, sdk.CreateTokenRequest{Name: "ci", Scopes: []sdk.ScopeName{sdk.ScopeTokenRead},
+		Token: secret})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("secret in the answer: %q; hint matches: %v\n", tok.Token, tok.TokenHint == secret[:8])
+
+	next, _ := sdk.NewSecret()
+	rotated, err := c.RotateToken(ctx, tok.ID, sdk.RotateTokenRequest{Token: next, Overlap: time.Hour})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("previous secret works until:", rotated.PreviousSecretExpiresAt.Sub(rotated.UpdatedAt))
+
+	// A secret any token has had is refused: make a new one every time.
+	_, err = c.RotateToken(ctx, tok.ID, sdk.RotateTokenRequest{Token: secret})
+	var apiErr *sdk.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.FieldErrors[0].Field)
+	}
+	// Output:
+	// secret in the answer: ""; hint matches: true
+	// previous secret works until: 1h0m0s
+	// 400 token
 }

@@ -1,4 +1,12 @@
 package sdk
 
-// WithWaitHook lets external tests record backoff waits without sleeping.
-var WithWaitHook = withWaitHook
+import "time"
+
+// WithWaitHook lets external tests record backoff waits without sleeping: h gets each wait
+// and returns the one to take.
+func WithWaitHook(h func(time.Duration) time.Duration) Option {
+	return func(s *settings) error {
+		s.waitHook = h
+		return nil
+	}
+}

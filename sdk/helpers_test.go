@@ -126,7 +126,7 @@ func tokenJSON(id, name string) map[string]any {
 		"allowed_ips": []string{}, "enabled": true, "status": "active", "disabled_reason": nil,
 		"owner": ownerID, "shared": false,
 		"created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
-		"last_used_at": nil, "token_hint": "thk_abcd",
+		"last_used_at": nil, "previous_secret_expires_at": nil, "token_hint": "thk_abcd",
 	}
 }
 

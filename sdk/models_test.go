@@ -3,6 +3,9 @@ package sdk_test
 import (
 	"bufio"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"strings"
 	"testing"
@@ -99,5 +102,70 @@ func TestPtr(t *testing.T) {
 	}
 	if a, b := sdk.Ptr(1), sdk.Ptr(1); a == b {
 		t.Error("Ptr returns shared storage")
+	}
+}
+
+// `go doc` shows an alias without its fields: each alias of models.go names the model of
+// sdk/models that has them.
+func TestAliasesNameTheirModels(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "models.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, spec := range g.Specs {
+			ts, ok := spec.(*ast.TypeSpec)
+			if !ok || !ts.Assign.IsValid() {
+				continue
+			}
+			n++
+			sel, ok := ts.Type.(*ast.SelectorExpr)
+			if !ok {
+				continue
+			}
+			want := "sdk/models." + sel.Sel.Name
+			if doc := ts.Doc.Text(); !strings.Contains(doc, want) {
+				t.Errorf("alias %s: its comment does not name %s: %q", ts.Name.Name, want, doc)
+			}
+		}
+	}
+	if n < 15 {
+		t.Fatalf("found %d aliases in models.go", n)
+	}
+}
+
+// APIError's status is StatusCode; its comment says it is RFC 9457's "status", so a reader
+// looking for the problem document's member finds it.
+func TestAPIErrorNamesTheProblemMembers(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "errors.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != "APIError" {
+			return true
+		}
+		if st, ok := ts.Type.(*ast.StructType); ok {
+			for _, field := range st.Fields.List {
+				for _, name := range field.Names {
+					docs[name.Name] = field.Doc.Text()
+				}
+			}
+		}
+		return true
+	})
+	for field, member := range map[string]string{"StatusCode": `"status"`, "Type": `"type"`} {
+		if !strings.Contains(docs[field], member) || !strings.Contains(docs[field], "RFC 9457") {
+			t.Errorf("APIError.%s: its comment does not name RFC 9457's %s: %q", field, member, docs[field])
+		}
 	}
 }

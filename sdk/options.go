@@ -208,14 +208,6 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// withWaitHook replaces real backoff waits in tests (see export_test.go).
-func withWaitHook(h func(time.Duration) time.Duration) Option {
-	return func(s *settings) error {
-		s.waitHook = h
-		return nil
-	}
-}
-
 // newDefaultHTTPClient is the client used without [WithHTTPClient]: a private
 // pool (go-retryablehttp closes idle connections after failures, which must not
 // disturb http.DefaultTransport's other users) sized for concurrent callers.

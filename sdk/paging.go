@@ -28,7 +28,7 @@ func paged[T any](op, cursor string, fetch func(cursor string) ([]T, *string, er
 				return
 			}
 			if *next == cursor {
-				yield(zero, fmt.Errorf("tokenhub: %s: server returned the same cursor %q twice", op, cursor))
+				yield(zero, fmt.Errorf("tokenhub: %s: server returned the same cursor %q twice", op, redactText(cursor, "")))
 				return
 			}
 			cursor = *next

@@ -200,7 +200,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
 	fields := map[string]any{
 		"method":      req.Method,
-		"path":        req.URL.Path,
+		"path":        redactText(req.URL.Path, t.secret),
 		"status":      0,
 		"attempt":     attempt,
 		"duration_ms": time.Since(start).Milliseconds(),

@@ -3,7 +3,6 @@ package sdk
 import (
 	"context"
 	"iter"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -207,10 +206,7 @@ func (c *Client) parseID(id string) (string, error) { return c.parseKindID("toke
 func (c *Client) parseKindID(kind, id string) (string, error) {
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
-		if c.secret != "" {
-			id = strings.ReplaceAll(id, c.secret, redacted)
-		}
-		return "", validationErrorf("tokenhub: invalid %s id %q: not a UUID", kind, id)
+		return "", validationErrorf("tokenhub: invalid %s id %q: not a UUID", kind, redactText(id, c.secret))
 	}
 	return u.String(), nil
 }

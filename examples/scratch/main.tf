@@ -19,3 +19,12 @@ resource "tokenhub_api_token" "mine" {
 output "mine" {
   value = "${tokenhub_api_token.mine.name}: ${tokenhub_api_token.mine.id} (${tokenhub_api_token.mine.token_hint}…)"
 }
+
+# The secret itself: sensitive, so plan and apply print (sensitive value) instead of it.
+# `terraform output -raw` prints it alone, to use it; for example, ask the API who it is:
+#
+#   curl -H "Authorization: Bearer $(terraform -chdir=.demo/scratch output -raw mine_secret)" "$TOKENHUB_ENDPOINT/api/v1/me"
+output "mine_secret" {
+  value     = tokenhub_api_token.mine.token
+  sensitive = true
+}

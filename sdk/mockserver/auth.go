@@ -17,6 +17,7 @@ import (
 // reqInfo travels in the request context from the outer layer to the strict handlers.
 type reqInfo struct {
 	caller    *caller
+	op, scope string // the operation and the scope it needs (scopeMiddleware), for the check at commit
 	path      string
 	requestID string
 }
@@ -84,12 +85,21 @@ func scopeMiddleware(f serverapi.StrictHandlerFunc, operationID string) serverap
 		if info.caller == nil {
 			return problemResponse{p: unauthorized("missing credentials"), instance: r.URL.Path}, nil
 		}
-		if !info.caller.has(scope) {
-			p := forbidden("this token lacks the scope %s, which %s needs", scope, operationID)
+		if p := lacksScope(info.caller, scope, operationID); p != nil {
 			return problemResponse{p: p, instance: r.URL.Path}, nil
 		}
+		info.op, info.scope = operationID, scope
 		return f(ctx, w, r, req)
 	}
+}
+
+// lacksScope is the 403 for a caller that may not use the scope operationID needs, nil when
+// it may: when the headers arrive (scopeMiddleware) and again at commit (callerAtCommit).
+func lacksScope(c *caller, scope, operationID string) *problem {
+	if scope == anyToken || c.has(scope) {
+		return nil
+	}
+	return forbidden("this token lacks the scope %s, which %s needs", scope, operationID)
 }
 
 // credential extracts the secret from Authorization (Bearer or apiToken) or ?api_token=.
@@ -143,10 +153,19 @@ func remoteAddr(r *http.Request) (netip.Addr, bool) {
 	return a.WithZone("").Unmap(), true
 }
 
-// authenticate checks the request's credential: 401 for a missing, malformed, unknown,
-// expired, disabled or rotated-away secret; 403 for a caller IP outside allowed_ips; 429 when
-// the token's rate limit is spent. On success it records last_used_at.
-func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
+// authenticate checks the request's credential when its headers arrive: 401 for a missing,
+// malformed, unknown, expired or disabled token or a rotated-away secret; 403 for a caller IP
+// outside allowed_ips (admit decides both); 429 when the client's address made too many failed
+// authentications, or the token's rate limit is spent. On success it records last_used_at. The
+// write the request asks for judges the caller again when it commits (callerAtCommit, authz.go).
+func (s *Server) authenticate(r *http.Request) (_ *caller, p *problem) {
+	// Failed authentications are limited per client address, before any lookup (auth_failures.go).
+	client := clientKey(r)
+	if p := s.authFailures.enter(client, s.cfg.clock.Now()); p != nil {
+		return nil, p
+	}
+	defer func() { s.authFailures.leave(client, s.cfg.clock.Now(), p) }()
+
 	secret, p := credential(r)
 	if p != nil {
 		return nil, p
@@ -156,18 +175,23 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 		return nil, unauthorized("malformed token: not a tokenhub secret (thk_…) or bad checksum")
 	}
 	s.lookups.Add(1)
-	d := digestOf(secret)
+	d := s.key.of(secret)
 	now := s.cfg.clock.Now()
+	pr := presented{digest: d}
+	pr.addr, pr.addrOK = remoteAddr(r)
 
 	var c *caller
 	err := s.st.Authenticate(d, now, func(t *tokenRec, owner *memberRec) error {
-		if owner == nil {
-			return refuse(unauthorized("unknown or revoked token"))
-		}
-		if p := s.admit(r, t, d, now); p != nil {
+		var p *problem
+		if c, p = s.admit(t, owner, pr, now); p != nil {
 			return refuse(p)
 		}
-		c = callerOf(t, owner)
+		if ok, wait := s.limiter.allow(c.id, now); !ok {
+			p := newProblem(http.StatusTooManyRequests, "rate-limited", "Too Many Requests",
+				"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, c.id, wait)
+			p.retryAfter = wait
+			return refuse(p)
+		}
 		return nil
 	})
 	var ref refusal
@@ -181,51 +205,58 @@ func (s *Server) authenticate(r *http.Request) (*caller, *problem) {
 	}
 }
 
+// presented is what a request showed to authenticate: the digest of its secret and the
+// address it came from. The caller keeps it, so that the write can admit it again at commit.
+type presented struct {
+	digest digest
+	addr   netip.Addr
+	addrOK bool
+}
+
 // callerOf is a token and its owner as the rules see them (authz.go).
-func callerOf(t *tokenRec, owner *memberRec) *caller {
+func callerOf(t *tokenRec, owner *memberRec, pr presented) *caller {
 	scopes := t.Scopes()
 	return &caller{
-		id: t.ID(), owner: owner.ID(), username: owner.Username, admin: owner.admin(),
+		id: t.ID(), tokenID: t.id, owner: owner.ID(), username: owner.Username, admin: owner.admin(),
 		bootstrap: t.Bootstrap, scopes: scopes,
 		effective: effectiveScopes(scopes, owner.admin(), owner.Permissions),
-		expiresAt: t.ExpiresAt(), allowed: t.allowed(),
+		expiresAt: t.ExpiresAt(), allowed: t.allowed(), presented: pr,
 	}
 }
 
-// admit checks the token found for the request's secret digest d.
-func (s *Server) admit(r *http.Request, t *tokenRec, d digest, now time.Time) *problem {
-	if s.dueForDeletion(t, now) {
-		return unauthorized("unknown or revoked token")
+// admit is the one admission rule, decided when the headers arrive (authenticate) and again
+// inside the write's transaction (callerAtCommit), so the two cannot drift: may token t (nil
+// when gone), owned by owner, act at now for a request that presented pr? It returns the
+// caller as the rules see it, or the 401/403 a new request would get.
+func (s *Server) admit(t *tokenRec, owner *memberRec, pr presented, now time.Time) (*caller, *problem) {
+	if t == nil || owner == nil || s.dueForDeletion(t, now) {
+		return nil, unauthorized("unknown or revoked token")
 	}
-	if subtle.ConstantTimeCompare(d[:], t.Digest[:]) != 1 {
-		// find matched the previous secret.
-		if _, until := t.prev(); !now.Before(until) {
-			return unauthorized("this secret was rotated and stopped working at %s", until.UTC().Format(time.RFC3339))
+	if subtle.ConstantTimeCompare(pr.digest[:], t.Digest[:]) != 1 {
+		pd, until := t.prev()
+		if pd == nil || subtle.ConstantTimeCompare(pr.digest[:], pd[:]) != 1 {
+			return nil, unauthorized("unknown or revoked token") // rotated away since the headers
+		}
+		if !now.Before(until) {
+			return nil, unauthorized("this secret was rotated and stopped working at %s", until.UTC().Format(time.RFC3339))
 		}
 	}
 	id := t.ID()
 	if statusOf(t, now) == serverapi.TokenStatusExpired {
-		return unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
+		return nil, unauthorized("token %s expired at %s", id, t.ExpiresAt().Format(time.RFC3339))
 	}
 	if !t.Enabled {
-		return unauthorized("token %s is disabled", id)
+		return nil, unauthorized("token %s is disabled", id)
 	}
-	if t.OwnerOffAt() != nil {
-		return unauthorized("token %s is disabled because its owner is disabled", id)
+	if t.OwnerOffAt() != nil || !owner.Enabled {
+		return nil, unauthorized("token %s is disabled because its owner is disabled", id)
 	}
 	if allowed := t.allowed(); len(allowed) > 0 {
-		addr, ok := remoteAddr(r)
-		if !ok || !ipAllowed(allowed, addr) {
-			return forbidden("caller IP %s is not in token %s's allowed_ips", addr, id)
+		if !pr.addrOK || !ipAllowed(allowed, pr.addr) {
+			return nil, forbidden("caller IP %s is not in token %s's allowed_ips", pr.addr, id)
 		}
 	}
-	if ok, wait := s.limiter.allow(id, now); !ok {
-		p := newProblem(http.StatusTooManyRequests, "rate-limited", "Too Many Requests",
-			"rate limit of %g requests/s for token %s exceeded; retry after %d s", s.limiter.rps, id, wait)
-		p.retryAfter = wait
-		return p
-	}
-	return nil
+	return callerOf(t, owner, pr), nil
 }
 
 func ambiguousCredentials(field, format string, args ...any) *problem {

@@ -119,3 +119,32 @@ func TestScopeMiddleware_UnknownOperationRefused(t *testing.T) {
 		t.Fatalf("got %#v, want a 500 naming the operation", resp)
 	}
 }
+
+// A replay skips the handler and its scope middleware, so serveAPI authorizes it by
+// idempotentOps: every operation that takes an Idempotency-Key must be there, under its
+// route, and nothing else.
+func TestIdempotentOps_MatchTheContract(t *testing.T) {
+	t.Parallel()
+	spec, err := serverapi.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.In == "header" && p.Value.Name == "Idempotency-Key" {
+					want[method+" "+path] = strings.ToUpper(op.OperationID[:1]) + op.OperationID[1:]
+				}
+			}
+		}
+	}
+	if len(want) != len(idempotentOps) {
+		t.Errorf("the contract takes an Idempotency-Key on %v; idempotentOps (server.go) has %v", want, idempotentOps)
+	}
+	for route, op := range want {
+		if got := idempotentOps[route]; got != op {
+			t.Errorf("%s: idempotentOps has %q, the contract's operation is %s", route, got, op)
+		}
+	}
+}

@@ -203,3 +203,24 @@ func TestAuth_LogsNeverHoldSecrets(t *testing.T) {
 		t.Fatalf("log lacks path, token_id or status:\n%s", out)
 	}
 }
+
+// BenchmarkAuthenticate is the server's authentication of one valid request in process: the
+// credential, the limit on failed authentications, the digest, the lookup and the checks.
+// Compare releases by running it on each (BENCHMARKS.md); BenchmarkSecretDigest isolates the
+// digest.
+func BenchmarkAuthenticate(b *testing.B) {
+	s, err := New(WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	r := httptest.NewRequest("GET", "/api/v1/me", nil)
+	r.RemoteAddr = "192.0.2.1:40000"
+	r.Header.Set("Authorization", "Bearer "+s.AdminToken())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, p := s.authenticate(r); p != nil {
+			b.Fatal(p.detail)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,17 +31,33 @@ func TestMembers_CannotChangeAWiderMember(t *testing.T) {
 }
 
 // Odd encodings of an owner id: only the canonical form names a member, so an upper-case or
-// brace-wrapped id cannot slip past the owner comparison.
+// brace-wrapped id cannot slip past the owner comparison. Ids in paths are read alike (the
+// generated router alone would take every form uuid.Parse takes).
 func TestOwner_OddEncodingsRefused(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	m := admin.createMember(map[string]any{"username": "svc", "permissions": []string{"token.read"}})
-	for _, owner := range []string{strings.ToUpper(m.ID), "{" + m.ID + "}", "urn:uuid:" + m.ID, strings.ReplaceAll(m.ID, "-", "")} {
+	tok := admin.createToken(map[string]any{"name": "x", "scopes": []string{"token.read"}})
+	odd := func(id string) []string {
+		return []string{strings.ToUpper(id), "{" + id + "}", "urn:uuid:" + id, strings.ReplaceAll(id, "-", "")}
+	}
+	for _, owner := range odd(m.ID) {
 		refused(t, ts, http.StatusBadRequest, "owner", func() *apiResp {
 			return admin.do("POST", "/api/v1/token", map[string]any{"name": "x", "scopes": []string{"token.read"}, "owner": owner})
 		})
 		refused(t, ts, http.StatusBadRequest, "owner", func() *apiResp {
 			return admin.do("GET", "/api/v1/tokens?owner="+owner, nil)
+		})
+		refused(t, ts, http.StatusBadRequest, "memberId", func() *apiResp {
+			return admin.do("PATCH", "/api/v1/members/"+url.PathEscape(owner), map[string]any{"enabled": false})
+		})
+	}
+	for _, id := range odd(tok.ID) {
+		refused(t, ts, http.StatusBadRequest, "tokenId", func() *apiResp {
+			return admin.do("DELETE", "/api/v1/token/"+url.PathEscape(id), nil)
+		})
+		refused(t, ts, http.StatusBadRequest, "tokenId", func() *apiResp {
+			return admin.do("POST", "/api/v1/token/"+url.PathEscape(id)+"/rotate", nil)
 		})
 	}
 }

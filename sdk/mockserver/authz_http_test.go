@@ -109,7 +109,7 @@ func TestMembers_CRUD(t *testing.T) {
 	expectStatus(t, admin.do("DELETE", "/api/v1/members/"+m.ID, nil), http.StatusNotFound)
 }
 
-// Rule 1: a token uses a scope only while its owner holds it; a member's token can be
+// Effective permissions: a token uses a scope only while its owner holds it; a member's token can be
 // granted only the member's permissions.
 func TestMembers_TokensCarryOwnerPermissions(t *testing.T) {
 	t.Parallel()
@@ -124,7 +124,7 @@ func TestMembers_TokensCarryOwnerPermissions(t *testing.T) {
 	expectStatus(t, admin.as(tok.Token).do("GET", "/api/v1/members/"+m.ID, nil), http.StatusOK)
 }
 
-// Rule 1 and the cascade: permissions removed from the owner leave the tokens in the same
+// Effective permissions and the cascade: permissions removed from the owner leave the tokens in the same
 // write (updated_at moves), and the scope stops working at once.
 func TestMembers_PermissionsReducedCascade(t *testing.T) {
 	t.Parallel()
@@ -228,7 +228,7 @@ func TestMembers_SharedTokens(t *testing.T) {
 	}
 }
 
-// Rule 4, the issue's hostile cases: a limited token cannot make, stretch or free anything.
+// No widening, tried as an attacker would: a limited token cannot make, stretch or free anything.
 func TestNoWidening(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
@@ -281,7 +281,7 @@ func TestNoWidening(t *testing.T) {
 	})
 }
 
-// Rule 5: members are managed within the same bounds.
+// Members within the same bounds.
 func TestMembers_NoWidening(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
@@ -309,15 +309,56 @@ func TestMembers_NoWidening(t *testing.T) {
 	})
 }
 
-// Rule 6: the bootstrap token cannot be disabled, expired, scoped down or revoked.
+// The built-in admin cannot be changed: not demoted, disabled or deleted (above), nor renamed,
+// since its username is how it is found: freed, the name "admin" could be taken by a member
+// that would pass for it.
+func TestMembers_BuiltinAdminKeepsItsName(t *testing.T) {
+	t.Parallel()
+	ts, admin := newTS(t)
+	adminID := mustMember(t, ts, "admin")
+	refused(t, ts, http.StatusForbidden, "username", func() *apiResp {
+		return admin.do("PATCH", "/api/v1/members/"+adminID, map[string]any{"username": "root"})
+	})
+	refused(t, ts, http.StatusConflict, "already taken", func() *apiResp {
+		return admin.do("POST", "/api/v1/members", map[string]any{"username": "admin"})
+	})
+	// Restating what it is changes nothing and is allowed (an adopted configuration does it).
+	r := admin.do("PATCH", "/api/v1/members/"+adminID, map[string]any{"username": "admin", "role": "admin", "enabled": true})
+	expectStatus(t, r, http.StatusOK)
+	var m memberDoc
+	r.decode(t, &m)
+	if m.Username != "admin" || !m.Builtin {
+		t.Fatalf("built-in admin is now %+v", m)
+	}
+	if id, ok := ts.MemberID("admin"); !ok || id != adminID {
+		t.Fatal("the built-in admin is no longer found by its name")
+	}
+}
+
+// No lock-out: the bootstrap token cannot be disabled, expired, scoped down, fenced off by an
+// allowlist or revoked, by itself or by another admin's token.
 func TestBootstrap_NoLockoutThroughTheAPI(t *testing.T) {
 	t.Parallel()
 	ts, admin := newTS(t)
 	id := bootstrapID(t, ts)
 	exp := ts.Clock.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	for _, body := range []map[string]any{{"enabled": false}, {"expires_at": exp}, {"scopes": []string{"token.read"}}} {
-		refused(t, ts, http.StatusForbidden, "bootstrap", func() *apiResp { return admin.do("PATCH", "/api/v1/token/"+id, body) })
+	_, other, err := ts.IssueToken("ops", allScopeNames(), true)
+	mustDo(t, err)
+	for _, c := range []*apiClient{admin, admin.as(other)} {
+		for field, body := range map[string]map[string]any{
+			"enabled": {"enabled": false}, "expires_at": {"expires_at": exp}, "scopes": {"scopes": []string{"token.read"}},
+			// Any allowlist, even the loopback the server is reached on today: the operator's
+			// way back in may come from anywhere.
+			"allowed_ips": {"allowed_ips": []string{"203.0.113.0/24"}},
+		} {
+			refused(t, ts, http.StatusForbidden, field, func() *apiResp { return c.do("PATCH", "/api/v1/token/"+id, body) })
+		}
+		refused(t, ts, http.StatusForbidden, "allowed_ips", func() *apiResp {
+			return c.do("PATCH", "/api/v1/token/"+id, map[string]any{"allowed_ips": []string{"127.0.0.1", "::1"}})
+		})
 	}
+	expectStatus(t, admin.do("PATCH", "/api/v1/token/"+id, map[string]any{"allowed_ips": []string{}}), http.StatusOK)
+	expectStatus(t, admin.do("GET", "/api/v1/me", nil), http.StatusOK)
 	refused(t, ts, http.StatusForbidden, "bootstrap", func() *apiResp { return admin.do("DELETE", "/api/v1/token/"+id, nil) })
 	refused(t, ts, http.StatusForbidden, "bootstrap", func() *apiResp {
 		return admin.do("POST", "/api/v1/token/"+id+"/rotate", map[string]any{"expires_at": exp})

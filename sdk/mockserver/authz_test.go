@@ -134,16 +134,21 @@ func TestBootstrapGuard(t *testing.T) {
 	for i, s := range catalogue {
 		all[i] = string(s.Name)
 	}
-	if p := bootstrapGuard(true, nil, all); p != nil {
+	if p := bootstrapGuard(true, nil, all, nil); p != nil {
 		t.Fatalf("unchanged bootstrap refused: %+v", p.errors)
 	}
-	for name, p := range map[string]*problem{
-		"disabled":    bootstrapGuard(false, nil, all),
-		"expires":     bootstrapGuard(true, at(1), all),
-		"scoped down": bootstrapGuard(true, nil, all[1:]),
+	for name, tc := range map[string]struct {
+		p     *problem
+		field string
+	}{
+		"disabled":      {bootstrapGuard(false, nil, all, nil), "enabled"},
+		"expires":       {bootstrapGuard(true, at(1), all, nil), "expires_at"},
+		"scoped down":   {bootstrapGuard(true, nil, all[1:], nil), "scopes"},
+		"fenced off":    {bootstrapGuard(true, nil, all, []string{"203.0.113.0/24"}), "allowed_ips"},
+		"loopback only": {bootstrapGuard(true, nil, all, []string{"127.0.0.1"}), "allowed_ips"},
 	} {
-		if p == nil || p.status != 403 {
-			t.Errorf("%s: not refused", name)
+		if tc.p == nil || tc.p.status != 403 || len(tc.p.errors) != 1 || tc.p.errors[0].Field != tc.field {
+			t.Errorf("%s: not refused naming %s: %+v", name, tc.field, tc.p)
 		}
 	}
 }

@@ -20,7 +20,8 @@ type bodySpec struct {
 var (
 	createSchema = &bodySpec{
 		fields: []fieldSpec{{"name", kindString}, {"scopes", kindStringArray}, {"expires_at", kindNullableString},
-			{"allowed_ips", kindStringArray}, {"enabled", kindBool}, {"owner", kindUUID}, {"shared", kindBool}},
+			{"allowed_ips", kindStringArray}, {"enabled", kindBool}, {"owner", kindUUID}, {"shared", kindBool},
+			{"token", kindString}},
 		values: typedValues(createErrors),
 	}
 	updateSchema = &bodySpec{
@@ -35,7 +36,7 @@ var (
 	}
 	updateMemberSchema = &bodySpec{fields: createMemberSchema.fields, values: typedValues(memberErrors[serverapi.UpdateMemberRequest])}
 	rotateSchema       = &bodySpec{
-		fields: []fieldSpec{{"overlap", kindString}, {"expires_at", kindNullableString}},
+		fields: []fieldSpec{{"overlap", kindString}, {"expires_at", kindNullableString}, {"token", kindString}},
 		values: typedValues(rotateErrors),
 	}
 )

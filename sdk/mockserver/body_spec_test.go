@@ -251,13 +251,23 @@ func checkProperty(t *testing.T, bs *bodySpec, minimal map[string]any, prop stri
 			}
 			char = "a"
 		}
+		// A value of n characters the contract allows: char repeated, or, where the pattern
+		// wants more than one character class (a secret: thk_ and a checksum), the example.
+		ofLength := func(n int) string {
+			v := strings.Repeat(char, n)
+			if ex, ok := s.Example.(string); ok && s.Pattern != "" && !regexp.MustCompile(s.Pattern).MatchString(v) &&
+				len(ex) == n {
+				return ex
+			}
+			return v
+		}
 		if s.MaxLength != nil {
 			n := int(*s.MaxLength)
-			accepts(fmt.Sprintf("of maxLength (%d) characters", n), strings.Repeat(char, n))
-			refuses(fmt.Sprintf("of maxLength+1 (%d) characters", n+1), strings.Repeat(char, n+1))
+			accepts(fmt.Sprintf("of maxLength (%d) characters", n), ofLength(n))
+			refuses(fmt.Sprintf("of maxLength+1 (%d) characters", n+1), ofLength(n)+char)
 		}
 		if s.MinLength > 0 {
-			refuses("shorter than minLength", strings.Repeat("a", int(s.MinLength)-1))
+			refuses("shorter than minLength", ofLength(int(s.MinLength))[:s.MinLength-1])
 		}
 		for _, v := range s.Enum {
 			accepts(fmt.Sprintf("= %v (enum)", v), v)
@@ -344,6 +354,38 @@ func TestBodySpecs_OverlapLimitIsTheContracts(t *testing.T) {
 		errs := on(bodyProblems(t, rotateSchema, map[string]any{"overlap": d.String()}), "overlap")
 		if (len(errs) > 0) != wantErr {
 			t.Errorf("overlap %s (the contract's limit is %s): problems %v", d, m[1], errs)
+		}
+	}
+}
+
+// A caller's secret (token) has a checksum, which the contract states in words ("the base62
+// CRC32 checksum") next to its pattern; the check enforces it on both bodies.
+func TestBodySpecs_SecretChecksumIsTheContracts(t *testing.T) {
+	t.Parallel()
+	spec := loadSpec(t)
+	for name, bs := range map[string]*bodySpec{"CreateTokenRequest": createSchema, "RotateTokenRequest": rotateSchema} {
+		prop := spec.Components.Schemas[name].Value.Properties["token"].Value
+		if !strings.Contains(prop.Description, "CRC32 checksum") {
+			t.Errorf("%s.token does not state its checksum: %q", name, prop.Description)
+		}
+		good, _ := prop.Example.(string)
+		base := map[string]any{}
+		if name == "CreateTokenRequest" {
+			base = map[string]any{"name": "x", "scopes": []any{"token.read"}}
+		}
+		if errs := on(bodyProblems(t, bs, with(base, "token", good)), "token"); len(errs) > 0 {
+			t.Errorf("%s: the example secret is refused: %v", name, errs)
+		}
+		last := byte('a')
+		if good[len(good)-1] == 'a' {
+			last = 'b'
+		}
+		bad := good[:len(good)-1] + string(last) // the checksum's last character changed
+		if !regexp.MustCompile(prop.Pattern).MatchString(bad) {
+			t.Fatalf("%s: the altered secret should still match the pattern", name)
+		}
+		if errs := on(bodyProblems(t, bs, with(base, "token", bad)), "token"); len(errs) == 0 {
+			t.Errorf("%s: a secret with a wrong checksum is accepted", name)
 		}
 	}
 }

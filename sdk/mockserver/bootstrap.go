@@ -60,7 +60,7 @@ func (s *Server) setupBootstrap() error {
 			tx.put(t)
 		}
 		if boot == nil {
-			t := newToken("bootstrap", admin.ID(), allScopeNames(), secret, now)
+			t := newToken("bootstrap", admin.ID(), allScopeNames(), s.key.keep(secret), now)
 			t.Admin, t.Bootstrap = true, true
 			t.Seq = tx.nextSeq()
 			tx.put(t)
@@ -82,8 +82,8 @@ func (s *Server) setupBootstrap() error {
 			t.setUpdatedAt(now)
 			changed = true
 		}
-		if secret != "" && t.Digest != digestOf(secret) {
-			t.rotate(secret, now, 0)
+		if secret != "" && t.Digest != s.key.of(secret) {
+			t.rotate(s.key.keep(secret), now, 0)
 			t.setUpdatedAt(now)
 			changed = true
 		}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/secretfmt"
 )
 
 // Fuzz targets for the request decoders and validators, run in-process (ServeHTTP on a
@@ -18,7 +20,7 @@ import (
 // fuzzAdminBody makes the admin secret fixed, so seeds can hold it.
 const fuzzAdminBody = "FUZZadminSECRETabcdefghijklmnopq"
 
-var fuzzAdmin = secretPrefix + fuzzAdminBody + checksum(fuzzAdminBody)
+var fuzzAdmin = secretfmt.FromBody(fuzzAdminBody)
 
 // fuzzTargetID is the id of the token PATCH and rotate act on, fixed for the seeds.
 const fuzzTargetID = "3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79"
@@ -37,7 +39,7 @@ func newFuzzServer(f *testing.F) fuzzServer {
 	now := s.cfg.clock.Now()
 	exp := now.Add(48 * time.Hour)
 	secret, _ := NewSecret()
-	tok := newToken("target", "admin", []string{"members.read", "groups.read"}, secret, now)
+	tok := newToken("target", "admin", []string{"members.read", "groups.read"}, testKey.keep(secret), now)
 	tok.id = uuid.MustParse(fuzzTargetID)
 	tok.setAllowedIPs([]string{"10.0.0.0/8"}, pfx("10.0.0.0/8"))
 	tok.setExpiresAt(&exp)
@@ -278,7 +280,7 @@ func FuzzAuthHeader(f *testing.F) {
 
 func base62Run(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(base62Alphabet, s[i]) < 0 {
+		if strings.IndexByte(secretfmt.Alphabet, s[i]) < 0 {
 			return false
 		}
 	}

@@ -8,12 +8,15 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
 // handlers implements the generated strict-server interface on top of the store. By the time
-// a handler runs, the caller is authenticated, holds the operation's scope and the body has
-// been decoded strictly (see serveAPI).
+// a handler runs, the caller was authenticated, held the operation's scope and the body has
+// been decoded strictly (see serveAPI). A write judges the caller again inside its own
+// transaction (callerAtCommit, authz.go): the body may have taken seconds to arrive.
 type handlers struct{ s *Server }
 
 var _ serverapi.StrictServerInterface = (*handlers)(nil)
@@ -79,6 +82,7 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 	now := h.s.cfg.clock.Now()
 
 	in, errs := checkCreate(body, now)
+	errs = h.s.callerSecretRule(errs, body.Token != nil)
 	if len(errs) > 0 {
 		return fail(ctx, badRequest(errs)), nil
 	}
@@ -87,11 +91,11 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		owner = body.Owner.String()
 	}
 
-	secret, err := NewSecret()
+	secret, shown, err := secretFor(in)
 	if err != nil {
 		return nil, err
 	}
-	t := newToken(body.Name, owner, in.scopes, secret, now)
+	t := newToken(body.Name, owner, in.scopes, h.s.key.keep(secret), now)
 	t.Shared = body.Shared != nil && *body.Shared
 	if body.AllowedIPs != nil {
 		t.setAllowedIPs(*body.AllowedIPs, in.prefixes)
@@ -102,18 +106,27 @@ func (h *handlers) CreateToken(ctx context.Context, req serverapi.CreateTokenReq
 		t.setDisabledAt(&now)
 	}
 	respond := func(t *tokenRec) serverapi.CreateToken201JSONResponse {
-		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), secret))
+		return serverapi.CreateToken201JSONResponse(withSecret(toAPIToken(t, now), shown))
 	}
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitCreateTokenResponse(w)
 	})
 	err = h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		om := tx.getMember(t.ownerID())
 		if om == nil || om.ID() != owner {
 			return refuse(badRequest(fieldErrs{{Field: "owner", Message: "no member with id " + owner}}))
 		}
 		if p := c.checkTokenWrite("create", nil, t, om); p != nil {
 			return refuse(p)
+		}
+		if shown == "" {
+			if err := tx.claimSecret(t.Digest); err != nil {
+				return err
+			}
 		}
 		if !om.Enabled {
 			t.setOwnerOff(&om.DisabledAt) // born stopped, like the owner's other tokens
@@ -147,10 +160,9 @@ func (h *handlers) UpdateToken(ctx context.Context, req serverapi.UpdateTokenReq
 
 	var out *tokenRec
 	err := h.s.st.Write(func(tx *txn) error {
-		// The token as the write sees it: check again, it may have changed since Get.
-		t := tx.get(req.TokenID)
-		if t == nil || !h.s.visible(c, t, now) {
-			return errNoToken
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
+		if err != nil {
+			return err
 		}
 		before := t.clone()
 		changed := false
@@ -212,11 +224,12 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 		body = &serverapi.RotateTokenRequest{}
 	}
 	now := h.s.cfg.clock.Now()
-	secret, err := NewSecret()
+	in, errs := checkRotate(body, now)
+	errs = h.s.callerSecretRule(errs, body.Token != nil)
+	secret, shown, err := secretFor(in)
 	if err != nil {
 		return nil, err
 	}
-	in, errs := checkRotate(body, now)
 	if t, ok := h.s.st.Get(req.TokenID); !ok || !h.s.visible(c, t, now) {
 		return fail(ctx, notFound(id)), nil
 	}
@@ -225,19 +238,19 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	}
 
 	respond := func(t *tokenRec) serverapi.RotateToken200JSONResponse {
-		return serverapi.RotateToken200JSONResponse(withSecret(toAPIToken(t, now), secret))
+		return serverapi.RotateToken200JSONResponse(withSecret(toAPIToken(t, now), shown))
 	}
 	idem := h.s.idemRecord(ctx, now, func(t *tokenRec, w http.ResponseWriter) error {
 		return respond(t).VisitRotateTokenResponse(w)
 	})
 	var out *tokenRec
 	err = h.s.st.Write(func(tx *txn) error {
-		t := tx.get(req.TokenID)
-		if t == nil || !h.s.visible(c, t, now) {
-			return errNoToken
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
+		if err != nil {
+			return err
 		}
 		before := t.clone()
-		t.rotate(secret, now, in.overlap)
+		t.rotate(h.s.key.keep(secret), now, in.overlap)
 		if in.expirySet {
 			t.setExpiresAt(in.expires)
 		}
@@ -246,6 +259,11 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 		// have made the token as it is and as it will be.
 		if p := c.checkTokenWrite("rotate", before, t, tx.getMember(t.ownerID())); p != nil {
 			return refuse(p)
+		}
+		if shown == "" {
+			if err := tx.claimSecret(t.Digest); err != nil {
+				return err
+			}
 		}
 		tx.put(t)
 		out = t.clone()
@@ -257,17 +275,29 @@ func (h *handlers) RotateToken(ctx context.Context, req serverapi.RotateTokenReq
 	return respond(out), nil
 }
 
+// secretFor returns the new secret of a create or rotate and the one its answer shows: the
+// caller's own (in.secret), which the answer leaves out since the caller has it, or a fresh
+// one of the server's, which the answer shows once.
+func secretFor(in tokenInput) (secret, shown string, err error) {
+	if in.secret != "" {
+		return in.secret, "", nil
+	}
+	secret, err = NewSecret()
+	return secret, secret, err
+}
+
 func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenRequestObject) (serverapi.RevokeTokenResponseObject, error) {
-	c := infoFrom(ctx).caller
 	id := req.TokenID.String()
 	now := h.s.cfg.clock.Now()
-	err := h.s.st.Revoke(req.TokenID, func(t *tokenRec) error {
-		if !h.s.visible(c, t, now) {
-			return errNoToken
+	err := h.s.st.Write(func(tx *txn) error {
+		c, t, err := h.s.targetAtCommit(ctx, tx, req.TokenID, now)
+		if err != nil {
+			return err
 		}
 		if p := c.checkTokenWrite("revoke", t, nil, nil); p != nil {
 			return refuse(p)
 		}
+		tx.del(t.id)
 		return nil
 	})
 	if err != nil {
@@ -275,6 +305,21 @@ func (h *handlers) RevokeToken(ctx context.Context, req serverapi.RevokeTokenReq
 	}
 	h.s.limiter.forget(id)
 	return serverapi.RevokeToken204Response{}, nil
+}
+
+// targetAtCommit starts a write to token id: the caller judged again as it is now
+// (callerAtCommit), then the token as the write sees it (it may have changed since the
+// request's first look), which the caller must still be able to see.
+func (s *Server) targetAtCommit(ctx context.Context, tx *txn, id uuid.UUID, now time.Time) (*caller, *tokenRec, error) {
+	c, err := s.callerAtCommit(ctx, tx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := tx.get(id)
+	if t == nil || !s.visible(c, t, now) {
+		return nil, nil, errNoToken
+	}
+	return c, t, nil
 }
 
 // storeFailure answers a write the store did not make: 404 for an unknown (or invisible)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/policy"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
 
@@ -121,7 +122,6 @@ func (h *handlers) GetMember(ctx context.Context, req serverapi.GetMemberRequest
 }
 
 func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberRequestObject) (serverapi.CreateMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	body := req.Body
 	now := h.s.cfg.clock.Now()
 	var errs fieldErrs
@@ -139,10 +139,14 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 	if body.Enabled != nil && !*body.Enabled {
 		m.Enabled, m.DisabledAt = false, now
 	}
-	if p := c.canShapeMember("create", nil, m.shape()); p != nil {
-		return fail(ctx, p), nil
-	}
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		if p := c.canShapeMember("create", nil, m.shape()); p != nil {
+			return refuse(p)
+		}
 		if _, taken := tx.memberNamed(m.Username); taken {
 			return refuse(usernameTaken(m.Username))
 		}
@@ -156,7 +160,6 @@ func (h *handlers) CreateMember(ctx context.Context, req serverapi.CreateMemberR
 }
 
 func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberRequestObject) (serverapi.UpdateMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	body := req.Body
 	id := req.MemberID.String()
 	now := h.s.cfg.clock.Now()
@@ -175,6 +178,10 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	}
 	var out *memberRec
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
@@ -217,9 +224,21 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 			out = m
 			return nil
 		}
+		after := m.rule()
+		ch := policy.MemberChange{After: &after, Switched: before.Enabled != m.Enabled}
+		var owned []*tokenRec
+		if ch.Switched || len(after.Lacks(before.Permissions)) > 0 {
+			owned = tx.ownedBy(m.id) // only a change that takes something away reaches tokens
+		}
+		field, effect := cascadeCause(body, before, m)
+		if p := c.canCascade(field, effect, m, ch, owned); p != nil {
+			return refuse(p)
+		}
 		m.UpdatedAt = now
 		tx.putMember(m)
-		cascadeToTokens(tx, before, m, now)
+		for _, t := range cascadeToTokens(ch, owned, m, now) {
+			tx.put(t)
+		}
 		out = m.clone()
 		return nil
 	})
@@ -229,44 +248,46 @@ func (h *handlers) UpdateMember(ctx context.Context, req serverapi.UpdateMemberR
 	return serverapi.UpdateMember200JSONResponse(toAPIMember(out)), nil
 }
 
-// cascadeToTokens makes the member's tokens follow the member, in the member's write:
-// permissions the member lost leave the tokens (updated_at changes), and the tokens stop or
-// start working with the member (their own enabled untouched).
-func cascadeToTokens(tx *txn, before, after *memberRec, now time.Time) {
-	lost := false
-	for _, p := range before.Permissions {
-		if !after.holds(p) {
-			lost = true
-			break
+// cascadeToTokens is how the member's tokens follow the member, in the member's write: of
+// owned (the member's tokens), each one the change ch reaches loses the permissions the member
+// lost (updated_at changes) and stops or starts working with the member (its own enabled
+// untouched). It returns those tokens as the write must save them.
+func cascadeToTokens(ch policy.MemberChange, owned []*tokenRec, after *memberRec, now time.Time) []*tokenRec {
+	var out []*tokenRec
+	for _, t := range owned {
+		if !ch.Reaches(shapeOf(t)) {
+			continue
 		}
-	}
-	switched := before.Enabled != after.Enabled
-	if !lost && !switched {
-		return
-	}
-	for _, t := range tx.ownedBy(after.id) {
-		changed := false
-		if lost {
-			scopes := t.Scopes()
-			kept := slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return !after.holds(s) })
-			if len(kept) != len(scopes) {
-				t.setScopes(kept)
-				t.setUpdatedAt(now)
-				changed = true
-			}
+		t = t.clone()
+		scopes := t.Scopes()
+		if kept := slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return !after.holds(s) }); len(kept) != len(scopes) {
+			t.setScopes(kept)
+			t.setUpdatedAt(now)
 		}
-		if switched {
+		if ch.Switched {
 			if after.Enabled {
 				t.setOwnerOff(nil)
 			} else {
 				t.setOwnerOff(&now)
 			}
-			changed = true
 		}
-		if changed {
-			tx.put(t)
-		}
+		out = append(out, t)
 	}
+	return out
+}
+
+// cascadeCause names the request field behind a member change's effect on its tokens, and
+// the effect, for the refusal of a caller that could not make it itself.
+func cascadeCause(body *serverapi.UpdateMemberRequest, before, after *memberRec) (field, effect string) {
+	switch {
+	case before.Enabled && !after.Enabled:
+		return "enabled", "disable"
+	case !before.Enabled && after.Enabled:
+		return "enabled", "restore"
+	case body.Role != nil && before.Role != after.Role:
+		return "role", "narrow"
+	}
+	return "permissions", "narrow"
 }
 
 func memberEqual(a, b *memberRec) bool {
@@ -275,10 +296,14 @@ func memberEqual(a, b *memberRec) bool {
 }
 
 func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberRequestObject) (serverapi.DeleteMemberResponseObject, error) {
-	c := infoFrom(ctx).caller
 	id := req.MemberID.String()
+	now := h.s.cfg.clock.Now()
 	var revoked []string
 	err := h.s.st.Write(func(tx *txn) error {
+		c, err := h.s.callerAtCommit(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		m := tx.getMember(req.MemberID)
 		if m == nil {
 			return errNoMember
@@ -286,7 +311,11 @@ func (h *handlers) DeleteMember(ctx context.Context, req serverapi.DeleteMemberR
 		if p := c.canDeleteMember(m.shape()); p != nil {
 			return refuse(p)
 		}
-		for _, t := range tx.ownedBy(m.id) {
+		owned := tx.ownedBy(m.id)
+		if p := c.canCascade("id", "revoke", m, policy.MemberChange{}, owned); p != nil {
+			return refuse(p)
+		}
+		for _, t := range owned {
 			if t.Bootstrap {
 				return refuse(bootstrapRevoke())
 			}

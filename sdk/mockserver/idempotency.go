@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -66,11 +67,19 @@ func (s *Server) idemRecord(ctx context.Context, now time.Time, visit func(t *to
 }
 
 // fingerprint identifies "the same request": method, path and the body's JSON value (so key
-// order and spacing do not matter).
-func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
+// order and spacing do not matter). A secret the caller sent (token) counts by its digest:
+// the fingerprint is sealed into the remembered response, which must not hold the secret in
+// any form the secret's own digest does not already give away.
+func fingerprint(r *http.Request, raw []byte, key *digestKey) [sha256.Size]byte {
 	canon := bytes.TrimSpace(raw)
 	var v any
 	if len(canon) > 0 && json.Unmarshal(canon, &v) == nil {
+		if obj, ok := v.(map[string]any); ok {
+			if secret, ok := obj["token"].(string); ok {
+				d := key.of(secret)
+				obj["token"] = "digest:" + hex.EncodeToString(d[:])
+			}
+		}
 		if b, err := json.Marshal(v); err == nil {
 			canon = b
 		}
@@ -88,8 +97,13 @@ func fingerprint(r *http.Request, raw []byte) [sha256.Size]byte {
 // the client must get what it lost), a repeat with another request (method, path or body)
 // gets 422, and a repeat while the first is still running waits for it. Failed attempts are
 // not remembered, so they can be retried.
-func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, raw []byte, next http.Handler) {
-	fp := fingerprint(r, raw)
+//
+// A replay is decided at commit too: it is answered only to the caller that made the request
+// (the index is per calling token), admitted again as it is now, holding op's scope and still
+// allowed to make the write the response reports (readmit, lacksScope, mayReplay); otherwise it gets
+// the 401/403 a new request would get, and the response stays sealed.
+func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *caller, op, key string, raw []byte, next http.Handler) {
+	fp := fingerprint(r, raw, s.key)
 	idx := idemIndex(c.id, key)
 	st := s.idem
 	for {
@@ -107,7 +121,7 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 		}
 		if ok {
 			st.mu.Unlock()
-			s.replayIdempotent(w, r, c, key, idx, fp, box)
+			s.replayIdempotent(w, r, op, key, idx, fp, box, now)
 			return
 		}
 		if p := st.pending[idx]; p != nil {
@@ -157,8 +171,17 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 	}
 }
 
-// replayIdempotent answers a repeat of a remembered request from its sealed response.
-func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, c *caller, key string, idx, fp [sha256.Size]byte, box []byte) {
+// replayIdempotent answers a repeat of a remembered request of operation op from its sealed
+// response, once the caller as it is now may have it.
+func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, op, key string, idx, fp [sha256.Size]byte, box []byte, now time.Time) {
+	c, p := s.readmit(infoFrom(r.Context()).caller, now)
+	if p == nil {
+		p = lacksScope(c, opScopes[op], op)
+	}
+	if p != nil {
+		p.write(w, r.URL.Path)
+		return
+	}
 	gotFP, resp, err := openResponse(c.id, key, idx, box)
 	switch {
 	case err != nil: // cannot happen: idx and the seal key come from the same (caller, key)
@@ -167,6 +190,10 @@ func (s *Server) replayIdempotent(w http.ResponseWriter, r *http.Request, c *cal
 	case gotFP != fp:
 		keyReused(w, r, key)
 	default:
+		if p := c.mayReplay(op, resp.body.Bytes()); p != nil {
+			p.write(w, r.URL.Path)
+			return
+		}
 		w.Header().Set("Idempotent-Replayed", "true")
 		resp.copyTo(w)
 	}

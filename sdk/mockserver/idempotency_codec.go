@@ -64,6 +64,8 @@ func init() {
 		"\"],\"shared\":false,\"status\":\"", "\"],\"shared\":true,\"status\":\"",
 		"\"],\"shared\":", "\",\"token_hint\":\"thk_", "\",\"last_used_at\":null,\"name\":\"",
 	)
+	// Appended for the end of a rotation's overlap (previous_secret_expires_at).
+	d = append(d, "\",\"previous_secret_expires_at\":null,\"scopes\":[\"", "\",\"previous_secret_expires_at\":\"20")
 	if len(d) > codeUUID-0x80 {
 		panic("mockserver: codec dictionary too large")
 	}

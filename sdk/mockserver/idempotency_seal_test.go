@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,6 +186,14 @@ func TestIdempotencyCodec_RoundTrip(t *testing.T) {
 	// dictionary entries and codeUUID).
 	if n := len(compress(nil, []byte(ownedCreateResponse))); n > 155 {
 		t.Errorf("an owned create response compresses to %d bytes, want <= 155 (from %d)", n, len(ownedCreateResponse))
+	}
+	// And since rotations report when the previous secret stops working.
+	current := strings.Replace(ownedCreateResponse, `"scopes"`, `"previous_secret_expires_at":null,"scopes"`, 1)
+	if got, err := decompress(compress(nil, []byte(current))); err != nil || string(got) != current {
+		t.Fatalf("round trip of %q = %q, %v", current, got, err)
+	}
+	if n := len(compress(nil, []byte(current))); n > 155 {
+		t.Errorf("a create response with previous_secret_expires_at compresses to %d bytes, want <= 155 (from %d)", n, len(current))
 	}
 	for _, bad := range [][]byte{{codeUUID}, append([]byte{codeUUID}, make([]byte, 15)...)} {
 		if _, err := decompress(bad); err == nil {

@@ -154,7 +154,7 @@ func (s *Server) IssueToken(owner string, scopes []string, admin bool) (id, secr
 	if err != nil {
 		return "", "", err
 	}
-	t := newToken(name, ownerID.String(), clean, secret, now)
+	t := newToken(name, ownerID.String(), clean, s.key.keep(secret), now)
 	t.Admin = admin
 	if err := s.st.Create(t, nil); err != nil {
 		return "", "", err

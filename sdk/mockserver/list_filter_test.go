@@ -14,13 +14,13 @@ import (
 func filterToken(t *testing.T, st store, name string, created time.Time, expires, used *time.Time) {
 	t.Helper()
 	secret, _ := NewSecret()
-	tok := newToken(name, "team", []string{"members.read"}, secret, created)
+	tok := newToken(name, "team", []string{"members.read"}, testKey.keep(secret), created)
 	tok.setExpiresAt(expires)
 	if err := st.Create(tok, nil); err != nil {
 		t.Fatal(err)
 	}
 	if used != nil {
-		if err := st.Authenticate(digestOf(secret), *used, acceptAuth); err != nil {
+		if err := st.Authenticate(testKey.of(secret), *used, acceptAuth); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -45,7 +45,7 @@ func (m *memberRec) rule() policy.Member {
 }
 
 func (m *memberRec) shape() memberShape {
-	return memberShape{id: m.ID(), role: m.Role, permissions: m.Permissions, enabled: m.Enabled, builtin: m.Builtin}
+	return memberShape{id: m.ID(), username: m.Username, role: m.Role, permissions: m.Permissions, enabled: m.Enabled, builtin: m.Builtin}
 }
 
 func toAPIMember(m *memberRec) serverapi.Member {

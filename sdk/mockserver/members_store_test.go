@@ -65,7 +65,7 @@ func TestMembers_LegacyOwnersMigrated(t *testing.T) {
 	}
 }
 
-// Rule 6 across restarts: a bootstrap token disabled, expired and scoped down outside the API
+// No lock-out across restarts: a bootstrap token disabled outside the API
 // works again when the server starts with TOKENHUB_BOOTSTRAP_TOKEN.
 func TestBootstrap_RestartRestoresAdmin(t *testing.T) {
 	t.Parallel()

@@ -52,12 +52,7 @@ func decodeCursor(s string) (cursor, error) {
 // validateListQuery checks every list parameter at once, so one 400 names all bad ones.
 func validateListQuery(q url.Values) []serverapi.FieldError {
 	var errs fieldErrs
-	if q.Has("limit") {
-		n, err := strconv.Atoi(q.Get("limit"))
-		if err != nil || n < 1 || n > maxPageSize {
-			errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
-		}
-	}
+	checkLimit(&errs, q)
 	if q.Has("cursor") {
 		if _, err := decodeCursor(q.Get("cursor")); err != nil {
 			errs.add("cursor", "is not a cursor from this server; pass next_cursor from the previous page")
@@ -84,6 +79,27 @@ func validateListQuery(q url.Values) []serverapi.FieldError {
 			errs.add(name, "must be given once")
 		}
 	}
+	return errs
+}
+
+// checkLimit reads a listing's limit as the contract writes an integer (JSON's grammar: no
+// sign, no leading zero, decimal): strconv.Atoi alone would take +5 and 05, and a client that
+// reads 010 as octal would then mean another page size than the server.
+func checkLimit(errs *fieldErrs, q url.Values) {
+	if !q.Has("limit") {
+		return
+	}
+	s := q.Get("limit")
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxPageSize || s != strconv.Itoa(n) {
+		errs.add("limit", "must be an integer from 1 to %d", maxPageSize)
+	}
+}
+
+// validateMemberListQuery checks what the generated router does not: the limit's spelling.
+func validateMemberListQuery(q url.Values) []serverapi.FieldError {
+	var errs fieldErrs
+	checkLimit(&errs, q)
 	return errs
 }
 

@@ -122,6 +122,11 @@ func TestPagination_BadParameters(t *testing.T) {
 		{"cursor=" + cursor{seq: 1, id: "x"}.encode(), []string{"cursor"}},
 		{"status=gone", []string{"status"}},
 		{"limit=-1&cursor=zz&status=on", []string{"limit", "cursor", "status"}},
+		// An integer as JSON writes it: 010 would be eight to a client reading it as octal.
+		{"limit=010", []string{"limit"}},
+		{"limit=%2B10", []string{"limit"}},
+		{"limit=0x10", []string{"limit"}},
+		{"limit=10.0", []string{"limit"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
@@ -131,5 +136,12 @@ func TestPagination_BadParameters(t *testing.T) {
 				t.Fatalf("fields %v, want %v", got, tc.fields)
 			}
 		})
+	}
+	for _, q := range []string{"limit=010", "limit=%2B10", "limit=0x10"} {
+		r := admin.do("GET", "/api/v1/members?"+q, nil)
+		expectStatus(t, r, http.StatusBadRequest)
+		if got := fieldsOf(r.problem(t)); !slices.Equal(got, []string{"limit"}) {
+			t.Errorf("members?%s: fields %v, want [limit]", q, got)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"crypto/sha256"
 	"github.com/google/uuid"
 
 	"regexp"
@@ -46,8 +47,11 @@ func TestSecret_StoredOnlyAsDigest(t *testing.T) {
 	ts, admin := newTS(t)
 	tok := admin.createToken(map[string]any{"name": "d", "scopes": []string{"members.read"}})
 	rec, _ := ts.st.Get(uuid.MustParse(tok.ID))
-	if rec.Digest != digestOf(tok.Token) || rec.TokenHint() != tok.Token[:8] {
+	if rec.Digest != ts.key.of(tok.Token) || rec.TokenHint() != tok.Token[:8] {
 		t.Fatal("stored digest or hint does not match the secret")
+	}
+	if rec.Digest == sha256.Sum256([]byte(tok.Token)) {
+		t.Fatal("the stored digest is the secret's plain SHA-256, not keyed")
 	}
 	// Listing and reading never return the secret.
 	for _, p := range []string{"/api/v1/tokens", "/api/v1/token/" + tok.ID} {

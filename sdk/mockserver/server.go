@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/internal/redact"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 )
 
@@ -21,12 +22,14 @@ type Server struct {
 	handler http.Handler // the generated router around the strict handlers
 	mux     *http.ServeMux
 
-	st store // tokens and remembered responses; its methods own their locking
+	st  store      // tokens and remembered responses; its methods own their locking
+	key *digestKey // makes the digests st keeps of secrets (digest_key.go)
 
-	limiter     *rateLimiter
-	idem        *idemStore
-	faults      faultState
-	adminSecret string
+	limiter      *rateLimiter
+	authFailures *authFailures // failed authentications per client address
+	idem         *idemStore
+	faults       faultState
+	adminSecret  string
 
 	lookups atomic.Int64 // store lookups by authenticate (tests check the checksum short-cut)
 
@@ -54,17 +57,22 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.rateLimit < 0 {
 		return nil, errors.New("mockserver: rate limit must not be negative")
 	}
-	st, err := openStore(cfg)
+	if cfg.authFailRate < 0 || (cfg.authFailRate > 0 && cfg.authFailBurst < 1) {
+		return nil, errors.New("mockserver: the failed-authentication limit needs a rate >= 0 and, with a rate, a burst >= 1")
+	}
+	st, key, err := openStore(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg:         cfg,
-		st:          st,
-		limiter:     newRateLimiter(cfg.rateLimit),
-		idem:        newIdemStore(),
-		stop:        make(chan struct{}),
-		janitorDone: make(chan struct{}),
+		cfg:          cfg,
+		st:           st,
+		key:          key,
+		limiter:      newRateLimiter(cfg.rateLimit),
+		authFailures: newAuthFailures(cfg),
+		idem:         newIdemStore(),
+		stop:         make(chan struct{}),
+		janitorDone:  make(chan struct{}),
 	}
 	s.faults.set(cfg.faults)
 	if err := s.setupBootstrap(); err != nil {
@@ -161,7 +169,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info.caller = c
+	if s.cfg.authenticated != nil {
+		s.cfg.authenticated(r)
+	}
 
+	// Ids in the path in their canonical form, as in a body or a query: the generated router's
+	// uuid.Parse would also take upper case, urn:uuid:…, braces and bare digits.
+	if errs := pathIDErrors(pattern, r.URL.Path); len(errs) > 0 {
+		badRequest(errs).write(w, r.URL.Path)
+		return
+	}
 	var raw []byte
 	switch pattern {
 	case "POST /api/v1/token":
@@ -178,6 +195,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if errs := append(malformedQuery(r.URL.RawQuery), validateListQuery(r.URL.Query())...); len(errs) > 0 {
 			p = badRequest(errs)
 		}
+	case "GET /api/v1/members":
+		if errs := append(malformedQuery(r.URL.RawQuery), validateMemberListQuery(r.URL.Query())...); len(errs) > 0 {
+			p = badRequest(errs)
+		}
 	}
 	if p != nil {
 		p.write(w, r.URL.Path)
@@ -189,11 +210,43 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				p.write(w, r.URL.Path)
 				return
 			}
-			s.serveIdempotent(w, r, c, keys[0], raw, s.handler)
+			op, ok := idempotentOps[pattern]
+			if !ok { // a replay must be authorized as its operation: refuse what the table lacks
+				newProblem(http.StatusInternalServerError, "internal", "Internal Server Error",
+					"%s has no entry in the server's idempotent operations", pattern).write(w, r.URL.Path)
+				return
+			}
+			s.serveIdempotent(w, r, c, op, keys[0], raw, s.handler)
 			return
 		}
 	}
 	s.handler.ServeHTTP(w, r)
+}
+
+// idempotentOps are the operations an Idempotency-Key applies to (the POSTs), by route
+// pattern: a replay skips the handler, so it is authorized here as its operation would be.
+var idempotentOps = map[string]string{
+	"POST /api/v1/token":                  "CreateToken",
+	"POST /api/v1/token/{tokenId}/rotate": "RotateToken",
+	"POST /api/v1/members":                "CreateMember",
+}
+
+// pathIDErrors checks each {…Id} segment of a route's pattern ("GET /api/v1/token/{tokenId}")
+// in the request's path.
+func pathIDErrors(pattern, path string) []serverapi.FieldError {
+	_, route, _ := strings.Cut(pattern, " ")
+	want, got := strings.Split(route, "/"), strings.Split(path, "/")
+	var errs fieldErrs
+	for i, seg := range want {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok || i >= len(got) {
+			continue
+		}
+		if _, ok := parseTokenID(got[i]); !ok {
+			errs.add(strings.TrimSuffix(name, "}"), "must be a UUID in its canonical form (lower case, with hyphens)")
+		}
+	}
+	return errs
 }
 
 // routeError answers an unknown path with 404 and a known path with a wrong method with 405.
@@ -271,8 +324,8 @@ func (l *logWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 // the method or path is redacted.
 func (s *Server) logRequest(r *http.Request, lw *logWriter, info *reqInfo, start time.Time) {
 	attrs := []slog.Attr{
-		slog.String("method", redactSecrets(r.Method)),
-		slog.String("path", redactSecrets(r.URL.Path)),
+		slog.String("method", redact.TokensAndRuns(r.Method)),
+		slog.String("path", redact.TokensAndRuns(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", info.requestID),

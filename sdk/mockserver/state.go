@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -15,7 +16,8 @@ const stateVersion = 1
 // stateDoc is the state file of earlier releases, which now is only imported into a database
 // (see WithStateFile): every token with the SHA-256 digests of its secrets, never a secret.
 // Its stateToken stays a type of its own because it is a file format that no longer changes
-// (its field names, hex digests and seq are not the API's), decoded strictly.
+// (its field names, hex digests and seq are not the API's), decoded strictly. Its digests are
+// plain SHA-256, stored keyed on import.
 type stateDoc struct {
 	Version int          `json:"version"`
 	Seq     uint64       `json:"seq"`
@@ -91,6 +93,29 @@ func decodeState(data []byte) ([]*tokenRec, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// checkStateBootstrap refuses a state file that would mint an admin. The server repairs the
+// bootstrap token at every start into an admin token that cannot be revoked, disabled or
+// deleted with its member, so a file holds at most one, and it belongs to the built-in admin
+// (owners: its owner label in old files, then its member id if the database has one).
+func checkStateBootstrap(recs []*tokenRec, owners []string) error {
+	first := -1
+	for i, t := range recs {
+		if !t.Bootstrap {
+			continue
+		}
+		if first >= 0 {
+			return fmt.Errorf("tokens[%d] (id %s) is a second bootstrap token (the first is tokens[%d], id %s): a state file holds at most one",
+				i, t.ID(), first, recs[first].ID())
+		}
+		first = i
+		if !slices.Contains(owners, t.Owner()) {
+			return fmt.Errorf("tokens[%d] (id %s) is the bootstrap token but belongs to %q: it must belong to the built-in admin (owner %q)",
+				i, t.ID(), t.Owner(), owners[0])
+		}
+	}
+	return nil
 }
 
 func decodeStateToken(in stateToken) (*tokenRec, error) {

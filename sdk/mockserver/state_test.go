@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +38,7 @@ func startWithDB(t *testing.T, db string, opts ...Option) (*Server, *apiClient, 
 // secret is admin) and one more token (secret member).
 func oldStateFile(t *testing.T, admin, member string) string {
 	t.Helper()
-	hexd := func(s string) string { d := digestOf(s); return hex.EncodeToString(d[:]) }
+	hexd := func(s string) string { d := sha256.Sum256([]byte(s)); return hex.EncodeToString(d[:]) } // unkeyed, as then
 	doc := `{"version":1,"seq":2,"tokens":[` +
 		`{"id":"3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"bootstrap","owner":"admin","admin":true,"bootstrap":true,` +
 		`"scopes":["token.read"],"allowed_ips":[],"enabled":true,"created_at":"2025-01-01T00:00:00Z",` +
@@ -208,23 +211,28 @@ func encodeState(st store) ([]byte, error) {
 }
 
 // TestState_ImportKeepsEveryField: a state file with every field set comes out of the
-// database as it went in (the in-memory record is packed; the database has its own columns).
+// database as it went in (the in-memory record is packed; the database has its own columns),
+// its digests keyed.
 func TestState_ImportKeepsEveryField(t *testing.T) {
 	t.Parallel()
-	in := `{"version":1,"seq":5,"tokens":[` +
-		`{"id":"3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"full","owner":"team-a","admin":true,"bootstrap":true,` +
-		`"scopes":["token.read","members.read"],"allowed_ips":["10.0.0.0/8","1.2.3.4"],` +
-		`"expires_at":"9999-12-31T23:59:59.999999999Z","enabled":false,"disabled_at":"2026-01-02T03:04:05.123456789Z",` +
-		`"created_at":"2025-01-01T00:00:00Z","updated_at":"2026-01-02T03:04:05.123456789Z","last_used_at":"2026-01-02T00:00:00.5Z",` +
-		`"token_hint":"a hint longer than eight","sha256":"` + strings.Repeat("ab", 32) + `",` +
-		`"previous_sha256":"` + strings.Repeat("cd", 32) + `","previous_until":"2026-01-03T00:00:00Z","seq":3},` +
-		`{"id":"4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"plain","owner":"o","scopes":["members.read"],"allowed_ips":[],` +
-		`"enabled":true,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","token_hint":"thk_Ab12",` +
-		`"sha256":"` + strings.Repeat("ef", 32) + `","seq":5}]}`
+	doc := func(d1, d2, d3 string) string {
+		return `{"version":1,"seq":5,"tokens":[` +
+			`{"id":"3f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"full","owner":"admin","admin":true,"bootstrap":true,` +
+			`"scopes":["token.read","members.read"],"allowed_ips":["10.0.0.0/8","1.2.3.4"],` +
+			`"expires_at":"9999-12-31T23:59:59.999999999Z","enabled":false,"disabled_at":"2026-01-02T03:04:05.123456789Z",` +
+			`"created_at":"2025-01-01T00:00:00Z","updated_at":"2026-01-02T03:04:05.123456789Z","last_used_at":"2026-01-02T00:00:00.5Z",` +
+			`"token_hint":"a hint longer than eight","sha256":"` + d1 + `",` +
+			`"previous_sha256":"` + d2 + `","previous_until":"2026-01-03T00:00:00Z","seq":3},` +
+			`{"id":"4f2a8c1e-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"plain","owner":"o","scopes":["members.read"],"allowed_ips":[],` +
+			`"enabled":true,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","token_hint":"thk_Ab12",` +
+			`"sha256":"` + d3 + `","seq":5}]}`
+	}
+	d1, d2, d3 := strings.Repeat("ab", 32), strings.Repeat("cd", 32), strings.Repeat("ef", 32)
+	in := doc(d1, d2, d3)
 	path := filepath.Join(t.TempDir(), "state.json")
 	mustDo(t, os.WriteFile(path, []byte(in), 0o600))
 	db := filepath.Join(t.TempDir(), "tokens.db")
-	st, n, err := openSQLiteStore(db, path)
+	st, n, err := openSQLiteStore(db, sqliteOpen{stateFile: path})
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d tokens, %v", n, err)
 	}
@@ -234,10 +242,126 @@ func TestState_ImportKeepsEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keyed := func(h string) string {
+		d, err := decodeDigest(h)
+		mustDo(t, err)
+		k := st.key.rekey(d)
+		return hex.EncodeToString(k[:])
+	}
 	var want, got any
-	mustDo(t, json.Unmarshal([]byte(in), &want))
+	mustDo(t, json.Unmarshal([]byte(doc(keyed(d1), keyed(d2), keyed(d3))), &want))
 	mustDo(t, json.Unmarshal(out, &got))
 	if !reflect.DeepEqual(want, got) {
 		t.Fatalf("changed on the way through the database:\n got %s\nwant %s", out, in)
 	}
 }
+
+// TestState_RefusesFilesThatMintAnAdmin: the server makes the bootstrap token an admin token
+// that cannot be revoked, disabled or deleted with its member, so an imported file holds at
+// most one, owned by the built-in admin. A second one, or one owned by another label, is
+// refused naming the entry (index and id), and nothing is imported.
+func TestState_RefusesFilesThatMintAnAdmin(t *testing.T) {
+	t.Parallel()
+	admin, _ := NewSecret()
+	entry := func(id, owner string, bootstrap bool, seq int) string {
+		secret, _ := NewSecret()
+		d := sha256.Sum256([]byte(secret))
+		b := ""
+		if bootstrap {
+			b = `"admin":true,"bootstrap":true,`
+		}
+		return `{"id":"` + id + `","name":"t` + id[:4] + `","owner":"` + owner + `",` + b +
+			`"scopes":["token.read"],"allowed_ips":[],"enabled":true,"created_at":"2025-01-01T00:00:00Z",` +
+			`"updated_at":"2025-01-01T00:00:00Z","token_hint":"thk_abcd","sha256":"` + hex.EncodeToString(d[:]) +
+			`","seq":` + strconv.Itoa(seq) + `}`
+	}
+	const id1, id2, id3 = "11111111-5b7d-4e9f-a0c2-6d8e1f3b5a79", "22222222-5b7d-4e9f-a0c2-6d8e1f3b5a79", "33333333-5b7d-4e9f-a0c2-6d8e1f3b5a79"
+	cases := []struct {
+		name    string
+		tokens  []string
+		opts    []Option
+		wantErr []string // "" = imported
+	}{
+		{"a second bootstrap token", []string{entry(id1, "admin", true, 1), entry(id2, "ci", false, 2), entry(id3, "mallory", true, 3)},
+			nil, []string{"tokens[2]", id3, "second bootstrap token", "tokens[0]"}},
+		{"two bootstrap tokens of the admin", []string{entry(id1, "admin", true, 1), entry(id2, "admin", true, 2)},
+			nil, []string{"tokens[1]", id2, "second bootstrap token"}},
+		{"the bootstrap token of another label", []string{entry(id1, "ci", false, 1), entry(id2, "mallory", true, 2)},
+			nil, []string{"tokens[1]", id2, `belongs to "mallory"`, `owner "admin"`}},
+		{"the admin label of another server", []string{entry(id1, "admin", true, 1)},
+			[]Option{withAdminOwner("root")}, []string{"tokens[0]", id1, `belongs to "admin"`, `owner "root"`}},
+		{"the bootstrap token of the admin label", []string{entry(id1, "root", true, 1), entry(id2, "ci", false, 2)},
+			[]Option{withAdminOwner("root")}, nil},
+		{"no bootstrap token", []string{entry(id1, "ci", false, 1)}, nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			state := filepath.Join(dir, "state.json")
+			mustDo(t, os.WriteFile(state, []byte(`{"version":1,"seq":3,"tokens":[`+strings.Join(tc.tokens, ",")+`]}`), 0o600))
+			db := filepath.Join(dir, "tokens.db")
+			opts := append([]Option{WithDatabase(db), WithStateFile(state), WithBootstrapToken(admin)}, tc.opts...)
+			s, err := New(opts...)
+			if tc.wantErr == nil {
+				mustDo(t, err)
+				defer s.Close()
+				if s.Count() != len(tc.tokens)+1-strings.Count(strings.Join(tc.tokens, ""), `"bootstrap":true`) {
+					t.Fatalf("%d tokens after the import", s.Count())
+				}
+				return
+			}
+			if err == nil {
+				s.Close()
+				t.Fatal("the file was imported")
+			}
+			for _, want := range append(tc.wantErr, state) {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			conn, err := sql.Open("sqlite", db)
+			mustDo(t, err)
+			defer conn.Close()
+			var tokens, imports int
+			mustDo(t, conn.QueryRow(`SELECT (SELECT count(*) FROM tokens), (SELECT count(*) FROM imports)`).Scan(&tokens, &imports))
+			if tokens != 0 || imports != 0 {
+				t.Fatalf("a refused file left %d tokens and %d import records", tokens, imports)
+			}
+		})
+	}
+}
+
+// TestState_AdminFlagGrantsNothing: a token flagged admin (but not bootstrap) under another
+// label is imported as that label's member's token: a member, seeing only its own tokens.
+func TestState_AdminFlagGrantsNothing(t *testing.T) {
+	t.Parallel()
+	admin, _ := NewSecret()
+	mallory, _ := NewSecret()
+	d := sha256.Sum256([]byte(mallory))
+	doc := `{"version":1,"seq":1,"tokens":[{"id":"11111111-5b7d-4e9f-a0c2-6d8e1f3b5a79","name":"m","owner":"mallory",` +
+		`"admin":true,"scopes":["token.read-all","token.read","token.create"],"allowed_ips":[],"enabled":true,` +
+		`"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","token_hint":"thk_abcd",` +
+		`"sha256":"` + hex.EncodeToString(d[:]) + `","seq":1}]}`
+	state := filepath.Join(t.TempDir(), "state.json")
+	mustDo(t, os.WriteFile(state, []byte(doc), 0o600))
+	_, c, stop := startWithDB(t, filepath.Join(t.TempDir(), "tokens.db"), WithStateFile(state), WithBootstrapToken(admin))
+	defer stop()
+	var me struct {
+		Admin bool `json:"admin"`
+	}
+	mustDo(t, json.Unmarshal(c.as(mallory).do("GET", "/api/v1/me", nil).body, &me))
+	if me.Admin {
+		t.Fatal("an imported admin flag made an admin")
+	}
+	var page pageDoc
+	c.as(mallory).do("GET", "/api/v1/tokens", nil).decode(t, &page)
+	if len(page.Items) != 1 {
+		t.Fatalf("the imported token sees %d tokens, want its own 1", len(page.Items))
+	}
+	expectStatus(t, c.as(mallory).do("POST", "/api/v1/token", `{"name":"x","scopes":["members.read"]}`), http.StatusForbidden)
+}
+
+// withAdminOwner names the old owner label that maps to the built-in admin ("admin" in every
+// release); a test-only knob, so the import's owner check is seen to read it.
+func withAdminOwner(label string) Option { return func(c *config) { c.adminOwner = label } }

@@ -18,10 +18,8 @@ import (
 // (newMemStore; NewTestServer and the acceptance tests) and the SQLite store
 // (openSQLiteStore; the runnable server).
 //
-// Growing it (members who own tokens): a migration 0002 adds a members table and the token
-// columns (owner member id, shared); the record gains the fields, change a kind for members;
-// "update a member and cascade to their tokens" is one Write whose fn puts the member and
-// each of the member's tokens, so all of it commits, or none.
+// A member change and its cascade to the member's tokens (narrowed, stopped or revoked) is
+// one Write whose fn puts the member and each of its tokens, so all of it commits, or none.
 type store interface {
 	// Get returns a copy of the token with this id.
 	Get(id uuid.UUID) (*tokenRec, bool)
@@ -53,7 +51,7 @@ type store interface {
 	// errNoToken) aborts the write. It returns the token as saved.
 	Update(id uuid.UUID, idem *idemRecord, change func(t *tokenRec) (bool, error)) (*tokenRec, error)
 	// Rotate gives token id the secret after check accepts the token as it is, like Update.
-	Rotate(id uuid.UUID, secret string, now time.Time, overlap time.Duration, idem *idemRecord,
+	Rotate(id uuid.UUID, secret keptSecret, now time.Time, overlap time.Duration, idem *idemRecord,
 		check func(t *tokenRec) error) (*tokenRec, error)
 	// Revoke deletes token id after check accepts it.
 	Revoke(id uuid.UUID, check func(t *tokenRec) error) error
@@ -116,6 +114,7 @@ type change struct {
 	idemIdx [sha256.Size]byte
 	at      time.Time  // purge: forget responses expired at this time
 	mem     *memberRec // memberPut: the new record (the write's own)
+	dig     digest     // issue
 }
 
 type changeKind uint8
@@ -128,6 +127,7 @@ const (
 	changePurge                           // forget expired idempotent responses
 	changeMemberPut                       // insert or replace a member
 	changeMemberDel                       // delete a member (id)
+	changeIssue                           // record a secret digest as issued, forever (store_issued.go)
 )
 
 // txn is one write's view of the store: it reads the committed tables plus the changes of
@@ -190,6 +190,7 @@ type batch struct {
 	st      *memStore
 	overlay map[uuid.UUID]*tokenRec  // tokens changed by earlier writes of the batch; nil = deleted
 	members map[uuid.UUID]*memberRec // members changed by earlier writes of the batch; nil = deleted
+	issued  map[digest]struct{}      // secret digests the batch's writes issue (store_issued.go)
 	changes []change
 	seq     uint64
 }
@@ -202,9 +203,11 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 		b.seq = tx.seq
 		return false, err
 	}
+	var issued []change
 	for _, c := range tx.changes {
 		switch c.kind {
 		case changePut:
+			issued = append(issued, b.issue(c.tok)...)
 			b.overlay[c.tok.id] = c.tok
 		case changeDel:
 			b.overlay[c.id] = nil
@@ -214,37 +217,34 @@ func (b *batch) run(fn func(tx *txn) error) (bool, error) {
 			b.members[c.id] = nil
 		}
 	}
-	b.changes = append(b.changes, tx.changes...)
+	b.changes = append(append(b.changes, tx.changes...), issued...)
 	return len(tx.changes) > 0, nil
 }
 
-// openStore opens the store the configuration asks for: in memory, or the SQLite database
-// (importing an old state file into it first, if asked).
-func openStore(cfg config) (store, error) {
+// openStore opens the store the configuration asks for and returns it with its digest key:
+// in memory (the key given, or a random one), or the SQLite database (importing an old state
+// file into it first, if asked; the key given, or its key file's).
+func openStore(cfg config) (store, *digestKey, error) {
 	if cfg.database == "" {
 		if cfg.stateFile != "" {
-			return nil, fmt.Errorf("mockserver: state file %s: the state file is now imported into a database; give one with WithDatabase (tokenhub-server -db)", cfg.stateFile)
+			return nil, nil, fmt.Errorf("mockserver: state file %s: the state file is now imported into a database; give one with WithDatabase (tokenhub-server -db)", cfg.stateFile)
 		}
-		return newMemStore(), nil
+		key, err := randomDigestKey()
+		if cfg.digestKey != nil {
+			key, err = newDigestKey(cfg.digestKey)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("mockserver: %w", err)
+		}
+		return newMemStore(), key, nil
 	}
-	st, imported, err := openSQLiteStore(cfg.database, cfg.stateFile)
+	st, imported, err := openSQLiteStore(cfg.database, sqliteOpen{stateFile: cfg.stateFile, adminLabel: cfg.adminOwner, key: cfg.digestKey})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if imported > 0 && cfg.logger != nil {
 		cfg.logger.Info("imported the state file into the database", "state", cfg.stateFile,
 			"database", cfg.database, "tokens", imported)
 	}
-	return st, nil
-}
-
-// memOf returns the in-memory tables behind a store (tests and inspection).
-func memOf(st store) *memStore {
-	switch s := st.(type) {
-	case *memStore:
-		return s
-	case *sqliteStore:
-		return s.memStore
-	}
-	panic(fmt.Sprintf("mockserver: unknown store %T", st))
+	return st, st.key, nil
 }

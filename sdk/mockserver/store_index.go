@@ -236,6 +236,3 @@ func (x *digestIndex) find(d digest) *tokenRec {
 	}
 	return nil
 }
-
-// len returns the number of digests indexed.
-func (x *digestIndex) len() int { return len(x.byPrefix) + len(x.overflow) }

@@ -18,6 +18,10 @@ type memStore struct {
 	idem     map[[sha256.Size]byte]idemDone // remembered responses, by idemIndex
 	idemPeak int                            // largest len(idem) since the map was rebuilt
 	dirty    map[uuid.UUID]struct{}         // tokens whose last use is not saved yet (when save is set)
+	// issued holds every secret digest ever issued (store_issued.go), unless issuedLookup
+	// reads them from elsewhere (the SQLite store's table).
+	issued       map[digest]struct{}
+	issuedLookup func(d digest) (bool, error)
 
 	// boxesElsewhere: the sealed responses live in the database only (the SQLite store);
 	// idem keeps each one's index and expiry, so a lookup that finds nothing stays in memory.
@@ -38,7 +42,8 @@ type writeReq struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{tb: newTables(), idem: map[[sha256.Size]byte]idemDone{}, dirty: map[uuid.UUID]struct{}{}}
+	return &memStore{tb: newTables(), idem: map[[sha256.Size]byte]idemDone{}, dirty: map[uuid.UUID]struct{}{},
+		issued: map[digest]struct{}{}}
 }
 
 var errClosed = errors.New("mockserver: the store is closed")
@@ -141,7 +146,7 @@ func (m *memStore) Update(id uuid.UUID, idem *idemRecord, change func(t *tokenRe
 	return out, nil
 }
 
-func (m *memStore) Rotate(id uuid.UUID, secret string, now time.Time, overlap time.Duration, idem *idemRecord,
+func (m *memStore) Rotate(id uuid.UUID, secret keptSecret, now time.Time, overlap time.Duration, idem *idemRecord,
 	check func(t *tokenRec) error,
 ) (*tokenRec, error) {
 	return m.Update(id, idem, func(t *tokenRec) (bool, error) {
@@ -310,7 +315,8 @@ func (m *memStore) groupCommit(stop <-chan struct{}) {
 // fails every write that changed something fails with it. The caller holds wmu.
 func (m *memStore) commit(fns []func(tx *txn) error) []error {
 	m.mu.RLock()
-	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, members: map[uuid.UUID]*memberRec{}, seq: m.tb.seq}
+	b := &batch{st: m, overlay: map[uuid.UUID]*tokenRec{}, members: map[uuid.UUID]*memberRec{},
+		issued: map[digest]struct{}{}, seq: m.tb.seq}
 	m.mu.RUnlock()
 	errs := make([]error, len(fns))
 	changed := make([]bool, len(fns))
@@ -359,6 +365,10 @@ func (m *memStore) apply(b *batch) {
 			m.tb.members.put(c.mem)
 		case changeMemberDel:
 			m.tb.members.remove(c.id)
+		case changeIssue:
+			if m.issuedLookup == nil {
+				m.issued[c.dig] = struct{}{}
+			}
 		}
 	}
 }

@@ -319,16 +319,16 @@ func (t *tokenRec) tidy() {
 	}
 }
 
-// newToken is a new, enabled token of owner with secret, made at now. Its other fields are
-// set with the record's setters. (Tokens read from a database or a state file are built
-// the same way, field by field, and vetted by checkStored.)
-func newToken(name, owner string, scopes []string, secret string, now time.Time) *tokenRec {
-	t := &tokenRec{id: newTokenID(), Name: name, Enabled: true, Digest: digestOf(secret)}
+// newToken is a new, enabled token of owner with secret (digestKey.keep), made at now. Its
+// other fields are set with the record's setters. (Tokens read from a database or a state
+// file are built the same way, field by field, and vetted by checkStored.)
+func newToken(name, owner string, scopes []string, secret keptSecret, now time.Time) *tokenRec {
+	t := &tokenRec{id: newTokenID(), Name: name, Enabled: true, Digest: secret.digest}
 	t.setOwner(owner)
 	t.setScopes(scopes)
 	t.times.set(tCreated, now)
 	t.times.set(tUpdated, now)
-	t.setHint(hintOf(secret))
+	t.setHint(secret.hint)
 	return t
 }
 
@@ -346,14 +346,14 @@ func (t *tokenRec) clone() *tokenRec {
 // rotate makes secret the token's current one; with overlap > 0 the old one keeps working
 // until now+overlap, otherwise it stops at once. A previous secret still overlapping from an
 // earlier rotation stops now.
-func (t *tokenRec) rotate(secret string, now time.Time, overlap time.Duration) {
+func (t *tokenRec) rotate(secret keptSecret, now time.Time, overlap time.Duration) {
 	old := t.Digest
 	t.clearPrev()
 	if overlap > 0 {
 		t.setPrev(old, now.Add(overlap))
 	}
-	t.Digest = digestOf(secret)
-	t.setHint(hintOf(secret))
+	t.Digest = secret.digest
+	t.setHint(secret.hint)
 }
 
 // digests returns the digests that authenticate as t: the current one and, during a

@@ -58,7 +58,7 @@ func disabledLongerThan(t *tokenRec, now time.Time, maxAge time.Duration) bool {
 }
 
 // visible: an admin's token sees every token; a member's token its owner's and the shared
-// ones (authz.go, rule 3).
+// ones (authz.go, visibility).
 func (s *Server) visible(c *caller, t *tokenRec, now time.Time) bool {
 	if s.dueForDeletion(t, now) {
 		return false
@@ -95,6 +95,11 @@ func toAPIToken(t *tokenRec, now time.Time) serverapi.Token {
 	if u, ok := t.times.get(tLastUsed); ok {
 		out.LastUsedAt = &u
 	}
+	if pd, until := t.prev(); pd != nil && now.Before(until) {
+		// The janitor forgets an ended overlap only every minute: judge it by now.
+		u := until.UTC()
+		out.PreviousSecretExpiresAt = &u
+	}
 	return out
 }
 
@@ -103,6 +108,6 @@ func withSecret(t serverapi.Token, secret string) serverapi.TokenWithSecret {
 		ID: t.ID, Name: t.Name, Owner: t.Owner, Scopes: t.Scopes, AllowedIPs: t.AllowedIPs,
 		Enabled: t.Enabled, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		TokenHint: t.TokenHint, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, Token: secret,
-		Shared: t.Shared, DisabledReason: t.DisabledReason,
+		Shared: t.Shared, DisabledReason: t.DisabledReason, PreviousSecretExpiresAt: t.PreviousSecretExpiresAt,
 	}
 }

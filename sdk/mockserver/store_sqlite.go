@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"embed"
@@ -33,20 +34,32 @@ var migrationFiles embed.FS
 type sqliteStore struct {
 	*memStore
 	path  string
+	key   *digestKey // the database's digest key (digest_key.go)...
+	keyAt string     // ...and where it comes from, for errors
 	db    *sql.DB
 	stop  chan struct{}
 	stmts map[changeKind]*sql.Stmt
+	// issuedQuery looks a digest up in issued_digests (memStore.everIssued).
+	issuedQuery *sql.Stmt
 
 	unlock    func() // releases the database's lock file
 	closeOnce sync.Once
 	closeErr  error
 }
 
+// sqliteOpen is what opening a database takes beyond its path.
+type sqliteOpen struct {
+	stateFile  string // an old state file to import into a new database, if any
+	adminLabel string // the owner label of the built-in admin in old state files ("admin" if empty)
+	key        []byte // the digest key; nil: the key file beside the database
+}
+
 // openSQLiteStore opens (creating it, mode 0600, if missing) the database at path, migrates
 // it to the current schema version and loads it strictly: anything it cannot vouch for
-// (an unknown schema version, a duplicate id or digest, an invalid scope, IP or name) is an
-// error naming the path and the token, with the file left as it was.
-func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err error) {
+// (an unknown schema version, a duplicate id or digest, an invalid scope, IP or name, a
+// digest key other than the one it was keyed with) is an error naming the path and the
+// token, with the file left as it was.
+func openSQLiteStore(path string, opt sqliteOpen) (st *sqliteStore, imported int, err error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, 0, fmt.Errorf("mockserver: database path %q: must be a file name without ? or #", path)
 	}
@@ -82,7 +95,7 @@ func openSQLiteStore(path, statePath string) (st *sqliteStore, imported int, err
 	db.SetMaxOpenConns(1) // reads are served from memory; one connection writes
 	st = &sqliteStore{memStore: newMemStore(), path: path, db: db, stop: make(chan struct{}), unlock: unlock}
 	st.boxesElsewhere = true // Remembered reads them from the database
-	if imported, err = st.prepare(statePath); err != nil {
+	if imported, err = st.prepare(opt); err != nil {
 		_ = db.Close()
 		if strings.HasPrefix(err.Error(), "mockserver: ") {
 			return nil, 0, err
@@ -116,7 +129,7 @@ func looksLikeSQLite(path string) error {
 	return nil
 }
 
-func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
+func (st *sqliteStore) prepare(opt sqliteOpen) (imported int, err error) {
 	var mode string
 	if err := st.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 		return 0, fmt.Errorf("cannot open: %w", err)
@@ -124,15 +137,29 @@ func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 	if mode != "wal" {
 		return 0, fmt.Errorf("cannot use write-ahead logging (journal mode %q)", mode)
 	}
-	if err := st.migrate(); err != nil {
+	version, last, err := st.schemaVersion()
+	if err != nil {
+		return 0, err
+	}
+	if st.key, st.keyAt, err = databaseKey(st.path, opt.key, version >= keyedVersion); err != nil {
+		return 0, fmt.Errorf("digest key: %w", err)
+	}
+	if err := st.migrate(version, last); err != nil {
+		return 0, err
+	}
+	if err := st.checkKey(); err != nil {
 		return 0, err
 	}
 	// Refuse to start rather than to fail every write: try one, and roll it back.
 	if err := st.probeWritable(); err != nil {
 		return 0, fmt.Errorf("cannot write: %w", err)
 	}
-	if statePath != "" {
-		if imported, err = st.importState(statePath); err != nil {
+	if opt.stateFile != "" {
+		label := opt.adminLabel
+		if label == "" {
+			label = "admin"
+		}
+		if imported, err = st.importState(opt.stateFile, label); err != nil {
 			return 0, err
 		}
 	}
@@ -148,6 +175,7 @@ func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 		changePurge:     `DELETE FROM idempotency WHERE expires_at <= ?`,
 		changeMemberPut: upsertMemberSQL,
 		changeMemberDel: `DELETE FROM members WHERE id = ?`,
+		changeIssue:     `INSERT OR IGNORE INTO issued_digests (digest) VALUES (?)`,
 	} {
 		s, err := st.db.Prepare(q)
 		if err != nil {
@@ -155,7 +183,22 @@ func (st *sqliteStore) prepare(statePath string) (imported int, err error) {
 		}
 		st.stmts[kind] = s
 	}
+	if st.issuedQuery, err = st.db.Prepare(`SELECT count(*) FROM issued_digests WHERE digest = ?`); err != nil {
+		return 0, err
+	}
+	st.issuedLookup = st.everIssuedRow
 	return imported, nil
+}
+
+// everIssuedRow reads issued_digests for d. Writes run one batch at a time on the one
+// connection (group commit), so it sees every committed write; the batch's own are checked
+// first (txn.claimSecret), and none commits between this read and its batch.
+func (st *sqliteStore) everIssuedRow(d digest) (bool, error) {
+	var n int
+	if err := st.issuedQuery.QueryRow(d[:]).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
 }
 
 func (st *sqliteStore) probeWritable() error {
@@ -168,7 +211,7 @@ func (st *sqliteStore) probeWritable() error {
 	return err
 }
 
-// schemaVersion is the highest migration this server knows.
+// migrations returns the schema files in order; each must be the next version.
 func migrations() ([]string, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -188,34 +231,52 @@ func migrations() ([]string, error) {
 	return out, nil
 }
 
-// migrate brings the schema to the newest version, one transaction per version.
-func (st *sqliteStore) migrate() error {
+// keyedVersion is the first schema version whose token digests are keyed.
+const keyedVersion = 3
+
+// migrationSteps are the steps of a migration that SQL alone cannot take, run in its
+// transaction after its file.
+var migrationSteps = map[int]func(tx *sql.Tx, key *digestKey) error{
+	keyedVersion: keyDigests,
+}
+
+// schemaVersion reads the database's schema version (0 for a new file) and checks that this
+// server knows it; last is the newest version it knows.
+func (st *sqliteStore) schemaVersion() (version, last int, err error) {
 	steps, err := migrations()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	var tables, hasVersion int
 	if err := st.db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE name = 'schema_version')
 		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &hasVersion); err != nil {
-		return fmt.Errorf("cannot read: %w", err)
+		return 0, 0, fmt.Errorf("cannot read: %w", err)
 	}
-	version := 0
 	switch {
 	case hasVersion == 1:
 		var rows int
 		if err := st.db.QueryRow(`SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&rows, &version); err != nil {
-			return fmt.Errorf("reading schema_version: %w", err)
+			return 0, 0, fmt.Errorf("reading schema_version: %w", err)
 		}
 		if rows != 1 {
-			return fmt.Errorf("schema_version holds %d rows, want 1", rows)
+			return 0, 0, fmt.Errorf("schema_version holds %d rows, want 1", rows)
 		}
 	case tables > 0:
-		return errors.New("not a tokenhub database (it has tables but no schema_version)")
+		return 0, 0, errors.New("not a tokenhub database (it has tables but no schema_version)")
 	}
 	if version < 0 || version > len(steps) {
-		return fmt.Errorf("schema version %d is not one this server knows (1 to %d): it was written by a newer tokenhub-server", version, len(steps))
+		return 0, 0, fmt.Errorf("schema version %d is not one this server knows (1 to %d): it was written by a newer tokenhub-server", version, len(steps))
 	}
-	for v := version + 1; v <= len(steps); v++ {
+	return version, len(steps), nil
+}
+
+// migrate brings the schema from version to last, one transaction per version.
+func (st *sqliteStore) migrate(version, last int) error {
+	steps, err := migrations()
+	if err != nil {
+		return err
+	}
+	for v := version + 1; v <= last; v++ {
 		tx, err := st.db.Begin()
 		if err != nil {
 			return fmt.Errorf("migrating to version %d: %w", v, err)
@@ -229,6 +290,9 @@ func (st *sqliteStore) migrate() error {
 		if err == nil {
 			_, err = tx.Exec(steps[v-1])
 		}
+		if step := migrationSteps[v]; err == nil && step != nil {
+			err = step(tx, st.key)
+		}
 		if err == nil {
 			_, err = tx.Exec(`UPDATE schema_version SET version = ?`, v)
 		}
@@ -239,6 +303,73 @@ func (st *sqliteStore) migrate() error {
 			_ = tx.Rollback()
 			return fmt.Errorf("migrating to version %d: %w", v, err)
 		}
+	}
+	return nil
+}
+
+// keyDigests rewrites every stored SHA-256 digest d as HMAC(key, d), the keyed digest of the
+// same secret, and records which key (the migration to keyedVersion).
+func keyDigests(tx *sql.Tx, key *digestKey) error {
+	type row struct {
+		seq        int64
+		id         string
+		dig, prevD []byte
+	}
+	rows, err := tx.Query(`SELECT seq, id, digest, prev_digest FROM tokens`)
+	if err != nil {
+		return err
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.seq, &r.id, &r.dig, &r.prevD); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	keyed := func(id, column string, b []byte) ([]byte, error) {
+		var d digest
+		if len(b) != len(d) {
+			return nil, fmt.Errorf("token %s: %s: %d bytes, want a %d-byte SHA-256", id, column, len(b), len(d))
+		}
+		copy(d[:], b)
+		d = key.rekey(d)
+		return d[:], nil
+	}
+	for _, r := range all {
+		dig, err := keyed(r.id, "digest", r.dig)
+		if err != nil {
+			return err
+		}
+		var prev any
+		if r.prevD != nil {
+			if prev, err = keyed(r.id, "prev_digest", r.prevD); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE tokens SET digest = ?, prev_digest = ? WHERE seq = ?`, dig, prev, r.seq); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(`INSERT INTO digest_key (one, key_check) VALUES (1, ?)`, key.check[:])
+	return err
+}
+
+// checkKey refuses a key other than the one the database's digests were made with: every
+// token would answer 401.
+func (st *sqliteStore) checkKey() error {
+	var check []byte
+	if err := st.db.QueryRow(`SELECT key_check FROM digest_key`).Scan(&check); err != nil {
+		return fmt.Errorf("reading digest_key: %w", err)
+	}
+	if !hmac.Equal(check, st.key.check[:]) {
+		return fmt.Errorf("its token digests were made with another digest key than %s: give the key it was made with "+
+			"(its key file %s, or WithDigestKey; tokenhub-server: TOKENHUB_DIGEST_KEY)", st.keyAt, keyFileOf(st.path))
 	}
 	return nil
 }
@@ -351,6 +482,8 @@ func (st *sqliteStore) saveBatch(changes []change) error {
 			}
 		case changeMemberDel:
 			_, err = stmt.Exec(c.id.String())
+		case changeIssue:
+			_, err = stmt.Exec(c.dig[:])
 		}
 		if err != nil {
 			_ = tx.Rollback()
@@ -441,13 +574,13 @@ func (st *sqliteStore) load() error {
 		}
 		t.setCreated(createdAt, updatedAt)
 		if len(dig) != len(t.Digest) {
-			return errf("digest: %d bytes, want a %d-byte SHA-256", len(dig), len(t.Digest))
+			return errf("digest: %d bytes, want a %d-byte keyed digest", len(dig), len(t.Digest))
 		}
 		copy(t.Digest[:], dig)
 		if prevDig != nil {
 			var pd digest
 			if len(prevDig) != len(pd) || !prevUntil.Valid {
-				return errf("prev_digest: want a %d-byte SHA-256 with prev_until", len(pd))
+				return errf("prev_digest: want a %d-byte keyed digest with prev_until", len(pd))
 			}
 			copy(pd[:], prevDig)
 			t.setPrev(pd, prevUntilAt)
@@ -528,8 +661,9 @@ func (st *sqliteStore) Close() error {
 
 // importState imports an old state file into a database holding no tokens yet, in one
 // transaction, and records that it did (by the file's SHA-256), so later starts with the same
-// file skip it. It reports how many tokens it imported.
-func (st *sqliteStore) importState(statePath string) (int, error) {
+// file skip it. The file's SHA-256 digests are stored keyed. adminLabel is the built-in
+// admin's owner label in the file. It reports how many tokens it imported.
+func (st *sqliteStore) importState(statePath, adminLabel string) (int, error) {
 	recs, data, err := readStateFile(statePath)
 	if err != nil {
 		return 0, err
@@ -551,10 +685,27 @@ func (st *sqliteStore) importState(statePath string) (int, error) {
 	case tokens > 0:
 		return 0, fmt.Errorf("mockserver: database %s already holds tokens: state file %s can only be imported into a new database", st.path, statePath)
 	}
+	owners := []string{adminLabel}
+	var builtin string
+	if err := tx.QueryRow(`SELECT id FROM members WHERE builtin = 1`).Scan(&builtin); err == nil {
+		owners = append(owners, builtin)
+	}
+	if err := checkStateBootstrap(recs, owners); err != nil {
+		return 0, fmt.Errorf("mockserver: state file %s refused (nothing imported): %w", statePath, err)
+	}
 	for _, t := range recs {
+		t.Digest = st.key.rekey(t.Digest)
+		if pd, until := t.prev(); pd != nil {
+			t.setPrev(st.key.rekey(*pd), until)
+		}
 		args, err := tokenArgs(t)
 		if err == nil {
 			_, err = tx.Exec(upsertTokenSQL, args...)
+		}
+		for _, d := range t.digests() {
+			if err == nil {
+				_, err = tx.Exec(`INSERT OR IGNORE INTO issued_digests (digest) VALUES (?)`, d[:])
+			}
 		}
 		if err != nil {
 			return 0, fmt.Errorf("mockserver: importing %s: token %s: %w", statePath, t.ID(), err)

@@ -211,14 +211,14 @@ func TestSQLite_RefusesToStart(t *testing.T) {
 func TestSQLite_OneServerPerFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "tokens.db")
-	first, _, err := openSQLiteStore(path, "")
+	first, _, err := openSQLiteStore(path, sqliteOpen{})
 	mustDo(t, err)
-	if _, _, err := openSQLiteStore(path, ""); err == nil || !strings.Contains(err.Error(), path) ||
+	if _, _, err := openSQLiteStore(path, sqliteOpen{}); err == nil || !strings.Contains(err.Error(), path) ||
 		!strings.Contains(err.Error(), "in use") {
 		t.Fatalf("second open: %v", err)
 	}
 	mustDo(t, first.Close())
-	second, _, err := openSQLiteStore(path, "")
+	second, _, err := openSQLiteStore(path, sqliteOpen{})
 	mustDo(t, err)
 	mustDo(t, second.Close())
 }

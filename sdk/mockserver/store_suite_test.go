@@ -46,7 +46,7 @@ func storeKinds() []storeKind {
 
 func openTestDB(t *testing.T, path string) *sqliteStore {
 	t.Helper()
-	st, _, err := openSQLiteStore(path, "")
+	st, _, err := openSQLiteStore(path, sqliteOpen{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ var suiteNow = time.Date(2030, 1, 2, 3, 4, 5, 600, time.UTC)
 func suiteToken(name string) (*tokenRec, string) {
 	secret, _ := NewSecret()
 	exp := suiteNow.Add(48 * time.Hour)
-	t := newToken(name, "team", []string{"members.read", "groups.read"}, secret, suiteNow)
+	t := newToken(name, "team", []string{"members.read", "groups.read"}, testKey.keep(secret), suiteNow)
 	t.setAllowedIPs([]string{"10.0.0.0/8"}, pfx("10.0.0.0/8"))
 	t.setExpiresAt(&exp)
 	return t, secret
@@ -152,7 +152,7 @@ func TestStore_EveryFieldSurvives(t *testing.T) {
 		tok.setHint("a hint longer than eight")
 		tok.times.set(tLastUsed, suiteNow.Add(time.Nanosecond))
 		prevSecret, _ := NewSecret()
-		tok.setPrev(digestOf(prevSecret), suiteNow.Add(time.Hour))
+		tok.setPrev(testKey.of(prevSecret), suiteNow.Add(time.Hour))
 		if err := st.Create(tok, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -209,14 +209,14 @@ func TestStore_RotateAndAuthenticate(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind, st store) {
 		a, oldSecret := mustCreate(t, st, "a")
 		newSecret, _ := NewSecret()
-		out, err := st.Rotate(a.id, newSecret, suiteNow, time.Hour, nil, accept)
-		if err != nil || out.Digest != digestOf(newSecret) || out.TokenHint() != hintOf(newSecret) {
+		out, err := st.Rotate(a.id, testKey.keep(newSecret), suiteNow, time.Hour, nil, accept)
+		if err != nil || out.Digest != testKey.of(newSecret) || out.TokenHint() != hintOf(newSecret) {
 			t.Fatalf("Rotate = %+v, %v", out, err)
 		}
 		st = k.reopen(t, st)
 		for _, s := range []string{oldSecret, newSecret} { // overlap: both authenticate
 			var found uuid.UUID
-			if err := st.Authenticate(digestOf(s), suiteNow, func(t *tokenRec, _ *memberRec) error { found = t.id; return nil }); err != nil || found != a.id {
+			if err := st.Authenticate(testKey.of(s), suiteNow, func(t *tokenRec, _ *memberRec) error { found = t.id; return nil }); err != nil || found != a.id {
 				t.Fatalf("Authenticate = %v, %v", found, err)
 			}
 		}
@@ -225,23 +225,23 @@ func TestStore_RotateAndAuthenticate(t *testing.T) {
 		}
 		// A refused check records no use.
 		later := suiteNow.Add(time.Minute)
-		if err := st.Authenticate(digestOf(newSecret), later, func(*tokenRec, *memberRec) error { return errors.New("no") }); err == nil {
+		if err := st.Authenticate(testKey.of(newSecret), later, func(*tokenRec, *memberRec) error { return errors.New("no") }); err == nil {
 			t.Fatal("check's refusal not returned")
 		}
 		if got, _ := st.Get(a.id); !got.LastUsedAt().Equal(suiteNow) {
 			t.Fatal("a refused authentication recorded a use")
 		}
 		unknown, _ := NewSecret()
-		if err := st.Authenticate(digestOf(unknown), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(testKey.of(unknown), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatalf("unknown secret: %v", err)
 		}
 		// Rotating again without overlap ends the old secrets at once.
 		third, _ := NewSecret()
-		if _, err := st.Rotate(a.id, third, suiteNow, 0, nil, accept); err != nil {
+		if _, err := st.Rotate(a.id, testKey.keep(third), suiteNow, 0, nil, accept); err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range []string{oldSecret, newSecret} {
-			if err := st.Authenticate(digestOf(s), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
+			if err := st.Authenticate(testKey.of(s), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 				t.Fatalf("a replaced secret still authenticates: %v", err)
 			}
 		}
@@ -272,7 +272,7 @@ func TestStore_Revoke(t *testing.T) {
 		if _, ok := st.Get(a.id); ok || st.Count() != 0 {
 			t.Fatal("revoked token still stored")
 		}
-		if err := st.Authenticate(digestOf(secret), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(testKey.of(secret), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatal("revoked token's secret still found")
 		}
 	})
@@ -331,7 +331,7 @@ func TestStore_Sweep(t *testing.T) {
 		recent.setDisabledAt(&justNow)
 		rotated, _ := suiteToken("rotated")
 		prev, _ := NewSecret()
-		rotated.setPrev(digestOf(prev), suiteNow)
+		rotated.setPrev(testKey.of(prev), suiteNow)
 		for _, tok := range []*tokenRec{old, recent, rotated} {
 			if err := st.Create(tok, nil); err != nil {
 				t.Fatal(err)
@@ -348,7 +348,7 @@ func TestStore_Sweep(t *testing.T) {
 		if names := listNames(st, nil); !slices.Equal(names, []string{"disabled recently", "rotated"}) {
 			t.Fatalf("after sweep: %v", names)
 		}
-		if err := st.Authenticate(digestOf(prev), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
+		if err := st.Authenticate(testKey.of(prev), suiteNow, acceptAuth); !errors.Is(err, errNoToken) {
 			t.Fatal("an overlap that ended still authenticates")
 		}
 		if memOf(st).idem[[32]byte{9}].box != nil {

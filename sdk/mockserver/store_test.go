@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func TestStoreOrder(t *testing.T) {
 		return out
 	}
 	rec := func(id string, seq uint64) *tokenRec {
-		return &tokenRec{id: testIDs[id], Seq: seq, Digest: digestOf("secret-" + id)}
+		return &tokenRec{id: testIDs[id], Seq: seq, Digest: testKey.of("secret-" + id)}
 	}
 	st.insert(rec("c", 3)) // as from a database, out of order
 	st.insert(rec("a", 1))
@@ -163,3 +164,17 @@ func TestTokenRecSize(t *testing.T) {
 		t.Fatalf("tokenRec is %d bytes, want at most 160", n)
 	}
 }
+
+// memOf returns the in-memory tables behind a store.
+func memOf(st store) *memStore {
+	switch s := st.(type) {
+	case *memStore:
+		return s
+	case *sqliteStore:
+		return s.memStore
+	}
+	panic(fmt.Sprintf("mockserver: unknown store %T", st))
+}
+
+// len returns the number of digests indexed.
+func (x *digestIndex) len() int { return len(x.byPrefix) + len(x.overflow) }

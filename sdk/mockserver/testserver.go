@@ -15,12 +15,13 @@ type TestServer struct {
 }
 
 // NewTestServer starts a Server for t, like httptest.NewServer: a FakeClock at time.Now()
-// (override with WithClock), no rate limit unless WithRateLimit sets one, a random admin
-// token, and everything closed by t.Cleanup.
+// (override with WithClock), no rate limit unless WithRateLimit sets one and no limit on
+// failed authentications unless WithAuthFailureLimit sets one (a test's fake clock never
+// refills it), a random admin token, and everything closed by t.Cleanup.
 func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	t.Helper()
 	fc := NewFakeClock(time.Now().UTC())
-	all := append([]Option{WithClock(fc), WithRateLimit(0)}, opts...)
+	all := append([]Option{WithClock(fc), WithRateLimit(0), WithAuthFailureLimit(0, 0)}, opts...)
 	s, err := New(all...)
 	if err != nil {
 		t.Fatalf("mockserver.NewTestServer: %v", err)

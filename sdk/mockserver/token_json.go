@@ -92,6 +92,8 @@ func appendToken(b []byte, t *serverapi.Token) []byte {
 	b = appendJSONString(b, t.Name)
 	b = append(b, `,"owner":`...)
 	b = appendUUID(b, t.Owner)
+	b = append(b, `,"previous_secret_expires_at":`...)
+	b = appendTimePtr(b, t.PreviousSecretExpiresAt)
 	b = append(b, `,"scopes":`...)
 	b = appendStrings(b, t.Scopes)
 	b = append(b, `,"shared":`...)

@@ -90,7 +90,7 @@ func randomTokenPage(rng *rand.Rand) serverapi.TokenPage {
 			Name: pick(), TokenHint: pick(), AllowedIPs: randStrings(),
 			Enabled: rng.IntN(2) == 0, Shared: rng.IntN(2) == 0,
 			Status:    []serverapi.TokenStatus{serverapi.TokenStatusActive, serverapi.TokenStatusDisabled, serverapi.TokenStatusExpired, "od<d"}[rng.IntN(4)],
-			CreatedAt: randTime(), UpdatedAt: randTime(), ExpiresAt: randTimePtr(), LastUsedAt: randTimePtr(),
+			CreatedAt: randTime(), UpdatedAt: randTime(), ExpiresAt: randTimePtr(), LastUsedAt: randTimePtr(), PreviousSecretExpiresAt: randTimePtr(),
 		}
 		if scopes := randStrings(); scopes != nil {
 			tok.Scopes = make([]serverapi.ScopeName, len(scopes))

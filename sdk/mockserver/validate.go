@@ -3,7 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/netip"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -11,8 +11,6 @@ import (
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver/internal/serverapi"
 	"github.com/tokenhub/terraform-provider-tokenhub/sdk/validate"
 )
-
-const maxOverlap = 720 * time.Hour
 
 // fieldErrs collects every bad field of a request, so one 400 lists them all.
 type fieldErrs []serverapi.FieldError
@@ -50,6 +48,7 @@ type tokenInput struct {
 	expires   *time.Time     // nil: no expiry (or none given: see expirySet)
 	expirySet bool           // expires_at was in the body (null included)
 	overlap   time.Duration  // rotate only
+	secret    string         // create and rotate: the caller's own secret (token), "" for none
 }
 
 // checkCreate, checkUpdate and checkRotate are the value checks of each body: the handler
@@ -62,6 +61,7 @@ func checkCreate(b *serverapi.CreateTokenRequest, now time.Time) (in tokenInput,
 		in.prefixes = validateAllowedIPs(&errs, *b.AllowedIPs)
 	}
 	in.expires, in.expirySet = validateExpiry(&errs, b.ExpiresAt, now)
+	in.secret = validateSecret(&errs, b.Token)
 	return in, errs
 }
 
@@ -82,7 +82,35 @@ func checkUpdate(b *serverapi.UpdateTokenRequest, now time.Time) (in tokenInput,
 func checkRotate(b *serverapi.RotateTokenRequest, now time.Time) (in tokenInput, errs fieldErrs) {
 	in.overlap = validateOverlap(&errs, b.Overlap)
 	in.expires, in.expirySet = validateExpiry(&errs, b.ExpiresAt, now)
+	in.secret = validateSecret(&errs, b.Token)
 	return in, errs
+}
+
+// validateSecret checks a secret the caller made (validate.Secret: format and checksum; its
+// errors never quote the value). Whether any token ever had it is the write's to check
+// (txn.claimSecret), and whether this server takes one at all the handler's
+// (callerSecretRule).
+func validateSecret(errs *fieldErrs, v *string) string {
+	if v == nil {
+		return ""
+	}
+	if err := validate.Secret(*v); err != nil {
+		errs.add("token", "%s", err.Error())
+		return ""
+	}
+	return *v
+}
+
+// callerSecretRule refuses the token field outright on a server started without caller-made
+// secrets (WithCallerSecrets(false)), in place of any problem with its value.
+func (s *Server) callerSecretRule(errs fieldErrs, sent bool) fieldErrs {
+	if !sent || s.cfg.callerSecrets {
+		return errs
+	}
+	errs = slices.DeleteFunc(errs, func(e serverapi.FieldError) bool { return e.Field == "token" })
+	errs.add("token", "this server does not accept secrets made by the caller (tokenhub-server "+
+		"-caller-secrets=false): leave token out and the server makes the secret")
+	return errs
 }
 
 func createErrors(b *serverapi.CreateTokenRequest, now time.Time) fieldErrs {
@@ -172,17 +200,12 @@ func validateExpiry(errs *fieldErrs, v nullable.Nullable[string], now time.Time)
 }
 
 func validateOverlap(errs *fieldErrs, v *string) time.Duration {
-	if v == nil || *v == "" {
+	if v == nil {
 		return 0
 	}
-	d, err := time.ParseDuration(*v)
-	switch {
-	case err != nil:
-		errs.add("overlap", "must be a Go duration such as \"1h\" or \"30m\"")
-	case d < 0:
-		errs.add("overlap", "must not be negative")
-	case d > maxOverlap:
-		errs.add("overlap", "must be at most %s", strings.TrimSuffix(maxOverlap.String(), "0m0s"))
+	d, err := validate.Overlap(*v)
+	if err != nil {
+		errs.add("overlap", "%s", err.Error())
 	}
 	return d
 }

@@ -252,7 +252,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty
+	// means any. A range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`), and no two
+	// entries may name the same range (`10.0.0.1` and `10.0.0.1/32` are the same range).
+	//
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
@@ -260,15 +263,18 @@ type CreateTokenRequest struct {
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
+	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30). Omit or null for never.
 	//
 	// Example: 2027-01-31T00:00:00Z
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
-	// Name A human name, 1–100 characters.
+	// Name A human name, 1–100 characters: no control or bidirectional control characters, and
+	// not blank: at least one letter, number, punctuation mark or symbol (the pattern refuses
+	// the usual blanks; the server also refuses a name made only of combining marks or of
+	// characters Unicode does not assign).
 	Name string `json:"name"`
 
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	// Owner The member who will own the token (an existing member's id); defaults to the caller's owner. Only an admin may name another member (a service account, say).
 	Owner *string `json:"owner,omitempty"`
 
 	// Scopes Scopes to grant; the caller must hold each of them.
@@ -276,6 +282,15 @@ type CreateTokenRequest struct {
 
 	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
 	Shared *bool `json:"shared,omitempty"`
+
+	// Token The token's secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_7Hq2ExampleSecretMadeByTheCaller2gNILg
+	Token string `json:"token,omitempty"`
 }
 
 // DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
@@ -318,7 +333,7 @@ type Me struct {
 
 // Member A person or service account that owns tokens.
 type Member struct {
-	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
+	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted, renamed or deleted.
 	Builtin bool `json:"builtin"`
 
 	// CreatedAt When the member was created (RFC 3339, UTC).
@@ -385,13 +400,22 @@ type Problem struct {
 
 // RotateTokenRequest defines model for RotateTokenRequest.
 type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
+	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar, in the future); omitted keeps the current one.
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
 	//
 	// Example: 1h
 	Overlap time.Duration `json:"overlap,omitempty,omitzero"`
+
+	// Token The new secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_9Zr4ExampleSecretMadeByTheCaller0YmR9k
+	Token string `json:"token,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -445,6 +469,11 @@ type Token struct {
 
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner string `json:"owner"`
+
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
 
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
@@ -510,6 +539,11 @@ type TokenWithSecret struct {
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner string `json:"owner"`
 
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
@@ -522,8 +556,9 @@ type TokenWithSecret struct {
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
-	// Token The secret (`thk_…`). Shown once; store it now.
-	Token string `json:"token"`
+	// Token The secret (`thk_…`) the server made. Shown once; store it now. Absent when the
+	// request sent its own secret as `token`: the caller has it already.
+	Token string `json:"token,omitempty"`
 
 	// TokenHint The first characters of the secret, to recognise it; never enough to use it.
 	TokenHint string `json:"token_hint"`
@@ -550,16 +585,16 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any. Entries follow the rules of `CreateTokenRequest.allowed_ips` (no host bits set, no two entries for the same range).
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
+	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar); null removes the expiry.
 	ExpiresAt NullableTime `json:"expires_at,omitempty,omitzero"`
 
-	// Name A new name, 1–100 characters.
+	// Name A new name, under the rules of `CreateTokenRequest.name` (not blank, no control or bidirectional control characters).
 	Name *string `json:"name,omitempty"`
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.

@@ -10,8 +10,8 @@
 //		fmt.Println(v) // scopes: the calling token may not use token.delete
 //	}
 //
-// A token T is within the calling token C when (PRODUCT.md, "Members and the authorization
-// model"):
+// A token T is within the calling token C when (the no-widening rule of the repository's
+// ARCHITECTURE.md):
 //
 //   - T's owner is C's owner, unless C's owner is an admin;
 //   - T is not shared, unless C's owner is an admin;
@@ -22,7 +22,10 @@
 //     IPv4 range never lies inside an IPv6 one, IPv4-mapped addresses included).
 //
 // The server applies the rule to the target token as it is and as the request would leave
-// it, so a token wider than the caller can be neither changed nor revoked by it.
+// it, so a token wider than the caller can be neither changed nor revoked by it. Members are
+// managed within the same bounds (MemberWidening), and a change to a member reaches the
+// member's tokens only where the caller could change each of them itself (MemberDoor: every
+// door, the same rules).
 //
 // The rule returns facts, not sentences: each Violation names the field, the Rule broken and
 // the values involved, so that the server and the provider word their errors for their

@@ -83,3 +83,49 @@ func (m Member) Effective(tokenScopes []string) []string {
 	}
 	return out
 }
+
+// MemberChange is a change to a member as the member's tokens feel it (the server makes it
+// in the member's own write): a token loses the scopes the member no longer holds, stops or
+// starts working with the member, and is revoked with it.
+type MemberChange struct {
+	// After is the member as the change leaves it; nil when the change deletes it.
+	After *Member
+	// Switched is true when the change disables or enables the member.
+	Switched bool
+}
+
+// Reaches reports whether the change changes t, one of the member's tokens as it is: revokes
+// it (a delete), stops or restores it (Switched), or removes scopes from it.
+func (ch MemberChange) Reaches(t Token) bool {
+	if ch.After == nil || ch.Switched {
+		return true
+	}
+	return len(ch.After.Lacks(t.Scopes)) > 0
+}
+
+// Unreachable is a token a member change reaches that the caller could not change or revoke
+// itself: Index is its position in the tokens given, Why the first way it is wider than the
+// caller (one of Widening's violations).
+type Unreachable struct {
+	Index int
+	Why   Violation
+}
+
+// MemberDoor is the rule "every door, the same rules": a change to a member is allowed only
+// when the caller could make each of its effects on the member's tokens itself. It returns
+// the tokens (the member's, each as it is) that ch reaches and that c could not change or
+// revoke directly (no widening on the token as it is: another member's or a shared token
+// needs an admin's token, and every token must be within c's scopes, expiry and addresses);
+// none when c may make the change.
+func (c Caller) MemberDoor(ch MemberChange, tokens []Token) []Unreachable {
+	var out []Unreachable
+	for i, t := range tokens {
+		if !ch.Reaches(t) {
+			continue
+		}
+		if vs := c.Widening(t); len(vs) > 0 {
+			out = append(out, Unreachable{Index: i, Why: vs[0]})
+		}
+	}
+	return out
+}

@@ -33,3 +33,21 @@ func MemberFrom(m *models.Member) Member {
 	}
 	return out
 }
+
+// TokenFrom is a token as the API returns it (sdk.Client.GetToken, Tokens) as the rule sees
+// it. It fails only when the server returned an allowed_ips entry that does not parse:
+// dropping it would make the token look wider than it is.
+func TokenFrom(t *models.Token) (Token, error) {
+	out := Token{Owner: t.Owner, Shared: t.Shared, ExpiresAt: t.ExpiresAt}
+	for _, s := range t.Scopes {
+		out.Scopes = append(out.Scopes, string(s))
+	}
+	for i, ip := range t.AllowedIPs {
+		p, err := validate.AllowedIP(ip)
+		if err != nil {
+			return Token{}, fmt.Errorf("allowed_ips[%d]: %w", i, err)
+		}
+		out.AllowedIPs = append(out.AllowedIPs, p)
+	}
+	return out, nil
+}

@@ -55,3 +55,21 @@ func TestMemberFrom(t *testing.T) {
 		t.Errorf("admin: %+v", a)
 	}
 }
+
+func TestTokenFrom(t *testing.T) {
+	t.Parallel()
+	tok, err := policy.TokenFrom(&models.Token{Owner: "m1", Shared: true, ExpiresAt: at(3),
+		Scopes: []models.ScopeName{"token.read"}, AllowedIPs: []string{"10.0.0.0/8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Owner != "m1" || !tok.Shared || !tok.ExpiresAt.Equal(*at(3)) || !slices.Equal(tok.Scopes, []string{"token.read"}) ||
+		!slices.Equal(tok.AllowedIPs, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}) {
+		t.Errorf("token: %+v", tok)
+	}
+	// An entry that does not parse fails: dropped, it would make the token look wider.
+	if _, err := policy.TokenFrom(&models.Token{AllowedIPs: []string{"10.0.0.0/8", "nope"}}); err == nil ||
+		!strings.HasPrefix(err.Error(), "allowed_ips[1]: ") {
+		t.Fatalf("err = %v, want one naming allowed_ips[1]", err)
+	}
+}

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -152,7 +153,7 @@ func TestViolation_Error(t *testing.T) {
 	}
 }
 
-// TestMemberWidening: rule 5, members managed within the same bounds as tokens.
+// TestMemberWidening: members managed within the same bounds as tokens.
 func TestMemberWidening(t *testing.T) {
 	t.Parallel()
 	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.create", "members.update", "token.read"}}
@@ -191,7 +192,7 @@ func TestMemberWidening(t *testing.T) {
 	}
 }
 
-// TestMember_Holds: rule 1's other half. An admin holds every scope; a member only its
+// TestMember_Holds: effective permissions' other half. An admin holds every scope; a member only its
 // permissions, so a token keeps only those (Effective) and may be given only those (Lacks).
 func TestMember_Holds(t *testing.T) {
 	t.Parallel()
@@ -212,5 +213,45 @@ func TestMember_Holds(t *testing.T) {
 	}
 	if got := (policy.Member{}).Effective(token); len(got) != 0 {
 		t.Errorf("no permissions: %q", got)
+	}
+}
+
+// TestMemberDoor: every door, the same rules. A member change reaches the tokens it narrows,
+// stops, restores or revokes; each must be one the caller could change itself.
+func TestMemberDoor(t *testing.T) {
+	t.Parallel()
+	lead := policy.Caller{MemberID: "lead", Scopes: []string{"members.update", "token.read", "groups.read"}}
+	admin := policy.Caller{Admin: true, MemberID: "a", Scopes: []string{"members.update", "token.read"}}
+	svc := []policy.Token{
+		{Owner: "svc", Scopes: []string{"token.read"}},
+		{Owner: "svc", Scopes: []string{"groups.read"}, Shared: true},
+		{Owner: "svc", Scopes: []string{"token.read", "groups.read"}},
+	}
+	narrowed := &policy.Member{ID: "svc", Permissions: []string{"token.read"}}
+	kept := &policy.Member{ID: "svc", Permissions: []string{"token.read", "groups.read", "members.read"}}
+	for _, tc := range []struct {
+		name   string
+		caller policy.Caller
+		ch     policy.MemberChange
+		want   []string // index and rule of each unreachable token
+	}{
+		{"a permission no token holds", lead, policy.MemberChange{After: kept}, nil},
+		{"narrowing another member's tokens", lead, policy.MemberChange{After: narrowed}, []string{"1 owner", "2 owner"}},
+		{"disabling", lead, policy.MemberChange{After: kept, Switched: true}, []string{"0 owner", "1 owner", "2 owner"}},
+		{"deleting", lead, policy.MemberChange{}, []string{"0 owner", "1 owner", "2 owner"}},
+		{"an admin's token within its scopes", admin, policy.MemberChange{After: &policy.Member{ID: "svc"}},
+			[]string{"1 scopes", "2 scopes"}},
+		{"an admin's token deleting", admin, policy.MemberChange{}, []string{"1 scopes", "2 scopes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for _, u := range tc.caller.MemberDoor(tc.ch, svc) {
+				got = append(got, fmt.Sprintf("%d %s", u.Index, u.Why.Rule))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -67,3 +67,13 @@ func ExampleIdempotencyKey() {
 	// <nil>
 	// must not be empty
 }
+
+func ExampleSecret() {
+	fmt.Println(validate.Secret("thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLp"))
+	fmt.Println(validate.Secret("thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLq"))
+	fmt.Println(validate.Secret("ghp_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLp"))
+	// Output:
+	// <nil>
+	// has a checksum that does not match the rest: it is mistyped, truncated, or not a tokenhub secret
+	// must start with "thk_": a tokenhub secret is thk_ + 32 base62 characters + a 6-character base62 checksum (42 characters)
+}

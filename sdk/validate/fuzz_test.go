@@ -110,3 +110,45 @@ func FuzzIdempotencyKey(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSecret(f *testing.F) {
+	for _, s := range []string{"thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLp", "thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLq",
+		"thk_", "", "THK_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLp", "thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgL\u00e9",
+		"thk_6uMtDZ7Lv9pXe2b4WcQk1nAsRj8HyFo33JjgLpp"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		err := validate.Secret(s)
+		if err != nil {
+			// Never a piece of the value in the error: it may be a real secret. (The messages
+			// hold no run of 16 base62 characters, so any such run of s found there is s's.)
+			if run := longestBase62Run(s); len(run) >= 16 && strings.Contains(err.Error(), run) {
+				t.Fatalf("Secret's error quotes the value: %v", err)
+			}
+			return
+		}
+		if len(s) != validate.SecretLen || !strings.HasPrefix(s, "thk_") ||
+			strings.IndexFunc(s[4:], func(r rune) bool {
+				return (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z')
+			}) >= 0 {
+			t.Fatalf("Secret accepted a value outside the format (%d bytes)", len(s))
+		}
+	})
+}
+
+func longestBase62Run(s string) string {
+	best, start := "", -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && ('0' <= s[i] && s[i] <= '9' || 'A' <= s[i] && s[i] <= 'Z' || 'a' <= s[i] && s[i] <= 'z') {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
+	}
+	return best
+}

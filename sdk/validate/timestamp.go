@@ -19,12 +19,14 @@ var errTimestamp = errors.New("must be an RFC 3339 time (such as 2027-01-31T00:0
 // YYYY-MM-DD HH:MM:SS, read as UTC. The result is in UTC.
 //
 // It refuses what time.Parse lets through but RFC 3339 does not: offsets with hours past
-// 23 or minutes past 59 (+24:00, +00:60) and a comma before the fraction.
+// 23 or minutes past 59 (+24:00, +00:60) and a comma before the fraction. A date of the
+// right form that the calendar lacks (2027-02-30, 2027-02-29) gets an error of its own:
+// openapi.yaml's pattern can state the form, not the length of each month.
 func Timestamp(s string) (time.Time, error) {
 	if len(s) == len(LegacyTimeLayout) && s[10] == ' ' {
 		t, err := time.ParseInLocation(LegacyTimeLayout, s, time.UTC)
 		if err != nil {
-			return time.Time{}, errTimestamp
+			return time.Time{}, timestampError(s, err)
 		}
 		return t, nil
 	}
@@ -36,14 +38,27 @@ func Timestamp(s string) (time.Time, error) {
 	if strings.HasSuffix(norm, "z") {
 		norm = norm[:len(norm)-1] + "Z"
 	}
-	t, err := time.Parse(time.RFC3339Nano, norm)
-	if err != nil || strings.Contains(norm, ",") {
+	if strings.Contains(norm, ",") {
 		return time.Time{}, errTimestamp
+	}
+	t, err := time.Parse(time.RFC3339Nano, norm)
+	if err != nil {
+		return time.Time{}, timestampError(s, err)
 	}
 	if err := checkOffset(norm); err != nil {
 		return time.Time{}, err
 	}
 	return t.UTC(), nil
+}
+
+// timestampError words a parse failure: a day the month does not have, or the usual
+// "must be RFC 3339 or the legacy form".
+func timestampError(s string, err error) error {
+	var pe *time.ParseError
+	if errors.As(err, &pe) && pe.Message == ": day out of range" {
+		return fmt.Errorf("has the date %s, which is not a day of the calendar", s[:10])
+	}
+	return errTimestamp
 }
 
 // checkOffset refuses a numeric offset (the last six characters, ±hh:mm, of a string

@@ -59,20 +59,20 @@ var newTokenFloor = func() func() resource.Resource {
 // plugin with a clear message when the schema holds something it cannot strip faithfully.
 func buildTokenFloor() resource.Resource {
 	ctx := context.Background()
-	var real resource.Resource
+	var tokenRes resource.Resource
 	for _, f := range tokenhub.New("bench")().Resources(ctx) {
 		r := f()
 		var md resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "tokenhub"}, &md)
 		if md.TypeName == "tokenhub_api_token" {
-			real = r
+			tokenRes = r
 		}
 	}
-	if real == nil {
+	if tokenRes == nil {
 		log.Fatal("noop_token: the provider has no tokenhub_api_token resource")
 	}
 	var sr resource.SchemaResponse
-	real.Schema(ctx, resource.SchemaRequest{}, &sr)
+	tokenRes.Schema(ctx, resource.SchemaRequest{}, &sr)
 	if sr.Diagnostics.HasError() {
 		log.Fatalf("noop_token: tokenhub_api_token's schema: %v", sr.Diagnostics)
 	}
@@ -92,7 +92,7 @@ func buildTokenFloor() resource.Resource {
 		attrs[name] = stripped
 	}
 	t := &tokenFloor{schema: rschema.Schema{Attributes: attrs, Version: sr.Schema.Version}}
-	if ri, ok := real.(resource.ResourceWithIdentity); ok {
+	if ri, ok := tokenRes.(resource.ResourceWithIdentity); ok {
 		var ir resource.IdentitySchemaResponse
 		ri.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ir)
 		t.identity = &ir.IdentitySchema

@@ -15,7 +15,7 @@ import (
 // sensitive, write-only, defaulted), and runs none of our plan modifiers or validators.
 func TestTokenFloorMatchesTheResource(t *testing.T) {
 	ctx := context.Background()
-	var real rschema.Schema
+	var tokenSchema rschema.Schema
 	for _, f := range tokenhub.New("test")().Resources(ctx) {
 		r := f()
 		var md resource.MetadataResponse
@@ -23,20 +23,20 @@ func TestTokenFloorMatchesTheResource(t *testing.T) {
 		if md.TypeName == "tokenhub_api_token" {
 			var sr resource.SchemaResponse
 			r.Schema(ctx, resource.SchemaRequest{}, &sr)
-			real = sr.Schema
+			tokenSchema = sr.Schema
 		}
 	}
 	var sr resource.SchemaResponse
 	newTokenFloor().Schema(ctx, resource.SchemaRequest{}, &sr)
 	floor := sr.Schema
 
-	if got, want := floor.Type().TerraformType(ctx), real.Type().TerraformType(ctx); !got.Equal(want) {
+	if got, want := floor.Type().TerraformType(ctx), tokenSchema.Type().TerraformType(ctx); !got.Equal(want) {
 		t.Fatalf("noop_token's type is %s, tokenhub_api_token's %s", got, want)
 	}
-	if len(floor.Attributes) != len(real.Attributes) {
-		t.Fatalf("noop_token has %d attributes, tokenhub_api_token %d", len(floor.Attributes), len(real.Attributes))
+	if len(floor.Attributes) != len(tokenSchema.Attributes) {
+		t.Fatalf("noop_token has %d attributes, tokenhub_api_token %d", len(floor.Attributes), len(tokenSchema.Attributes))
 	}
-	for name, ra := range real.Attributes {
+	for name, ra := range tokenSchema.Attributes {
 		fa := floor.Attributes[name]
 		type flags struct{ required, optional, computed, sensitive, writeOnly, defaulted bool }
 		flagsOf := func(a rschema.Attribute) flags {

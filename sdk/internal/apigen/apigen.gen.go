@@ -61,7 +61,7 @@ type ListMembersParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Username Only the member with this username.
@@ -72,8 +72,13 @@ type ListMembersParams struct {
 type CreateMemberParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -81,8 +86,13 @@ type CreateMemberParams struct {
 type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -90,8 +100,13 @@ type CreateTokenParams struct {
 type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -100,7 +115,7 @@ type ListTokensParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Name Only tokens whose name equals this value.
@@ -109,23 +124,27 @@ type ListTokensParams struct {
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Owner Only tokens owned by this member (a member id).
+	// Owner Only tokens owned by this member (a member id, lower case as the API writes it).
 	Owner *string `form:"owner,omitempty" json:"owner,omitempty"`
 
 	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
-	// 1–100 characters, under the rules of a token name: not blank, no control or
-	// bidirectional control characters.
+	// 1–100 characters, under the rules of a token name: no control or bidirectional
+	// control characters, and not blank: at least one letter, number, punctuation mark or
+	// symbol (the pattern refuses the usual blanks; the server also refuses a value made
+	// only of combining marks or of characters Unicode does not assign).
 	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
 
 	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
 	// that have already expired are included; add `status=active` to leave them out. RFC 3339
-	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30).
+	// Encode a `+` in an offset as `%2B`.
 	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
 
 	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
 	// (`last_used_at` null) and created strictly before it. So a token created after this time
 	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
-	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	// (UTC), on a day of the calendar (not 2027-02-30). For "unused for 90 days", pass now
+	// minus 90 days.
 	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
@@ -273,7 +292,11 @@ type ClientInterface interface {
 	// DeleteMember Delete a member
 	//
 	// Deletes the member and revokes every token they own, in one change. Only an admin can delete
-	// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+	// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+	// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+	// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+	// 403 naming the first such token and how many there are, and nothing changes.
+	// Requires scope `members.delete`.
 	//
 	// Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
 	DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -292,7 +315,16 @@ type ClientInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -306,7 +338,16 @@ type ClientInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -322,7 +363,11 @@ type ClientInterface interface {
 
 	// CreateTokenWithBody Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -333,7 +378,11 @@ type ClientInterface interface {
 
 	// CreateToken Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -359,7 +408,9 @@ type ClientInterface interface {
 	// UpdateTokenWithBody Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -369,7 +420,9 @@ type ClientInterface interface {
 	// UpdateToken Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -378,9 +431,12 @@ type ClientInterface interface {
 
 	// RotateTokenWithBody Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -389,9 +445,12 @@ type ClientInterface interface {
 
 	// RotateToken Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -529,7 +588,11 @@ func (c *Client) CreateMember(ctx context.Context, params *CreateMemberParams, b
 // DeleteMember Delete a member
 //
 // Deletes the member and revokes every token they own, in one change. Only an admin can delete
-// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+// 403 naming the first such token and how many there are, and nothing changes.
+// Requires scope `members.delete`.
 //
 // Corresponds with DELETE /api/v1/members/{memberId} (the `DeleteMember` operationId).
 func (c *Client) DeleteMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -568,7 +631,16 @@ func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ..
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -592,7 +664,16 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, co
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -628,7 +709,11 @@ func (c *Client) ListScopes(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // CreateTokenWithBody Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -649,7 +734,11 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, params *CreateTokenPar
 
 // CreateToken Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -705,7 +794,9 @@ func (c *Client) GetToken(ctx context.Context, tokenID TokenID, reqEditors ...Re
 // UpdateTokenWithBody Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -725,7 +816,9 @@ func (c *Client) UpdateTokenWithBody(ctx context.Context, tokenID TokenID, conte
 // UpdateToken Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -744,9 +837,12 @@ func (c *Client) UpdateToken(ctx context.Context, tokenID TokenID, body UpdateTo
 
 // RotateTokenWithBody Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -765,9 +861,12 @@ func (c *Client) RotateTokenWithBody(ctx context.Context, tokenID TokenID, param
 
 // RotateToken Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1642,7 +1741,11 @@ type ClientWithResponsesInterface interface {
 	// DeleteMemberWithResponse Delete a member
 	//
 	// Deletes the member and revokes every token they own, in one change. Only an admin can delete
-	// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+	// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+	// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+	// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+	// 403 naming the first such token and how many there are, and nothing changes.
+	// Requires scope `members.delete`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1665,7 +1768,16 @@ type ClientWithResponsesInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1679,7 +1791,16 @@ type ClientWithResponsesInterface interface {
 	// their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 	// touching each token's own `enabled`; enabling the member again restores them. Only an admin
 	// can change an admin or make one; a caller can grant only permissions its token may use.
-	// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+	//
+	// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+	// disabling or enabling the member), the caller must be able to change each of those tokens
+	// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+	// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+	// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+	// the rule, the field, the first such token and how many there are, and nothing changes.
+	//
+	// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+	// username is how it is found). Requires scope `members.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1697,7 +1818,11 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTokenWithBodyWithResponse Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -1708,7 +1833,11 @@ type ClientWithResponsesInterface interface {
 
 	// CreateTokenWithResponse Create a token
 	//
-	// Creates a token. The secret is in this response and never again: store it now.
+	// Creates a token. The server makes its secret, which is in this response and never again:
+	// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+	// has already written to its secret store): the server checks its format, refuses one that
+	// any token has ever had, keeps only its digest and answers without it. A server can turn
+	// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 	// A caller can grant only scopes it holds itself. Requires scope `token.create`.
 	// Send an `Idempotency-Key` so a retried request never creates a second token.
 	//
@@ -1738,7 +1867,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateTokenWithBodyWithResponse Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1748,7 +1879,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateTokenWithResponse Update a token
 	//
 	// Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-	// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+	// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+	// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+	// naming the field). Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1757,9 +1890,12 @@ type ClientWithResponsesInterface interface {
 
 	// RotateTokenWithBodyWithResponse Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1768,9 +1904,12 @@ type ClientWithResponsesInterface interface {
 
 	// RotateTokenWithResponse Rotate a token's secret
 	//
-	// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-	// for that long, so consumers can switch without downtime; without it, the previous secret stops
-	// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+	// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+	// its own as `token` (checked as in createToken; the answer then leaves it out). With
+	// `overlap`, the previous secret keeps working for that long (until the token's
+	// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+	// previous secret stops at once. `expires_at` optionally sets a new expiry.
+	// Requires scope `token.update`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3174,7 +3313,11 @@ func (c *ClientWithResponses) CreateMemberWithResponse(ctx context.Context, para
 // DeleteMemberWithResponse Delete a member
 //
 // Deletes the member and revokes every token they own, in one change. Only an admin can delete
-// an admin; the built-in admin cannot be deleted. Requires scope `members.delete`.
+// an admin; the built-in admin cannot be deleted. Every door, the same rules: the caller must be
+// able to revoke each of the member's tokens itself through `DELETE /api/v1/token/{tokenId}`
+// (see it and pass no widening on it; another member's tokens: admins' tokens only), otherwise
+// 403 naming the first such token and how many there are, and nothing changes.
+// Requires scope `members.delete`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3209,7 +3352,16 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3229,7 +3381,16 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // their tokens (they show `status: disabled`, `disabled_reason: owner_disabled`) without
 // touching each token's own `enabled`; enabling the member again restores them. Only an admin
 // can change an admin or make one; a caller can grant only permissions its token may use.
-// The built-in admin cannot be disabled, demoted or changed. Requires scope `members.update`.
+//
+// Every door, the same rules: when the change reaches tokens (removing permissions they hold,
+// disabling or enabling the member), the caller must be able to change each of those tokens
+// itself through `PATCH /api/v1/token/{tokenId}`: see it and pass no widening on it as it is
+// (so another member's tokens and shared tokens: admins' tokens only, and only tokens within
+// the calling token's own scopes, expiry and allowed IPs). Otherwise the answer is 403 naming
+// the rule, the field, the first such token and how many there are, and nothing changes.
+//
+// The built-in admin cannot be changed: it cannot be disabled, demoted or renamed (its
+// username is how it is found). Requires scope `members.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3259,7 +3420,11 @@ func (c *ClientWithResponses) ListScopesWithResponse(ctx context.Context, reqEdi
 
 // CreateTokenWithBodyWithResponse Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -3276,7 +3441,11 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 
 // CreateTokenWithResponse Create a token
 //
-// Creates a token. The secret is in this response and never again: store it now.
+// Creates a token. The server makes its secret, which is in this response and never again:
+// store it now. Or the caller makes the secret and sends it as `token` (for example one it
+// has already written to its secret store): the server checks its format, refuses one that
+// any token has ever had, keeps only its digest and answers without it. A server can turn
+// caller-made secrets off (`tokenhub-server -caller-secrets=false`); it then refuses `token`.
 // A caller can grant only scopes it holds itself. Requires scope `token.create`.
 // Send an `Idempotency-Key` so a retried request never creates a second token.
 //
@@ -3324,7 +3493,9 @@ func (c *ClientWithResponses) GetTokenWithResponse(ctx context.Context, tokenID 
 // UpdateTokenWithBodyWithResponse Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3340,7 +3511,9 @@ func (c *ClientWithResponses) UpdateTokenWithBodyWithResponse(ctx context.Contex
 // UpdateTokenWithResponse Update a token
 //
 // Changes any subset of name, scopes, expires_at, allowed_ips and enabled; fields left out
-// keep their value, and `expires_at: null` removes the expiry. Requires scope `token.update`.
+// keep their value, and `expires_at: null` removes the expiry. No lock-out: the bootstrap
+// token cannot be disabled, given an expiry, scoped down or given an `allowed_ips` list (403
+// naming the field). Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3355,9 +3528,12 @@ func (c *ClientWithResponses) UpdateTokenWithResponse(ctx context.Context, token
 
 // RotateTokenWithBodyWithResponse Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3372,9 +3548,12 @@ func (c *ClientWithResponses) RotateTokenWithBodyWithResponse(ctx context.Contex
 
 // RotateTokenWithResponse Rotate a token's secret
 //
-// Issues a new secret for the same token id. With `overlap`, the previous secret keeps working
-// for that long, so consumers can switch without downtime; without it, the previous secret stops
-// at once. `expires_at` optionally sets a new expiry. Requires scope `token.update`.
+// Gives the token a new secret, keeping its id. The server makes it, unless the caller sends
+// its own as `token` (checked as in createToken; the answer then leaves it out). With
+// `overlap`, the previous secret keeps working for that long (until the token's
+// `previous_secret_expires_at`), so consumers can switch without downtime; without it, the
+// previous secret stops at once. `expires_at` optionally sets a new expiry.
+// Requires scope `token.update`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -7,7 +7,9 @@
 // database given by -db.
 //
 // The admin (bootstrap) token comes from TOKENHUB_BOOTSTRAP_TOKEN, or is generated and
-// printed once to stderr at first start. The API explorer is at /api-docs.
+// printed once to stderr at first start. The database keeps keyed digests of secrets; their
+// key is in FILE.key beside it (created at first start) or in TOKENHUB_DIGEST_KEY. The API
+// explorer is at /api-docs.
 package main
 
 import (
@@ -43,7 +45,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	db := fs.String("db", "", "SQLite database file (created, mode 0600, if missing) holding the tokens; empty = in memory only")
 	state := fs.String("state", "", "JSON state file of an earlier release to import, once, into a new -db database")
 	rate := fs.Float64("rate-limit", 500, "requests per second per token (0 = no limit)")
+	failRate := fs.Float64("auth-failure-rate", 2, "failed authentications per second per client address, refilled (0 = no limit)")
+	failBurst := fs.Int("auth-failure-burst", 30, "failed authentications a client address may make at once")
 	logFormat := fs.String("log-format", "text", "request log format: text or json")
+	callerSecrets := fs.Bool("caller-secrets", true, "accept a secret made by the client (the token field of create and rotate); "+
+		"false: every secret is the server's own, and a request bringing one gets 400")
 	fs.Usage = func() { printUsage(fs) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -65,12 +71,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("-log-format must be text or json, not %q", *logFormat)
 	}
 
-	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithLogger(logger)}
+	opts := []mockserver.Option{mockserver.WithRateLimit(*rate), mockserver.WithAuthFailureLimit(*failRate, *failBurst),
+		mockserver.WithLogger(logger), mockserver.WithCallerSecrets(*callerSecrets)}
 	if *db != "" {
 		opts = append(opts, mockserver.WithDatabase(*db))
 	}
 	if *state != "" {
 		opts = append(opts, mockserver.WithStateFile(*state))
+	}
+	if v := getenv("TOKENHUB_DIGEST_KEY"); v != "" {
+		key, err := mockserver.ParseDigestKey(v) // the error never echoes the value
+		if err != nil {
+			return fmt.Errorf("TOKENHUB_DIGEST_KEY: %w", err)
+		}
+		opts = append(opts, mockserver.WithDigestKey(key))
 	}
 	envToken := getenv("TOKENHUB_BOOTSTRAP_TOKEN")
 	if envToken != "" {

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokenhub/terraform-provider-tokenhub/sdk/mockserver"
 )
 
 type syncBuffer struct {
@@ -140,5 +142,75 @@ func TestRun_EnvTokenAndErrors(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-log-format", "xml"}, func(string) string { return "" }, &errOut, nil); err == nil {
 		t.Fatal("bad -log-format accepted")
+	}
+}
+
+// TestRun_DigestKey: without TOKENHUB_DIGEST_KEY the key is written to FILE.key (0600);
+// with it no key file is written and the database needs that key on every start; a bad
+// value is refused without being echoed.
+func TestRun_DigestKey(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "file.db")
+	_, out, stop := start(t, []string{"-db", db}, nil)
+	stopped(t, stop)
+	if fi, err := os.Stat(db + ".key"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v\n%s", fi, err, out)
+	}
+
+	db = filepath.Join(dir, "env.db")
+	key := strings.Repeat("5a", 32)
+	env := map[string]string{"TOKENHUB_DIGEST_KEY": key}
+	_, out, stop = start(t, []string{"-db", db}, env)
+	admin := tokenLine.FindStringSubmatch(out.String())[1]
+	stopped(t, stop)
+	if _, err := os.Stat(db + ".key"); err == nil {
+		t.Fatal("a key file was written although TOKENHUB_DIGEST_KEY gave the key")
+	}
+	addr, _, stop := start(t, []string{"-db", db}, env)
+	if get(t, addr, "/api/v1/me", admin) != 200 {
+		t.Fatal("the admin token does not work after a restart with the same key")
+	}
+	stopped(t, stop)
+
+	var errOut bytes.Buffer
+	for _, bad := range []string{strings.Repeat("6b", 32), "s3cr3t-key-material"} {
+		err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-db", db},
+			func(k string) string { return map[string]string{"TOKENHUB_DIGEST_KEY": bad}[k] }, &errOut, nil)
+		if err == nil || strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "key") {
+			t.Fatalf("TOKENHUB_DIGEST_KEY=%s: err = %v", bad, err)
+		}
+	}
+}
+
+// -caller-secrets=false refuses a create that brings its own secret; the default takes it.
+func TestRun_CallerSecretsFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, http.StatusCreated}, {[]string{"-caller-secrets=false"}, http.StatusBadRequest}} {
+		addr, out, stop := start(t, tc.args, nil)
+		admin := tokenLine.FindStringSubmatch(out.String())[1]
+		secret, err := mockserver.NewSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := `{"name":"wo","scopes":["token.read"],"token":"` + secret + `"}`
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/token", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.want || (tc.want == http.StatusBadRequest) != strings.Contains(string(got), `"field":"token"`) {
+			t.Errorf("%v: status %d: %s", tc.args, res.StatusCode, got)
+		}
+		if tc.want == http.StatusCreated && get(t, addr, "/api/v1/me", secret) != http.StatusOK {
+			t.Errorf("the caller's secret does not authenticate")
+		}
+		stopped(t, stop)
 	}
 }

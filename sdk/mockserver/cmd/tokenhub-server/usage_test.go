@@ -43,7 +43,10 @@ func TestHelp(t *testing.T) {
 		}
 		for _, want := range []string{
 			// every flag
-			"-listen", "-state", "-rate-limit", "-log-format", "-db FILE",
+			"-listen", "-state", "-rate-limit", "-log-format", "-db FILE", "-auth-failure-rate", "-auth-failure-burst",
+			"-caller-secrets",
+			// the digest key and the limit on failed authentications
+			"TOKENHUB_DIGEST_KEY", "FILE.key", "0600", "HMAC-SHA-256", "per client address", "X-Forwarded-For",
 			// the environment and the bootstrap token's format
 			"TOKENHUB_BOOTSTRAP_TOKEN", "thk_ + 32 base62 characters", "6-character base62", "checksum",
 			"/api-docs", "Exit status",

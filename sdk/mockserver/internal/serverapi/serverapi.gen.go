@@ -272,7 +272,10 @@ type CreateMemberRequest struct {
 
 // CreateTokenRequest defines model for CreateTokenRequest.
 type CreateTokenRequest struct {
-	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty means any.
+	// AllowedIPs IP addresses or CIDR ranges (IPv4 or IPv6) the token may be used from, at most 100; empty
+	// means any. A range has no host bits set (`10.0.0.0/8`, not `10.0.0.1/8`), and no two
+	// entries may name the same range (`10.0.0.1` and `10.0.0.1/32` are the same range).
+	//
 	//
 	// Example: ["203.0.113.7","10.0.0.0/8"]
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
@@ -280,15 +283,18 @@ type CreateTokenRequest struct {
 	// Enabled False creates the token switched off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC). Omit or null for never.
+	// ExpiresAt When the token stops working, in the future; RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30). Omit or null for never.
 	//
 	// Example: 2027-01-31T00:00:00Z
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A human name, 1–100 characters.
+	// Name A human name, 1–100 characters: no control or bidirectional control characters, and
+	// not blank: at least one letter, number, punctuation mark or symbol (the pattern refuses
+	// the usual blanks; the server also refuses a name made only of combining marks or of
+	// characters Unicode does not assign).
 	Name string `json:"name"`
 
-	// Owner The member who will own the token; defaults to the caller's owner. Only an admin may name another member (a service account, say).
+	// Owner The member who will own the token (an existing member's id); defaults to the caller's owner. Only an admin may name another member (a service account, say).
 	Owner *openapi_types.UUID `json:"owner,omitempty"`
 
 	// Scopes Scopes to grant; the caller must hold each of them.
@@ -296,6 +302,15 @@ type CreateTokenRequest struct {
 
 	// Shared Make the token's metadata visible to every member with `token.read`/`token.read-all`. Admins only.
 	Shared *bool `json:"shared,omitempty"`
+
+	// Token The token's secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_7Hq2ExampleSecretMadeByTheCaller2gNILg
+	Token *string `json:"token,omitempty"`
 }
 
 // DisabledReason Why a token with `status: disabled` is not working: `token_disabled` (its own `enabled` is
@@ -338,7 +353,7 @@ type Me struct {
 
 // Member A person or service account that owns tokens.
 type Member struct {
-	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted or deleted.
+	// Builtin True for the built-in admin that owns the bootstrap token; it cannot be disabled, demoted, renamed or deleted.
 	Builtin bool `json:"builtin"`
 
 	// CreatedAt When the member was created (RFC 3339, UTC).
@@ -405,13 +420,22 @@ type Problem struct {
 
 // RotateTokenRequest defines model for RotateTokenRequest.
 type RotateTokenRequest struct {
-	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, in the future); omitted keeps the current one.
+	// ExpiresAt A new expiry for the token (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar, in the future); omitted keeps the current one.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
 	// Overlap How long the previous secret keeps working, as a Go duration (`"1h"`, `"30m"`); empty or omitted ends it at once. At most 720h.
 	//
 	// Example: 1h
 	Overlap *string `json:"overlap,omitempty"`
+
+	// Token The new secret, made by the caller. Its format is the server's own: `thk_`, 32 base62 characters, then
+	// the base62 CRC32 checksum of those 32 characters (`sdk.NewSecret` and the Terraform
+	// provider's `tokenhub_token_secret` make them; `validate.Secret` checks them). Refused
+	// when malformed, when any token has ever had it, or when the server does not accept
+	// caller-made secrets. Never logged, never sent back. Omit it for a secret the server makes.
+	//
+	// Example: thk_9Zr4ExampleSecretMadeByTheCaller0YmR9k
+	Token *string `json:"token,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -465,6 +489,11 @@ type Token struct {
 
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner openapi_types.UUID `json:"owner"`
+
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
 
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
@@ -530,6 +559,11 @@ type TokenWithSecret struct {
 	// Owner The id of the member who owns the token. A token never changes hands.
 	Owner openapi_types.UUID `json:"owner"`
 
+	// PreviousSecretExpiresAt When the secret the token had before its last rotation stops working (RFC 3339, UTC):
+	// set by a rotation with an `overlap`, null when no overlap is running (none was asked
+	// for, or it has ended).
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+
 	// Scopes What the token may do (a set). A token uses a scope only while its owner also holds it;
 	// when the owner loses a permission it is removed here too, so the set can become empty.
 	Scopes []ScopeName `json:"scopes"`
@@ -542,8 +576,9 @@ type TokenWithSecret struct {
 	// `expired`: past `expires_at`.
 	Status TokenStatus `json:"status"`
 
-	// Token The secret (`thk_…`). Shown once; store it now.
-	Token string `json:"token"`
+	// Token The secret (`thk_…`) the server made. Shown once; store it now. Absent when the
+	// request sent its own secret as `token`: the caller has it already.
+	Token string `json:"token,omitempty"`
 
 	// TokenHint The first characters of the secret, to recognise it; never enough to use it.
 	TokenHint string `json:"token_hint"`
@@ -570,16 +605,16 @@ type UpdateMemberRequest struct {
 
 // UpdateTokenRequest The fields to change; a field left out keeps its value.
 type UpdateTokenRequest struct {
-	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any.
+	// AllowedIPs The new IP allowlist (replaces the old one), at most 100 entries; empty means any. Entries follow the rules of `CreateTokenRequest.allowed_ips` (no host bits set, no two entries for the same range).
 	AllowedIPs *[]string `json:"allowed_ips,omitempty"`
 
 	// Enabled Switch the token on or off.
 	Enabled *bool `json:"enabled,omitempty"`
 
-	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC); null removes the expiry.
+	// ExpiresAt A new expiry in the future (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC, on a day of the calendar); null removes the expiry.
 	ExpiresAt nullable.Nullable[string] `json:"expires_at,omitempty"`
 
-	// Name A new name, 1–100 characters.
+	// Name A new name, under the rules of `CreateTokenRequest.name` (not blank, no control or bidirectional control characters).
 	Name *string `json:"name,omitempty"`
 
 	// Scopes The new set of scopes (replaces the old set); the caller must hold each of them.
@@ -633,7 +668,7 @@ type ListMembersParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Username Only the member with this username.
@@ -644,8 +679,13 @@ type ListMembersParams struct {
 type CreateMemberParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -653,8 +693,13 @@ type CreateMemberParams struct {
 type CreateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -662,8 +707,13 @@ type CreateTokenParams struct {
 type RotateTokenParams struct {
 	// IdempotencyKey A unique key for this logical request (a UUID, say). The same key and body within 24 hours
 	// returns the first response instead of acting again; the same key with a different body is
-	// rejected with 422.
-	// 1 to 255 characters (counted as Unicode characters, not bytes), sent once.
+	// rejected with 422. A key belongs to the token that sent it (another token's same key is a new
+	// request), and a replay is authorized like a new request by that token as it is now: it must
+	// still be valid, hold the operation's scope and be allowed to make the write it replays, or
+	// it gets 401 or 403 and no replay.
+	// 1 to 255 characters (counted as Unicode characters, not bytes) of UTF-8 text with no
+	// control character but the tab, sent once. Other bytes are refused: the key is read as
+	// UTF-8, whatever HTTP lets through.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -672,7 +722,7 @@ type ListTokensParams struct {
 	// Limit Page size, 1–100.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Cursor Opaque cursor from a previous page's `next_cursor`.
+	// Cursor Opaque cursor from a previous page's `next_cursor`; only a `next_cursor` this server returned is accepted.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Name Only tokens whose name equals this value.
@@ -681,23 +731,27 @@ type ListTokensParams struct {
 	// Status Only tokens with this status.
 	Status *TokenStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Owner Only tokens owned by this member (a member id).
+	// Owner Only tokens owned by this member (a member id, lower case as the API writes it).
 	Owner *openapi_types.UUID `form:"owner,omitempty" json:"owner,omitempty"`
 
 	// NamePrefix Only tokens whose name starts with this value (case-sensitive, compared as given).
-	// 1–100 characters, under the rules of a token name: not blank, no control or
-	// bidirectional control characters.
+	// 1–100 characters, under the rules of a token name: no control or bidirectional
+	// control characters, and not blank: at least one letter, number, punctuation mark or
+	// symbol (the pattern refuses the usual blanks; the server also refuses a value made
+	// only of combining marks or of characters Unicode does not assign).
 	NamePrefix *string `form:"name_prefix,omitempty" json:"name_prefix,omitempty"`
 
 	// ExpiresBefore Only tokens with an expiry (`expires_at` not null) strictly before this time. Tokens
 	// that have already expired are included; add `status=active` to leave them out. RFC 3339
-	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC).
+	// or the legacy `YYYY-MM-DD HH:MM:SS` (UTC), on a day of the calendar (not 2027-02-30).
+	// Encode a `+` in an offset as `%2B`.
 	ExpiresBefore *string `form:"expires_before,omitempty" json:"expires_before,omitempty"`
 
 	// UnusedSince Only tokens not used since this time: `last_used_at` strictly before it, or never used
 	// (`last_used_at` null) and created strictly before it. So a token created after this time
 	// is never "unused since" it, used or not. RFC 3339 or the legacy `YYYY-MM-DD HH:MM:SS`
-	// (UTC). For "unused for 90 days", pass now minus 90 days.
+	// (UTC), on a day of the calendar (not 2027-02-30). For "unused for 90 days", pass now
+	// minus 90 days.
 	UnusedSince *string `form:"unused_since,omitempty" json:"unused_since,omitempty"`
 }
 
@@ -3719,156 +3773,212 @@ func (sh *strictHandler) ListTokens(w http.ResponseWriter, r *http.Request, para
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Lchs3suiv4M49VZHqDClSD9uiaquONokT7Ylsry3fVGLqmuAMSCIaAgyAkcx1qSr/cO837IflS06h",
-	"8RjMixw9sok3rt2KxXk0gO5Gv9Dd8zFK+HLFGWFKRqOP0YLglAj48zVRYn06U0ToXymRiaArRTmLRtEb",
-	"knCWSqQ4usFUoSmZcUGQ0K9QNu9HcSSTBVli/eqSMrrMl9FoEEdqvSLRKKJMkTkR0e3tbRytsMBLouyw",
-	"ZylZrrgiLFn/N1nXhz5FOaM/5wRdkTWacYHUgkqU8TlNcIYE+TknUqEdjN6+PfsqRhKvd/voYkGQxEvz",
-	"EmYpmvJ0jW6oWlCG9g/RgudCjpkgKhdMIrUgaEaFVEgQueJMEkSZVASniM8QThRlc4TnmLITeNaD1hAR",
-	"RimdzYggTJlxKID+iSSKpOaRw/39/pgNNf72j45QssACJxoDaCfhOdPPYYneMprwlAS3Y8S4QtO1InI3",
-	"RlKPwFlC+mMWxRHV6DEEjOKI4aXGdIDOnsZniTD4w3eEzdUiGu0fHcWaUO730JNKKkHZPNKEOifLKRFn",
-	"aZ0oGr9LuPuFRDTtu9mssFoUc1m69+NI04kKkkYjJXISTmrGxRKraBTlOdVP1qdxwa8Ia5uF0jc3TULZ",
-	"tx8yh1v9smEM4Nm/4vS1YTz9K+FMEQZ/4tUqownW89tbCT7NyPI/f5J6sh8j8gEvV5kBQNk1zmj6nJIs",
-	"hQsyXy6xWGsCmltoBvcQZQgDV0VxdI2znBg0KEyzaBTtIxo+viN3T5AkBBEhuJBRHNk/Ru8+RvBENDJ4",
-	"iaMlkRLPgUy51DsaDX/95f8NB4OA/aLbuHgPZxm/Iel7upLvhpclCJpJMUNnrxBOU0GkRFygL8++eo0E",
-	"ZnMyQuNoOOjD//YODsZRdHupaSUVZol+fw+v6N71cA9opVlWYZXLaHQ40CKEqowEiLFbviDTQqmVHO2Z",
-	"txf5tJ+Sa4d9uQcvAUWAmZY409QmqWGoAu+nhpUQTZFaYIWohL1n5Eoj8of3QH7BjXX826E24WaPcdXD",
-	"PcumvxmabsPN8R+CzKJR9L/3Cs2xZ+7KvVfmdfNKfXM66UylR9UORlNs5HGMfs6JWCOvD2LNNngTHXZP",
-	"xmxi0DpBGZVKInKtYWiYgGO0gxVacqnQcDCIkX34PV9SpUg6QSBujcQXRKrdPjrNJEeYyRsiSDpmiiO8",
-	"nNJ5znM961WuRlrC52ZjE/S3Ny9faNkPk11qLagWmCHOCEoESQlTFGdoR91wNDnN1YIL+g/A62TMrLaN",
-	"q3dARU3wir6HtU8AdvAbqRuakF0t9m/j6EvOZhlN7iF7SuybSyK0LEDjSF4nvYSOI41snAmC0zVS2OzF",
-	"BlY0cl2WOPC44EA/v46sl7jnH5vtHGBplLCmeZIL0NN64kQzo8dCad27fT2ZrzXvPBDL2vIRDGdGKkTt",
-	"WztE51F5Q1sIb4i4JgJ9bQF1wq0b/lFwe8rWiKsFEWYxgKPnXExpmhL2QDyBVWd2foaTK7NDZcJXVsX3",
-	"E0GwIjG6WdBkgb6EX2AZIEZIKqOOCuWgQGwx9Y7InPkXHotTE5xlYEOdvfKCzqjZGGG7fCrRkkqpTdAd",
-	"zamptgkmBnGTXRAVKmD6G55n6Zjd0JQwdKMlqPIDoSVeo5RrvgfYsdba5MOKinVsFTgobCuHsZgThaje",
-	"SHmWwuwW+JqMmaFFeoK8LNYTs1I1zwjIM2NUkyx1cusFV895ztKHcgoQ/clsmOzjY9I7nD5Ne4dkgHvH",
-	"ycG0t58+mx2Rp3g4PRzAjGcw5AaV2gVSiYUOCxZ6wRV6bgfoxEJaf5sZPQYLveBI5snC7hutj0Ayox0u",
-	"YO3XVNJppndQwARGtr3C64zj9ILz7zSZH0gTx3zW/UGZhimMZnxydHTwxPgwHTfpMNikdp7ognNkZtoR",
-	"0yvzYk9x3oPpPLp6cYtVnJsFA2IvOD/HbG39A/lQxGo1ldElVdoTPRoM3OhyTxpvGEg/mB6nT2ZPSe8g",
-	"GeLe4ewZ6R2n+9PeEX6SPCXPZsd4MEXkQ0JIqrct+O0Ia18fDZHsqJUO9wMlr+mh14n8QjvSRa+oBysi",
-	"j7MJXhcociss4gQwh/KCJxDo6EGkY4KkiWxo57EaC+n5YEjTzOzTe0HYBCb3lmFr25GHSjrvq6CSuYjM",
-	"0NrZYCkaR6WbI/RXggURaJwPBgcJrB/+JOOozZorSbdhQePSUjqSNw/feRwZFyOPiBjl7IrxGxYbtUVS",
-	"LfVSKvE0I6m1FCKgwkrwRLtY04x8zRRV6wcSoxJYQePoYLY//fWXf44jdIMLuzmXLugTxoUKb6yLANzf",
-	"D4kQrATZpXS1/oI5X5F1TxA9u0cThFWUbEeDFpmWPjJfrbhQJD0nKcUXsJwHWpAV0ez96gAQAOiohY5C",
-	"IvjpIpgvggl33hP+7d5Sv92D134rfaQ1/6S66Ana0QjiLAscbmds6rcmyQILSdRfcjXrPZtoK8FPEGSi",
-	"MblNTDCIfuE0pXoUnL0SfEWEokRGoxnOJImjVXDpY0QYbFNDtRnOM+VCceVFPdcvI2NkGqPS2jVuo/cL",
-	"zE85zwgG+3JFBBjKnMnmWCHYvCHAL6yCkGAY55KclIxlxz/WhMolQQQniz46mzMurJrBDOF0SZn2TDha",
-	"8Cx1MQkYro++MktFjDMCMUpFlnIbyd/od1/gJXCJXSoWAuutb+LhZwaMxt9tHAludsMmmJZ0+snb2Lv/",
-	"GyLu+nYMYcEnh2HMms9QRpSJT6d0TpWM0aQ/idHkvf5Pz8Yz/muilxsEnZ8cVmPOK6zB6EH/77vT3o+4",
-	"949B77j//r96l//5H42x4CKG+65YwaV/kk9/IiaQEDiI92PWINxZR1ER6SSVWKdEO2evrg/1xbNX1092",
-	"gaGMkaZ5bEqMZJwJvoxREKo6QWS5Umu0JJhJhNla486LuXfR/uCgP+gPhwf9p1FcRFOf6cV7jqrgC5Bv",
-	"+WQ4GHRipPvvUbNIeUNVstB6eTZr3qZGccv3WNXx+v2CsBCY4iuJbri4omwea78XnMpc5YKcoNfPv0QH",
-	"BwfHzgPOyBwnazT54Ycffuidn/e++gp9++3o/Hz05s0E7by9+HK3j16CJS0Qy7MMti/Te7WE62h/sP+0",
-	"Nxj2DoYXg8EI/v9jFEf6FY0bh48ysuPoQ2/Oe/aie7b/wv7xzjx2GT7Xo0utFDQW4MhiFM2p0soj4cs9",
-	"jle0l/CUzAnb80Pfhq/LK7rq8ZXh596KQ6zHE7Jtby/yJWbB1i5H/Cs7Frhm4zFRHPEb1nRkWBwRgWC8",
-	"oVmG+E1A3RNkGUyW/dMvJAKQffRSKysnX2H7mEgdM0Eo5+xiJIm4pglBOIHwrj0FjOJtBztav2mV0HDg",
-	"aVUFR3OBmarrBS3oQRtoaagWZHk/0b6kzG3QTttTLrCo7E4rvcrzP8dXpED1FxIticIpVjiMCRg15Yik",
-	"bbWJsaC1CTfZC370cJZN+uhUE0KCEdG0tyvy2R40WRQ3CemvrD5/TbA17KriYO3PA8z8jHU28pbAxBk8",
-	"VkiM7BLeFw/sUAUchSZWtk3ggBbQtguBdmC3hjeI0NDd9RME71M2B8Sa+4JIxQWRiKrdPtK7fcxuykLM",
-	"TtDbLnB2S1i+1DgqTzayu6m4cLlN7tzGEZwi+lh1WYvZc6cqYl9h5Ri3ODqJTTAJSzTRpJuYQ4jg1G//",
-	"ctJv2kT+KKtOP3OAcyM4mxsKUtXfqtjNpAu4TaxzTuqLBTnRIIlETlCZKF8E9C0bcJIQCebLEjOs1bnZ",
-	"JNazbNRnsxlJFL0m79uEScX21GIEuMhbBdqyZPzGMJ5/UuPOMyLOpLUudx/BiASi6W3fzWbcIuZp6ngp",
-	"EPj8hjUs90FC+aIK7QuHrcdBiXEBt0AAk9I//Z6m3eZp8hO2JzuE+8CgPBjJo6aB62LL/p6ybj3Nu8cR",
-	"v2oerIiQHGLJFaVqGNJQFXwmvZ7y/pvmNFOtO3BmzTR4qkedWg/A6pucK6kEXjkbgSqUYAZZMMTL0Bil",
-	"ZMmVjf6QjKg2n9CeVGw2Nh3XYmkN2hTtOOMyRmA4hrRLsSI9RZekiXdL9nPdYDYWbSBTwgkAFnKmaKav",
-	"rhEWBFl4JvuoeY20W4LO1m33CP6zMcbgVN3Rt+4R/4F84FV6J+7IsFTaWGbzh7DIp+95A//4ZVjMlxmo",
-	"2Amxlwul7VjCfruMemUNi7Kk8fzTxvXaSDUnACs8785yhbqr6gZGPqj3SS4kF03mlJRgN5kHJuA3EHPy",
-	"ql+ESZwgPLUZfMZd1czkZrcF3zD3diS95lkDN01gA05GpS1Y0CjeaOuY6wC9P2YT85eHpecfUBtScbRY",
-	"BohqQagwvp4RDu402DgviDMiy1ZwRXNdNmwaFwOt7xkGgYDjw6OnyEZcUcqTfEmYqqsoFy1utFRvNHWM",
-	"rUot9yRYkkab1+V21cQ8F6jIpbK5YHE1S6kS+inyT90K+Mw4lyanCdJybvBaIrzkxv/o7m8G7sGWiJBf",
-	"lkuXqi/vW36juWVtMp/8eoDogoDGmpI1B4JzSSxjQMaCTRXw2wAschcU9TnDw3rOcBiu/7gh/r3CatFI",
-	"KxfSb3r524uLV8g8gBKehsQOJmDPAeryWi64UMhmETor+IoysIgtMRvnpOyBRxXg29dnSBA4LklADzh/",
-	"swFoEbLqnNu3TdIoe6wB6/WYa5I8r7l6WIB1UxzwFDFyYzNTvOFo5NJOGPZrjPWBPq5EC3dPkOVpdEXI",
-	"SpaSwSwPfmIBPn5NRIZXzXs0s2ICrQS5pjyXSJJEEGVX70OqWCKMvuEozYURWDuTcTRcjCNtToyjg8Fy",
-	"HE12XXCaC49FwlKpjXNsM9LRqRVoT/cHizJzDheNbFfjKLD36rq+tLhGuV2kikG0QjZuuLng+apNgEie",
-	"i4SgGV7SbB3AmxKNSIgD7ljDIkYAScZWu8Uo43P56y//3G0c1hl6HQ3d5hCamXs5xnfZhsHvqNmKnSym",
-	"rwu73G2YBCuc8Xl+R0O9bjR1NmKK9TdJWJjbTPBleXZoZ/LN1xfIHd8a32QCRHBmhaWYTR309oWEkGbl",
-	"Zw9nWXDJ2KbBBeNlhheoTDhjBPJcDUsUA9nfdpzglx3GXvGj2N9+ELmWGlsFQHfBQgx/WpDukofpLlSA",
-	"9qpzLV8uDdCrz7x8ozJYr7oOnCREyl6CRRqMWLpqBwyuhcOVHvWjla5WKGPm0BMkA4HWx2naeq/6Kk5a",
-	"3gtv+JcMsGAu1Zc3PFAlSoi/KpiNj1QB1ZfQcKORJTatZPtzBVawItpU9cxvfodETck1TYh/IvxZecJD",
-	"DXOA/U/7fvmYwl/w3GJ+VifYy/i8wu1akHugCz1Wb5rx5IqI0i0zud6KS21Z9JIFSa5KD4A7E1y5bLIl",
-	"iiBnI+vXJKEW61q/IfM4MszvlcOotCm0VG3aezWo5pj8fjAtRmswv4Lr94MJ+KpBfA2VeKwEszNIywc1",
-	"oG/hevdpVojaPEkT84KnAlj6d3S7lXOaQTa9tGWErbRxjwUQ7KUQyBZimMc6wNjC0JsnU9uuzROyj7Ui",
-	"piaG2ufjJVgAxl0LQG3FjxuyDcxmoVuD+w29Jtb2bGVaB2HbAG3scYGvyjvCGF5WrW8caKuMqQMxVwII",
-	"W7i2A4RtJNFPbQWwjT+2T2OLzNkEocUUaWYHF+zsxA/ttkxXPnC275YRGqyYumGfpn72kGWxkcM2mm8N",
-	"5F7yADldWLjiKrTxcAMCXDHcbc1XaGPjjkAK/6IOyN9zwL5AkphY7BawWzaIjfhuh7Flj3Rb45ZtshlI",
-	"i8HbvFGsM9Rto7RbzF03ivO9toxwLxVg3r2TJuhsvt9tfds2VaPD2ba1WkGWoNTBbtls9wW7ZZ+EYO8I",
-	"dcvOue+Et+ylO4PdZpZagG321la/tlEjuG2q+N1YbKNv3KYf3GB35uiOvNyA5hKQTpy7DUgnPu0AoxNX",
-	"bptMJx5sA9LqcTevrvx4Kx+WAgdt9Dp9debOKnegQgJS1SopW0QE+VduGFskd1uJMjRM+ZpfhQNtArKF",
-	"ph7INhgbaNptIttcZ5YiAcdAW+D5Li6Nx7f+3RjwznOT92YOLOpHuPdOzG/PxG9Mvm/Pqu+Qi9Ip78gm",
-	"tj5G2pHLjHovfCrtpoh9JfG2Q96SSesPkchnM08vodmbsnk5vfMRkv6rGDlpyNxvxNDWrFnaqaHQ1qSp",
-	"DEv1XjNSl6VBygfO1YIwBd1EUoTd8bVdGZ09dGF/hMT/zRmhRrgg13EH1mvTqiRaYFuOe+80UX8mWGx2",
-	"2/PAZKbZ67kWEa7JgpH6C5qRxpxbRNVJkNhtbmfcQCgSYRCFdGcB9kWKICVCcR4jaQocJIFsRjQlCV8S",
-	"I3RsL6/fIiEuLBYoFTeYPBwjnb8oSgN2DCVM/o4Rv7t6Pa0lA5DiYbBp0BTWD8D5fKWE4MQgGps6AiP1",
-	"9HOG+D6vpS4/ihSOrbm5b8yjPkN3QZlq5lKTclNOrzNk0kuP9XoFSficUanZ4sRyKmE8ny9cRWBjQnvH",
-	"1MJCATxGZmFTkl65BqMkh+OSJg3z9Syy61ol9inJlrXaM/oqkrFEjKYzYCDdnZP9rNF2r1y/IpH700j1",
-	"C5m7IdcPksEnI5QDyfpo4utZRqWivBhN16heEsOFlkrYcHRRHTFmvrh+RxJSQLUsMdk9cQnYWrHxJdaK",
-	"LcvW6ClKIWENei5QBWp9RVKn2PtjNrEl/JMRWmkETQrmnFTyA2FxAUN6Tk4bkwUBVd9TtXgDO9lajS9n",
-	"0IqtC09UWVA1G68XXlignYlaXL3/9Zd/Tnb76M1CI5ezhJwgqA/SCGD8Zjv521L2L2u9mMKyqMJcjpHp",
-	"aQlpltla09pK2cJYNwX4sFXvVs3dJEFN8h+3susEYZuymJGZQto0NAlHeobQQa9uz7danl/DjaDBQ2hQ",
-	"7Oj1SA7OqRHb1DZDkbv3LA9n5AY0NJ+Vclt3BFllOLG2L89Sa0fYEkGn7DH0QzV/+2yVapq84vwTKQHX",
-	"yLDJ6O6xx88pr8k4w5V3Sir8bZhyo5PpmEU7m/q5THvUdTbhjOyWEn0RYUpQIu/obj6wiLtk+YEiCJ04",
-	"KPW5V612KUezlGzZNUfTeXNm2xjEGXj9f596a42kR3S6NtXGBQLMxq6aZdcfspq55qBo3skZPNJYydyl",
-	"HLkiYPSQJMkFVes3ev52r68oSJzTXCO9ZllV2iu5p+sNlibo11/+PxyWrJRtDqIRhhWd0oyqdR9daCN1",
-	"yj9A5yaJyAecKPA7sUJrniM9XW1c6uWaJk9GPo3MnYkf29kaMVoJMqMfEGVJlqfE9lcVbnvPiZLocDDc",
-	"7bf1iy6trkAiXtH/JmANuzH/nhOxbua7sFNppaVrH8FZZS7wnKQj9Pb1dxJlBF8hyhT3QVuYGbxZTMzD",
-	"bJrUFHpcdSNYWz8sQy6bIz0jQrvEwNWkj86MODt9daYFUsYFETEYqcSWTHsMB3bfiRNg8DzCqXaI7egT",
-	"3yIdWBQultsHmSgpZTO+wdVZ5FM9qZ6NlJkKzRGiUuYkdj0dbUgWDD4TdoZKBpvgbaO0YzYGhneRKFtf",
-	"3xl3Ox5pu310hz0yZq4aaAPXgDEF0Re3mwxuq4+Z6nzHXs6BGbMmNtMLhioYCdB9zdCkrc/UxJcRyT76",
-	"P9WSHrRzOBjsQn1LUdwzZrZepyh3KfUjPunUjxj53vG+ka2NjTGuFsZ3GrPTcpNiE3eaaX87tnGKeU6k",
-	"1LsON/fFauoR9fbiee/ZLjDDmIFCuCJr8GTQDskkQYfDIy2Y9eJjYLECOMBNsBDrSjfkEdrcDRk7YVdp",
-	"g4wUnxO1sI2ha/2QbdNmPZc+bFXfo11TeMwmX+JkQXpfcqYEz0aI8R44YxO0U/OJ7LyxdaNOPEHcWcGM",
-	"GA/abJNiKrvGU81oQpgEA8DKr/NX3/X2+4OgeigKt3AUR9dESLO/h/2BeZKvCMMrGo2ig/6gfxCBTb0A",
-	"LbWnDZSUJ/BjTlTjUcq3F+ffQaAB7by5wfM5Eejt2a4JZOHUFOKJtQmWnL4666MXPIxHUw5nStoQhh9n",
-	"aTSKviHq9NXZ11asRZVW+PuDQaVvmyIf1N5CLbNSo7bIiIL/lfIEdJl+wPYlhBv6N8owm/9lHBE2jkr3",
-	"CE7D34BPcyFEqRe95qm94LFff/ln6UsIDQ3+6xLXS3ITuQmth2j07jIuNe1XRJgoRWkmWsTjudSePZDu",
-	"UgNxJQtbCXphyYSCy1Cy87c3L1/cgXZf6UG20q3WJq/cZ89ppocws4QO1qYjfi4yq/lGe3vD/afQ0Go4",
-	"ejZ4NohuL0u98Zr9v5JX4C28Rkq+XBEGePR1oZuI2fTGRkIaw7+FhNV+H079VQ9GqBoV7ZpLJxfQGWRS",
-	"bfgwGY1Zp3YhMVy2fpoePXRb++iUrU3BajConjGiyoi2Gkedkwczk+3UYl34egeVdw9I+L8Me5v4lhR2",
-	"qPBcNtof7D/pDYe9wfBicFw0+vLes+Ewqpf9LH06e0KOkt7h9AD3DvePh71nswHpDfH+9CA5TI/Ik1ml",
-	"Av6hizDxnKKbR3ii4Ke+PyhNvYjo2J7+wTld1zU8Bg0q6RCXQW+VUmQl7Gs32Ns/1E9uItGRXWftuFt7",
-	"7DXKhdEL39VtUO7qBtTt0j65eqIR0OD4Yhj2iTP4T6ix0numuF5EfxBCOJ/bbgh3sFbE2MNTs0g7N8d/",
-	"/8ewjf9KdCk1xemG1M49UM/J5h76ENQ+HAzb4Hh5tfe20qH4cHCw/aXnYev/w/3j7W9U+4DD3G3Ltm3v",
-	"2mr921Arfb/gCBoSgDIJ9BEFK1utqzrJJMq2Kabvgo+nmGdjxLNUW7xwLBqDDQ+mJFYII0W1XwynX5Pg",
-	"gGxiYt3YPinHrPVgjDPSh27hek/aY/dJNaV40qRz9FzP/TdHws+Hvasfz80JkvQfRbitLb4AHcNLRqEn",
-	"z9EAwnK2IYENyrW2J7iNq5N4ucI/51BeLrnwCHKF2BpTX1Sw2DZJewq5yXStj85sCXPY2A8s/jCQ3zRa",
-	"0NGlfbzLBxuSJgT4rqNyrkjXx1PODdW/1Szdzlq4PMcGLXxZOVaOzi/Onrz85u8HP/70Y/bi+/O7CELf",
-	"FqdBIL50m5bPivR5EHKD7WIn+KzZv7kwhRzI4jNGTpS6K9r9WHGp2hJGJcL27ZHJ/7Et0/D2pmno1AXe",
-	"E8xMc1EIYI9ZeOZIlay0B6RKkmxmQi681BdVw/HxDHOtP2ZtgtY82ShmwwbfdTnbhOTikb3KZxyNmABq",
-	"/ZWn67tJiMfZqE2mcLct1tTp/LZ8Uu/OXMuScHi3df6J5N/dpFubqeeqk/7YAm3QQaB9GXzz7HDYYYjq",
-	"93rgvaMu62n40AKI3f0uL9e/ovF7iWxXqY6K9pY1qV23f/c+uo+Q3hphvqnkovStgeL4pNavcY3gCyTU",
-	"fvUPgvPVbtVaKpvRxsxdPGnqfxl0t7SNLFuNZPNAo+w2C/CyuyKXDttWnMb+03g+feYPv70Ot7/hPzX2",
-	"e3Gr64GwiVvjZs/stf0ocVCOudFtmvSbg3TNrDD4rKI+q6hPYw99Q9S2DXQ3G9V/z1pbpyuskobsgS/t",
-	"UStmayTzqU2ncewSI81scSk/UCsKy/J6oy75NWXz0hM2v2nM1IIsTTwgyLWpJQnaXCr4yLhTLqZgBz5D",
-	"7hSUqZMx+Y8A2ktw+NTPGskFv2nomB/XknhHqNIBf9cV9oyZ4nmy0OPCjIPm6UXucKUxvtOfc0xZ0R8f",
-	"korKOnLMwHUxqf9ecXKBlviKaPF3gnCzs4Q2+kr9MbvYqGebukjb3Pt2UWukSqPyDXNpowf4PV5wun6J",
-	"W6ThZWeZ1ZTt28mj+awuflt1YQf/d1Ubn4gr9DsoN1dC29GdKdI+G23GsI2j+2CKFpkLnjkTX4tJ2A2g",
-	"sILXNx8BNwbj37hyoseKBN+j0tlHrYPTsHowvFtTJw+r1iXqtruMLZpvth5U+caaf4bwatFF1S884HL3",
-	"VaCQyf0Z8bbYqy0gDcpvqPQtu93UgM9NJhzYIqNyKc6YtURiXUYFVb72U5JsVrcMwlNZbRe8ISzVdsyk",
-	"8l3MCdSpwDdoaZDUZ8te/aLMl2jt2lrDsxc2Jfb3i85uPcCvHLsfHDUcuxeH5CkVJFFcrHvCpSYXB99d",
-	"NPodw7ql4pLfIqp7vwSHisFxrwSHRkyDPdXxG+flBAcz5EZKuYyGg2SfPMNHw97T2WHaO5we494z8iTp",
-	"DdPBbB8fTA+To/TOhO2aq2DTFJ5++/P+14YM5X8Gg8EAT5OUzJqyG/RrnazAznxWrT5sUQdBy4tSv4s/",
-	"tgn4OVZ9l1i1L2CwWs/aLnWtt/cR/tkSpn5t49FFiqBtv37iKmyLxhlg5VGJVyuChWzTXi6kXNM2Ziin",
-	"bbbHk83z6efA1yOwj20WtIF9OoSO2zvqtLBCeyy5hQsGf1K9WJrbcHTQyab5Q2jKf4He26jtPkuHRwuL",
-	"bxANd3MNLozeuXtM3MTDDaPGqNhyMQp2ehgdP3GV2a4Me8yuCFnZw0codDT5LUEjiBFUCE+aSoRbxNjW",
-	"OG0hze4bpg2kixE/d9qtDX337hrIvbsP82nIavPAJ+uxNFH2txDN+48rml0M+t9TRP/5Isr3cDr2TBWk",
-	"aY1wb+3RGLU7kzKH+JbpTgDROvdFLzjitF/JTvvoe6ittN+1msTbv181ZgYSVvDBK+izlnAm8yUREsJ6",
-	"pvORt4JTfsMUXZKTwC5uHgecqTHzn7cKmxMh1wQiWyNJlFvcvfVS8Cm13zWy12A2P6mazf6rY9Fw0V3+",
-	"NHws7tbqrU/XpXjypw21Hf8oDltDbTOSJlPcWEj0ozj8DfTa3UNthSj6rO7+jPG517ZDRvEVecM+HXTm",
-	"tooqVXQlDJvsYK0pCNoJM0lnUDFg+zDdMJKiaZEcc4K4WhBxQyWB5B6TomNTb9q/q7vbtYprzDaVcaG7",
-	"VXFVunxCf4rnNIOemglfTikjI79U6j4XbL4ASxVaYtNb2CAHvtNCr/WG9cUOBUbHrIJS+Ej6NVyADg22",
-	"SM2bFzM7D9j8kMTkCrDsEvXMzJ9jRqGfK5dQbu4SsfRsKZsjLlIiwMYAWEAfD54qbXkoysDYgaaHbgpj",
-	"ZlvFUIUYofCaICuCtSTiAskr7Sj7D6krk2+lbEMnNwBYOdA2NsOKiN0++honizEruqHYThWAO2O1tNTS",
-	"XbgT9M+ldF1K6QxhTLNbDQyRn3OcSXPa7PvHNY25tZhu84i+cM9o47ZRfLvWO+hM1yR38wy8VIJZ+M6L",
-	"7i+a7rbNyfeJ9VPa0s65M/KlwkKFyAEKoJ0ES9KThOm9e01i03pLi0UszZbY7Y9ZvQVbjHKW2s0q8oxA",
-	"E2AnqvSAIwRpgxlmVzFi4F8owTOkxcWUGkMNnAF/J+jvZrqY+h4oCe1t4JT3ppdXCWt36g7XgZ0wc50g",
-	"dkoejV6jNkJ3kQYGXcmmZMah9RqVVm8YuaHVEVZoga8JwpkW+msb/TNNMF0rshOE09Tln/7F9qfV+iQj",
-	"+lXIheW56iPXLHDMrFuYkTlO1s2NA9EOtESuINYV9x9UDPIGTLtVm+Xdf3dqjMEHBCRlSYCmEZqEtv2k",
-	"hlDtcbr29QBhzHYqrxhKaO3nPgxQB9JHb3iR62Ufc4rHzgUUmhloHOWsmO44gmnABT0XHpABdaDCmBky",
-	"oOc8AK0NmuMB9P0dR9AvTULzkiVluXR3Gkj3pDc4rvlSTfXJMMx7WMG/qkb5czbHJ3FGVauvJuu/LX5k",
-	"r7OEnj05++nH5fn35+sfLrLsjA3u6F52KbX+NCqnfr9UQGdw1t2rch+mj6XOju8utQgut+csX7NNKd9d",
-	"agYIu0s1feR9RgTRoto8h3Ymc45EzlB/T6ZXe0ueXJk7e8ky3XPtrXrmmvmw+OaeVX55zYmLMfRgi224",
-	"valNY/kjOmF6q2xIbdWLWhG+ygyMSuW59KXn/jv1QaWf4PatIIM+GLP4yt7HTXmsQaPZatJxAMyKiTqs",
-	"ckeT4A3f0aR5/EpHNJefWbwPHbpuL2//JwAA//8=",
+	"7L3LjxtJmhj+r8Qvf2s0OZ3JIllVkoqFQW+NHt0123qsVPKgW1krBjODZE4lI9gZmVViqwrQHPZkwHOw",
+	"T8Zidw7GAPbB64MXWMALD7B373mvrf0D+l8w4vsiIiOTyUfpMd3qEbpRIpOR8fziez9eepGYzQVnPJfe",
+	"4KU3ZTRmGXx8zPJscTTOWaa+xUxGWTLPE8G9gfeERYLHkuSCXNAkJyM2FhkjmXol4ZOO53symrIZVa/O",
+	"Ep7Mipk36Ppevpgzb+AlPGcTlnlXV1e+N6cZnbFcD3scs9lc5IxHi79gi+Whj0jBk28KRs7YgoxFRvJp",
+	"IkkqJklEU5Kxbwomc9Ki5OnT4zs+kXTR7pCTKSOSzvAlymMyEvGCXCT5NOGkv0emoshkyDOWFxmXJJ8y",
+	"Mk4ymZOMybngkpGEy5zRmIgxoVGe8AmhE5rwQ2hru1Y9EkriZDxmGeM5jpNA179mUc5ibLLX73fIEbwy",
+	"YqngE9hK1VUuzhgn+ZTmRKoOErUWLvIpy/C3T2Q5XCIJJZxdqO5h3W0fVkdJxuYpxQZFPhVZ8i2LSZqc",
+	"MXzB7tNogWPhsFSq8RJJuLgYqI+zQuYhl3mSpmTEyDlNk9gnU5HGMFkxZxlV56ImFYk5w71lhKapuGCx",
+	"WtSMnjFofJElOVOd4tykT0QW8iQnE5ZLstftEZGRve4u9MGFbtYJeU9109/fJ9GUZjRSgEJakSi42k4q",
+	"yVOeRCJmzs8+4UKtLWeyrU7s6cm94BbJ2Ysct5+LkEeC55lIy7fIqMjxCOjIx80XPGId8hA2H3ojFKB8",
+	"XEgWD6CxPoZMwQaVIYehfHIxpTk7Zxn54uTkEUnVCvNpJorJtBNyz/cSBcp42Tzf43SmboUD+oGC/col",
+	"oi++ZHyST71Bf3/fV5fKfO+pK5TnLFN9/tWzvwrDF91uoP7eUn+O1MfevTB8cfPe6c/+zLOXUOZZwiee",
+	"uoL32WzEsuN4+bqpmzODXz+RRB1+wkmSSxJRLjhcubHIZqSlzjsjEZXMxz2eLuZTxmVbnZDaqKNHxwgC",
+	"CsY6ZgvmNJ+WGzAz0/A9BaBJxmJvkGcFc3dCjUdzb+AVRaJaumvvBgc0GJ++vHUV2M97W3zu9a+aN+ZE",
+	"3YtV+2Lu4/vellxP4keyK1dqHogWAWP/gsaPEZ2ob+peMQ4f6XyeJhEgiJ15JkYpm336a6m276XHXtDZ",
+	"PMUOEg6I5V7C0hgeyGI2o9lCXQn8iYzhN7XLFHCq53vnNC0YHkxOk9QbeH2SuM1bsn1IJGOEZZnIpOd7",
+	"+sPg2UsPWngD3GLfmzEp6QRgsFBokZHe61f/qdftOljFu/LL9zSGe57M5bPeaaUHhXsoJ8ePCI3jjEmp",
+	"ENvt4zuPSUb5hA1I6PW6HfhvZ3c39LyrU3XsMqc8Uu/v0Hmyc97bgWNXSCCneSG9wV5XEdAkT5mzMRqR",
+	"l8c0zfO5HOzg29Ni1InZudl9uQMvwYkAeM9oqgCHxQji5b4faYqQxEgfgCbkBKlq4+b33mDzS8Be3n8c",
+	"6tr3au1m7nCRBzTQV+S97euVezH/LGNjb+D9/zslo7WDv8qdR/g6vrKMXwyRTqTd2xYlI4rsi0++KVi2",
+	"IJZ9UgSV0HUH1z4M+RDPYUjSROaSKCK1gD7hUEiL5mQmZE563a5PdOPnYpbkOYuHBMguYq5M8RuKi5Es",
+	"yhiyKyGnkgxhBkMYGmjgN4VQpHpEo7MOOUqlIJTLC5axOOS5IHQ2SiaFKNQq50U+UAxUgZiDkV8+efhA",
+	"EVlY3EwxmfmUciI4I1HGYsbzhKaklV8IMjzSrA6cwzDkmpn1678AhzGk8+Q5zhT6dr6T/CKJWFtR6ivf",
+	"uy34OE2iN0BulftRSJYpZENCT55HQZSEHrBnqWIdFiSneNkbQBepoqxA7EEJsXZ+W4JqZNq/azA1HUu8",
+	"kQpGoiIDNlhNnCngtbtQWXe7oyZzV8HaW+6yEiwyTlNEO95qVOBu534VAegenrBMAe9d3dFWe2uGfyd7",
+	"e8QXBBl/WAzs0T2RjZI4Zvwt9wmEJsQUKY3O8EYjCw9PO1HGaK6Q6zSJpuQ2fANmiHDGYultSbF2y40t",
+	"p77lZo7tC+8KUiOapsDIHj+yiBHpuE+oXn4iySyRUkl4LQWpsSJBQ9y4YRtQRe4A/YUo0jjkF0nMOHD9",
+	"CPcwEJnRBYmFgnvoWwlnhL2YJ9nC1xwCcAQab9NswkDgi1SfMLspPWchx7OI9dggRRCquXK/xPjui9EU",
+	"Ok5yydLxIbFIX61Io+8iZSFXmBClXZbGuDorsI2EyGWe0bkeoOCFpKOUdcgvi3iiRNkpiKrlZtAsS86V",
+	"lMTjkIN8jG2AguOMIjGbJbnUuPWByO+JgsdvC80wvxvjXtSnByzYG92Mgz3WpcFBtDsK+vGt8T67SXuj",
+	"vS5szhiGXMMmbNNTBcz3SjB/IHJyTw+wFZgrngRn9C7A/IEgsoim+sjUcQKYkJbIYO3niUxGKTPqBgRU",
+	"xL+P6CIVND4R4ksFim95JlbDgBoQkqo+M6TeN/b3d2+gRL0lIuk5iETPk5wIQXCmW+70HF8MciECmM47",
+	"J4FmsbkQuGDY2BMh7lO+0EKSfNuNVaQ0TWZJTsSY7He7ZnS5I1EhBkffHR3EN8Y3WbAb9WiwN77FgoO4",
+	"Pwr26Y3oJrs1PqDdEWEvIsZiFh+i6o7Qcc4y0iNyS8q513cYEXUeap3ELnTLc1ErCmBF7N1cAjWTmZqJ",
+	"2RlfawoR4BVux01qKcxUbmhbXZhxJmbO3fhEWjGulZt+xzRJWQy6NcWB4ulJnxitlNaHlgo9UFGKMxaT",
+	"Yt6u7vYQFK0BaFqHipkWPJYdz1/SxQZWGdu0Lbr1jqO2hZ15yksN4FtCnpUWSYWfJji0Evd4TEKv8uOA",
+	"/ILRjGUkLLrd3Qh2Az6y0FvF7lZQa68EsMpStoStwn3n3SBYn9iN8EnBz7i44D7SdRYrCIoToJOxATIg",
+	"71pKyoRihWNCL+ii7VsSajW4moZCP+tp51M+z0Sk5OZRyu7yPMkXb3m+Nf0jCb3dcX/0+tXvQ49c0FJW",
+	"KaTRY7uq7lJi3gah9/vuuTorIXop23LczpzP2CLImJrdO0Ps9S3ZvA2KBHTwfGQxn4ssZ/F9Fif0BJbz",
+	"llx7jdRYZYnTEXSwJVXddw/BTpfAfAlMeOtrZt8OZurtAF57X/RVcTLD+qKHpAVGCZ46ShFrikgkGUZT",
+	"mkmW/7zIx8GtoeJ67AQBzaKYg8pwR6VJ4zhRo9D0USbmLMsTJr3BmKaS+d7cefTSYxxuPp7amBZpblS1",
+	"1UXdUy8TZOyRH9d8msEdnXLnR0KkjMKdn7MMhBPBZbNKGuQMt8NPtJgnQRgpJDusCCgGfjRLWEhGGI2m",
+	"HXI84UKhM0U3KSc0niVcoSsB1h+jN4LhOuQOLpVwwRnosHM2k5uO/Il69wGdAZTopdIso+rqo4nvGLtR",
+	"+3fle5nA27CuT310quWVb1Uua4yI6mcfdL039lz7khiTlOVoS4qTSaJYiGFn6JPhc/Un0DqkPx+q5Tq2",
+	"mRt760wzR8HXNPi2Gxx0nv95cPpps8mh1PE/K1dwaluK0a8ZKm8cofzNgNXRYS9vUam+ZjUFtiSt40fn",
+	"e+rh8aPzG22HzVEwNmKIGRUf5RNHnXhI2GyeL0I+Y5QrIXHRIUdaAp5SdanJVDUdKZInWU5aQ6snvzVE",
+	"m5550tu5NdTGTi5IfiFCBQhZwhDOQcVkLbM4hO2tpw/PdrXbH4Jhr/pCGy11Fg8/8/rdXdW+t9u56fml",
+	"Dv+WOh0L8s55t1r9/WfdYP/0sv+sG+ydPusGB6eXPfgHPz/rBQenn8HndisMO9d6of1y96q109p91g36",
+	"6pe+/eGzy1ZLfTwK7qEhx9+7GrRf3ryqP7xsatbzb14NVvxy42qwZR/7V62lpup5f9ULeyte2F31wu6K",
+	"F1ZOqb/ihf2ry6X2zS1vXF0OWs0/3by6HLQbB75x9f7h4HIwaBq6q47h/Q/euN1XK2a090PNqL9qRrs/",
+	"1Ix2V82o/0PNaG/VjHo/1Iz2rwbvf+R2a6fVU41vQbteU7PP2g30Goi/5lN63e5WjMyb84hIZOVFkkdT",
+	"JSKOx81sIsqi8jnNl+n6r4zSVneWi7kkFyI7S/gE3BhAHVzkRcYOyeN7t8nu7u6B0XqnbEKjBRl+9dVX",
+	"XwX37wd37pAvvhjcvz948mRIWk9Pbrd9IriSh+hC8VCa1WQ8phlpKQLe7/ZvBt1+sNttd8hDUGJlhBcp",
+	"GHbRXthxqa6HL/SC3d5JtzuA/7/2fE+9orbRbF3N3wEcGVpdOEA4+f5p235XpBIPeFeddbv17CQ/bZXH",
+	"rgBh97Q9ABiCR85HBV/w4dP2Z61nX397evns02D92+1Lsm3vDTDmey+CiQj0Q7PuzgP94Rk2O3XbBclM",
+	"yWKaHZl6A2+S5Epmi8RsR9B5EkQiZhPGd+w2Xrmvy7NkHog5spHBXIBZy8LvKpZ6WswodzjqqvfEQDFq",
+	"xulKZGSUxEnGIhyDLHljSR+tCODIlVJ+NlCsZMqozMH4i9y5T3iBVpB5waO8QH3UjGZnagi5mI1EilKh",
+	"hg/tvCVDrh4WsqApdi+1Jx8a/WgqhWlKKLKTMxpr4VKMSSRmo4QnfAKDAYMsxiF3JAjjlRYLpi1NUiYT",
+	"rrlKR2QAtLGNO5f24VIfD+7969+8fvUfX7/67etX/z14/ep/vP7N74PXv/lvpz9z2ve7tv2R+nh05//+",
+	"9l//5ru//rvv/vp33/2XV9/97f/67m//4bvf/Yfgu9/99vWrV8HrV78Ni363fyt4/ervX//m74LXv/n7",
+	"f3v16t/++r9+/4+vgu//8bff/+8/fP9/fvf9H/5n8P0f/vH0ujNrxJ7igjf5l5ZeZyByXiRpSsSFi7da",
+	"YEpLJLhiOg5q7UOikaqs2jg+kQQG65CH6gyNTFuKC8bL0hhMKABDEjFCI9DramdSz/8jOlv5Hkr0DS64",
+	"WtIXZJJRni+L9eClqYR5jYhnbyaZzxJu6NtW1E1OaVYjblr4rM7/vjEzGi+6GctpTHPqmqhQy2AgIcmn",
+	"2rmkkzEaD3ecLwFN02GHHKkzlXBNm0kj6sDWuvOhptbHCw8OsmZjO+Q4BxvLDD1rSoyB0DUgw3x69nzo",
+	"k90+GVHJbvQrGC2fMo6YR/94+/HtXdWERWeymOFBCcnIbr/i7DqU8VnnAbt4AjND8VX1csKyjKrphHye",
+	"ifMkhokMjYoO3VmeS/2WMezODslQ+yuxjukS5wA/tzvkMbq4hhxU0I66G75TvtC3UInt4OIzpTFJct9q",
+	"rR1cWiLAKGLzPOS4lwFsL85NdsgD6CYVk4kaBv2GwAcXvYaAU0hyVEcZXboziFqbrDIO6iRufvFN/y4+",
+	"wYXepzH7xeJkym7DJPqTB8dfTqr4eK9fQcfqq3O/Va/IpX5Ng29PX+7eumoi2eDSqRCNvhc1vY72OtR3",
+	"u0m5c0frAR8zqhXCdTZuYS3/eDFQqzuwGsShUZRq5m6gAeN52QDMXwqvDjVPOgRfdbivYAsbAspseINl",
+	"qnfz/JDA+2BXmzL9e8ZkLjLwa213iGJXNDhVrGJqglbniQoXXszUHlUn62laUT44XWYCl5AnuJRav6Kq",
+	"9ks7IdY39hHNDcYs3eJ8NKpTSYbq6IboMOa4gPZPh51G6cD4NS6fH6KQi0zwCZ4g+v+uVwjipMt+m0Dn",
+	"PlteLNC6BrSXFYxUD+UT53yril/J0LWDzCinE2Z0wIiDm+WQ8VhxeOfs+SoqVtNZV62zWmNNuLhAwLMt",
+	"1d5ZQARmDbTS7XegfIZDU/RmO13zBiYmiQ0sOeyMuOANy21iLLbmBk7qvZmIDPlutsSSzXU9gCratn6e",
+	"xNvNM4m3WHrtHuCWOyPZrWmAOl+Dvz1Zs57m22MOvy7fzFkmBfjU1BhDBEg8VbC1qPVU79+oSNJ85Q00",
+	"zgnQKkgMa+p0u+yOdQgOXxQFJGZxqE9iNhPgLZYx9F8TGYlZyvJVRiXtXrZeW2DAl0qtkYhJy2gHfKIk",
+	"/8ohKt4iyJMZawLiigJkWeOBKgkHubgTgO0oeJ6k6ukC9Pa6P4zIal5jsjm0Zav79w4McChZgOu0Oehl",
+	"k9qPyIg2j68FHamS0NFh4S1A5MM33QH82GXona8CUHkTfIsgKtexsvurkdUjzWFUUY6Fn1VQr8QkjJ6c",
+	"08n2IFfSvTqR4OxF/jwqMimyJr5KSmCgsMEQJFfNxKsXYRKHhI505B3qGxUwmdlt2G+Y++pNeizSBmga",
+	"wgUcDipXsDwjfy3Tg8+h907Ih/jJ9gVap/K0Id5CoWXoMZ+yJEOVBiIHI9Kh+EwEZ7LKDtdI2GnDpTFO",
+	"FMt3hoMm92Bv/ybRLhskFlExYzxfplXG3aSRZb1Qp4NMa6KhJ6KSNTK/JuJnCc2LjJQBMzpCyK+HotRs",
+	"x2VMrlmBGKN6AwNXIJbigi4koTOBgsj2Gg9HTtig0rfLMjExy8v7QlyglyCEq9j1wKFnDCjWiC0EHLgS",
+	"9hEwwM1cu2nbawCsufGqsHHUveU4atff5+UaB5o5zaeNZ2V8gppehhhWbEAiEbuH7UxAOxIt42s5FVlO",
+	"dGyZYYfPEg6ssT7Mxjnl2mOq3uHTx8ckY+BvFQEdMIJnQ6elPmDrAK5NmCbXflGwXrtzTZjnMTj7vYWH",
+	"xjpDzhEEcmM4geUgtXLUtds0GmuAHq+21dQMQe1DoqGdnDE2l5XYHg2dHw0yP5hBRpyzLKXzZkyUamRI",
+	"5hk7T0Rh9Jv6JK3lj0pCyeeCxAWG9JPWMPR609BTTFPo7XZnoTdsax8esHdoiGA8hrQB1MTLH2m0fbPf",
+	"nVavYG9aVZa3wvDTz1pd7a1y+qk9yp+1P7ssj7XF5WUhL//5H+Tlv/yTvJzJS3k5u5y225+22581Ks3X",
+	"aHnVpfmo4f3JaHgPvs721ml4u1/NHh+c/XE0vEv4H6SzZc68ApSNXFYZjQdKRtlIHieZKOaryL0URRYx",
+	"MqazJF04/TnpRlpaDPAJ9KSgF3hRXx2SfP3q9+3GYY1YtqVY2qz5xrlXbUKnq3bwywQJ51byzd1SijZE",
+	"LKI5TcWkuKZYvSzibC1ylOtv4odgbk6YiZ4daQ0/v3tCjLc2ahKGcAhGCNAnpqMzrTQgwQRW+xrQNHUe",
+	"oSTpPECdkPsgkZHgnEEoMYJEOZD+rsdxvulh9BM7iv5uB5ELqXar7NA80D26X3WX5pHt0zyodRrU51p9",
+	"XBkgWJ559YfaYEF9HQrFSRlENIudEStP9YDOM3e4SlM7WuVp7WRwDkHGUiDMHRrHK3+rv0qjFe+5P9iX",
+	"sDNnLvWX1zSoH4q7f/Vu1japd7S8hIYfGkFi3Uo2tyt3heZMCZYW+PG7e6gxO08iZlu4X2stbK9umLX9",
+	"qt+vmrXtAwst+LU+wSAVkxq0K0RuO52qsYJRKqIzllV+wskFcyEVtx8Ap1BpAMoH58lpE09c2iYaQX8J",
+	"Eyq0rugbweYEgd8Sh0HlUiis2nT3lnpFr/g361Pv6FKfd+D5m/UJ+7XU42PIJcYrfW7dpYaDpU6fwvPt",
+	"p1k71OZJooYaWjl9qe/e1UbIae6y6aUNI2w8G9PM6UE/cjvZcBjYbIs+NgD0+sksXdfmCelmKzdmCQ2t",
+	"no/FYE435pnT1cb9MUOu6mY90l3q9/PknGnecyXQmh42DbAKPE6USOR2joyXJutrB9qIY5Y7wSdODxug",
+	"doseNh2JarWxg03wsXkaG3DOuh5WsCLN4GBME1vBw2peZls4MLzvhhEauJhlxj6O7ezBK28thK1l3xqO",
+	"eyaczdkGhGuiwioYbtgAk2/oaklWWAXGW3ZSyhfLHdnfTGefEMnQcrKh2w0XRNtnNvex4Y5st8YN12R9",
+	"JysY3uaLooWh7S7Kao5524tiZK8NI7wRCcB3r0UJtmbfr7e+TZeqUeBcdbVWdlnpZbnbDZftTbvdcE/c",
+	"bq/Z64ab86YT3nCXrt3tJrZUd7iK39oo1zZSBHNNc3E9EFsrG6+iD2awa0P0lrDcsM2VTraC3E2dbAWn",
+	"W/SxFVRumsxWMLiqk5USd/Pqqs1XwmFFcbDqvI4eHRvPghbErICHac3TkmWO26QZRuf4uappGRqmfC7O",
+	"3IHWdbLhTG0nm/pYc6bbTWST6MxjnaFlQ382N3Cjs4V9F5OTigLdVdGosexw8cZx+KsD742drgy1d1Xf",
+	"Kyztaz3HtvIS1P7o78JJ0Dg0Ps+sB/w6jX3NX34LL0OMonQ3UYzH9rwyBd4Jn1S9st9BjGV9Rw4boh8b",
+	"d2ijs3uyMU31Vi6OKZX5cwVI2ywNHLScNFgMk8+Dr4NeWTJ+24W9WcBhZ2OY3XWi0dY7ciNyISZrMho3",
+	"0QlSkinVCb02e5dqE7026D7fCsYcU6kx2doEZArrwBEBUkvEBlgchFwyKApAyzcwwxEnQ+1mMPTxXLVv",
+	"EtGPIQt+wTkmzlRYHXIlyTMWh3wsMDtxkqNBmccs1pGQbwYSq/zgrfW0RIs6ASd63JpUlhjXiZY4pI/T",
+	"JGWNQQUkyQ+dyBX8ORXYQ+ngpysnZMCJxQRcvXIhfCKFPiZw1yYjFokZQ/SsawG8D0dfNwyvEjaI/oVI",
+	"xz4pg+5aCLPol4gg1VbrWRmMB14MGuBgm9zIPPA7qgXnHeJGU4zQQ/qg2unkZsZfbxnTlq5pG4MPnmBT",
+	"G4IwTXjefJ/RlbDqNlzeJl+tN2ORmPBEKrA41Heacci+qlMlNUbsbOkyXZLKd+Ex3eR8XA0yq1Asv8Jz",
+	"uH7IerOX6a9vYy40aK32VK7RkLV4rXJSTaZ0ONdrezhr3veNHJzLMJYPw7/ZhfwGB2cIhRkOiEneO7TR",
+	"fINKKglf4f3lgECRKZRFEdzL2LCQ2yyHLclY2auGlyEEYkPUieIPxIwq/iBNF+QmicFLF5JfJjlQpDmL",
+	"DU3qhHyocykOB2SuNmhYwsuw5hQNi3Og1YJ53OghDVv1qySfoq+QZr4fjqEqwTYwUQfBNY5mmi63wGHs",
+	"9avfD9tVd6aYdciTqdpswSN2SCBaUm0IFxcdcuQ4AFfyQ+qqQHhMeowy6f6gItxhPR+drxB3bqUr41of",
+	"w2XnptOlbOVuMGop7fgEiyqBT3u6UDCmUX8pa2G6RMAf18u914TW0dNaaIR6SKj2D0/ZOCeKs0e/RzVD",
+	"KGKxLI6tFBzuwg9Ohk+XH2yp9UgBugWkJYlOxSvbb5jMD10VIc2vG0jQgspIkRZdRBpr5kZnBDAcCJYq",
+	"ws/W2agek5QL8YEk7FOboSN/TLN3H8CzhFsRKq/lwf1+gHKtjsAAy/Ej9BdME5k3gIngrF2JqiA6Z96y",
+	"toDc1dn0xkJ1aDPGA580XM482HHmN1T8fzWVn6+z9JkBrb+6m27P+5hF72MWvY9Z9D5m0fuYRe9jFr3r",
+	"ZdGraDhApnHVuhzTc71BsrxKjFUlJOrtY6yM5hd5NKTSONLHcKofZX47BQqobC54zLLNPBGmimnZFHb+",
+	"NVPgtTsfM8VtlfnEEZS0ibNZRvpRJklb0s4q0Cg4NGlMkLYxy9myIKOGZFGRJfniiZq/linmCcDrUaGg",
+	"aUlzVKvjYVovV/IYktev/rMO/tIp49WG0TwZJWmSLzrkZJpIMhIvoESIJOwFjXJQutOcLERB1HRNRVSs",
+	"JoJy0AB/GdqxjS7FJ/OMjZMXJOFRWsRMV0bMDM43NYXbnVXFdiurKzeRzpO/YKDtM2P+ZcGyRTPcuTUD",
+	"a8UYOwRc2oqMTlg8IE8ffylJyugZSXgurG0fZgZvlhOzfTZNagTFVLY7sFWFV/C4dEjomGUZiwlANeuQ",
+	"Y26r0rIX81RkkFuTylyXBCt32NFrHRraBe0JjWNJhnr0oa0FDiAKD6tFJdCYnvCxWKPKnRYjNalAG1Qx",
+	"/86AJFIWzDfV1bTlHhRL6J0A4ek6nlUb80MeAsAbg6XOnrb13rXsprU75Bp3pKy1tgZqQGkDpidzm3Bv",
+	"680w95oBL6OgDXkTmKkF32usV6TujK5111zTBncxXlPcpq1mHHJdvInMWUaiNGE8d4omTRk5uf2IzBnL",
+	"DrHs3fkNsnNjzxQTpRI0E2uKJoW8mA8wGxl2CmphMG5CHSy87f0DfZaVgkqCa8NV1UptS5f7IbfFum0h",
+	"PUBTvs4zpMYB9QblEVT/TtJUdsiTApwIx4WtOi9JLLD6nloYbDzklMCy4TYDx3BV2ZehTcohO+Tf1xNk",
+	"kNZet9uGbBFlqoyQ6+wXZfKISgnXw+1KuNrq9LaWp7Zdc5FPUSkf8qNqnVa0dkIUsQnnnRRMQmV02lym",
+	"pqlkCxRMb8PJhRwo8RlbgEqctFgqGdnr7WNl+K5T3R47h34jmmWLWkHYAVlfEJYaKlOrBEtyMWH5VNfS",
+	"XSoJq+vWqrl0iA40BQalnFPI1XwSJm0KBazVW95iiG/G4X27MyZbcM5e5ANb7VcXk8cSLAWf0wRq5qrH",
+	"vRtEFlkmJgqFMRnROStzFIZhEd/qdodqCr988vCBD9lR1LTdbBkAOZCFSmfx0DMOOU4UshMqoOGqUyjE",
+	"ayuVk9Zwv2tqcnTh4/DT/S4afrsvdvtDBVePjomtFI6IYnibRlMW3EZed0C4CMDuMSStJbOAPlkTDH5o",
+	"QdZ4O40ZGq/w1peH1bZI3kXNJdToPFwr7P+uTTvJbSR+JTliyO3vuRCkZVPOuYr6doc8ENYR4Qzdt8zF",
+	"KnN3xqYqIhbrVPKCricKSTuRofXLuqG6ntHxI0iR7eYs/kQicEnHxq/vTCWBXMhx7DJ7HETqm/qetsao",
+	"4QRaXJGS6CwQhUIXCPgACtg5YKOQ21JcOQHuewFgF7MoiU1yNlkpj4rmKQVmxiheLXSG4HVhUyro62tK",
+	"pA3sJlo6VWbB0xTLJ5xmGWwY1I+GympFLpMYDjvkznY6MFDBXhdUGnvtBV0gsVFf9ro9REy7hIIIUqsJ",
+	"O2G5qVADSNSefcvuSa6XCkjYOEIIW9wVkxrhBDWUGnOg3kKs+Ap5H4wUo+aP8GinXbf6GEhDMhILkflW",
+	"Gx9ykGmxeHvhGOVgKWjSxQfagSdNIsYlSMyag73/6Mug3+k6SYE8l4nzfO+cZRI5vF6niy3FnHE6T7yB",
+	"t9vpdnYxUcgU5JQdJdHHIoIvE5Y3+lx+cXL/SzClk9aTCzpR6OzpcRv9OGiMlyBboDvA0aNjuJtVfkhx",
+	"qpYtOI69gfc5y48eHd/VjK3nexabqSn0u91aPTeFvXem+SytFHDzkBn8/2IRgTSjGugSiPCD+k5Syic/",
+	"Dz3GQ6/yG6Ox+x32Ex+4W2qZb2y14zR7/er3nluFrW70aqy3Znl59E1w5Udv8OzU93Q2J1MvG+3wlZko",
+	"Jp9OpDd45sHRnapOTG6DjQd6oo+JOI99Q4aucXZ31CAbz22pfF61/p6RTd4GmNHsL8HRoMhSLfsMdnZ6",
+	"/ZtYhmpwq3ur612dVmrmNVsaK05xVsZvPMmHc8ZhH226t3WH2fTG2oNETdmKI6zn8zWEqO5BmeSDsnR2",
+	"xXEPMv8O6wldh4OQb5UO2EdkiOpbNbprIFWczwLz0DmDqhmTJEfUtgRR99lbA5POxKyNxcsZkp+9RWaA",
+	"Uzd3sU05q4dyHbi9frd/I+j1gm7vpHtQVlWxSnWEsEQt+1Z8c3yD7UfB3miXBnv9g15wa9xlQY/2R7vR",
+	"XrzPboxriS3fdhHoOVBm63Ud6uzU+93K1EvfAU+eR0GUOA69267hXZxBLW7i1ElGVbHhu+Xkujv9PdVy",
+	"3RHt63Uu+cXzIk2XTs41atgSOt1qCR043W3KRNcd+pwzODjpuUV5cP+jBPU0AebMzLxrH8Q6R2hc7/s5",
+	"KqOX1VfGeJ6WfmauWynmn/rLb3urILRycpW02Ntt+9bVU++zVehfZzVTXe11e6v6sRht52mtXPJed3fz",
+	"S/dENkriGJ0m9/oHm9+oV0SHuetqIZve1Wk6r1y69aupIJCJFMiNQ7ESUAjkizrVwpjbVaTry0TmsuLv",
+	"7BORxoq3B79hH9QNwGzSXEkhyYx1CHiADh0n0SH6XVHdUoZ8pXOo4KwDddMVmGu5dFiPTh42USU11/t6",
+	"PYpn1ipC5DTqLqoTRmTybRkusUoHDWq1Cttoj2e/CzYpnYlUW6RW5iW98uuTeDin3xSQPVKaYuu0zE2o",
+	"duqT2i4ax/Ha3gInr70prY9hIq3mdNXatAPvOp54edJcJ1FzS9HABFxftKbRnAzQq8c7fWsOFa1Lz7ak",
+	"+jW0/e6ofkP+sXqc8NbkvTrHBvJ+WvPI9u6fHN94+Plf7n7966/TB7+6fx38adNoN+DRh+aui3EZwA+4",
+	"sbsZW/2CxsZx8CeOgyEKc2YxkcHA5omSa+ZC5qtCVqXVegwwrkbXWqCbqy2QI6NRiijHcliAMkLuus2W",
+	"uj2jAEQ1COpoRKUomOrH6iPxWSfkq/AztmzEzm5F8WX03LTJZZMdp/g8mP9OMSKAyfwXIl5cD0O8m4va",
+	"xGNvd8WaSqtfVWMcjNtwFRP2rrfOPyH8dz3stopDNPlRftwIrbsFQrst+DhN0G97r7fFEI/oIhU0PhHi",
+	"S5pNGL63v816ZDGfiyxn8X0WJ/RkgclC9/r9bV6eZyJiEqS4u8ic/lAo2+TKI2VdnCWsvcw277zED8fx",
+	"FSLzdUkf3FIojmV+qb7LgoDFOeFoyQNVeL1Uo8LKOFrIzcPDpsI5TlkcXfhGGy2qqm703hosOQWNVP86",
+	"6FE7EjguQqu06cZqMrxz98u7J3dtHldotfMS/jmOr4Yhh4ApbVqaK6GBC2IMPgQiSQ+XLTs42EDHT35S",
+	"Rrili7ZPoPFFIlnI97q7VStfJnM0DZZauKkpUWBLEjRaKtbQPNzYRpp3x7ERLKvL9lZBSuwbtrqMnPnR",
+	"o6W9zW88EPk9UfD4B7vlJnvlulvuNwvCj0Gukm4irbVS6rDTrDVtBoXuR9L+kbR/GHfoc5ZvukDX4+3v",
+	"axIKXP2c5lGDQ99t4yvAF0QWI+3hasDFJwrY/EpoIFjjEeTVRZ2Jc4XN3Rba2xwM6jNUv6ylbbykloYo",
+	"Y6oV9HrRhB2zSmDoI3RtMTj4fy2IVBRnuUSpvxQ3PCC1kqNtk5Il5LkoIiBPMGPHIaMMV65VIjV8x4Qm",
+	"vCxICn6+Vd4i5CDyoQXeMhwCyw4o9HdIaLOQSdbKmOgEtob3qLs+ZGptzO5/K2s6RNjSqUhj34RhA+eQ",
+	"NS2+7TfwN8SwN3rUEgRsVgcJNrYKY/Po6OT2Fyv5mgHZyNZYjw/FA4lVPA504PqwNHM9jtyunypASbSv",
+	"SL3IJERLV1xp0JesdP9od8hDw0XBlmlnr0SSkqXCztXZ+aUPlf8uGK2Qn6xjZHV+iMGGqo8KCEzdxxY4",
+	"uBh0odahZoMeN2OFTduriTnSrUb2zg3U9t5CI2FJs6l8tIHenm5NFZtCybfSNXxkSN4vQ6IH/6kyJh+I",
+	"kuIHYJ9Mer0tFQ1lrE+jVOKWeDEugIooA0UsE1DAbdBea/b19V4fjda1JyaBzruy0bxBFkRrT3LM28tm",
+	"qu0Svtu+ljLIX22PY8vCPCstz7bozp+C4aOssGQX7kC5KfTvArl1C9lkFdHJ5U5qtbAqSVYupkk0VYTd",
+	"FOU0U0ZuA7zzgQsehLyaaOZhVuEPoWcnrRzwYrbEm80zQ1pjxW4idAP0JnnIp1SabDPWdTwXzkQxyU17",
+	"4GbC0XXJElt3zddhBah2yKc0D3lzQTJf580AJlB1ECcTJnHSyL1JJwFnhxzZMSkneZHxxlJlkAeyZWus",
+	"BfqdQDfVrX4ORH/Yhjrc+RS8kHHWeos6IV9hlzKOa0lu3cwVo73MjbmuLaq/JwwWRoaOZSj4C7YYQuIZ",
+	"krE8S5wgDp2G0AKSZBFUHYVeVxqrTnTs2Q9jqwLcirt2n8aszNNUdVJcBa6tWl25tud7EElYr6bp9bu7",
+	"+w1OUaULE8bmimwRZCZ0sHQ62o750lccHIVufvFNf12huv7kwfGXE+2dqQBu3fIreKBcvrvYjc5mf+Td",
+	"ADJxHVthJenO+zAVvpk7Xo1XfiN3vMa9BlHgxrgX9ekBC/ZGN+Ngj3VpcBDtjoJ+fGu8z27S3mivu+SO",
+	"h0OuPSvjf7cb9dktut8Lbo734mBvdECDW+xGFPTi7rhPd0d70X58Tf+77a7Cdp51y3el+k+32+3SURSz",
+	"cZMvnnptKxFna0is54tbwes4uZ5dYlfwlMlKum2dvO3HLvl8NJ5ex3hqg7U1s6dZ9mVmr1SWrbObPtYG",
+	"0tIZXlfWPTTZEsv8vSDcJJLO54xmchUDYWx1SwQfhzIEf7OhDtvHHy0K7wB8dP78NeCzhU1udZL5FaCw",
+	"2ki3Agq6f6I0tTK33mB3K47oA6GyfwSauZZSfsQf78wiuQZ5XE9+O0HKdH1zJJoiK6YVAGEbqaxwgWuY",
+	"PDT5ME3yy5ArKV77fYD8gjYSJ+3vAFJlDZtyZZEHZXDyYFOcc2kvmSTnYKKxcdWwgpjEkJA3K38fVjJb",
+	"YmbNve5uyOuR9O1VOHejLaVEvW9qSnk7xNFQN+e6xpbrC2sfBmHBBj9h0azp7N8HHem/WzpiLEk/TXry",
+	"p2cXegMZagezhGASwDcmdY2698+T86oApjPMoa5dUSusDAQ1dZoU836z7B+jUwU4I7i6dFCBsxjcI0zg",
+	"Aczy0HVEACVzyug5qo4xGcevIG+OU5tF5/XCcCqtiEAtuREaMfcyzUkq+IS0MMmRk+Ik5MPVSGbYhoom",
+	"keCymLFMgmobywhYMUTR0DyZsUNHMPExbUV9ZtpxCAXcTiXTPzEJGtMFkSyX+hQ02V/2TN1IbB8DvHyY",
+	"6u0S/taruDUceAOvN60p1Q6+zvbWKaC7X80eH5y9qQK6nOAGjfuNuoxWmfI1tMTOcTqMx9WHLcHe+FC1",
+	"wpWd2C3n/171xA5IL+uJxyyORrQxZvvrbO898CrX1xM7t/qD1RV/IMzNB6ZcfqxTWVr/RYtbN3JIm8La",
+	"87I8UsXwvwD/zZYblzOG+EudRfuCsxhKw9nIGyfoxFZG066WjicnmCfRm1NwJtvbhtKHfF0sPbleKH2t",
+	"FhkmxUxSqPwVidko4axMJ5ZIkPNZjN65SU5mFGtF4uZA3f3kXF3luguqm5vLbCnNGHosYC+xzhRgPYHH",
+	"eh6AFsAT10TB6yWqmeHHkEMiv7mQkBXIuGer2aIHMCQVlAL7Qu9a032SQ4rphBfMVF8qc37pnK5JTjhL",
+	"4LWMzRlVOEpkRJ4lc+udC6swmg+FwcwAwFNCcbuU5ixrd8hdGk1DXqYt1Xn7ULcCHN+KhAYnxuvpYz6D",
+	"95jPQHtNg883uAizbwqaSpyJrUPTNObGjAbrR7TZE5C8rxrF1qK7BhE2FQDXz8AiM5iFreBk0+7FPlFc",
+	"YEYiKm1i6qNHx2UCzPaqSdsqeXbO9bKftVT+UKbh1lVgP+9t8bnXv2qsYLTlQcucZrl7EHDapKWWG0jG",
+	"FXo5Zz6m8c5QMoVb2+6EfLnUamNGfINN1YCDdZnvQ76c+t56yWPm/IEiDimjEtA7SZnaQZ/wAnOzzAse",
+	"5QUmy53R7IwoTCkXs5FIMf+w3nLroqWeFbKgKXYvD12HNEggZlpSvTUzGrOQw8UVY00yFBJUw0msL+FW",
+	"kzT5XGOBSXQJlTKZcJ0ysUwNGCXBmiv2HJOcV6DpYz2ALRGM1e2TVkWtoE5DyUZtyN0Leeht5ulEagbk",
+	"RIfAAE2b0nNm/RpNKmxF1U3y+UNC49iEN/1cV1xUjAloayDeiIgi7xBTMyTkuv5VyiY0WjTXDyGtpye3",
+	"26sLiGBlCUzu1Q92uwq47nIAO0qGn0L2XwpVraWuEfjv+r8Y1iHQJAfbrcmdDSBpdhG3qwKVP93yJBtA",
+	"TR0BVF2XCY8cEBqQoSuOD5eALckhsTMqc1SrkLdqryCUKkRoqqkvd9IhT0TpBK+bGe5OzwW4Rhwo9Ape",
+	"Tjf0UFcpMXCICwdEyRYQGvJrgyi5J5xZKAHjoAsFQUPPN1FjFyGfJbyQ5qcGkL0RdA+WVCVN6ZdgnOew",
+	"2j8ZgH2H6aQ++kj+RLw3lpJlscUvp1/zx2mUHN84/vXXs/u/ur/46iRNj3n3mnqvbfJmfRjpHH646BEj",
+	"7y5rd6rZel9WKsA8O1XEqVrGp/pMF695dqoAwM1BvKychLImTBExzQe3hhNBsoKTzo6Mz3ZmIjrDX3ai",
+	"WbxTC48YgkC0PrOxXV5zrIsPmbp9bdttKudiI6RAZHQjomRDNJRa1JyJecp0FEsljZi0ecR0l5X0I5nQ",
+	"bzlBl86YJmqteVAbAeQUpKrHqTmdaTSx3Fc1q6Xzhs1q2Tx+LW+2CS8p34c8zuo8XgSaDqLSUNwpUBED",
+	"dVfD8NPPWl1dBPX0U0vIftb+7LIkai0uLwt5+c//IC//5Z/k5UxeysvZ5bTd/rTd/kxRJ8zaf8Je5DWp",
+	"pHtL/TlyxABk9ZP5w+z28Z3HH4u/fiz++rH468firx+Lv/60ir9qU9bA+yvFwuJ8v6bBt6cvd2+hVjOZ",
+	"MZnT2fynIZ0puv8ACe9PTCkHCu23VmNfXf2/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

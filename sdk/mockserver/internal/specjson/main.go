@@ -12,6 +12,10 @@ import (
 	"log"
 	"os"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -129,10 +133,30 @@ func writeScalar(b *bytes.Buffer, n *yaml.Node) error {
 	return nil
 }
 
-// writeString writes s as a JSON string, leaving <, > and & readable.
+// writeString writes s as a JSON string, leaving <, > and & readable, and escaping (\uXXXX)
+// every character past ASCII that does not show: spaces other than U+0020, marks, format and
+// bidirectional controls, fillers. The name pattern lists such characters; written as
+// themselves they would hide in the file (and reorder the text around them).
 func writeString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
+	var enc bytes.Buffer
+	e := json.NewEncoder(&enc)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(s) // a string always encodes
+	for _, r := range strings.TrimSuffix(enc.String(), "\n") {
+		if r < utf8.RuneSelf || shows(r) {
+			b.WriteRune(r)
+			continue
+		}
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
+			continue
+		}
+		fmt.Fprintf(b, `\u%04x`, r)
+	}
+}
+
+// shows reports whether r is a letter, number, punctuation mark or symbol that is not a
+// default-ignorable filler (U+3164 and friends render as nothing).
+func shows(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) && !unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -24,5 +25,24 @@ func TestConvertRefusesAmbiguity(t *testing.T) {
 		if _, err := convert([]byte(in)); err == nil {
 			t.Errorf("%q: no error", in)
 		}
+	}
+}
+
+// Characters that do not show are escaped, so the served document hides nothing; the rest of
+// the text (dashes, accents, emoji) stays readable. Decoding gives back the same strings.
+func TestConvertEscapesWhatDoesNotShow(t *testing.T) {
+	t.Parallel()
+	got, err := convert([]byte("a: \"x\\u202Ey\\u3164\\u00A0\\u200B–é🚀\\U000E0001\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact := strings.Join(strings.Fields(string(got)), "")
+	want := `{"a":"x\u202ey\u3164\u00a0\u200b–é🚀\udb40\udc01"}`
+	if compact != want {
+		t.Fatalf("got  %s\nwant %s", compact, want)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(got, &back); err != nil || back["a"] != "x\u202ey\u3164\u00a0\u200b–é🚀\U000E0001" {
+		t.Fatalf("decodes to %q, %v", back["a"], err)
 	}
 }
