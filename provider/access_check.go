@@ -57,16 +57,16 @@ func (a *callerAccess) requireScope(scope sdk.ScopeName, action string) diag.Dia
 }
 
 // stateAndPlan reads a ModifyPlan's prior state and final plan into the resource's model
-// (typed, so a renamed attribute fails loudly); nil for a side that is null (create,
-// destroy).
-func stateAndPlan[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (state, plan *M, diags diag.Diagnostics) {
+// through its codec (typed, so a renamed attribute fails loudly); nil for a side that is
+// null (create, destroy).
+func stateAndPlan[M any](ctx context.Context, c *modelCodec, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (state, plan *M, diags diag.Diagnostics) {
 	if !req.State.Raw.IsNull() {
 		state = new(M)
-		diags.Append(req.State.Get(ctx, state)...)
+		diags.Append(c.get(ctx, req.State.Raw, state)...)
 	}
 	if !resp.Plan.Raw.IsNull() {
 		plan = new(M)
-		diags.Append(resp.Plan.Get(ctx, plan)...)
+		diags.Append(c.get(ctx, resp.Plan.Raw, plan)...)
 	}
 	return state, plan, diags
 }

@@ -25,10 +25,10 @@ func (r *apiTokenResource) checkAccess(ctx context.Context, req resource.ModifyP
 	if a == nil || resp.Diagnostics.HasError() {
 		return // skip_credentials_validation, or not configured yet, or already failing
 	}
-	state, plan, diags := stateAndPlan[apiTokenResourceModel](ctx, req, resp)
+	state, plan, diags := stateAndPlan[apiTokenResourceModel](ctx, apiTokenCodec(), req, resp)
 	var config apiTokenResourceModel
 	if plan != nil {
-		diags.Append(req.Config.Get(ctx, &config)...)
+		diags.Append(apiTokenCodec().get(ctx, req.Config.Raw, &config)...)
 	}
 	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)

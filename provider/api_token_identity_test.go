@@ -103,3 +103,11 @@ func TestAPITokenImportState_canonicalID(t *testing.T) {
 		}
 	}
 }
+
+// setIDIdentity writes the identity's value directly: its type must be the schema's.
+func TestIDIdentityTypeIsTheSchemas(t *testing.T) {
+	t.Parallel()
+	if got := idIdentitySchema("x").Type().TerraformType(context.Background()); !got.Equal(idIdentityType) {
+		t.Fatalf("idIdentityType is %s, the identity schema's type %s", idIdentityType, got)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -31,8 +30,6 @@ var (
 	_ resource.ResourceWithConfigure   = (*apiTokenResource)(nil)
 	_ resource.ResourceWithImportState = (*apiTokenResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiTokenResource)(nil)
-
-	_ resource.ResourceWithConfigValidators = (*apiTokenResource)(nil)
 )
 
 // newAPITokenResource takes the provider's clock at construction, not in
@@ -205,13 +202,10 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// ConfigValidators holds the cross-attribute rules (rotation.go explains the second).
+// ConfigValidators holds token_wo's cross-attribute rules (token_wo.go). The lifetime rules
+// are validators on their attributes, which run only where those attributes are set.
 func (r *apiTokenResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.Conflicting(path.MatchRoot("expires_at"), path.MatchRoot("lifetime")),
-		rotateBeforeShorterThanLifetime{},
-		tokenWOConfig{},
-	}
+	return []resource.ConfigValidator{tokenWOConfig{}}
 }
 
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -242,12 +236,12 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return // destroy
 	}
 	var plan, config apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Config.Raw, &config)...)
 	var state *apiTokenResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &apiTokenResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -281,7 +275,7 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.Status = types.StringValue(status)
 		plan.DisabledReason = types.StringNull()
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.Plan.Raw, plan)...)
 	// A rotation changes the token on the server even when no secret is planned (token_wo).
 	changed := state != nil && (reason != "" || changesOnServer(plan, *state))
 	resp.Diagnostics.Append(planAuditTimes(&resp.Plan, req.State, changed)...)
@@ -322,7 +316,7 @@ func predictStatus(plan apiTokenResourceModel, state *apiTokenResourceModel, asO
 func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx = maskSecrets(ctx, "")
 	var plan apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
 	now := r.now()
 	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
@@ -374,24 +368,24 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 
 	resp.Diagnostics.Append(plan.fromAPI(tokenWithoutSecret(created))...)
 	plan.Token = secretValue(created.Token)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	setIDIdentity(resp.Identity, plan.ID.ValueString())
 }
 
 func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
 	now := r.now()
 	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	tok, err := r.client.GetToken(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "API token not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -408,8 +402,8 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if usesTokenWO(state) {
 		state.Token = types.StringNull()
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, tok.ID)...) // the API's spelling of the id
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, state)...)
+	setIDIdentity(resp.Identity, tok.ID) // the API's spelling of the id
 	if resp.Private != nil {
 		// The next plan judges time-based rotation as of now (plan_clock.go).
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
@@ -419,8 +413,8 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx = maskSecrets(ctx, "")
 	var plan, state apiTokenResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	now := r.now()
 	resp.Diagnostics.Append(settleExpiry(&plan, now)...)
 	if resp.Diagnostics.HasError() {
@@ -470,7 +464,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 				// Keep what the PATCH changed, with the old secret; the next plan rotates again.
 				plan.TokenHint = state.TokenHint
 				plan.TokenWOVersion = state.TokenWOVersion
-				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 			}
 			resp.Diagnostics.Append(apiErrorDiags("Error Rotating API Token",
 				fmt.Sprintf("Could not rotate API token %q; its previous secret still works", id), err, nil)...)
@@ -481,11 +475,11 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 		plan.Token = secretValue(rotated.Token)
 	}
 	keepPlannedAuditTimes(&plan, promised)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(apiTokenCodec().set(ctx, &resp.State.Raw, plan)...)
 	if resp.Private != nil {
 		resp.Diagnostics.Append(recordSync(ctx, resp.Private, now)...)
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	if !planned.IsUnknown() && !planned.Equal(plan.Status) {
 		// State keeps what the server reports, so the next plan shows the fix again.
 		resp.Diagnostics.AddError("Error Updating API Token",
@@ -554,7 +548,7 @@ func emptyPatch(b sdk.UpdateTokenRequest) bool {
 func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	ctx = maskSecrets(ctx, "")
 	var state apiTokenResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(apiTokenCodec().get(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

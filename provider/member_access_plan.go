@@ -24,7 +24,7 @@ func (r *memberResource) checkAccess(ctx context.Context, req resource.ModifyPla
 	if a == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	before, after, diags := stateAndPlan[memberResourceModel](ctx, req, resp)
+	before, after, diags := stateAndPlan[memberResourceModel](ctx, memberCodec(), req, resp)
 	if diags.HasError() {
 		return // the resource's own ModifyPlan reports unreadable plans
 	}

@@ -180,7 +180,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "created member", map[string]any{"id": created.ID})
 	resp.Diagnostics.Append(plan.fromAPI(created)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, created.ID)...)
+	setIDIdentity(resp.Identity, created.ID)
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -192,7 +192,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	id := state.ID.ValueString()
 	// Before the request: a 404 must also leave an identity (state from before identity, or an import).
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
+	setIDIdentity(resp.Identity, id)
 	m, err := r.client.GetMember(ctx, id)
 	if errors.Is(err, sdk.ErrNotFound) {
 		tflog.Warn(ctx, "member not found; removing it from state so it is planned for creation", map[string]any{"id": id})
@@ -206,7 +206,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(state.fromAPI(m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, m.ID)...)
+	setIDIdentity(resp.Identity, m.ID)
 }
 
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -239,7 +239,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	resp.Diagnostics.Append(plan.fromAPI(updated)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, updated.ID)...)
+	setIDIdentity(resp.Identity, updated.ID)
 }
 
 func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

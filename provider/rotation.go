@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -44,8 +43,13 @@ func lifetimeAttribute() schema.StringAttribute {
 		MarkdownDescription: "How long the token lives, as a Go duration such as `720h` (30 days), at least `1m`: `expires_at` " +
 			"becomes the time of the apply that creates or rotates the token plus `lifetime`. Conflicts with " +
 			"`expires_at`.",
-		Optional:   true,
-		Validators: []validator.String{durationRange{min: time.Minute, max: maxDuration}},
+		Optional: true,
+		// On the attribute rather than as a ConfigValidator: it then runs only when lifetime is
+		// set, instead of matching paths over the whole configuration on every validation.
+		Validators: []validator.String{
+			durationRange{min: time.Minute, max: maxDuration},
+			stringvalidator.ConflictsWith(path.MatchRoot("expires_at")),
+		},
 	}
 }
 
@@ -57,6 +61,7 @@ func rotateBeforeAttribute() schema.StringAttribute {
 		Validators: []validator.String{
 			durationRange{min: time.Second, max: maxDuration},
 			stringvalidator.AlsoRequires(path.MatchRoot("lifetime")),
+			rotateBeforeShorterThanLifetime{},
 		},
 	}
 }
@@ -82,14 +87,15 @@ func (v rotateBeforeShorterThanLifetime) MarkdownDescription(ctx context.Context
 	return v.Description(ctx)
 }
 
-func (rotateBeforeShorterThanLifetime) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var lifetime, before types.String
+func (rotateBeforeShorterThanLifetime) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	b, okB := parseDuration(req.ConfigValue)
+	if !okB {
+		return // unset, unknown or malformed (durationRange reports it)
+	}
+	var lifetime types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("lifetime"), &lifetime)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &before)...)
-	l, okL := parseDuration(lifetime)
-	b, okB := parseDuration(before)
-	if okL && okB && b >= l {
-		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Rotation Window",
+	if l, okL := parseDuration(lifetime); okL && b >= l {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Rotation Window",
 			fmt.Sprintf("rotate_before (%s) must be shorter than lifetime (%s): otherwise a freshly rotated token "+
 				"is already due and every plan rotates it again. A common choice is a quarter of the lifetime.", b, l))
 	}

@@ -87,10 +87,11 @@ func (tokenWOConfig) ValidateResource(ctx context.Context, req resource.Validate
 	var secret, before types.String
 	var version types.Int64
 	var triggers types.Map
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo"), &secret)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("token_wo_version"), &version)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_triggers"), &triggers)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &before)...)
+	get := apiTokenCodec().getter(req.Config.Raw) // runs for every instance: no schema walk per read
+	resp.Diagnostics.Append(get(ctx, path.Root("token_wo"), &secret)...)
+	resp.Diagnostics.Append(get(ctx, path.Root("token_wo_version"), &version)...)
+	resp.Diagnostics.Append(get(ctx, path.Root("rotation_triggers"), &triggers)...)
+	resp.Diagnostics.Append(get(ctx, path.Root("rotate_before"), &before)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

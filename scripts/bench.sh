@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: every figure in BENCHMARKS.md, each measured against a baseline in the same run.
 #   1. SDK overhead: go test -bench over ./sdk/... (SDK vs hand-written net/http; server vs bare
-#      handler), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
+#      handler) and ./scripts/bench/noop (the provider's protocol calls per resource, tokenhub vs
+#      noop_token), -count $BENCH_COUNT (default 5), medians and ratios by scripts/bench/ratio.
 #   2. Server throughput: scripts/bench/loadgen (fixed-duration rounds, loopback TCP, server and
 #      bare handler alternating), plus the tokenhub-server binary for GET.
 #   3. Server memory: VmRSS with 100k tokens (scripts/bench/rss), store-only and through the API
@@ -9,11 +10,19 @@
 #   3b. Durable store: creates/s per 10k band from 0 to 100k tokens on the SQLite database and
 #      in memory in the same run, fsync cost (scripts/bench/dbcurve); GET and list on the
 #      database vs the bare handler (loadgen -db).
-#   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens against the
-#      SDK floor (scripts/bench/floor) at parallelism 10, with requests counted per phase from the
-#      server's request log; then the tokenhub_api_tokens data source over 10k tokens.
+#   4. Provider at scale: terraform apply / plan -refresh-only / destroy of 500 tokens at
+#      parallelism 10 against two no-op floors from scripts/bench/noop (noop_token with
+#      tokenhub_api_token's own schema, noop_thing with two attributes), 500 terraform_data and,
+#      with PEER_BIN, Mastercard/terraform-provider-restapi on the same server: $BENCH_ROUNDS
+#      (default 3) rounds alternating the order, medians of the per-round ratios; requests
+#      counted per phase from the server's request log; the SDK floor (scripts/bench/floor);
+#      a CPU profile of the provider; then the tokenhub_api_tokens data source and
+#      `terraform query` over 10k tokens. BENCH_FLOOR_GROUPS=1 adds noop_token without one
+#      group of attributes at a time (which attributes Terraform core charges most for).
 # Everything is written to $BENCH_OUT (default .bench/), the summary to .bench/summary.txt.
-# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 4 minutes on 2 cores.
+# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 10 minutes on 2 cores.
+# PEER_BIN=/path/to/terraform-provider-restapi: build it yourself from its source in a folder
+# outside this repository (the Go module proxy does not serve it); nothing of it is committed here.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,8 +31,9 @@ out=${BENCH_OUT:-$root/.bench}
 count=${BENCH_COUNT:-5}
 n_tf=${BENCH_TF_TOKENS:-500}
 n_ds=${BENCH_DS_TOKENS:-10000}
+rounds=${BENCH_ROUNDS:-3} # rounds of the provider-at-scale comparison
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base" "$out/tf-noop" "$out/tf-query"
+mkdir -p "$out/bin" "$out/tf-scale" "$out/tf-ds" "$out/tf-ds-base" "$out/tf-noop" "$out/tf-floor" "$out/tf-peer" "$out/tf-query"
 summary="$out/summary.txt"
 server_pid=""
 cleanup() {
@@ -36,6 +46,7 @@ note() { printf '%s\n' "$*" | tee -a "$summary"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 note "tokenhub benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 note "machine: $(nproc) CPUs ($(sed -n '/^model name[[:space:]]*: /{s///p;q;}' /proc/cpuinfo)), $(free -h | awk '/^Mem:/ {print $2}') RAM, $(go version | cut -d' ' -f3)"
@@ -44,15 +55,15 @@ note "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "building the programs into ${out#"$root/"}/bin"
 go build -o "$out/bin/terraform-provider-tokenhub" .
 go build -o "$out/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
-for p in ratio loadgen rss floor provprof dbcurve; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
+for p in ratio loadgen rss floor provprof dbcurve shares; do go build -o "$out/bin/$p" "./scripts/bench/$p"; done
 go build -o "$out/bin/terraform-provider-noop" ./scripts/bench/noop # the framework floor (test-only)
 
 # ---------------------------------------------------------------------------------------------
 if [ "${SKIP_GO:-0}" != 1 ]; then
-  say "Go benchmarks (count $count): SDK vs net/http baseline, server vs bare handler"
-  go test -run '^$' -bench . -benchmem -count "$count" -timeout 20m ./sdk/... | tee "$out/gobench.txt"
+  say "Go benchmarks (count $count): SDK vs net/http baseline, server vs bare handler, provider RPCs vs noop_token"
+  go test -run '^$' -bench . -benchmem -count "$count" -timeout 20m ./sdk/... ./scripts/bench/noop/ | tee "$out/gobench.txt"
   note ""
-  note "Go benchmarks (medians of $count runs; ratio = sdk/baseline time, server/bare req/s):"
+  note "Go benchmarks (medians of $count runs; ratio = sdk/baseline time, server/bare req/s, ResourceRPCs tokenhub/noop_token time and CPU):"
   "$out/bin/ratio" <"$out/gobench.txt" | tee -a "$summary"
 fi
 
@@ -117,11 +128,19 @@ fi
 if [ "${SKIP_TF:-0}" != 1 ]; then
   say "provider at scale: $n_tf tokens with Terraform vs the SDK floor"
   tf=$(scripts/terraform-path.sh)
+  peer_override=""
+  if [ -n "${PEER_BIN:-}" ]; then
+    [ -x "$PEER_BIN" ] || { echo "PEER_BIN=$PEER_BIN is not an executable file" >&2; exit 1; }
+    mkdir -p "$out/peer"
+    cp "$PEER_BIN" "$out/peer/terraform-provider-restapi"
+    peer_override="\"registry.terraform.io/mastercard/restapi\" = \"$out/peer\""
+  fi
   cat >"$out/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/tokenhub/tokenhub" = "$out/bin"
     "registry.terraform.io/tokenhub/noop"     = "$out/bin"
+    $peer_override
   }
   direct {}
 }
@@ -172,85 +191,179 @@ EOF
     local before t0 t1
     before=$(wc -l <"$log")
     t0=$(now)
-    "$tf" -chdir="$out/$2" "${@:3}" -input=false -no-color >"$out/tf-$1.log" 2>&1 ||
+    local input=-input=false
+    [ "$3" = query ] && input="" # terraform query has no -input
+    "${TFBIN:-$tf}" -chdir="$out/$2" "${@:3}" $input -no-color >"$out/tf-$1.log" 2>&1 ||
       { cat "$out/tf-$1.log" >&2; return 1; }
     t1=$(now)
     eval "tf_$1=$(secs "$t0" "$t1")"
     eval "req_$1=\"$(methods_since "$before")\""
   }
   fl() { sed -n "s/.*phase=$1 .*seconds=\([0-9.]*\).*/\1/p" "$out/floor.txt"; }
+  children_cpu() { # user + system seconds of this shell's finished children (times, in this shell)
+    awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.2f", s }' "$out/times"
+  }
+  proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+  profiled() { # $1 = name, $2 = label, $3 = dir, rest = terraform args (TFBIN overrides the CLI)
+    local prof_pid reattach c0 c1 s0 s1
+    "$out/bin/provprof" -cpuprofile "$out/prof-$1.pprof" >"$out/provprof-$1.out" 2>&1 &
+    prof_pid=$!
+    reattach=""
+    for _ in $(seq 100); do
+      reattach=$(sed -n "/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/{s//\1/p;q;}" "$out/provprof-$1.out")
+      [ -n "$reattach" ] && break
+      sleep 0.1
+    done
+    [ -n "$reattach" ] || { cat "$out/provprof-$1.out" >&2; exit 1; }
+    builtin times >"$out/times"
+    c0=$(children_cpu) s0=$(proc_cpu "$server_pid")
+    TF_REATTACH_PROVIDERS="$reattach" phase "prof_$1" "$3" "${@:4}"
+    builtin times >"$out/times"
+    c1=$(children_cpu) s1=$(proc_cpu "$server_pid")
+    kill -INT "$prof_pid"
+    wait "$prof_pid" || true
+    local wall
+    eval "wall=\$tf_prof_$1"
+    note "  $(printf '%-27s' "$2") wall ${wall}s; Terraform core CPU $(secs "$c0" "$c1")s; server CPU $(secs "$s0" "$s1")s"
+    "$out/bin/shares" "$out/prof-$1.pprof" | tee -a "$summary"
+  }
   if [ "${SKIP_SCALE:-0}" != 1 ]; then
-  phase core_apply tf-core apply -auto-approve
-  phase core_refresh tf-core plan -refresh-only
-  phase core_destroy tf-core destroy -auto-approve
-  phase apply tf-scale apply -auto-approve
-  phase refresh tf-scale plan -refresh-only
-  phase destroy tf-scale destroy -auto-approve
-  # The framework floor: the same count of a no-op resource from a provider built with the same
-  # framework and protocol (scripts/bench/noop), so the ratio is what tokenhub adds per resource.
-  cat >"$out/tf-noop/main.tf" <<EOF
-terraform {
+  # The floors: the same count of no-op resources from scripts/bench/noop, a provider built with
+  # the same framework and protocol, without I/O. noop_token has tokenhub_api_token's own schema
+  # (read from the provider at start, stripped of our plan modifiers, validators and custom
+  # types), so tokenhub's ratio to it is what our code costs; noop_thing has two attributes, so
+  # noop_token's ratio to it is what Terraform core and the framework charge for our schema.
+  noop_block='terraform {
   required_providers {
     noop = { source = "tokenhub/noop" }
   }
+}'
+  cat >"$out/tf-floor/main.tf" <<EOF
+$noop_block
+resource "noop_token" "t" {
+  count  = $n_tf
+  name   = "bench-\${count.index}"
+  scopes = ["members.read"]
 }
+EOF
+  cat >"$out/tf-noop/main.tf" <<EOF
+$noop_block
 resource "noop_thing" "t" {
   count = $n_tf
   name  = "bench-\${count.index}"
 }
 EOF
-  phase noop_apply tf-noop apply -auto-approve
-  phase noop_refresh tf-noop plan -refresh-only
-  phase noop_destroy tf-noop destroy -auto-approve
+  contenders="scale floor noop core"
+  if [ -n "${PEER_BIN:-}" ]; then
+    # The generic REST provider a user would otherwise pick (Mastercard/terraform-provider-restapi,
+    # built from its source by whoever runs this): one POST per create (write_returns_object),
+    # one GET per read, one DELETE per destroy, the same body as tokenhub's create.
+    cat >"$out/tf-peer/main.tf" <<EOF
+terraform {
+  required_providers {
+    restapi = { source = "Mastercard/restapi" }
+  }
+}
+provider "restapi" {
+  write_returns_object = true
+  update_method        = "PATCH"
+}
+resource "restapi_object" "t" {
+  count = $n_tf
+  path  = "/api/v1/token"
+  data  = jsonencode({ name = "bench-\${count.index}", scopes = ["members.read"] })
+}
+EOF
+    contenders="$contenders peer"
+  fi
+  # Every contender's apply, refresh-only and destroy, $rounds rounds, the order reversed every
+  # other round so that load from elsewhere falls on each alike.
+  export REST_API_URI="$endpoint" REST_API_BEARER="$admin"
+  for round in $(seq "$rounds"); do
+    order=$contenders
+    [ $((round % 2)) = 0 ] && order=$(echo "$contenders" | tr ' ' '\n' | tac | tr '\n' ' ')
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
+    for c in $order; do
+      phase "${c}_apply_$round" "tf-$c" apply -auto-approve
+      phase "${c}_refresh_$round" "tf-$c" plan -refresh-only
+      phase "${c}_destroy_$round" "tf-$c" destroy -auto-approve
+    done
+    eval "load_$round=\"$load_before → $(cut -d' ' -f1 /proc/loadavg)\""
+  done
   before=$(wc -l <"$log")
   "$out/bin/floor" -crud "$n_tf" -parallel 10 | tee "$out/floor.txt"
   req_floor=$(methods_since "$before")
   f_create=$(fl create) f_read=$(fl read) f_delete=$(fl delete)
   f_rd=$(awk -v a="$f_read" -v b="$f_delete" 'BEGIN { printf "%.3f", a + b }')
-  note ""
-  note "Provider at scale ($n_tf tokenhub_api_token, parallelism 10; floor = SDK alone, 10 workers):"
-  note "  phase                        tokenhub   SDK floor   ×floor   terraform_data   ×terraform_data   requests (tokenhub)"
-  row() { # $1 label, $2 tokenhub s, $3 floor s, $4 terraform_data s, $5 requests
-    note "  $(printf '%-27s %8ss  %8ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")   $5"
+  round_secs() { # $1 contender, $2 phase: the seconds of each round
+    local r
+    for r in $(seq "$rounds"); do eval "printf '%s ' \"\$tf_$1_$2_$r\""; done
   }
-  row "apply (create)" "$tf_apply" "$f_create" "$tf_core_apply" "$req_apply"
-  row "plan -refresh-only (read)" "$tf_refresh" "$f_read" "$tf_core_refresh" "$req_refresh"
-  row "destroy (refresh + delete)" "$tf_destroy" "$f_rd" "$tf_core_destroy" "$req_destroy"
-  note "  (floor requests: $req_floor; floor delete alone ${f_delete}s)"
-  note ""
-  note "Per-resource cost vs the framework floor ($n_tf noop_thing from scripts/bench/noop: same framework and protocol, no I/O):"
-  note "  phase                        tokenhub   framework floor   ×floor   terraform_data   ×terraform_data"
-  frow() { # $1 label, $2 tokenhub s, $3 noop s, $4 terraform_data s
-    note "  $(printf '%-27s %8ss  %14ss  %6s×  %14ss  %15s×' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4" "$(ratio "$2" "$4")")"
+  ratios() { # $1 / $2 contenders, $3 phase: the per-round ratios
+    local r
+    for r in $(seq "$rounds"); do eval "ratio \"\$tf_$1_$3_$r\" \"\$tf_$2_$3_$r\""; printf ' '; done
   }
-  frow "apply (create)" "$tf_apply" "$tf_noop_apply" "$tf_core_apply"
-  frow "plan -refresh-only (read)" "$tf_refresh" "$tf_noop_refresh" "$tf_core_refresh"
-  frow "destroy (refresh + delete)" "$tf_destroy" "$tf_noop_destroy" "$tf_core_destroy"
+  note ""
+  note "Provider at scale ($n_tf resources, parallelism 10, $rounds rounds alternating the order; seconds are medians, ratios medians of the per-round ratios):"
+  for r in $(seq "$rounds"); do eval "note \"  round $r: load average \$load_$r\""; done
+  peer_h="" peer_r=""
+  [ -n "${PEER_BIN:-}" ] && peer_h="      restapi" && peer_r="  ×restapi (target ≤ 0.25)"
+  note "  phase                        tokenhub  noop_token  noop_thing  terraform_data$peer_h   SDK floor"
+  note "                               ×noop_token (target ≤ 1.15)  ×noop_thing  noop_token÷noop_thing  ×terraform_data$peer_r"
+  for p in apply refresh destroy; do
+    case $p in apply) label="apply (create)" sdk=$f_create ;; refresh) label="plan -refresh-only (read)" sdk=$f_read ;; *) label="destroy (refresh + delete)" sdk=$f_rd ;; esac
+    peer_t="" peer_x=""
+    if [ -n "${PEER_BIN:-}" ]; then
+      peer_t=$(printf '  %10ss' "$(median $(round_secs peer $p))")
+      peer_x=$(printf '  %6s× (%s)' "$(median $(ratios scale peer $p))" "$(ratios scale peer $p)")
+    fi
+    note "  $(printf '%-27s %8ss  %9ss  %9ss  %13ss%s  %9ss' "$label" "$(median $(round_secs scale $p))" "$(median $(round_secs floor $p))" \
+      "$(median $(round_secs noop $p))" "$(median $(round_secs core $p))" "$peer_t" "$sdk")"
+    note "  $(printf '%-27s %6s× (%s)  %6s×  %6s×  %6s×%s' "" "$(median $(ratios scale floor $p))" "$(ratios scale floor $p)" \
+      "$(median $(ratios scale noop $p))" "$(median $(ratios floor noop $p))" "$(median $(ratios scale core $p))" "$peer_x")"
+  done
+  note "  requests, round 1: tokenhub apply $req_scale_apply_1; refresh $req_scale_refresh_1; destroy $req_scale_destroy_1"
+  if [ -n "${PEER_BIN:-}" ]; then
+    note "                     restapi apply $req_peer_apply_1; refresh $req_peer_refresh_1; destroy $req_peer_destroy_1"
+  fi
+  note "  (SDK floor: the same creates / reads / deletes through the SDK, 10 workers; requests $req_floor)"
+
+  if [ "${BENCH_FLOOR_GROUPS:-0}" = 1 ]; then
+    # Which attributes Terraform core charges most for: noop_token without one group of
+    # attributes at a time (NOOP_TOKEN_DROP, read by the plugin from Terraform's environment),
+    # against the whole noop_token in the same round, alternating which goes first.
+    note ""
+    note "noop_token without one group of attributes ($rounds rounds; medians of the per-round ratios to the whole noop_token):"
+    note "  group (attributes left out)                                         apply   refresh   destroy"
+    for g in rotation=rotation_triggers,lifetime,rotate_before,rotation_overlap audit=created_at,updated_at,last_used_at \
+      ownership=owner,shared,disabled_reason secret=token,token_hint status=status,enabled,expires_at allowed_ips=allowed_ips; do
+      name=${g%%=*} drop=${g#*=}
+      for round in $(seq "$rounds"); do
+        pair="whole part"
+        [ $((round % 2)) = 0 ] && pair="part whole"
+        for c in $pair; do
+          d=""
+          [ "$c" = part ] && d=$drop
+          NOOP_TOKEN_DROP=$d phase "g${c}_apply_$round" tf-floor apply -auto-approve
+          NOOP_TOKEN_DROP=$d phase "g${c}_refresh_$round" tf-floor plan -refresh-only
+          NOOP_TOKEN_DROP=$d phase "g${c}_destroy_$round" tf-floor destroy -auto-approve
+        done
+      done
+      note "  $(printf '%-66s %6s×  %6s×  %6s×' "$name ($drop)" "$(median $(ratios gpart gwhole apply))" \
+        "$(median $(ratios gpart gwhole refresh))" "$(median $(ratios gpart gwhole destroy))")"
+    done
+  fi
 
   if [ "${SKIP_PROF:-0}" != 1 ]; then
-    # Where tokenhub's own time goes: the same apply and destroy with the provider served
-    # in-process by scripts/bench/provprof (reattach) under a CPU profile.
-    "$out/bin/provprof" -cpuprofile "$out/provider.cpu.pprof" >"$out/provprof.out" 2>&1 &
-    prof_pid=$!
-    reattach=""
-    for _ in $(seq 100); do
-      reattach=$(sed -n "/^[[:space:]]*TF_REATTACH_PROVIDERS='\(.*\)'$/{s//\1/p;q;}" "$out/provprof.out")
-      [ -n "$reattach" ] && break
-      sleep 0.1
-    done
-    [ -n "$reattach" ] || { cat "$out/provprof.out" >&2; exit 1; }
-    TF_REATTACH_PROVIDERS="$reattach" phase prof_apply tf-scale apply -auto-approve
-    TF_REATTACH_PROVIDERS="$reattach" phase prof_destroy tf-scale destroy -auto-approve
-    kill -INT "$prof_pid"
-    wait "$prof_pid" || true
-    go tool pprof -top -cum -nodecount 400 "$out/bin/provprof" "$out/provider.cpu.pprof" >"$out/provider.cpu.top" 2>/dev/null || true
-    note "  provider CPU profile of apply + destroy (in-process, reattached; ${tf_prof_apply}s + ${tf_prof_destroy}s wall): ${out#"$root/"}/provider.cpu.top"
-    # The provider's CPU against the wall time, then where it goes (cumulative): GC, the
-    # framework's RPC handlers, our code, the HTTP client.
-    { sed -n 's/^Duration: .*Total samples = \([0-9.]*s\).*/    provider CPU: \1 in all/p' "$out/provider.cpu.top"
-      grep -E 'runtime\.gcBgMarkWorker$|fwserver\.\(\*Server\)\.(PlanResourceChange|ApplyResourceChange|ReadResource|ValidateResourceConfig)$|tokenhub/provider\.\(\*apiTokenResource\)\.[A-Za-z]+$|net/http\.\(\*Transport\)\.roundTrip$|encoding/json\.(Unmarshal|Marshal)$' "$out/provider.cpu.top" |
-        awk '{printf "    %-8s %-7s cum  %s\n", $4, $5, $6}'
-    } | tee -a "$summary" >/dev/null
+    # Where the time of each run goes: the same apply, refresh-only and destroy with the provider
+    # served in-process by scripts/bench/provprof (reattached) under a CPU profile, split by
+    # scripts/bench/shares; Terraform core's CPU is the terraform process's own (the provider is
+    # not its child then), the server's from /proc.
+    note ""
+    note "Where the time goes (one run each, provider reattached under a CPU profile; CPU seconds):"
+    profiled scale_apply "apply (create)" tf-scale apply -auto-approve
+    profiled scale_refresh "plan -refresh-only (read)" tf-scale plan -refresh-only
+    profiled scale_destroy "destroy (refresh + delete)" tf-scale destroy -auto-approve
   fi
 
   fi # SKIP_SCALE
@@ -276,7 +389,6 @@ EOF
   TF_LOG_PROVIDER=DEBUG TF_LOG_PATH="$out/tf-ds-debug.log" "$tf" -chdir="$out/tf-ds" plan -input=false -no-color >/dev/null 2>&1 || true
   list_s=$({ grep 'tokenhub: http request' "$out/tf-ds-debug.log" || true; } | sed -n '1p;$p' | cut -c1-24 |
     while read -r ts; do date -d "$ts" +%s.%N; done | awk 'NR == 1 {a = $1} {b = $1} END { if (NR == 2) printf "%.2f", b - a; else print "n/a" }')
-  stop_server
   note ""
   note "tokenhub_api_tokens over $((n_ds + 1)) tokens (page size 100):"
   note "  terraform plan with the data source: ${ds}s; with only tokenhub_scopes: ${base}s; difference $(secs "$base" "$ds")s"
@@ -284,6 +396,8 @@ EOF
   note "  first → last list request inside the provider (debug log): ${list_s}s"
   note "  SDK floor (Tokens iterator, same pages): ${f_list}s"
   note "  requests for the plan: $req_ds"
+  [ "${SKIP_PROF:-0}" = 1 ] || profiled ds "plan with the data source" tf-ds plan
+  stop_server
   if [ "${SKIP_QUERY:-0}" != 1 ] && qtf=$(scripts/terraform-path.sh newest); then
     # The same 10k tokens through `terraform query` (Terraform >= 1.14), against the data source
     # planned by the same CLI: identities only, and with -generate-config-out (whole objects).
@@ -312,12 +426,14 @@ EOF
     rm -f "$out/tf-query/gen.tf"
     q_gen=$(qtime "$out/tf-query" q-gen query -generate-config-out=gen.tf)
     q_gen_n=$(grep -c '^resource "tokenhub_api_token"' "$out/tf-query/gen.tf" || true)
-    stop_server
     note ""
     note "terraform query vs the data source over the same $((n_ds + 1)) tokens ($("$qtf" version | sed -n 1p), same run):"
     note "  terraform plan, tokenhub_api_tokens data source:   ${q_ds}s (baseline plan with only tokenhub_scopes ${q_base}s; difference $(secs "$q_base" "$q_ds")s)"
     note "  terraform query (identities, $q_n results):        ${q_list}s  ($(ratio "$q_list" "$q_ds")× the data source plan)"
     note "  terraform query -generate-config-out ($q_gen_n resources): ${q_gen}s  ($(ratio "$q_gen" "$q_ds")×)"
+    rm -f "$out/tf-query/gen.tf" # generated configuration would be read as configuration
+    [ "${SKIP_PROF:-0}" = 1 ] || TFBIN=$qtf profiled query "terraform query (identities)" tf-query query
+    stop_server
   fi
 fi
 

@@ -378,9 +378,9 @@ func TestCallerSecret_IdempotentReplay(t *testing.T) {
 	}
 	_ = json.Unmarshal(callerID.body, &m)
 	idx := idemIndex(m.TokenID, "k1")
-	box, ok := ts.st.Remembered(idx, ts.Clock.Now())
-	if !ok {
-		t.Fatal("no remembered response")
+	box, ok, err := ts.st.Remembered(idx, ts.Clock.Now())
+	if !ok || err != nil {
+		t.Fatalf("no remembered response (%v)", err)
 	}
 	aead, err := idemAEAD(m.TokenID, "k1")
 	if err != nil {

@@ -109,7 +109,17 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, c *call
 	for {
 		now := s.cfg.clock.Now()
 		st.mu.Lock()
-		if box, ok := s.st.Remembered(idx, now); ok {
+		box, ok, err := s.st.Remembered(idx, now)
+		if err != nil {
+			// Running the request again could repeat its change: not before the record is read.
+			st.mu.Unlock()
+			p := newProblem(http.StatusServiceUnavailable, "unavailable", "Service Unavailable",
+				"the response remembered for this Idempotency-Key cannot be read now; retry later")
+			p.retryAfter = 1
+			p.write(w, r.URL.Path)
+			return
+		}
+		if ok {
 			st.mu.Unlock()
 			s.replayIdempotent(w, r, op, key, idx, fp, box, now)
 			return

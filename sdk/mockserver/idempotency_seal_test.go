@@ -2,8 +2,10 @@ package mockserver
 
 import (
 	"bytes"
+	"encoding/base64"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,12 +146,29 @@ func TestIdempotencyCodec_RoundTrip(t *testing.T) {
 			"\"token\":\"thk_3h6S6uKE5LHNqKtdX5i4RtSwA7WBfpYf1XxJpS\",\"token_hint\":\"thk_3h6S\"," +
 			"\"updated_at\":\"2026-11-22T19:11:25.975424756Z\"}\n"),
 		bytes.Repeat([]byte("abcab"), 100),
+		[]byte(ownedCreateResponse),
+		[]byte("01a250de-0ee3-7cb3-8c08-3ad8a2c701ff"), []byte("01A250DE-0EE3-7CB3-8C08-3AD8A2C701FF"),
+		[]byte("01a250de-0ee3-7cb3-8c08-3ad8a2c701f"), []byte("01a250de-0ee3-7cb3-8c08+3ad8a2c701ff"),
+		[]byte("x01a250de-0ee3-7cb3-8c08-3ad8a2c701ffg01a250de-0ee3-7cb3-8c08-3ad8a2c701ff"),
 	}
 	for range 200 {
 		b := make([]byte, rng.IntN(600))
 		const alphabet = "aZ\x00\xff\",:{}[]0123 Content-Typemembers.read"
 		for i := range b {
 			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		samples = append(samples, b)
+	}
+	for range 200 { // UUID-shaped runs, some of them broken
+		b := make([]byte, 0, 200)
+		for len(b) < 150 {
+			u := []byte("00000000-0000-0000-0000-000000000000")
+			for i := range u {
+				if u[i] != '-' || rng.IntN(20) == 0 {
+					u[i] = "0123456789abcdefABCDEF-x"[rng.IntN(24)]
+				}
+			}
+			b = append(b, u[:rng.IntN(len(u)+1)]...)
 		}
 		samples = append(samples, b)
 	}
@@ -161,5 +180,49 @@ func TestIdempotencyCodec_RoundTrip(t *testing.T) {
 	}
 	if n := len(compress(nil, samples[4])); n > 160 {
 		t.Errorf("a create response compresses to %d bytes, want <= 160 (from %d)", n, len(samples[4]))
+	}
+	// Today's shape (owner id, shared, disabled_reason): every remembered create is held in
+	// memory for 24 h, so its size is the server's memory (236 bytes before the owner-era
+	// dictionary entries and codeUUID).
+	if n := len(compress(nil, []byte(ownedCreateResponse))); n > 155 {
+		t.Errorf("an owned create response compresses to %d bytes, want <= 155 (from %d)", n, len(ownedCreateResponse))
+	}
+	// And since rotations report when the previous secret stops working.
+	current := strings.Replace(ownedCreateResponse, `"scopes"`, `"previous_secret_expires_at":null,"scopes"`, 1)
+	if got, err := decompress(compress(nil, []byte(current))); err != nil || string(got) != current {
+		t.Fatalf("round trip of %q = %q, %v", current, got, err)
+	}
+	if n := len(compress(nil, []byte(current))); n > 155 {
+		t.Errorf("a create response with previous_secret_expires_at compresses to %d bytes, want <= 155 (from %d)", n, len(current))
+	}
+	for _, bad := range [][]byte{{codeUUID}, append([]byte{codeUUID}, make([]byte, 15)...)} {
+		if _, err := decompress(bad); err == nil {
+			t.Errorf("decompress(%q): want an error for a truncated UUID", bad)
+		}
+	}
+}
+
+// ownedCreateResponse is a create response as the server writes it since tokens have owners.
+const ownedCreateResponse = "201\nContent-Type: application/json\n\n{\"allowed_ips\":[\"10.0.0.0/8\"]," +
+	"\"created_at\":\"2026-12-07T14:17:39.801628312Z\",\"disabled_reason\":null,\"enabled\":true," +
+	"\"expires_at\":\"2027-01-01T00:00:00Z\",\"id\":\"01a250de-0ee3-7cb3-8c08-3ad8a2c701ff\",\"last_used_at\":null," +
+	"\"name\":\"idem\",\"owner\":\"01a250de-0ed9-7dc8-9b66-b4d4eac4f523\",\"scopes\":[\"members.read\",\"token.read\"]," +
+	"\"shared\":false,\"status\":\"active\",\"token\":\"thk_MONwyTPmloGOQ23VmKyRTYtd93OQdA0p0XHvxK\"," +
+	"\"token_hint\":\"thk_MONw\",\"updated_at\":\"2026-12-07T14:17:39.801628312Z\"}\n"
+
+// TestIdempotencyCodec_DecodesEarlierReleases: responses remembered in a database by the
+// release before the owner-era dictionary entries (kept for 24 h) still decode.
+func TestIdempotencyCodec_DecodesEarlierReleases(t *testing.T) {
+	t.Parallel()
+	// compress(ownedCreateResponse) as that release wrote it.
+	const earlier = "gCIxMC7+AgUvOCKFMjYtMTItMDdUMTQ6MTc6MzkuODAxNjI4MzEyWqSeX3JlYXNvbiI6oSwiZW7+FgUiOqIsImV4cGlyZXP+VAk3" +
+		"LTAxLTAxVDAwOv4DBY0wMWEyNTBkZS0wZWUzLTdjYjMtOGMwOC0zYWQ4YTJjNzAxZmaPaWRlbZT+UQtkOS03ZGM4LTliNjYtYjRkNGVh" +
+		"YzRmNTIzlaek0iJdLCJzaGFyZWQiOqMsInN0YXR1c6WdmE1PTnd5VFBtbG9HT1EyM1ZtS3lSVFl0ZDkzT1FkQTBwMFhIdnhLmU1PTnea/ooDHX0K"
+	box, err := base64.StdEncoding.DecodeString(earlier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := decompress(box); err != nil || string(got) != ownedCreateResponse {
+		t.Fatalf("an earlier release's response decodes to %q, %v", got, err)
 	}
 }

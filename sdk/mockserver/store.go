@@ -41,8 +41,8 @@ type store interface {
 	// until fn returns false. m is the store's own record: read it, do not keep it.
 	Members(afterSeq uint64, fn func(m *memberRec) bool)
 	// Remembered returns the sealed response stored for an idempotency index, if it has not
-	// expired at now.
-	Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool)
+	// expired at now. An error means a response is remembered but cannot be read now.
+	Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool, error)
 
 	// Create stores a new token (given its Seq), with idem's response in the same transaction.
 	Create(t *tokenRec, idem *idemRecord) error

@@ -23,6 +23,10 @@ type memStore struct {
 	issued       map[digest]struct{}
 	issuedLookup func(d digest) (bool, error)
 
+	// boxesElsewhere: the sealed responses live in the database only (the SQLite store);
+	// idem keeps each one's index and expiry, so a lookup that finds nothing stays in memory.
+	boxesElsewhere bool
+
 	wmu sync.Mutex // one batch at a time, so each write sees the writes before it
 	// save makes a batch's changes durable in one transaction; nil keeps them in memory only.
 	save func(changes []change) error
@@ -96,14 +100,14 @@ func (m *memStore) Authenticate(d digest, now time.Time, check func(t *tokenRec,
 	return nil
 }
 
-func (m *memStore) Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool) {
+func (m *memStore) Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	d, ok := m.idem[idx]
 	if !ok || now.UnixNano() >= d.expires {
-		return nil, false
+		return nil, false, nil
 	}
-	return d.box, true
+	return d.box, true, nil
 }
 
 func (m *memStore) Create(t *tokenRec, idem *idemRecord) error {
@@ -349,7 +353,11 @@ func (m *memStore) apply(b *batch) {
 			m.tb.remove(c.id)
 			delete(m.dirty, c.id)
 		case changeRemember:
-			m.idem[c.idemIdx] = c.idem
+			d := c.idem
+			if m.boxesElsewhere {
+				d.box = nil
+			}
+			m.idem[c.idemIdx] = d
 			m.idemPeak = max(m.idemPeak, len(m.idem))
 		case changePurge:
 			m.purgeIdem(c.at)

@@ -94,6 +94,7 @@ func openSQLiteStore(path string, opt sqliteOpen) (st *sqliteStore, imported int
 	}
 	db.SetMaxOpenConns(1) // reads are served from memory; one connection writes
 	st = &sqliteStore{memStore: newMemStore(), path: path, db: db, stop: make(chan struct{}), unlock: unlock}
+	st.boxesElsewhere = true // Remembered reads them from the database
 	if imported, err = st.prepare(opt); err != nil {
 		_ = db.Close()
 		if strings.HasPrefix(err.Error(), "mockserver: ") {
@@ -597,28 +598,49 @@ func (st *sqliteStore) load() error {
 	return st.loadRemembered()
 }
 
+// loadRemembered indexes the unexpired responses; their boxes stay in the database.
 func (st *sqliteStore) loadRemembered() error {
-	rows, err := st.db.Query(`SELECT idx, expires_at, box FROM idempotency WHERE expires_at > ?`, time.Now().UnixNano())
+	rows, err := st.db.Query(`SELECT idx, expires_at, length(box) FROM idempotency WHERE expires_at > ?`, time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("cannot read idempotency records: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var idx, box []byte
+		var idx []byte
+		var boxLen int64
 		var d idemDone
-		if err := rows.Scan(&idx, &d.expires, &box); err != nil {
+		if err := rows.Scan(&idx, &d.expires, &boxLen); err != nil {
 			return fmt.Errorf("idempotency record: %w", err)
 		}
 		var k [32]byte
-		if len(idx) != len(k) || len(box) == 0 {
+		if len(idx) != len(k) || boxLen <= 0 {
 			return fmt.Errorf("idempotency record %x: malformed", idx)
 		}
 		copy(k[:], idx)
-		d.box = box
 		st.idem[k] = d
 	}
 	st.idemPeak = len(st.idem)
 	return rows.Err()
+}
+
+// Remembered finds the response in memory's index and reads its sealed box from the
+// database: held in memory, the boxes of 100k remembered creates were a third of the
+// server's live heap, for replays that only a client retrying ever asks for.
+func (st *sqliteStore) Remembered(idx [sha256.Size]byte, now time.Time) ([]byte, bool, error) {
+	if _, ok, _ := st.memStore.Remembered(idx, now); !ok {
+		return nil, false, nil
+	}
+	var box []byte
+	err := st.db.QueryRow(`SELECT box FROM idempotency WHERE idx = ? AND expires_at > ?`, idx[:], now.UnixNano()).Scan(&box)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, false, nil // purged since
+	case err != nil:
+		return nil, false, err
+	case len(box) == 0:
+		return nil, false, fmt.Errorf("mockserver: idempotency record %x: empty", idx)
+	}
+	return box, true, nil
 }
 
 // Close commits the writes under way, saves the last-use times and closes the database.

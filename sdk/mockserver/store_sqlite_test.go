@@ -80,6 +80,44 @@ func TestSQLite_ReplayAfterRestart(t *testing.T) {
 	}
 }
 
+// TestSQLite_RememberedResponsesStayOnDisk: the SQLite store keeps each remembered
+// response's index in memory and its sealed box only in the database, replays it from
+// there, and answers 503, running nothing, when the box cannot be read: a second run of a
+// create could make a second token.
+func TestSQLite_RememberedResponsesStayOnDisk(t *testing.T) {
+	t.Parallel()
+	s, err := New(WithDatabase(filepath.Join(t.TempDir(), "tokens.db")), WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
+	mustDo(t, err)
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	defer s.Close() // fails: the database is gone
+	c := &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
+	first := c.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "on-disk")
+	expectStatus(t, first, http.StatusCreated)
+	m := memOf(s.st)
+	m.mu.RLock()
+	entries, boxed := len(m.idem), 0
+	for _, d := range m.idem {
+		boxed += len(d.box)
+	}
+	m.mu.RUnlock()
+	if entries != 1 || boxed != 0 {
+		t.Fatalf("memory holds %d remembered responses with %d bytes of sealed boxes; want 1 and 0", entries, boxed)
+	}
+	again := c.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "on-disk")
+	expectStatus(t, again, http.StatusCreated)
+	if again.header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.body, first.body) {
+		t.Fatalf("not replayed from the database:\n%s\n%s", first.body, again.body)
+	}
+	count := s.Count()
+	mustDo(t, sqliteOf(t, s.st).db.Close()) // the database goes away under the server
+	lost := c.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "on-disk")
+	expectStatus(t, lost, http.StatusServiceUnavailable)
+	if lost.header.Get("Retry-After") == "" || s.Count() != count {
+		t.Fatalf("an unreadable replay: Retry-After %q, %d tokens (want %d)", lost.header.Get("Retry-After"), s.Count(), count)
+	}
+}
+
 // TestSQLite_FileHoldsNoSecrets: the database and its log are mode 0600 and hold digests,
 // never a secret, an Idempotency-Key or a response in the clear.
 func TestSQLite_FileHoldsNoSecrets(t *testing.T) {

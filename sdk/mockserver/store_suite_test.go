@@ -301,18 +301,18 @@ func TestStore_IdempotencyRecordWithItsWrite(t *testing.T) {
 			t.Fatal("a write whose response cannot be stored succeeded")
 		}
 		st = k.reopen(t, st)
-		if box, ok := st.Remembered([32]byte{1}, suiteNow); !ok || string(box) != "sealed a" {
-			t.Fatalf("Remembered = %q, %v", box, ok)
+		if box, ok, err := st.Remembered([32]byte{1}, suiteNow); !ok || err != nil || string(box) != "sealed a" {
+			t.Fatalf("Remembered = %q, %v, %v", box, ok, err)
 		}
 		for _, n := range []byte{2, 3} {
-			if _, ok := st.Remembered([32]byte{n}, suiteNow); ok {
+			if _, ok, _ := st.Remembered([32]byte{n}, suiteNow); ok {
 				t.Fatalf("response %d of a failed write remembered", n)
 			}
 		}
 		if _, ok := st.Get(b.id); ok {
 			t.Fatal("the token of a write whose response could not be stored was saved")
 		}
-		if _, ok := st.Remembered([32]byte{1}, suiteNow.Add(idempotencyTTL)); ok {
+		if _, ok, _ := st.Remembered([32]byte{1}, suiteNow.Add(idempotencyTTL)); ok {
 			t.Fatal("an expired response is still replayed")
 		}
 	})

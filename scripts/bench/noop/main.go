@@ -1,13 +1,15 @@
-// Command noop is the framework floor for `make bench`: a provider built with the same
-// terraform-plugin-framework and protocol (v6) as tokenhub, whose one resource, noop_thing,
-// does nothing (no I/O, no plan modifiers). Applying 500 of them measures what Terraform plus
-// the framework cost per resource; tokenhub's figures are reported as a ratio to it.
+// Command noop holds the framework floors for `make bench`: a provider built with the same
+// terraform-plugin-framework and protocol (v6) as tokenhub, whose resources do nothing (no I/O,
+// no plan modifiers, no validators). noop_token has tokenhub_api_token's own schema (token.go),
+// so tokenhub's ratio to it is what our code costs per resource; noop_thing has two attributes,
+// so noop_token's ratio to it is what Terraform core and the framework charge for our schema.
 // Test-only: built by scripts/bench.sh, never released.
 package main
 
 import (
 	"context"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,6 +20,17 @@ import (
 )
 
 func main() {
+	// As tokenhub's main.go does when no TF_LOG* is set: the SDKs' own TRACE logs off. Without
+	// this the floor pays for logs tokenhub does not write (a third of a provider's CPU).
+	quiet := true
+	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
+		quiet = quiet && os.Getenv(v) == ""
+	}
+	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
+		if quiet {
+			_ = os.Setenv(v, "off")
+		}
+	}
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/tokenhub/noop"})
 	if err != nil {
@@ -35,7 +48,7 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+	return []func() resource.Resource{func() resource.Resource { return thing{} }, newTokenFloor}
 }
 
 // thing has the shape of the smallest useful resource: a required name, a computed id.

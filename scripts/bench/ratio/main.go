@@ -1,7 +1,8 @@
 // Command ratio reads `go test -bench -benchmem` output (stdin) and prints, for every
 // benchmark with a /baseline or /bare sub-benchmark, each sub-benchmark's median ns/op,
 // B/op and allocs/op over the -count runs, its time ratio to the baseline, and its extra
-// allocations per op (the ratio is the median of per-run paired ratios). For the server benchmarks (RunParallel) it adds req/s = 1e9 / ns/op
+// allocations per op (the ratio is the median of per-run paired ratios), and the CPU-time
+// ratio where the benchmarks report cpu-ns/op. For the server benchmarks (RunParallel) it adds req/s = 1e9 / ns/op
 // and gives the ratio as throughput (server req/s ÷ bare req/s) instead of time.
 //
 //	go test -run '^$' -bench . -benchmem -count 5 ./sdk/... | go run ./scripts/bench/ratio
@@ -23,6 +24,7 @@ var (
 	line      = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
 	bytesOp   = regexp.MustCompile(`\s([\d.]+) B/op`)
 	allocsOp  = regexp.MustCompile(`\s([\d.]+) allocs/op`)
+	cpuOp     = regexp.MustCompile(`\s([\d.]+) cpu-ns/op`) // CPU time per op, where a benchmark reports it
 	submatch1 = func(re *regexp.Regexp, s string) string {
 		if m := re.FindStringSubmatch(s); m != nil {
 			return m[1]
@@ -31,7 +33,7 @@ var (
 	}
 )
 
-type sample struct{ ns, bytes, allocs []float64 }
+type sample struct{ ns, bytes, allocs, cpu []float64 }
 
 func main() {
 	samples := map[string]*sample{}
@@ -51,6 +53,7 @@ func main() {
 		s.ns = append(s.ns, num(m[2]))
 		s.bytes = append(s.bytes, num(submatch1(bytesOp, sc.Text())))
 		s.allocs = append(s.allocs, num(submatch1(allocsOp, sc.Text())))
+		s.cpu = append(s.cpu, num(submatch1(cpuOp, sc.Text())))
 	}
 	if err := sc.Err(); err != nil {
 		fmt.Fprintln(os.Stderr, "ratio:", err)
@@ -69,6 +72,10 @@ func main() {
 			ratio = fmt.Sprintf("**%.2f×** time", pairedMedian(s.ns, base.ns, false))
 			if strings.HasPrefix(name, "BenchmarkServer") {
 				ratio = fmt.Sprintf("**%.2f×** req/s", pairedMedian(s.ns, base.ns, true))
+			}
+			if med(s.cpu) > 0 && med(base.cpu) > 0 {
+				// CPU time holds up on a loaded machine far better than elapsed time.
+				ratio += fmt.Sprintf(", **%.2f×** CPU", pairedMedian(s.cpu, base.cpu, false))
 			}
 			extra = fmt.Sprintf("%+.0f", med(s.allocs)-med(base.allocs))
 		}
