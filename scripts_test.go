@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -54,9 +55,11 @@ func TestScripts_VersionFunctionsUnderPipefail(t *testing.T) {
 	for _, tc := range []struct{ fn, cli, first, want string }{
 		{"terraform_version", "terraform", "Terraform v1.16.3", "1.16.3"},
 		{"tofu_version", "tofu", "OpenTofu v1.12.6", "1.12.6"},
+		{"cli_version", "terraform", "Terraform v1.16.3", "Terraform 1.16.3"}, // token-wo-e2e.sh's
+		{"cli_version", "tofu", "OpenTofu v1.12.6", "OpenTofu 1.12.6"},
 	} {
 		fake := fakeCLI(t, dir, tc.cli, tc.first)
-		script := `set -euo pipefail; . scripts/cli-version.sh; v=$(` + tc.fn + ` "$1"); at_least_1_8 "$v"; echo "$v"`
+		script := `set -euo pipefail; . scripts/cli-version.sh; v=$(` + tc.fn + ` "$1"); at_least 11 "${v##* }"; echo "$v"`
 		out, err := exec.Command("bash", "-c", script, "bash", fake).CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s under pipefail: %v (exit 141 is SIGPIPE)\n%s", tc.fn, err, out)
@@ -115,5 +118,45 @@ func TestScripts_VersionCheckReadsTheWholeOutput(t *testing.T) {
 				t.Fatalf("%s %v printed %q, want %q", tc.script, tc.args, got, want)
 			}
 		})
+	}
+}
+
+// earlyReader is a pipe into a reader that may stop before its writer is done: `| head`,
+// `| grep -q`/`-m`, a `sed` that quits, an `awk` that exits. Under `set -o pipefail` the writer's
+// SIGPIPE fails the script (exit 141) whenever it is still writing, which is a matter of timing:
+// CI failed 1 run in 5 that way. Read a file instead (`sed -n '/re/{s//\1/p;q;}' file`), or read
+// the whole output and filter it.
+var earlyReader = regexp.MustCompile(`\|\s*(head\b|grep\b[^|]*\s-[a-zA-Z]*[qm]|sed\b[^|]*[;{]\s*q\b|awk\b[^|]*\bexit\b)`)
+
+// No script pipes a command into a reader that may stop early (earlyReader). The version checks
+// above prove the fix where it bit; this keeps the pattern out of every script, new ones too.
+func TestScripts_NoPipeIntoAnEarlyReader(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("scripts/*.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, ".ci/run", "GNUmakefile")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			code := strings.TrimSpace(line)
+			if strings.HasPrefix(code, "#") {
+				continue
+			}
+			if c, _, ok := strings.Cut(code, " # "); ok {
+				code = c // a trailing comment may name the pattern it avoids
+			}
+			if m := earlyReader.FindString(code); m != "" {
+				t.Errorf("%s:%d pipes into %q, which may stop reading early: under pipefail the writer's "+
+					"SIGPIPE fails the script (exit 141). Read a file, or the whole output.\n\t%s", f, i+1, m, line)
+			}
+		}
+	}
+	if len(files) < 10 {
+		t.Fatalf("only %d scripts found: is the test running from the repository root?", len(files))
 	}
 }

@@ -20,8 +20,19 @@ tofu_version() { # $1 = path to a tofu binary; prints "1.12.6"
   env -u TF_CLI_CONFIG_FILE "$1" version 2>/dev/null | sed -n 's/^OpenTofu v\([0-9][0-9.]*\).*/\1/p'
 }
 
-at_least_1_8() { # $1 = version string ("1.16.3"); true when >= 1.8
+at_least() { # $1 = minimum minor of 1.x ("8"), $2 = version string ("1.16.3"); true when >= 1.$1
   local major minor
-  IFS=. read -r major minor _ <<<"$1"
-  [ -n "$major" ] && [ -n "$minor" ] && { [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge 8 ]; }; }
+  IFS=. read -r major minor _ <<<"$2"
+  [ -n "$major" ] && [ -n "$minor" ] && { [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge "$1" ]; }; }
+}
+
+at_least_1_8() { at_least 8 "$1"; } # $1 = version string; true when >= 1.8
+
+cli_version() { # $1 = path to a terraform or tofu binary; prints "Terraform 1.16.3" or "OpenTofu 1.12.6"
+  local v
+  if v=$(terraform_version "$1") && [ -n "$v" ]; then
+    echo "Terraform $v"
+  elif v=$(tofu_version "$1") && [ -n "$v" ]; then
+    echo "OpenTofu $v"
+  fi
 }

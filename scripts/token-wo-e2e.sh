@@ -9,14 +9,14 @@
 # the token, and the old secret works until previous_secret_expires_at, then gets 401. Fails
 # otherwise. Needs Terraform >= 1.11 (write-only arguments) and curl.
 #
-#   scripts/token-wo-e2e.sh [TERRAFORM]   default: scripts/terraform-path.sh 1.16.3 (the newest)
+#   scripts/token-wo-e2e.sh [TERRAFORM]   default: scripts/terraform-path.sh newest
 #
 # Works in .token-wo/ (removed first): tf/ is Terraform's working directory, store/ the secret
 # store. TF_LOG and TF_LOG_PATH pass through to Terraform (scripts/leakscan.sh scans the log).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-tf=${1:-$(scripts/terraform-path.sh 1.16.3)}
+tf=${1:-$(scripts/terraform-path.sh newest)}
 work="$root/.token-wo"
 rm -rf "$work"
 mkdir -p "$work/bin" "$work/tf" "$work/store"
@@ -36,11 +36,10 @@ provider_installation {
 EOT
 export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-version=$("$tf" version | head -1)
-case "$version" in
-Terraform\ v1.1[1-9].* | Terraform\ v1.[2-9][0-9].* | OpenTofu\ v1.1[1-9].*) ;;
-*) fail "$version has no write-only arguments (needs >= 1.11)" ;;
-esac
+# shellcheck source=cli-version.sh
+. "$root/scripts/cli-version.sh"
+version=$(cli_version "$tf") # reads the whole output: `| head -1` would SIGPIPE the CLI
+at_least 11 "${version#* }" || fail "${version:-$tf} has no write-only arguments (needs >= 1.11)"
 command -v curl >/dev/null || fail "curl is needed (the consumer calls the API with it)"
 
 go build -o "$work/bin/terraform-provider-tokenhub" .
@@ -49,8 +48,8 @@ go build -o "$work/bin/scan" ./scripts/token-wo/scan
 env -u TOKENHUB_BOOTSTRAP_TOKEN "$work/bin/tokenhub-server" -listen 127.0.0.1:0 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
-  admin=$(sed -n 's/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/\1/p' "$work/server.log" | head -1)
-  addr=$(sed -n 's/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/\1/p' "$work/server.log" | head -1)
+  admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$work/server.log")
+  addr=$(sed -n '/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/{s//\1/p;q;}' "$work/server.log")
   [ -n "$admin" ] && [ -n "$addr" ] && break
   sleep 0.1
 done
