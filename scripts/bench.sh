@@ -20,7 +20,7 @@
 #      `terraform query` over 10k tokens. BENCH_FLOOR_GROUPS=1 adds noop_token without one
 #      group of attributes at a time (which attributes Terraform core charges most for).
 # Everything is written to $BENCH_OUT (default .bench/), the summary to .bench/summary.txt.
-# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes about 10 minutes on 2 cores.
+# SKIP_GO=1, SKIP_LOAD=1, SKIP_RSS=1, SKIP_DB=1, SKIP_TF=1 skip a part. Takes 20–30 minutes on 2 cores.
 # PEER_BIN=/path/to/terraform-provider-restapi: build it yourself from its source in a folder
 # outside this repository (the Go module proxy does not serve it); nothing of it is committed here.
 set -euo pipefail
