@@ -2,12 +2,9 @@ package mockserver
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Attempts around the member and owner rules that the rule-by-rule tests do not make.
@@ -66,12 +63,7 @@ func TestOwner_OddEncodingsRefused(t *testing.T) {
 // member nor any of their tokens changed (503), in memory or on disk.
 func TestSQLite_MemberCascadeAllOrNothing(t *testing.T) {
 	t.Parallel()
-	s, err := New(WithDatabase(filepath.Join(t.TempDir(), "tokens.db")), WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
-	mustDo(t, err)
-	hs := httptest.NewServer(s)
-	defer hs.Close()
-	defer s.Close() // fails: the database is gone
-	c := &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
+	s, c := sqliteTestServer(t)
 	m, tok := memberWithToken(t, c, "svc", []string{"token.read", "members.read"}, []string{"token.read", "members.read"}, nil)
 	before := withoutLastUse(s.Tokens())
 	mustDo(t, sqliteOf(t, s.st).db.Close())

@@ -16,12 +16,7 @@ import (
 // and changes nothing, in memory either.
 func TestSQLite_CommitFailureAnswers503(t *testing.T) {
 	t.Parallel()
-	s, err := New(WithDatabase(filepath.Join(t.TempDir(), "tokens.db")), WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
-	mustDo(t, err)
-	hs := httptest.NewServer(s)
-	defer hs.Close()
-	defer s.Close() // fails: the database is gone
-	c := &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
+	s, c := sqliteTestServer(t)
 	tok := c.createToken(map[string]any{"name": "kept", "scopes": []string{"members.read"}})
 	before := s.Tokens()
 
@@ -86,12 +81,7 @@ func TestSQLite_ReplayAfterRestart(t *testing.T) {
 // create could make a second token.
 func TestSQLite_RememberedResponsesStayOnDisk(t *testing.T) {
 	t.Parallel()
-	s, err := New(WithDatabase(filepath.Join(t.TempDir(), "tokens.db")), WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
-	mustDo(t, err)
-	hs := httptest.NewServer(s)
-	defer hs.Close()
-	defer s.Close() // fails: the database is gone
-	c := &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
+	s, c := sqliteTestServer(t)
 	first := c.do("POST", "/api/v1/token", createBody, "Idempotency-Key", "on-disk")
 	expectStatus(t, first, http.StatusCreated)
 	m := memOf(s.st)
@@ -221,4 +211,17 @@ func TestSQLite_OneServerPerFile(t *testing.T) {
 	second, _, err := openSQLiteStore(path, sqliteOpen{})
 	mustDo(t, err)
 	mustDo(t, second.Close())
+}
+
+// sqliteTestServer is a server on a new database in t's temporary folder, behind a loopback
+// listener, and the admin's client for it. Closing the server may fail when a test has
+// removed the database; that is ignored.
+func sqliteTestServer(t *testing.T) (*Server, *apiClient) {
+	t.Helper()
+	s, err := New(WithDatabase(filepath.Join(t.TempDir(), "tokens.db")), WithRateLimit(0), WithClock(NewFakeClock(time.Now())))
+	mustDo(t, err)
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	t.Cleanup(func() { _ = s.Close() }) // runs first, as the deferred Close did
+	return s, &apiClient{t: t, base: hs.URL, token: s.AdminToken(), hc: hs.Client()}
 }

@@ -59,15 +59,7 @@ var newTokenFloor = func() func() resource.Resource {
 // plugin with a clear message when the schema holds something it cannot strip faithfully.
 func buildTokenFloor() resource.Resource {
 	ctx := context.Background()
-	var tokenRes resource.Resource
-	for _, f := range tokenhub.New("bench")().Resources(ctx) {
-		r := f()
-		var md resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "tokenhub"}, &md)
-		if md.TypeName == "tokenhub_api_token" {
-			tokenRes = r
-		}
-	}
+	tokenRes := tokenhubResource(ctx, "tokenhub_api_token")
 	if tokenRes == nil {
 		log.Fatal("noop_token: the provider has no tokenhub_api_token resource")
 	}
@@ -284,4 +276,17 @@ func fillUnknown(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, erro
 		return tftypes.NewValue(typ, map[string]tftypes.Value{}), nil
 	}
 	return v, fmt.Errorf("no filler for an unknown %s", typ)
+}
+
+// tokenhubResource is the tokenhub provider's resource of that type name, or nil.
+func tokenhubResource(ctx context.Context, typeName string) resource.Resource {
+	for _, f := range tokenhub.New("bench")().Resources(ctx) {
+		r := f()
+		var md resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "tokenhub"}, &md)
+		if md.TypeName == typeName {
+			return r
+		}
+	}
+	return nil
 }

@@ -6,8 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
-
-	tokenhub "github.com/tokenhub/terraform-provider-tokenhub/provider"
 )
 
 // TestTokenFloorMatchesTheResource: noop_token shows Terraform exactly what
@@ -15,17 +13,9 @@ import (
 // sensitive, write-only, defaulted), and runs none of our plan modifiers or validators.
 func TestTokenFloorMatchesTheResource(t *testing.T) {
 	ctx := context.Background()
-	var tokenSchema rschema.Schema
-	for _, f := range tokenhub.New("test")().Resources(ctx) {
-		r := f()
-		var md resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "tokenhub"}, &md)
-		if md.TypeName == "tokenhub_api_token" {
-			var sr resource.SchemaResponse
-			r.Schema(ctx, resource.SchemaRequest{}, &sr)
-			tokenSchema = sr.Schema
-		}
-	}
+	var tr resource.SchemaResponse
+	tokenhubResource(ctx, "tokenhub_api_token").Schema(ctx, resource.SchemaRequest{}, &tr)
+	tokenSchema := tr.Schema
 	var sr resource.SchemaResponse
 	newTokenFloor().Schema(ctx, resource.SchemaRequest{}, &sr)
 	floor := sr.Schema
