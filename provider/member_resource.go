@@ -77,7 +77,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "The scopes the member's tokens may use (a set of catalogue names). Unset means " +
 					"none for a `member` and every scope for an `admin` (who always holds all; setting it for an admin " +
-					"is an error). Removing a permission removes it from each of the member's tokens.",
+					"to anything but the whole catalogue is an error). Removing a permission removes it from each of the member's tokens.",
 				Optional:    true,
 				Computed:    true,
 				ElementType: types.StringType,

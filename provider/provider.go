@@ -90,7 +90,7 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manage [tokenhub](https://registry.terraform.io/providers/tokenhub/tokenhub) API tokens as code: " +
 			"create, scope, update, rotate and revoke them.\n\n" +
-			"Configure the endpoint and an API token with `token.*` scopes, in the provider block or with the " +
+			"Configure the endpoint and an API token with `token.*` (and, for members, `members.*`) scopes, in the provider block or with the " +
 			"`" + envEndpoint + "` and `" + envToken + "` environment variables.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
@@ -99,7 +99,7 @@ func (p *tokenhubProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "API token (`thk_…`) the provider authenticates with. It needs the `token.*` scopes " +
+				MarkdownDescription: "API token (`thk_…`) the provider authenticates with. It needs the `token.*` and `members.*` scopes " +
 					"for the operations you use, and can only grant scopes it holds itself. " +
 					"May also be set with the `" + envToken + "` environment variable (preferred: keeps it out of configuration).",
 				Optional:  true,

@@ -8,7 +8,8 @@ terraform {
 }
 
 # The main provider: endpoint and token from TOKENHUB_ENDPOINT and TOKENHUB_TOKEN. Its token
-# needs token.create and token.delete, and must hold the scopes granted below.
+# needs token.create, token.update (to renew) and token.delete, and must hold the scopes granted
+# below.
 provider "tokenhub" {}
 
 # A token that exists only while this Terraform run does: created when the run opens it,

@@ -13,7 +13,7 @@ terraform {
 # has time to switch. Leave rotation_triggers out to import without rotating.
 import {
   to = tokenhub_api_token.deployer
-  id = "6f1c2a9e-4b7d-4e0a-9c3b-2d8f5e7a1b40" # see "Finding a token's id" above
+  id = "6f1c2a9e-4b7d-4e0a-9c3b-2d8f5e7a1b40" # from GET /api/v1/tokens or the tokenhub_api_tokens data source
 }
 
 resource "tokenhub_api_token" "deployer" {
