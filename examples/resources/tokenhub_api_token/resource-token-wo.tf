@@ -30,8 +30,8 @@ resource "tokenhub_api_token" "ci" {
 
 # The same ephemeral value goes to the consumer in the same apply, after the token took it
 # (triggers_replace reads the token's version): here the GitHub CLI stores it as an Actions
-# secret, from stdin. A secret store's own write-only argument does the same (see the guide
-# "Tokens with no secret in state").
+# secret, from stdin. A secret store's own write-only argument (Vault's data_json_wo, AWS Secrets
+# Manager's secret_string_wo) does the same.
 resource "terraform_data" "ci_secret" {
   triggers_replace = tokenhub_api_token.ci.token_wo_version
 
