@@ -20,16 +20,9 @@ trap '[ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pi
 
 go build -o "$work/bin/terraform-provider-tokenhub" .
 go build -o "$work/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
-env -u TOKENHUB_BOOTSTRAP_TOKEN "$work/bin/tokenhub-server" -listen 127.0.0.1:0 >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$work/server.log")
-  addr=$(sed -n '/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/{s//\1/p;q;}' "$work/server.log")
-  [ -n "$admin" ] && [ -n "$addr" ] && break
-  sleep 0.1
-done
-[ -n "${addr:-}" ] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-export TOKENHUB_ENDPOINT="http://$addr" TOKENHUB_TOKEN="$admin"
+# shellcheck source=start-server.sh
+. "$root/scripts/start-server.sh"
+start_server "$work/bin/tokenhub-server" "$work/server.log"
 
 # Tokens made by hand (curl), as a platform team finds them. Secrets are discarded.
 create() { # $1 = JSON body

@@ -45,16 +45,9 @@ command -v curl >/dev/null || fail "curl is needed (the consumer calls the API w
 go build -o "$work/bin/terraform-provider-tokenhub" .
 go build -o "$work/bin/tokenhub-server" ./sdk/mockserver/cmd/tokenhub-server
 go build -o "$work/bin/scan" ./scripts/token-wo/scan
-env -u TOKENHUB_BOOTSTRAP_TOKEN "$work/bin/tokenhub-server" -listen 127.0.0.1:0 >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  admin=$(sed -n '/^ *TOKENHUB_TOKEN=\(thk_[A-Za-z0-9_]*\).*/{s//\1/p;q;}' "$work/server.log")
-  addr=$(sed -n '/.*msg="tokenhub-server listening" addr=\([0-9.:]*\).*/{s//\1/p;q;}' "$work/server.log")
-  [ -n "$admin" ] && [ -n "$addr" ] && break
-  sleep 0.1
-done
-[ -n "${addr:-}" ] || { cat "$work/server.log" >&2; fail "the server did not start"; }
-export TOKENHUB_ENDPOINT="http://$addr" TOKENHUB_TOKEN="$admin"
+# shellcheck source=start-server.sh
+. "$root/scripts/start-server.sh"
+start_server "$work/bin/tokenhub-server" "$work/server.log" || fail "the server did not start"
 
 
 # The overlap is short, so that its end can be waited for: the script polls until then.
